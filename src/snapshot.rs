@@ -1,0 +1,231 @@
+//! Estate files on disk: reading them back safely and writing them
+//! atomically. A snapshot is the JSON form of [`model::Estate`]; this module
+//! checks the `format`/`version` header before trusting the rest, bounds how
+//! much it will read, reports malformed JSON with its line and column, and
+//! writes every file (snapshots, exports, anything else) through a temporary
+//! file in the same directory followed by a rename, so a crash or a full
+//! disk never leaves a half-written file under the user's chosen name.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::{Estate, FORMAT, VERSION};
+
+/// Largest estate file we agree to read. A 1,000-account estate with
+/// hundreds of thousands of resources is well under this; anything larger is
+/// far more likely to be the wrong file than a real estate.
+pub const MAX_SNAPSHOT_BYTES: u64 = 512 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is {size} bytes, larger than the {limit}-byte limit for an estate file")]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    #[error("{path} is not an orgscope estate file (line {line}, column {column}: {message})")]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path} is not an orgscope estate file (its format is {found:?}, expected {FORMAT:?})")]
+    WrongFormat { path: PathBuf, found: String },
+    #[error(
+        "{path} is estate file version {found}, newer than this orgscope understands (up to {VERSION}); upgrade orgscope to open it"
+    )]
+    FutureVersion { path: PathBuf, found: u32 },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Only the header, checked before the full parse so that a future version
+/// gets "upgrade orgscope" rather than a confusing field error.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+/// Read and validate an estate file.
+pub fn read(path: &Path) -> Result<Estate, SnapshotError> {
+    let io = |source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_SNAPSHOT_BYTES {
+        return Err(SnapshotError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_SNAPSHOT_BYTES,
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // `take` guards against a file that grows while we read it.
+    file.take(MAX_SNAPSHOT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
+        return Err(SnapshotError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit: MAX_SNAPSHOT_BYTES,
+        });
+    }
+    from_slice(&bytes, path)
+}
+
+/// Parse an estate from bytes; `path` is only used in error messages.
+pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Estate, SnapshotError> {
+    let malformed = |e: serde_json::Error| SnapshotError::Malformed {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    };
+    let header: Header = serde_json::from_slice(bytes).map_err(malformed)?;
+    match header.format.as_deref() {
+        Some(FORMAT) => {}
+        other => {
+            return Err(SnapshotError::WrongFormat {
+                path: path.to_path_buf(),
+                found: other.unwrap_or("(none)").to_string(),
+            });
+        }
+    }
+    let version = header.version.unwrap_or(0);
+    if version > VERSION {
+        return Err(SnapshotError::FutureVersion {
+            path: path.to_path_buf(),
+            found: version,
+        });
+    }
+    serde_json::from_slice(bytes).map_err(malformed)
+}
+
+/// serde_json appends " at line L column C"; we report those separately.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Serialize an estate as pretty JSON (diffable, and still fast to parse).
+pub fn to_vec(estate: &Estate) -> Vec<u8> {
+    // Serializing plain data structs to a Vec cannot fail: every map key is
+    // a string and there are no non-finite floats in the model.
+    let mut out = serde_json::to_vec_pretty(estate).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Write an estate atomically.
+pub fn write(path: &Path, estate: &Estate) -> Result<(), SnapshotError> {
+    write_atomic(path, &to_vec(estate))
+}
+
+/// Write bytes to `path` atomically: a temporary file in the same directory
+/// (so the rename stays on one filesystem), flushed to disk, then renamed
+/// over the target. Readers see the old file or the new one, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SnapshotError> {
+    let err = |source| SnapshotError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".orgscope-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CallerIdentity, Source, SourceKind};
+
+    fn tiny() -> Estate {
+        Estate::new(
+            "2026-01-01T00:00:00Z".into(),
+            Source {
+                kind: SourceKind::Demo,
+                profile: None,
+                label: "t".into(),
+            },
+            CallerIdentity {
+                account_id: "123456789012".into(),
+                arn: "arn:aws:iam::123456789012:user/u".into(),
+                user_id: "u".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn round_trip_and_atomic_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("e.json");
+        let e = tiny();
+        write(&path, &e).expect("write");
+        assert_eq!(read(&path).expect("read"), e);
+        // No temporary files are left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .map(|d| d.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("e.json")]);
+    }
+
+    #[test]
+    fn malformed_names_line_and_column() {
+        let err = from_slice(
+            b"{\n  \"format\": \"orgscope-estate\",\n  oops\n}",
+            Path::new("x.json"),
+        )
+        .expect_err("must fail");
+        match err {
+            SnapshotError::Malformed { line, column, .. } => {
+                assert_eq!((line, column), (3, 3));
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[test]
+    fn future_version_is_refused_by_number() {
+        let err = from_slice(
+            br#"{"format":"orgscope-estate","version":7}"#,
+            Path::new("x.json"),
+        )
+        .expect_err("must fail");
+        assert!(err.to_string().contains("version 7"), "{err}");
+        let err = from_slice(br#"{"format":"other","version":1}"#, Path::new("x.json"))
+            .expect_err("must fail");
+        assert!(matches!(err, SnapshotError::WrongFormat { .. }));
+    }
+}
