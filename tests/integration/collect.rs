@@ -355,3 +355,190 @@ async fn more_than_a_thousand_instances_are_paged_to_the_end() {
     assert_eq!(pages, 3, "11 reservations at 5 per page");
     assert!(!estate.is_partial());
 }
+
+/// Cancels the run the moment the first EC2 describe is sent, so the test
+/// knows cancellation struck mid-account without relying on timing.
+#[derive(Debug, Clone)]
+struct CancelOnFirstDescribe(CancellationToken);
+
+impl Intercept for CancelOnFirstDescribe {
+    fn name(&self) -> &'static str {
+        "orgscope-test-cancel"
+    }
+
+    fn read_before_serialization(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if cfg
+            .load::<Metadata>()
+            .is_some_and(|m| m.name() == "DescribeInstances")
+        {
+            self.0.cancel();
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancellation_returns_a_visibly_partial_estate() {
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    let seeded = seed::standard_org(&conf).await;
+
+    let cancel = CancellationToken::new();
+    let mut opts = options(&moto, &["us-east-1"]).await;
+    opts.concurrency = 1;
+    opts.hooks.interceptors = vec![SharedInterceptor::new(CancelOnFirstDescribe(
+        cancel.clone(),
+    ))];
+    // A dropped receiver must not fail the run either.
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    drop(rx);
+    let estate = collect::collect(opts, tx, cancel)
+        .await
+        .expect("a cancelled run still returns its estate");
+
+    assert!(estate.is_partial());
+    assert_eq!(estate.accounts.len(), seeded.accounts.len());
+    let cancelled: Vec<&str> = estate
+        .coverage
+        .iter()
+        .filter(|c| c.code.as_deref() == Some(collect::CANCELLED_CODE))
+        .map(|c| {
+            assert_eq!(c.api, collect::CANCELLED_API);
+            assert_eq!(c.status, CoverageStatus::Error);
+            c.account_id.as_str()
+        })
+        .collect();
+    assert!(!cancelled.is_empty());
+    // Every account is either finished (with its cells) or marked cancelled.
+    for a in &estate.accounts {
+        let has_cells = estate
+            .coverage
+            .iter()
+            .any(|c| c.account_id == a.id && c.code.as_deref() != Some(collect::CANCELLED_CODE));
+        assert!(
+            has_cells != cancelled.contains(&a.id.as_str()),
+            "{} must be either finished or cancelled",
+            a.name
+        );
+    }
+}
+
+fn orgscope(moto: &Moto) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"));
+    cmd.env_remove("AWS_PROFILE")
+        .env_remove("RUST_LOG")
+        .envs(moto.env())
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_writes_a_snapshot_matching_the_seed_and_exits_by_outcome() {
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    let seeded = seed::standard_org(&conf).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("estate.json");
+
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--page-size",
+            "5",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run orgscope");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "stderr: {stderr}");
+    assert!(run.stdout.is_empty(), "the snapshot goes to --out only");
+    assert!(
+        stderr.contains("OrganizationAccountAccessRole"),
+        "role warning: {stderr}"
+    );
+    let estate = orgscope::snapshot::read(&out).expect("snapshot");
+    assert_eq!(estate.accounts.len(), 11);
+    let mut total = 0;
+    for s in &seeded.accounts {
+        for region in ["us-east-1", "eu-west-1"] {
+            let want = seeded.expected(&s.id, region);
+            assert_eq!(counts(&estate, &s.id, region), want, "{} {region}", s.name);
+            total += want.total();
+        }
+    }
+    assert_eq!(estate.resources.len(), total);
+    // Scripts rely on these top-level arrays and fields.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("json");
+    let first = &json["accounts"][0];
+    for key in ["id", "name", "email", "status", "ou_path", "tags"] {
+        assert!(first.get(key).is_some(), "accounts[].{key}");
+    }
+    let r = &json["resources"][0];
+    for key in ["account_id", "region", "type", "id", "name", "tags"] {
+        assert!(r.get(key).is_some(), "resources[].{key}");
+    }
+    let c = &json["coverage"][0];
+    for key in ["account_id", "region", "api", "status", "code", "message"] {
+        assert!(c.get(key).is_some(), "coverage[].{key}");
+    }
+
+    // To stdout, scoped to one account.
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "eu-west-1",
+            "--account",
+            "payments-prod",
+        ])
+        .output()
+        .expect("run orgscope");
+    assert_eq!(run.status.code(), Some(0));
+    let scoped = orgscope::snapshot::from_slice(&run.stdout, std::path::Path::new("stdout"))
+        .expect("snapshot on stdout");
+    let id = &seeded.account("payments-prod").id;
+    assert_eq!(scoped.accounts.len(), 1);
+    assert_eq!(
+        counts(&scoped, id, "eu-west-1"),
+        seeded.expected(id, "eu-west-1")
+    );
+
+    // A fatal error: one line, exit 1, the old file untouched.
+    let before = std::fs::read(&out).expect("read");
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "eu-west-1",
+            "--ou",
+            "NoSuchOu",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run orgscope");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "stderr: {stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("orgscope: ") && last.contains("NoSuchOu"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&out).expect("read"), before);
+
+    // A usage error: exit 2.
+    let run = orgscope(&moto)
+        .args(["collect", "--regions", "eu west 1"])
+        .output()
+        .expect("run orgscope");
+    assert_eq!(run.status.code(), Some(2));
+}
