@@ -30,4 +30,8 @@ scripts/xvfb-smoke.sh target/debug/orgscope
 step "IAM templates"
 scripts/lint-iam.sh
 
+step "Debian package: build, install, validate"
+deb=$(scripts/package-deb.sh target/debug/orgscope target/debian)
+scripts/check-deb.sh "$deb"
+
 step "all passed"
