@@ -344,7 +344,7 @@ fn cells_and_sorting() {
     rev.reverse();
     assert_eq!(desc, rev);
     assert_eq!(natural_cmp("web-2", "web-10"), std::cmp::Ordering::Less);
-    assert_eq!(natural_cmp("Web-2", "web-2").is_ne(), true);
+    assert!(natural_cmp("Web-2", "web-2").is_ne());
     // Empty cells sort last in both directions.
     let mut all: Vec<usize> = (0..e.resources.len()).collect();
     for desc in [false, true] {
