@@ -1,4 +1,5 @@
 //! One integration-test binary (each file directly in `tests/` would link
 //! the whole dependency tree again). Each area is a module here.
 
+mod faults;
 mod support;

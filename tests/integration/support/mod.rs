@@ -1,1 +1,3 @@
 //! Shared test support: the moto emulator harness and fixtures.
+
+pub mod proxy;
