@@ -2,4 +2,5 @@
 //! the whole dependency tree again). Each area is a module here.
 
 mod faults;
+mod robustness;
 mod support;
