@@ -3,4 +3,6 @@
 
 mod collect;
 mod diagram;
+mod faults;
+mod robustness;
 mod support;
