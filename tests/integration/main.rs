@@ -2,3 +2,4 @@
 //! the whole dependency tree again). Each area is a module here.
 
 mod support;
+mod ui;
