@@ -132,11 +132,11 @@ impl OrgscopeApp {
     }
 
     /// Totals of the first open comparison: only left, only right,
-    /// changed, same.
-    pub fn compare_summary(&self) -> Option<[usize; 4]> {
+    /// changed, same, not collected.
+    pub fn compare_summary(&self) -> Option<[usize; 5]> {
         self.settings.panes.values().find_map(|p| match p {
             super::state::Pane::Compare(c) => c.report.as_ref().map(|r| {
-                r.per_type.values().fold([0; 4], |mut acc, n| {
+                r.per_type.values().fold([0; 5], |mut acc, n| {
                     for (a, b) in acc.iter_mut().zip(n) {
                         *a += b;
                     }
@@ -156,6 +156,33 @@ impl OrgscopeApp {
         {
             p.derived.scroll_to = Some(row);
         }
+    }
+
+    /// The non-matching entries of the first comparison, as
+    /// (status, type, key, changed fields), for tests.
+    pub fn compare_entries(&self) -> Vec<(String, String, String, Vec<String>)> {
+        self.settings
+            .panes
+            .values()
+            .find_map(|p| match p {
+                super::state::Pane::Compare(c) => c.report.as_ref(),
+                _ => None,
+            })
+            .map(|r| {
+                r.entries
+                    .iter()
+                    .filter(|e| e.status != super::engine::EntryStatus::Same)
+                    .map(|e| {
+                        (
+                            e.status.label().to_string(),
+                            e.rtype.as_str().to_string(),
+                            e.key.clone(),
+                            e.changes.iter().map(|c| c.field.clone()).collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn context(&self) -> &egui::Context {

@@ -15,7 +15,7 @@ fn status_color(v: &egui::Visuals, s: EntryStatus) -> egui::Color32 {
         EntryStatus::OnlyLeft => theme::only_left(v),
         EntryStatus::OnlyRight => theme::only_right(v),
         EntryStatus::Changed => theme::changed(v),
-        EntryStatus::Same => theme::muted(v),
+        EntryStatus::Same | EntryStatus::NotCollected => theme::muted(v),
     }
 }
 
@@ -30,11 +30,11 @@ pub fn compare_ui(
     ui.horizontal(|ui| {
         ui.label(RichText::new("Compare").heading().strong());
         ui.label(RichText::new(left).strong().color(theme::only_left(ui.visuals())));
-        ui.label("⟷");
+        ui.label("↔");
         ui.label(RichText::new(right).strong().color(theme::only_right(ui.visuals())));
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if ui
-                .add(egui::Button::new("✕").frame(false))
+                .add(egui::Button::new("×").frame(false))
                 .on_hover_text("Close the comparison")
                 .clicked()
             {
@@ -44,12 +44,15 @@ pub fn compare_ui(
     });
     ui.horizontal(|ui| {
         let muted = theme::muted(ui.visuals());
-        ui.label(RichText::new("Match by name, ignoring").color(muted));
+        let la = ui.label(RichText::new("Match by name, ignoring").color(muted));
         let a = ui
             .add(TextEdit::singleline(&mut c.env_tokens).desired_width(220.0))
+            .labelled_by(la.id)
             .on_hover_text("Words in names that differ between environments, e.g. prod, test");
-        ui.label(RichText::new("Ignore tags").color(muted));
-        let b = ui.add(TextEdit::singleline(&mut c.ignore_tags).desired_width(140.0));
+        let lb = ui.label(RichText::new("Ignore tags").color(muted));
+        let b = ui
+            .add(TextEdit::singleline(&mut c.ignore_tags).desired_width(140.0))
+            .labelled_by(lb.id);
         let s = ui.checkbox(&mut c.show_same, "Show unchanged");
         if a.changed() || b.changed() || s.changed() {
             commands.push(Command::CompareEdited(id));
@@ -61,7 +64,7 @@ pub fn compare_ui(
     };
     ui.add_space(4.0);
     egui::Grid::new(("diff-summary", id.0))
-        .num_columns(5)
+        .num_columns(6)
         .spacing([18.0, 3.0])
         .show(ui, |ui| {
             let v = ui.visuals().clone();
@@ -70,6 +73,8 @@ pub fn compare_ui(
             ui.label(RichText::new("Only right").strong().color(theme::only_right(&v)));
             ui.label(RichText::new("Changed").strong().color(theme::changed(&v)));
             ui.label(RichText::new("Same").strong().color(theme::muted(&v)));
+            ui.label(RichText::new("Not collected").strong().color(theme::muted(&v)))
+                .on_hover_text("The other side's twin account was not collected in that region (e.g. access denied): absence there proves nothing");
             ui.end_row();
             for (t, n) in &report.per_type {
                 ui.label(t.label());

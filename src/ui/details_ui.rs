@@ -35,7 +35,7 @@ pub fn details_ui(
         ui.add(egui::Label::new(RichText::new(r.display_name()).heading()).truncate());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
-                .add(egui::Button::new("✕").frame(false))
+                .add(egui::Button::new("×").frame(false))
                 .on_hover_text("Close details")
                 .clicked()
             {

@@ -512,6 +512,15 @@ fn refresh(app: &mut OrgscopeApp) {
         p.derived.completions = engine::completions(&estate, &p.derived.rows, &p.cfg.filter);
         p.derived.generation += 1;
     }
+    let app_scopes: std::collections::BTreeMap<PaneId, super::state::Scope> = app
+        .settings
+        .panes
+        .iter()
+        .filter_map(|(id, p)| match p {
+            Pane::Inventory(p) => Some((*id, p.cfg.scope.clone())),
+            Pane::Compare(_) => None,
+        })
+        .collect();
     let ids: Vec<PaneId> = app.settings.panes.keys().copied().collect();
     for id in ids {
         let Some(Pane::Compare(c)) = app.settings.panes.get(&id) else {
@@ -543,8 +552,26 @@ fn refresh(app: &mut OrgscopeApp) {
             env_tokens: split_list(&c.env_tokens),
             ignore_tags: split_list(&c.ignore_tags),
         };
-        c.report = Some(engine::compare(&estate, &lrows, &estate, &rrows, &opts));
+        let lacc = scope_accounts(&app_scopes, left, &estate);
+        let racc = scope_accounts(&app_scopes, right, &estate);
+        c.report = Some(engine::compare(
+            (&estate, &lrows, &lacc),
+            (&estate, &rrows, &racc),
+            &opts,
+        ));
         c.last_inputs = inputs;
         c.stale = false;
+    }
+}
+
+/// Account ids a pane's scope covers (every account for an empty scope).
+fn scope_accounts(
+    scopes: &std::collections::BTreeMap<PaneId, super::state::Scope>,
+    id: PaneId,
+    estate: &Estate,
+) -> Vec<String> {
+    match scopes.get(&id).and_then(|s| s.account_ids(estate)) {
+        Some(ids) => ids.into_iter().map(String::from).collect(),
+        None => estate.accounts.iter().map(|a| a.id.clone()).collect(),
     }
 }

@@ -132,12 +132,12 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
     ui.horizontal(|ui| {
         ui.label(RichText::new(&p.cfg.title).heading().strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let close = ui.add_enabled(b.inventory_count > 1, egui::Button::new("✕").frame(false));
+            let close = ui.add_enabled(b.inventory_count > 1, egui::Button::new("×").frame(false));
             if close.on_hover_text("Close this pane").clicked() {
                 b.commands.push(Command::Close(id));
             }
             if ui
-                .button("Split ⏵")
+                .button("Split")
                 .on_hover_text("Open a second pane to the right, with its own scope")
                 .clicked()
             {
@@ -230,7 +230,7 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
     if let Some(err) = &p.derived.error {
         let color = ui.visuals().error_fg_color;
         ui.label(
-            RichText::new(format!("⚠ Column {}: {}", err.col + 1, err.message))
+            RichText::new(format!("Column {}: {}", err.col + 1, err.message))
                 .color(color)
                 .small(),
         );

@@ -93,8 +93,8 @@ pub fn table_ui(
             for c in &cols {
                 header.col(|ui| {
                     let arrow = match &p.cfg.sort {
-                        Some((s, false)) if s == c => " ⏶",
-                        Some((s, true)) if s == c => " ⏷",
+                        Some((s, false)) if s == c => " ▲",
+                        Some((s, true)) if s == c => " ▼",
                         _ => "",
                     };
                     let text = RichText::new(format!("{}{arrow}", c.title())).strong();

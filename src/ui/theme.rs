@@ -5,6 +5,15 @@
 use egui::{Color32, FontFamily, FontId, TextStyle, Visuals};
 
 pub fn apply(ctx: &egui::Context) {
+    // Hack (bundled for monospace) has the arrows and triangles the UI
+    // uses; Ubuntu-Light alone does not.
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(list) = fonts.families.get_mut(&FontFamily::Proportional)
+        && !list.iter().any(|f| f == "Hack")
+    {
+        list.push("Hack".to_string());
+    }
+    ctx.set_fonts(fonts);
     ctx.all_styles_mut(|style| {
         style.text_styles = [
             (TextStyle::Heading, FontId::new(17.0, FontFamily::Proportional)),

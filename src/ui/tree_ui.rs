@@ -135,7 +135,7 @@ fn counts_ui(ui: &mut egui::Ui, resources: usize, issues: usize, issue_text: Opt
         );
         if issues > 0 {
             let color = ui.visuals().warn_fg_color;
-            let text = issue_text.map_or_else(|| format!("⚠ {issues}"), |t| format!("⚠ {t}"));
+            let text = issue_text.map_or_else(|| format!("{issues} issues"), str::to_string);
             theme::chip(ui, &text, color)
                 .on_hover_text(format!("{issues} collection cells did not complete"));
         }

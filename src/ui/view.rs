@@ -74,14 +74,6 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     });
                 });
                 ui.separator();
-                if let Some(id) = focused
-                    && ui
-                        .add_enabled(loaded, egui::Button::new("Split"))
-                        .on_hover_text("Open a second pane beside the focused one")
-                        .clicked()
-                {
-                    app.commands.push(Command::Split(id));
-                }
                 let panes = inventory_panes_in_order(app).len();
                 if ui
                     .add_enabled(loaded && panes >= 2, egui::Button::new("Compare"))
@@ -141,7 +133,7 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                             &format!("partial · {failed} cells incomplete"),
                             ui.visuals().warn_fg_color,
                         )
-                        .on_hover_text("Some account-region cells were not collected; hover the ⚠ badges in the tree for details");
+                        .on_hover_text("Some account-region cells were not collected; hover the amber badges in the tree for details");
                     }
                     ui.separator();
                 }
@@ -217,11 +209,13 @@ fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                 .color(theme::muted(ui.visuals())),
         );
     }
+    let label = ui.label(RichText::new("Search").small().color(theme::muted(ui.visuals())));
     ui.add(
         egui::TextEdit::singleline(&mut app.tree_search)
-            .hint_text("Search accounts and OUs")
+            .hint_text("accounts and OUs")
             .desired_width(f32::INFINITY),
-    );
+    )
+    .labelled_by(label.id);
     ui.add_space(4.0);
     let mut t = TreeCtx {
         loaded,

@@ -98,7 +98,7 @@ fn connect_ui(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<Com
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            ui.label("Profile");
+            let label = ui.label("Profile");
             let mut profile = c.profile.clone().unwrap_or_default();
             if ui
                 .add(
@@ -106,20 +106,23 @@ fn connect_ui(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<Com
                         .hint_text("default credentials")
                         .desired_width(260.0),
                 )
+                .labelled_by(label.id)
                 .changed()
             {
                 c.profile = (!profile.trim().is_empty()).then(|| profile.trim().to_string());
             }
             ui.end_row();
-            ui.label("Role to assume");
-            ui.add(TextEdit::singleline(&mut c.role_name).desired_width(260.0));
+            let label = ui.label("Role to assume");
+            ui.add(TextEdit::singleline(&mut c.role_name).desired_width(260.0))
+                .labelled_by(label.id);
             ui.end_row();
-            ui.label("External ID");
+            let label = ui.label("External ID");
             ui.add(
                 TextEdit::singleline(&mut c.external_id)
                     .hint_text("optional")
                     .desired_width(260.0),
-            );
+            )
+            .labelled_by(label.id);
             ui.end_row();
             ui.label("Regions");
             ui.vertical(|ui| {

@@ -56,8 +56,26 @@ fn expand(h: &mut Harness<'_, OrgscopeApp>, name: &str) {
 }
 
 fn type_filter(h: &mut Harness<'_, OrgscopeApp>, text: &str) {
+    h.get_by_label("Filter").focus();
+    h.run();
     h.get_by_label("Filter").type_text(text);
     h.run();
+}
+
+/// Step frames until `done` holds, waiting on the app's worker channel in
+/// between (not sleeping): file work happens off the UI thread.
+fn run_until(h: &mut Harness<'_, OrgscopeApp>, done: impl Fn(&OrgscopeApp) -> bool) {
+    for _ in 0..20 {
+        h.run();
+        if done(h.state()) {
+            return;
+        }
+        assert!(
+            h.state_mut().wait_for_worker(Duration::from_secs(30)),
+            "no worker result within 30 s"
+        );
+    }
+    panic!("the app never reached the expected state");
 }
 
 #[test]
@@ -69,12 +87,16 @@ fn expanding_the_tree_and_ticking_an_ou_scopes_the_pane() {
     assert!(h.query_by_role_and_label(Role::CheckBox, "Prod").is_none());
     expand(&mut h, "Workloads");
     tick(&mut h, "Prod");
+    expand(&mut h, "Prod");
     let scoped = h.state().pane_row_counts()[0];
     assert!(scoped > 0 && scoped < all, "{scoped} of {all}");
     let scope = h.state().focused_scope().cloned().unwrap_or_default();
     assert_eq!(scope.ous.len(), 1);
-    // The accounts below are shown ticked through their OU.
-    assert!(h.query_by_label_contains("payments-prod").is_some());
+    // The accounts below the OU are listed, ticked through it.
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "payments-prod")
+            .is_some()
+    );
 }
 
 #[test]
@@ -130,10 +152,24 @@ fn split_prod_and_test_then_compare_finds_the_drift() {
     h.get_by_role_and_label(Role::Button, "Compare").click();
     h.run();
     let summary = h.state().compare_summary();
-    let [only_left, _only_right, changed, same] = summary.unwrap_or_default();
+    let [only_left, _only_right, changed, same, not_collected] = summary.unwrap_or_default();
+    assert!(
+        not_collected > 0,
+        "the denied test account's twins are not collected, not missing"
+    );
     assert!(only_left > 0, "the instance missing in test shows as only-left");
     assert!(changed > 0, "instance type / SG rule / owner tag drift shows as changed");
-    assert!(same > changed, "most resources match across environments");
+    assert!(same > changed, "most resources match across environments: {summary:?}");
+    let entries = h.state().compare_entries();
+    let has = |status: &str, key_part: &str, field: Option<&str>| {
+        entries.iter().any(|(s, _, k, f)| {
+            s == status && k.contains(key_part) && field.is_none_or(|x| f.iter().any(|y| y == x))
+        })
+    };
+    assert!(has("changed", "payments-*-app-1", Some("instance_type")), "{entries:#?}");
+    assert!(has("changed", "payments-*-web-2", Some("tag:owner")), "{entries:#?}");
+    assert!(has("changed", "payments-*-db@", Some("ingress")), "{entries:#?}");
+    assert!(has("only left", "payments-*-worker-4", None), "{entries:#?}");
     assert!(h.query_by_label_contains("instance_type:").is_some());
     assert!(h.query_by_label_contains("tag:owner").is_some());
 }
@@ -150,13 +186,10 @@ fn opens_a_snapshot_written_by_orgscope_demo() {
         .with_size([1400.0, 900.0])
         .with_max_steps(64)
         .build_eframe(move |cc| OrgscopeApp::new(cc, Start::Open(p), handle));
-    h.run();
-    assert!(h.state().estate().is_none(), "the file is read off the UI thread");
-    assert!(h.state_mut().wait_for_worker(Duration::from_secs(30)));
-    h.run();
+    run_until(&mut h, |app| app.estate().is_some());
     let accounts = h.state().estate().map_or(0, |e| e.accounts.len());
     assert!(accounts >= 25, "{accounts} accounts");
-    assert!(h.query_by_label_contains("demo.json").is_some());
+    assert!(h.query_all_by_label_contains("demo.json").next().is_some());
     assert_eq!(h.state().settings().recent.first(), Some(&path));
 }
 
@@ -173,13 +206,15 @@ fn a_broken_snapshot_is_reported_in_the_log() {
         .with_size([1400.0, 900.0])
         .with_max_steps(64)
         .build_eframe(move |cc| OrgscopeApp::new(cc, Start::Open(p), handle));
-    h.run();
-    assert!(h.state_mut().wait_for_worker(Duration::from_secs(30)));
-    h.run();
+    run_until(&mut h, |app| !app.log_lines().is_empty());
     assert!(h.state().estate().is_none());
     let log = h.state().log_lines().join("\n");
     assert!(log.contains("not an orgscope estate file"), "{log}");
-    assert!(h.query_by_label_contains("not an orgscope estate file").is_some());
+    assert!(
+        h.query_all_by_label_contains("not an orgscope estate file")
+            .next()
+            .is_some()
+    );
 }
 
 #[test]
