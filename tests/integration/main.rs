@@ -6,3 +6,4 @@ mod diagram;
 mod faults;
 mod robustness;
 mod support;
+mod ui;
