@@ -2,4 +2,8 @@
 //! the whole dependency tree again). Each area is a module here.
 
 mod collect;
+mod diagram;
+mod faults;
+mod robustness;
 mod support;
+mod ui;

@@ -4,3 +4,4 @@
 
 pub mod moto;
 pub mod seed;
+pub mod proxy;
