@@ -2,6 +2,7 @@
 //! the whole dependency tree again). Each area is a module here.
 
 mod collect;
+mod collect_cli;
 mod diagram;
 mod faults;
 mod robustness;
