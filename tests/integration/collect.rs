@@ -454,3 +454,52 @@ async fn cancellation_returns_a_visibly_partial_estate() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_sessions_are_reused_and_renewed_before_they_expire() {
+    use orgscope::collect::auth::{Clients, RoleSession};
+
+    let moto = Moto::start();
+    let recorder = Recorder::default();
+    let mut opts = options(&moto, &["us-east-1"]).await;
+    opts.hooks.interceptors = vec![SharedInterceptor::new(recorder.clone())];
+    let clients = Clients::new(moto.sdk_config().await, &opts);
+    let account = "111122223333";
+    let arn = format!("arn:aws:iam::{account}:role/ReadOnly");
+    let assumes = || {
+        recorder
+            .calls()
+            .iter()
+            .filter(|c| c.1 == "AssumeRole")
+            .count()
+    };
+
+    // A one-hour session is assumed once and reused.
+    let s = RoleSession::new(
+        clients.sts(None, account),
+        arn.clone(),
+        "orgscope-t".into(),
+        &opts,
+    );
+    let a = s.credentials().await.expect("assume");
+    let b = s.credentials().await.expect("cached");
+    assert_eq!(a.access_key_id(), b.access_key_id());
+    assert_eq!(assumes(), 1);
+
+    // A session already inside the renewal margin is renewed before each
+    // use, including when an SDK client asks through the provider.
+    opts.session_duration = Some(std::time::Duration::from_secs(60));
+    let s = RoleSession::new(clients.sts(None, account), arn, "orgscope-t".into(), &opts);
+    let c = s.credentials().await.expect("assume");
+    let d = s.credentials().await.expect("renew");
+    assert_ne!(c.access_key_id(), d.access_key_id());
+    assert_eq!(assumes(), 3);
+    let ec2 = clients.ec2(account, "us-east-1", Some(s.provider()));
+    for _ in 0..2 {
+        ec2.describe_vpcs()
+            .send()
+            .await
+            .expect("describe with renewed credentials");
+    }
+    assert_eq!(assumes(), 5);
+}
