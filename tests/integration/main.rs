@@ -1,4 +1,6 @@
 //! One integration-test binary (each file directly in `tests/` would link
 //! the whole dependency tree again). Each area is a module here.
 
+mod cli_engine;
+mod engine;
 mod support;
