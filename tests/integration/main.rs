@@ -5,5 +5,7 @@ mod collect;
 mod diagram;
 mod faults;
 mod robustness;
+mod cli_engine;
+mod engine;
 mod support;
 mod ui;
