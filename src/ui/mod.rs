@@ -1,5 +1,7 @@
 //! The desktop app (to be written).
 
+pub mod diagram_view;
+
 use std::path::PathBuf;
 
 /// What the app shows first.
