@@ -14,6 +14,7 @@ pub mod demo;
 pub mod diagram;
 pub mod diff;
 pub mod export;
+pub mod icon;
 pub mod model;
 pub mod query;
 pub mod snapshot;

@@ -59,6 +59,8 @@ fn try_main(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::Diff(args)) => cli::diff::run(&args)?,
         Some(Command::Diagram(args)) => cli::diagram::run(&args)?,
         Some(Command::Demo(args)) => cli::demo::run(&args)?,
+        Some(Command::Completions(args)) => cli::package::completions(&args)?,
+        Some(Command::PackageFiles(args)) => cli::package::package_files(&args)?,
     };
     // Don't wait for stray background tasks (e.g. a cancelled collection).
     runtime.shutdown_background();

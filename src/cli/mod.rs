@@ -12,6 +12,7 @@ pub mod demo;
 pub mod diagram;
 pub mod diff;
 pub mod list;
+pub mod package;
 
 /// Process exit codes, documented in one place (README "Exit codes").
 pub mod exit {
@@ -73,6 +74,11 @@ pub enum Command {
         /// The snapshot file to open.
         file: PathBuf,
     },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(package::CompletionsArgs),
+    /// Write man pages, completions and icons for packaging.
+    #[command(hide = true)]
+    PackageFiles(package::PackageFilesArgs),
 }
 
 /// What a subcommand asks `main` to exit with.

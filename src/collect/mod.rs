@@ -1,1 +1,363 @@
-//! (to be written)
+//! Collection: sign in once, crawl the Organizations tree, assume a role
+//! into each member account and describe the EC2 inventory of every chosen
+//! region, producing a [`model::Estate`] in which every (account, region,
+//! api) cell has exactly one coverage status. AWS SDK types never leave
+//! this module: submodules convert them (`ec2`, `org`) and classify their
+//! errors (`classify`) at the boundary.
+//!
+//! Progress streams out as [`CollectEvent`]s for the GUI and the CLI
+//! progress bar; nothing here prints. A dropped event receiver is fine.
+//!
+//! Cancellation: [`collect`] returns promptly with what it has. Accounts
+//! that had not finished get one cell `(account, "global",
+//! "orgscope:Collect")` with status `error` and code `Cancelled`, so a
+//! cancelled estate is always visibly partial.
+
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
+use futures::{StreamExt, stream};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use crate::model::{self, Account, Coverage, CoverageStatus, Estate, GLOBAL_REGION};
+
+mod account;
+pub mod auth;
+pub mod classify;
+pub mod ec2;
+pub mod mfa;
+pub mod org;
+pub mod profiles;
+mod scope;
+
+pub use classify::Failure;
+pub use profiles::list_profiles;
+
+/// Default role for cross-account access: exists in every account created
+/// through Organizations, but it is an admin role.
+pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
+
+/// `api` of the cell recorded for an account that a cancellation cut short.
+pub const CANCELLED_API: &str = "orgscope:Collect";
+/// `code` of such cells.
+pub const CANCELLED_CODE: &str = "Cancelled";
+
+/// Which regions to collect in every account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Regions {
+    /// Exactly these regions.
+    List(Vec<String>),
+    /// Each account's enabled regions (`ec2:DescribeRegions`).
+    AllEnabled,
+}
+
+/// Test and embedding hooks. Application code leaves these empty: the base
+/// config then comes from the standard chain and no interceptor runs.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Use this base configuration instead of loading the standard chain.
+    pub base_config: Option<SdkConfig>,
+    /// Interceptors added to every SDK client of the run (STS,
+    /// Organizations and every per-account EC2 client).
+    pub interceptors: Vec<SharedInterceptor>,
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hooks")
+            .field("base_config", &self.base_config.is_some())
+            .field("interceptors", &self.interceptors.len())
+            .finish()
+    }
+}
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    /// AWS profile; `None` = the default chain (`AWS_PROFILE`, env, ...).
+    pub profile: Option<String>,
+    pub regions: Regions,
+    /// Role assumed in member accounts.
+    pub role_name: String,
+    pub external_id: Option<String>,
+    /// AssumeRole session length (`None` = STS default, one hour).
+    pub session_duration: Option<Duration>,
+    /// OU names or ids; collect only accounts below them. Empty = all.
+    pub ous: Vec<String>,
+    /// Account names or ids to collect. Empty = all.
+    pub accounts: Vec<String>,
+    /// Accounts collected at once.
+    pub concurrency: usize,
+    /// Regions of one account collected at once.
+    pub region_concurrency: usize,
+    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000).
+    pub page_size: i32,
+    pub connect_timeout: Duration,
+    /// Time limit of one HTTP attempt.
+    pub attempt_timeout: Duration,
+    /// Time limit of one call, retries included.
+    pub operation_timeout: Duration,
+    /// Attempts per call (1 = no retry); Organizations gets twice as many.
+    pub max_attempts: u32,
+    pub initial_backoff: Duration,
+    /// MFA for the base profile: asked once, then used for every AssumeRole.
+    pub mfa: mfa::Mfa,
+    pub hooks: Hooks,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions {
+            profile: None,
+            regions: Regions::AllEnabled,
+            role_name: DEFAULT_ROLE_NAME.to_string(),
+            external_id: None,
+            session_duration: None,
+            ous: Vec::new(),
+            accounts: Vec::new(),
+            // A laptop on a home connection: enough to hide latency, few
+            // enough not to trip EC2's per-account request limits.
+            concurrency: 8,
+            region_concurrency: 4,
+            page_size: 1000,
+            connect_timeout: Duration::from_secs(10),
+            attempt_timeout: Duration::from_secs(30),
+            operation_timeout: Duration::from_secs(120),
+            max_attempts: 5,
+            initial_backoff: Duration::from_secs(1),
+            mfa: mfa::Mfa::default(),
+            hooks: Hooks::default(),
+        }
+    }
+}
+
+/// Progress of a run, in order: `Identity`, `Tree`, then per account
+/// `AccountStarted` … `AccountFinished`; `Warning`s at any time.
+#[derive(Debug, Clone)]
+pub enum CollectEvent {
+    Identity(model::CallerIdentity),
+    Tree {
+        organization: Option<model::Organization>,
+        tree: model::OrgUnit,
+        accounts: Vec<model::Account>,
+    },
+    AccountStarted {
+        account_id: String,
+    },
+    AccountFinished {
+        account_id: String,
+        resources: Vec<model::Resource>,
+        coverage: Vec<model::Coverage>,
+    },
+    Warning(String),
+}
+
+/// Failures that leave no estate worth writing.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("cannot sign in (sts:GetCallerIdentity failed: {0})")]
+    Identity(Failure),
+    #[error("cannot read the organization tree ({api} failed: {failure})")]
+    Organizations { api: &'static str, failure: Failure },
+    #[error("no OU named or with id {0:?} in the organization")]
+    UnknownOu(String),
+    #[error("no account named or with id {0:?} in the organization")]
+    UnknownAccount(String),
+    #[error("invalid options: {0}")]
+    InvalidOptions(String),
+    #[error(transparent)]
+    Mfa(#[from] mfa::MfaError),
+    #[error("cancelled before the caller identity was known")]
+    Cancelled,
+}
+
+/// Collect the estate. See the module docs for events and cancellation.
+pub async fn collect(
+    opts: CollectOptions,
+    events: UnboundedSender<CollectEvent>,
+    cancel: CancellationToken,
+) -> Result<Estate, CollectError> {
+    validate(&opts)?;
+    let emit = |e: CollectEvent| {
+        // The receiver may be gone (window closed): the run goes on.
+        let _ = events.send(e);
+    };
+    let started = now_rfc3339();
+    let base = auth::load_base_config(&opts).await;
+    let base = mfa::apply(base, &opts).await?;
+    let clients = auth::Clients::new(base, &opts);
+
+    let base_sts = clients.base_sts();
+    let caller = tokio::select! {
+        _ = cancel.cancelled() => return Err(CollectError::Cancelled),
+        r = auth::caller_identity(&base_sts) => r.map_err(CollectError::Identity)?,
+    };
+    emit(CollectEvent::Identity(caller.clone()));
+
+    let mut estate = Estate::new(started, source(&opts), caller.clone());
+    estate.role_name = Some(opts.role_name.clone());
+    if let Regions::List(list) = &opts.regions {
+        estate.regions = list.clone();
+    }
+
+    let orgs = clients.organizations();
+    let crawl = tokio::select! {
+        _ = cancel.cancelled() => {
+            estate.coverage.push(cancelled_cell(&caller.account_id));
+            return Ok(estate);
+        }
+        r = org::crawl(&orgs, &caller) => r.map_err(|e| CollectError::Organizations {
+            api: e.api,
+            failure: e.failure,
+        })?,
+    };
+    let mut crawl = crawl;
+    scope::apply(&mut crawl, &opts.ous, &opts.accounts, &caller.account_id)?;
+    for w in &crawl.warnings {
+        emit(CollectEvent::Warning(w.clone()));
+    }
+    emit(CollectEvent::Tree {
+        organization: crawl.organization.clone(),
+        tree: crawl.tree.clone(),
+        accounts: crawl.accounts.clone(),
+    });
+    estate.organization = crawl.organization;
+    estate.tree = crawl.tree;
+    estate.coverage = crawl.coverage;
+
+    let ctx = account::Ctx {
+        clients: &clients,
+        opts: &opts,
+        caller_account: &caller.account_id,
+        session_name: auth::session_name(&caller.arn),
+    };
+    let mut pending: Vec<String> = crawl.accounts.iter().map(|a| a.id.clone()).collect();
+    let mut all_regions: Vec<String> = Vec::new();
+    {
+        let mut runs = stream::iter(crawl.accounts.iter())
+            .map(|a: &Account| {
+                emit(CollectEvent::AccountStarted {
+                    account_id: a.id.clone(),
+                });
+                let ctx = &ctx;
+                async move { (a.id.clone(), account::collect_account(ctx, a).await) }
+            })
+            .buffer_unordered(opts.concurrency);
+        loop {
+            let next = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => break,
+                n = runs.next() => n,
+            };
+            let Some((id, out)) = next else { break };
+            pending.retain(|p| *p != id);
+            all_regions.extend(out.regions);
+            emit(CollectEvent::AccountFinished {
+                account_id: id,
+                resources: out.resources.clone(),
+                coverage: out.coverage.clone(),
+            });
+            estate.resources.extend(out.resources);
+            estate.coverage.extend(out.coverage);
+        }
+    }
+    for id in &pending {
+        estate.coverage.push(cancelled_cell(id));
+    }
+    if opts.regions == Regions::AllEnabled {
+        all_regions.sort();
+        all_regions.dedup();
+        estate.regions = all_regions;
+    }
+    estate.accounts = crawl.accounts;
+    estate.canonicalize();
+    Ok(estate)
+}
+
+fn validate(opts: &CollectOptions) -> Result<(), CollectError> {
+    let bad = |m: &str| Err(CollectError::InvalidOptions(m.to_string()));
+    if opts.concurrency == 0 || opts.region_concurrency == 0 {
+        return bad("concurrency must be at least 1");
+    }
+    if opts.role_name.trim().is_empty() {
+        return bad("the role name is empty");
+    }
+    if let Regions::List(list) = &opts.regions {
+        if list.is_empty() {
+            return bad("no region given");
+        }
+        if let Some(r) = list.iter().find(|r| !valid_region_name(r)) {
+            return Err(CollectError::InvalidOptions(format!(
+                "{r:?} is not a region name (expected e.g. eu-west-1)"
+            )));
+        }
+    }
+    if let Some(d) = opts.session_duration
+        && !(900..=43_200).contains(&d.as_secs())
+    {
+        return bad("the session duration must be between 15 minutes and 12 hours");
+    }
+    Ok(())
+}
+
+/// Region names are lowercase letters, digits and dashes (`eu-west-1`,
+/// `us-gov-west-1`); anything else would end up in an endpoint hostname.
+pub fn valid_region_name(r: &str) -> bool {
+    !r.is_empty()
+        && r.len() <= 32
+        && r.contains('-')
+        && r.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn source(opts: &CollectOptions) -> model::Source {
+    let label = match &opts.profile {
+        Some(p) => format!("AWS profile {p}"),
+        None => "default AWS credentials".to_string(),
+    };
+    model::Source {
+        kind: model::SourceKind::Live,
+        profile: opts.profile.clone(),
+        label,
+    }
+}
+
+fn cancelled_cell(account_id: &str) -> Coverage {
+    Coverage {
+        account_id: account_id.to_string(),
+        region: GLOBAL_REGION.to_string(),
+        api: CANCELLED_API.to_string(),
+        status: CoverageStatus::Error,
+        code: Some(CANCELLED_CODE.to_string()),
+        message: Some("collection was cancelled before this account finished".to_string()),
+    }
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_validated() {
+        assert!(validate(&CollectOptions::default()).is_ok());
+        let with = |f: fn(&mut CollectOptions)| {
+            let mut o = CollectOptions::default();
+            f(&mut o);
+            validate(&o)
+        };
+        assert!(with(|o| o.concurrency = 0).is_err());
+        assert!(with(|o| o.regions = Regions::List(vec![])).is_err());
+        assert!(with(|o| o.regions = Regions::List(vec!["eu-west-1/../x".into()])).is_err());
+        assert!(with(|o| o.regions = Regions::List(vec!["us-gov-west-1".into()])).is_ok());
+        assert!(with(|o| o.session_duration = Some(Duration::from_secs(60))).is_err());
+        assert!(with(|o| o.role_name = " ".into()).is_err());
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need
+# (system packages, the moto emulator in a project-local virtualenv), builds
+# once, runs every test, then the real-window smoke test under Xvfb and the
+# IAM template lint. `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "system packages"
+scripts/setup-system.sh
+
+step "moto emulator (project venv .venv)"
+scripts/setup-moto.sh
+export ORGSCOPE_VENV="$root/.venv"
+
+# One debug build serves the unit tests, the integration tests, the smoke
+# test's binary, and proves the benches and examples still compile.
+step "build"
+cargo build --locked --all-targets
+
+step "tests"
+cargo test --locked --no-fail-fast -- --test-threads="${ORGSCOPE_TEST_THREADS:-4}"
+
+step "real window under Xvfb"
+scripts/xvfb-smoke.sh target/debug/orgscope
+
+step "IAM templates"
+scripts/lint-iam.sh
+
+step "Debian package: build, install, validate"
+deb=$(scripts/package-deb.sh target/debug/orgscope target/debian)
+scripts/check-deb.sh "$deb"
+
+step "all passed"

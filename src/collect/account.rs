@@ -1,0 +1,124 @@
+//! One account's share of a run: decide how to get in (base credentials for
+//! the caller's own account, a role session for members, nothing at all
+//! for suspended ones), find its regions, and describe every region,
+//! turning each (region, api) into exactly one coverage cell.
+
+use futures::{StreamExt, stream};
+
+use super::auth::{Clients, RoleSession};
+use super::classify::Failure;
+use super::{CollectOptions, Regions, ec2};
+use crate::model::{Account, Coverage, CoverageStatus, GLOBAL_REGION, Resource};
+
+pub(super) struct Ctx<'a> {
+    pub clients: &'a Clients,
+    pub opts: &'a CollectOptions,
+    pub caller_account: &'a str,
+    pub session_name: String,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Outcome {
+    pub resources: Vec<Resource>,
+    pub coverage: Vec<Coverage>,
+    /// Regions actually visited (for `Regions::AllEnabled`).
+    pub regions: Vec<String>,
+}
+
+impl Outcome {
+    fn cell(&mut self, account: &str, region: &str, api: &str, r: Result<(), Failure>) {
+        let (status, code, message) = match r {
+            Ok(()) => (CoverageStatus::Ok, None, None),
+            Err(f) => (f.status, f.code, f.message),
+        };
+        self.coverage.push(Coverage {
+            account_id: account.to_string(),
+            region: region.to_string(),
+            api: api.to_string(),
+            status,
+            code,
+            message,
+        });
+    }
+}
+
+pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome {
+    let mut out = Outcome::default();
+    let id = account.id.as_str();
+    if !account.is_active() {
+        out.cell(
+            id,
+            GLOBAL_REGION,
+            "sts:AssumeRole",
+            Err(Failure::new(
+                CoverageStatus::Suspended,
+                &account.status,
+                format!("account is {}: not assumed into", account.status),
+            )),
+        );
+        return out;
+    }
+
+    let creds = if id == ctx.caller_account {
+        None
+    } else {
+        let role_arn = format!("arn:aws:iam::{id}:role/{}", ctx.opts.role_name);
+        let session = RoleSession::new(
+            ctx.clients.sts(None, id),
+            role_arn,
+            ctx.session_name.clone(),
+            ctx.opts,
+        );
+        match session.credentials().await {
+            Ok(_) => out.cell(id, GLOBAL_REGION, "sts:AssumeRole", Ok(())),
+            Err(f) => {
+                out.cell(id, GLOBAL_REGION, "sts:AssumeRole", Err(f));
+                return out;
+            }
+        }
+        Some(session.provider())
+    };
+
+    let regions = match &ctx.opts.regions {
+        Regions::List(list) => list.clone(),
+        Regions::AllEnabled => {
+            let client = ctx.clients.ec2(id, &ctx.clients.home_region, creds.clone());
+            match ec2::enabled_regions(&client).await {
+                Ok(r) => {
+                    out.cell(id, GLOBAL_REGION, "ec2:DescribeRegions", Ok(()));
+                    r
+                }
+                Err(f) => {
+                    out.cell(id, GLOBAL_REGION, "ec2:DescribeRegions", Err(f));
+                    return out;
+                }
+            }
+        }
+    };
+    out.regions = regions.clone();
+
+    let page_size = ctx.opts.page_size;
+    let results: Vec<_> = stream::iter(regions)
+        .map(|region| {
+            let client = ctx.clients.ec2(id, &region, creds.clone());
+            async move {
+                let r = ec2::describe_region(&client, id, &region, page_size).await;
+                (region, r)
+            }
+        })
+        .buffer_unordered(ctx.opts.region_concurrency)
+        .collect()
+        .await;
+    for (region, per_api) in results {
+        for (api, r) in per_api {
+            match r {
+                Ok(resources) => {
+                    out.resources.extend(resources);
+                    out.cell(id, &region, api, Ok(()));
+                }
+                Err(f) => out.cell(id, &region, api, Err(f)),
+            }
+        }
+    }
+    out
+}

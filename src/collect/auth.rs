@@ -1,0 +1,335 @@
+//! Who we are and how we get into each account: the base `SdkConfig` from
+//! the standard aws-config chain, the caller identity, and one STS role
+//! session per member account whose credentials are cached and renewed
+//! before they expire, so a long run never dies of `ExpiredToken`.
+//!
+//! Every client built here goes through [`Clients`], which applies the
+//! run's timeouts, retry policy and injected interceptors, and gives each
+//! account its own retry partition so throttling in one account does not
+//! drain the retry budget of the others.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
+use aws_smithy_runtime::client::identity::IdentityCache;
+use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use aws_types::region::Region;
+
+use super::CollectOptions;
+use super::classify::{Failure, classify};
+use crate::model::CallerIdentity;
+
+/// Region used for global calls when the chain configured none.
+pub const FALLBACK_REGION: &str = "us-east-1";
+
+/// Renew role credentials this long before they expire: comfortably more
+/// than one slow, retried describe call.
+const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// Load the base configuration: the caller's own profile/env/SSO chain.
+pub async fn load_base_config(opts: &CollectOptions) -> SdkConfig {
+    if let Some(conf) = &opts.hooks.base_config {
+        return conf.clone();
+    }
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    let conf = loader.load().await;
+    // Organizations and STS need some region even when the profile names
+    // none; the global endpoints live in us-east-1.
+    if conf.region().is_none() {
+        return conf
+            .into_builder()
+            .region(Region::new(FALLBACK_REGION))
+            .build();
+    }
+    conf
+}
+
+/// Factory for every SDK client of one run.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    base: SdkConfig,
+    interceptors: Vec<SharedInterceptor>,
+    timeouts: TimeoutConfig,
+    retry: RetryConfig,
+    org_retry: RetryConfig,
+    /// The region for global calls (STS of the caller, Organizations).
+    pub home_region: String,
+}
+
+impl Clients {
+    pub fn new(base: SdkConfig, opts: &CollectOptions) -> Clients {
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(opts.connect_timeout)
+            .operation_attempt_timeout(opts.attempt_timeout)
+            .operation_timeout(opts.operation_timeout)
+            .build();
+        let retry = RetryConfig::standard()
+            .with_max_attempts(opts.max_attempts.max(1))
+            .with_initial_backoff(opts.initial_backoff);
+        // Organizations has a low account-wide rate limit shared with every
+        // other tool in the org: be patient rather than fail.
+        let org_retry = RetryConfig::standard()
+            .with_max_attempts(opts.max_attempts.max(1).saturating_mul(2))
+            .with_initial_backoff(opts.initial_backoff.saturating_mul(2))
+            .with_max_backoff(Duration::from_secs(20));
+        let home_region = base
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| FALLBACK_REGION.to_string());
+        Clients {
+            base,
+            interceptors: opts.hooks.interceptors.clone(),
+            timeouts,
+            retry,
+            org_retry,
+            home_region,
+        }
+    }
+
+    /// STS with the base credentials, in the home region (regional STS).
+    pub fn base_sts(&self) -> aws_sdk_sts::Client {
+        self.sts(None, "base")
+    }
+
+    /// STS used to assume roles: base credentials, a partition per account.
+    pub fn sts(
+        &self,
+        creds: Option<SharedCredentialsProvider>,
+        partition: &str,
+    ) -> aws_sdk_sts::Client {
+        let mut b = aws_sdk_sts::config::Builder::from(&self.base)
+            .region(Region::new(self.home_region.clone()))
+            .timeout_config(self.timeouts.clone())
+            .retry_config(self.retry.clone())
+            .retry_partition(partition_for("sts", partition));
+        if let Some(c) = creds {
+            b = b.credentials_provider(c);
+        }
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_sts::Client::from_conf(b.build())
+    }
+
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        let mut b = aws_sdk_organizations::config::Builder::from(&self.base)
+            .region(Region::new(self.home_region.clone()))
+            .timeout_config(self.timeouts.clone())
+            .retry_config(self.org_retry.clone())
+            .retry_partition(partition_for("organizations", "base"));
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_organizations::Client::from_conf(b.build())
+    }
+
+    /// EC2 in one account-region. `creds` is `None` for the caller's own
+    /// account, which uses the base credentials untouched.
+    pub fn ec2(
+        &self,
+        account_id: &str,
+        region: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_ec2::Client {
+        let mut b = aws_sdk_ec2::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()))
+            .timeout_config(self.timeouts.clone())
+            .retry_config(self.retry.clone())
+            .retry_partition(partition_for("ec2", account_id));
+        if let Some(c) = creds {
+            // The role session caches and renews on its own schedule; a
+            // second cache in front of it would hide the renewal margin.
+            b = b
+                .credentials_provider(c)
+                .identity_cache(IdentityCache::no_cache());
+        }
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_ec2::Client::from_conf(b.build())
+    }
+}
+
+fn partition_for(service: &str, key: &str) -> RetryPartition {
+    RetryPartition::new(Cow::Owned(format!("orgscope-{service}-{key}")))
+}
+
+/// `sts:GetCallerIdentity` with the base credentials.
+pub async fn caller_identity(sts: &aws_sdk_sts::Client) -> Result<CallerIdentity, Failure> {
+    let out = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| classify(&e))?;
+    Ok(CallerIdentity {
+        account_id: out.account().unwrap_or_default().to_string(),
+        arn: out.arn().unwrap_or_default().to_string(),
+        user_id: out.user_id().unwrap_or_default().to_string(),
+    })
+}
+
+/// `orgscope-<user>`, where user is the last segment of the caller ARN,
+/// reduced to the characters STS accepts in a session name (and its 64
+/// character limit), so CloudTrail in the member account says who looked.
+pub fn session_name(caller_arn: &str) -> String {
+    let user = caller_arn.rsplit(['/', ':']).next().unwrap_or_default();
+    let clean: String = user
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c))
+        .collect();
+    let mut name = if clean.is_empty() {
+        "orgscope".to_string()
+    } else {
+        format!("orgscope-{clean}")
+    };
+    name.truncate(64);
+    name
+}
+
+/// One account's role session: assumes the role on first use and again
+/// whenever the cached credentials are within [`REFRESH_MARGIN`] of expiry.
+#[derive(Debug)]
+pub struct RoleSession {
+    sts: aws_sdk_sts::Client,
+    role_arn: String,
+    session_name: String,
+    external_id: Option<String>,
+    duration: Option<Duration>,
+    cached: tokio::sync::Mutex<Option<Credentials>>,
+}
+
+impl RoleSession {
+    pub fn new(
+        sts: aws_sdk_sts::Client,
+        role_arn: String,
+        session_name: String,
+        opts: &CollectOptions,
+    ) -> Arc<RoleSession> {
+        Arc::new(RoleSession {
+            sts,
+            role_arn,
+            session_name,
+            external_id: opts.external_id.clone(),
+            duration: opts.session_duration,
+            cached: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// Current credentials, assuming the role again when needed. The lock is
+    /// held across the STS call so concurrent regions share one AssumeRole.
+    pub async fn credentials(&self) -> Result<Credentials, Failure> {
+        let mut cached = self.cached.lock().await;
+        if let Some(c) = cached.as_ref()
+            && still_fresh(c.expiry(), SystemTime::now())
+        {
+            return Ok(c.clone());
+        }
+        let fresh = self.assume().await?;
+        *cached = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    async fn assume(&self) -> Result<Credentials, Failure> {
+        let mut req = self
+            .sts
+            .assume_role()
+            .role_arn(&self.role_arn)
+            .role_session_name(&self.session_name);
+        if let Some(id) = &self.external_id {
+            req = req.external_id(id);
+        }
+        if let Some(d) = self.duration {
+            req = req.duration_seconds(i32::try_from(d.as_secs()).unwrap_or(i32::MAX));
+        }
+        let out = req.send().await.map_err(|e| classify(&e))?;
+        let Some(c) = out.credentials() else {
+            return Err(Failure::new(
+                crate::model::CoverageStatus::Error,
+                "NoCredentials",
+                "AssumeRole answered without credentials",
+            ));
+        };
+        let expiry = SystemTime::try_from(*c.expiration()).ok();
+        Ok(Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            Some(c.session_token().to_string()),
+            expiry,
+            "orgscope-assume-role",
+        ))
+    }
+
+    /// A credentials provider for SDK clients backed by this session.
+    pub fn provider(self: &Arc<Self>) -> SharedCredentialsProvider {
+        SharedCredentialsProvider::new(SessionProvider(self.clone()))
+    }
+}
+
+/// Credentials without an expiry never go stale; others are renewed once
+/// they are within the margin.
+fn still_fresh(expiry: Option<SystemTime>, now: SystemTime) -> bool {
+    match expiry {
+        None => true,
+        Some(t) => t
+            .duration_since(now)
+            .map(|left| left > REFRESH_MARGIN)
+            .unwrap_or(false),
+    }
+}
+
+#[derive(Debug)]
+struct SessionProvider(Arc<RoleSession>);
+
+impl ProvideCredentials for SessionProvider {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            self.0
+                .credentials()
+                .await
+                .map_err(|f| CredentialsError::provider_error(f.to_string()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_name_is_sanitized() {
+        assert_eq!(
+            session_name("arn:aws:iam::123456789012:user/alice"),
+            "orgscope-alice"
+        );
+        assert_eq!(
+            session_name("arn:aws:sts::1:assumed-role/Admin/bob@example.com"),
+            "orgscope-bob@example.com"
+        );
+        assert_eq!(session_name("arn:aws:iam::1:root"), "orgscope-root");
+        assert_eq!(session_name("é"), "orgscope");
+        assert_eq!(session_name(&"x".repeat(100)).len(), 64);
+    }
+
+    #[test]
+    fn credentials_are_renewed_before_expiry() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        assert!(still_fresh(None, now));
+        assert!(still_fresh(Some(now + Duration::from_secs(3600)), now));
+        assert!(!still_fresh(Some(now + Duration::from_secs(60)), now));
+        assert!(!still_fresh(Some(now - Duration::from_secs(1)), now));
+    }
+}

@@ -1,0 +1,76 @@
+//! The AWS profile names a user can pick from, read from the shared config
+//! and credentials files (`AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`
+//! honoured, as aws-config does). Only section headers are read: the files
+//! hold secrets we have no business parsing.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// Profile names from both files, sorted, `default` first when present.
+pub fn list_profiles() -> Vec<String> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let config = std::env::var_os("AWS_CONFIG_FILE")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".aws").join("config")));
+    let credentials = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".aws").join("credentials")));
+    let read = |p: Option<PathBuf>| {
+        p.and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default()
+    };
+    merge(&read(config), &read(credentials))
+}
+
+/// Merge the names found in a config file and a credentials file.
+pub fn merge(config: &str, credentials: &str) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    for header in headers(config) {
+        // In the config file profiles are `[profile x]`, except `[default]`;
+        // `[sso-session x]` and `[services x]` are not profiles.
+        if header == "default" {
+            names.insert(header.to_string());
+        } else if let Some(rest) = header.strip_prefix("profile") {
+            if rest.starts_with(char::is_whitespace) && !rest.trim().is_empty() {
+                names.insert(rest.trim().to_string());
+            }
+        }
+    }
+    for header in headers(credentials) {
+        if !header.is_empty() && !header.contains(char::is_whitespace) {
+            names.insert(header.to_string());
+        }
+    }
+    let mut out: Vec<String> = names.into_iter().collect();
+    if let Some(i) = out.iter().position(|n| n == "default") {
+        let d = out.remove(i);
+        out.insert(0, d);
+    }
+    out
+}
+
+fn headers(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let line = line.trim();
+        let inner = line.strip_prefix('[')?;
+        let end = inner.find(']')?;
+        Some(inner[..end].trim())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_from_both_files() {
+        let config = "[default]\nregion = eu-west-1\n[profile prod]\nsso_session = s\n\
+                      [sso-session s]\n[services x]\n[profile  hub ]\n# [profile nope]\n";
+        let creds = "[default]\naws_access_key_id=x\n[legacy]\n";
+        assert_eq!(
+            merge(config, creds),
+            vec!["default", "hub", "legacy", "prod"]
+        );
+        assert!(merge("", "").is_empty());
+    }
+}

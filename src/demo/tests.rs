@@ -1,0 +1,283 @@
+use std::collections::{HashMap, HashSet};
+
+use super::*;
+use crate::model::{Details, Resource, ResourceType};
+
+fn by_name<'e>(estate: &'e Estate, account: &str, name: &str) -> Option<&'e Resource> {
+    let id = &estate.accounts.iter().find(|a| a.name == account)?.id;
+    estate
+        .resources
+        .iter()
+        .find(|r| &r.account_id == id && r.name.as_deref() == Some(name))
+}
+
+#[test]
+fn same_input_gives_identical_estates() {
+    let a = demo_estate(DEFAULT_ACCOUNTS);
+    let b = demo_estate(DEFAULT_ACCOUNTS);
+    assert_eq!(a, b);
+    assert_eq!(crate::snapshot::to_vec(&a), crate::snapshot::to_vec(&b));
+    assert_ne!(a, demo_estate(DEFAULT_ACCOUNTS + 3));
+}
+
+#[test]
+fn default_estate_has_the_documented_shape() {
+    let e = demo_estate(DEFAULT_ACCOUNTS);
+    assert_eq!(e.accounts.len(), DEFAULT_ACCOUNTS);
+    assert_eq!(e.regions.len(), 3);
+    let mut paths = Vec::new();
+    e.tree.walk(&mut |_, path| paths.push(path.join("/")));
+    for want in [
+        "Workloads/Prod",
+        "Workloads/Test",
+        "Workloads/Dev",
+        "Sandbox",
+        "Security",
+    ] {
+        assert!(paths.iter().any(|p| p == want), "missing OU {want}");
+    }
+    assert!(e.tree.children.iter().all(|ou| !ou.scps.is_empty()));
+    let mgmt: Vec<_> = e.accounts.iter().filter(|a| a.is_management).collect();
+    assert_eq!(mgmt.len(), 1);
+    assert_eq!(mgmt[0].id, MANAGEMENT_ACCOUNT_ID);
+    // Every account sits where the tree says it does.
+    for a in &e.accounts {
+        let parent = e.tree.find(&a.parent_id).expect("parent exists");
+        assert!(
+            parent.accounts.contains(&a.id),
+            "{} not under its parent",
+            a.name
+        );
+    }
+    assert_eq!(e.tree.account_ids_below().len(), e.accounts.len());
+    for name in [
+        "payments-prod",
+        "payments-test",
+        "payments-dev",
+        "catalog-test",
+    ] {
+        assert!(e.accounts.iter().any(|a| a.name == name), "no {name}");
+    }
+}
+
+#[test]
+fn denied_and_suspended_accounts_exist_with_their_coverage() {
+    let e = demo_estate(DEFAULT_ACCOUNTS);
+    let denied = e
+        .accounts
+        .iter()
+        .find(|a| a.name == "catalog-test")
+        .expect("denied");
+    let cells: Vec<_> = e
+        .coverage
+        .iter()
+        .filter(|c| c.account_id == denied.id)
+        .collect();
+    assert_eq!(cells.len(), 1 + REGIONS.len() * EC2_APIS.len());
+    assert!(cells.iter().all(|c| c.status == CoverageStatus::Denied));
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.api == ASSUME_ROLE_API && c.code.as_deref() == Some("AccessDenied"))
+    );
+    assert!(!e.resources.iter().any(|r| r.account_id == denied.id));
+
+    let suspended: Vec<_> = e
+        .accounts
+        .iter()
+        .filter(|a| a.status == "SUSPENDED")
+        .collect();
+    assert_eq!(suspended.len(), 1);
+    assert!(
+        e.coverage
+            .iter()
+            .filter(|c| c.account_id == suspended[0].id)
+            .all(|c| c.status == CoverageStatus::Suspended)
+    );
+    assert!(e.is_partial());
+    // Everybody else is fully ok.
+    let bad: HashSet<_> = e.failed_cells().map(|c| c.account_id.as_str()).collect();
+    assert_eq!(bad, HashSet::from([denied.id.as_str()]));
+}
+
+#[test]
+fn every_readable_account_region_has_every_cell() {
+    let e = demo_estate(DEFAULT_ACCOUNTS);
+    for a in &e.accounts {
+        for region in REGIONS {
+            for api in EC2_APIS {
+                assert!(
+                    e.coverage
+                        .iter()
+                        .any(|c| c.account_id == a.id && c.region == region && c.api == api),
+                    "{} {region} {api}",
+                    a.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn prod_and_test_drift_exactly_as_staged() {
+    let e = demo_estate(DEFAULT_ACCOUNTS);
+    // Missing instance.
+    assert!(by_name(&e, "payments-prod", "payments-prod-worker-4").is_some());
+    assert!(by_name(&e, "payments-test", "payments-test-worker-4").is_none());
+    // Different instance type.
+    let itype = |acct: &str, name: &str| match by_name(&e, acct, name).map(|r| &r.details) {
+        Some(Details::Instance(i)) => i.instance_type.clone(),
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(itype("payments-prod", "payments-prod-app-1"), "m5.xlarge");
+    assert_eq!(itype("payments-test", "payments-test-app-1"), "m5.large");
+    assert_eq!(itype("payments-test", "payments-test-app-2"), "m5.xlarge");
+    // Extra open SG rule.
+    let open = |acct: &str, name: &str| match by_name(&e, acct, name).map(|r| &r.details) {
+        Some(Details::SecurityGroup(g)) => {
+            g.ingress.iter().filter(|r| r.is_open_to_world()).count()
+        }
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(open("payments-prod", "payments-prod-db"), 0);
+    assert_eq!(open("payments-test", "payments-test-db"), 1);
+    // Missing owner tag.
+    let has_owner =
+        |acct: &str, name: &str| by_name(&e, acct, name).map(|r| r.tags.contains_key("owner"));
+    assert_eq!(
+        has_owner("payments-prod", "payments-prod-web-2"),
+        Some(true)
+    );
+    assert_eq!(
+        has_owner("payments-test", "payments-test-web-2"),
+        Some(false)
+    );
+    // An undrifted app's twins match name for name.
+    let names = |acct: &str| -> Vec<String> {
+        let id = &e.accounts.iter().find(|a| a.name == acct).expect("acct").id;
+        let mut v: Vec<_> = e
+            .resources
+            .iter()
+            .filter(|r| &r.account_id == id)
+            .filter_map(|r| {
+                r.name
+                    .as_ref()
+                    .map(|n| n.replace("-prod", "").replace("-test", ""))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("orders-prod"), names("orders-test"));
+}
+
+#[test]
+fn ids_are_unique_and_look_like_aws() {
+    let e = demo_estate(60);
+    let mut seen = HashSet::new();
+    for r in &e.resources {
+        assert!(seen.insert(r.id.clone()), "duplicate id {}", r.id);
+        let (prefix, hex) = r.id.split_once('-').expect("prefixed id");
+        let want = match r.resource_type() {
+            ResourceType::Instance => "i",
+            ResourceType::Vpc => "vpc",
+            ResourceType::Subnet => "subnet",
+            ResourceType::SecurityGroup => "sg",
+            ResourceType::Volume => "vol",
+        };
+        assert_eq!(prefix, want);
+        assert_eq!(hex.len(), 17);
+        assert!(hex.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+    let ids: HashSet<_> = e.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids.len(), e.accounts.len());
+    assert!(
+        ids.iter()
+            .all(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+    );
+}
+
+#[test]
+fn addresses_nest_and_references_resolve() {
+    let e = demo_estate(DEFAULT_ACCOUNTS);
+    let by_id: HashMap<_, _> = e.resources.iter().map(|r| (r.id.as_str(), r)).collect();
+    let net = |s: &str| s.parse::<ipnet::Ipv4Net>().expect("cidr");
+    for r in &e.resources {
+        match &r.details {
+            Details::Subnet(s) => {
+                let Some(Details::Vpc(v)) = by_id.get(s.vpc_id.as_str()).map(|v| &v.details) else {
+                    panic!("subnet {} without vpc", r.id)
+                };
+                assert!(net(&v.cidr_block).contains(&net(&s.cidr_block)), "{}", r.id);
+            }
+            Details::Instance(i) => {
+                let subnet = i
+                    .subnet_id
+                    .as_deref()
+                    .and_then(|s| by_id.get(s))
+                    .expect("subnet");
+                let Details::Subnet(s) = &subnet.details else {
+                    panic!("not a subnet")
+                };
+                let ip: std::net::Ipv4Addr =
+                    i.private_ip.as_deref().expect("ip").parse().expect("ip");
+                assert!(
+                    net(&s.cidr_block).contains(&ip),
+                    "{} {ip} not in {}",
+                    r.id,
+                    s.cidr_block
+                );
+                assert_eq!(i.vpc_id.as_deref(), Some(s.vpc_id.as_str()));
+                for g in &i.security_groups {
+                    assert!(by_id.contains_key(g.id.as_str()), "dangling sg {}", g.id);
+                }
+            }
+            Details::Volume(v) => {
+                for a in &v.attachments {
+                    assert!(by_id.contains_key(a.instance_id.as_str()));
+                }
+            }
+            Details::SecurityGroup(g) => {
+                for rule in g.ingress.iter().chain(&g.egress) {
+                    if let crate::model::RulePeer::SecurityGroup(id) = &rule.peer {
+                        assert!(
+                            by_id.contains_key(id.as_str()),
+                            "dangling peer {id} in {}",
+                            r.id
+                        );
+                    }
+                }
+            }
+            Details::Vpc(_) => {}
+        }
+    }
+    // Consistent tags on every app resource.
+    for r in e.resources.iter().filter(|r| r.tags.contains_key("app")) {
+        if r.tags.get("app").map(String::as_str) == Some("sandbox") {
+            continue;
+        }
+        for key in ["Name", "env", "cost-center"] {
+            assert!(r.tags.contains_key(key), "{} lacks {key}", r.id);
+        }
+    }
+}
+
+#[test]
+fn scales_to_about_a_hundred_resources_per_account() {
+    let e = demo_estate(200);
+    assert_eq!(e.accounts.len(), 200);
+    let n = e.resources.len();
+    assert!(
+        (17_000..=22_000).contains(&n),
+        "{n} resources for 200 accounts"
+    );
+    // Tiny requests still get every feature.
+    let small = demo_estate(1);
+    assert_eq!(small.accounts.len(), MIN_ACCOUNTS);
+    assert!(
+        small
+            .failed_cells()
+            .any(|c| c.status == CoverageStatus::Denied)
+    );
+    assert!(small.accounts.iter().any(|a| a.status == "SUSPENDED"));
+}
