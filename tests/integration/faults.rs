@@ -12,6 +12,8 @@ use aws_sdk_ec2::error::ProvideErrorMetadata;
 
 use crate::support::proxy::{Expiry, Fault, FaultProxy, Match, Rate, Rule, Rules};
 
+mod matrix;
+
 const MEMBER_A: &str = "111111111111";
 const MEMBER_B: &str = "222222222222";
 
