@@ -10,7 +10,7 @@ packages=(
   xvfb xauth
   libgl1 libgl1-mesa-dri libegl1 libegl-mesa0
   libxkbcommon0 libxkbcommon-x11-0 libxcursor1 libxi6 libxrandr2 libwayland-client0
-  imagemagick
+  imagemagick x11-utils
   desktop-file-utils appstream
 )
 

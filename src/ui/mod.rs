@@ -1,6 +1,29 @@
-//! The desktop app (to be written).
+//! The desktop app (eframe + egui_tiles). Rerun-style split: [`app`] owns
+//! state and the worker channel; `logic` is the only place state changes
+//! (drains worker events, applies commands); the `*_ui` modules draw and
+//! emit commands; `workers` run file and dialog work on the tokio runtime
+//! handed in from `main`, so no frame blocks on I/O.
 
 use std::path::PathBuf;
+
+mod app;
+mod command;
+mod compare_ui;
+mod details_ui;
+pub mod engine;
+mod export;
+mod logic;
+mod panes_ui;
+pub mod state;
+mod table_ui;
+mod theme;
+mod tree_ui;
+mod view;
+mod welcome_ui;
+mod workers;
+
+pub use app::OrgscopeApp;
+pub use state::{Origin, Settings};
 
 /// What the app shows first.
 #[derive(Debug, Clone)]
@@ -15,6 +38,19 @@ pub enum Start {
 
 /// Open the main window and run until it closes. `rt` runs all network and
 /// file work so the UI thread never blocks.
-pub fn run(_start: Start, _rt: tokio::runtime::Handle) -> anyhow::Result<()> {
-    anyhow::bail!("the desktop app is not implemented yet")
+pub fn run(start: Start, rt: tokio::runtime::Handle) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("orgscope")
+            .with_app_id("orgscope")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "orgscope",
+        options,
+        Box::new(move |cc| Ok(Box::new(OrgscopeApp::new(cc, start, rt)))),
+    )
+    .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
 }

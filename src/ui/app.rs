@@ -1,0 +1,221 @@
+//! The eframe application: owns the state, the worker channel and the
+//! runtime handle; each frame it first runs `logic` (drain worker events,
+//! apply last frame's commands, refresh derived rows) and then draws.
+//! It can be built without a window (tests pass an `egui::Context` through
+//! a kittest `CreationContext`) and given an estate directly.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use super::command::{Command, WorkerEvent};
+use super::state::{Loaded, Origin, Settings};
+use super::workers::Outbox;
+use super::{Start, logic, theme, view};
+use crate::model::Estate;
+
+/// Key of the persisted [`Settings`] in eframe's storage.
+const SETTINGS_KEY: &str = "orgscope-settings";
+
+pub struct OrgscopeApp {
+    pub(crate) loaded: Option<Loaded>,
+    pub(crate) settings: Settings,
+    pub(crate) focused: Option<super::state::PaneId>,
+    pub(crate) log: Vec<super::state::LogLine>,
+    pub(crate) status: String,
+    pub(crate) tree_search: String,
+    pub(crate) commands: Vec<Command>,
+    pub(crate) progress: Option<super::state::CollectProgress>,
+    pub(crate) rt: tokio::runtime::Handle,
+    pub(crate) ctx: egui::Context,
+    pub(crate) tx: Sender<WorkerEvent>,
+    pub(crate) rx: Receiver<WorkerEvent>,
+    /// Events taken off the channel by [`OrgscopeApp::wait_for_worker`],
+    /// applied by the next `logic` pass.
+    pub(crate) pending: Vec<WorkerEvent>,
+    pub(crate) focus_filter: bool,
+}
+
+impl OrgscopeApp {
+    /// Build the app for eframe (or for a kittest harness).
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        start: Start,
+        rt: tokio::runtime::Handle,
+    ) -> OrgscopeApp {
+        let settings = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
+            .unwrap_or_default();
+        let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, settings, rt);
+        match start {
+            Start::Welcome => {}
+            Start::Demo => app.commands.push(Command::OpenDemo),
+            Start::Open(path) => app.commands.push(Command::OpenFile(path)),
+        }
+        app
+    }
+
+    /// Build the app around a context with the given settings (tests use
+    /// `Settings::default()` for a clean start).
+    pub fn with_settings(
+        ctx: &egui::Context,
+        settings: Settings,
+        rt: tokio::runtime::Handle,
+    ) -> OrgscopeApp {
+        theme::apply(ctx);
+        let (tx, rx) = channel();
+        let mut app = OrgscopeApp {
+            loaded: None,
+            settings,
+            focused: None,
+            log: Vec::new(),
+            status: String::new(),
+            tree_search: String::new(),
+            commands: Vec::new(),
+            progress: None,
+            rt,
+            ctx: ctx.clone(),
+            tx,
+            rx,
+            pending: Vec::new(),
+            focus_filter: false,
+        };
+        logic::ensure_layout(&mut app);
+        app
+    }
+
+    /// Show an estate right away, as if it had been opened.
+    pub fn load_estate(&mut self, estate: Estate, origin: Origin) {
+        logic::install_estate(self, Arc::new(estate), origin);
+    }
+
+    pub fn estate(&self) -> Option<&Estate> {
+        self.loaded.as_ref().map(|l| l.estate.as_ref())
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Block (for tests and the benchmark only) until one worker event
+    /// arrives or `timeout` passes; true when one arrived. The event is
+    /// applied on the next frame like any other.
+    pub fn wait_for_worker(&mut self, timeout: Duration) -> bool {
+        match self.rx.recv_timeout(timeout) {
+            Ok(ev) => {
+                self.pending.push(ev);
+                self.ctx.request_repaint();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Rows currently shown by each inventory pane, in layout order.
+    pub fn pane_row_counts(&self) -> Vec<usize> {
+        logic::inventory_panes_in_order(self)
+            .into_iter()
+            .filter_map(|id| match self.settings.panes.get(&id) {
+                Some(super::state::Pane::Inventory(p)) => Some(p.derived.rows.len()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Scope of the focused inventory pane.
+    pub fn focused_scope(&self) -> Option<&super::state::Scope> {
+        match self.settings.panes.get(&self.focused?) {
+            Some(super::state::Pane::Inventory(p)) => Some(&p.cfg.scope),
+            _ => None,
+        }
+    }
+
+    /// Totals of the first open comparison: only left, only right,
+    /// changed, same, not collected.
+    pub fn compare_summary(&self) -> Option<[usize; 5]> {
+        self.settings.panes.values().find_map(|p| match p {
+            super::state::Pane::Compare(c) => c.report.as_ref().map(|r| {
+                r.per_type.values().fold([0; 5], |mut acc, n| {
+                    for (a, b) in acc.iter_mut().zip(n) {
+                        *a += b;
+                    }
+                    acc
+                })
+            }),
+            _ => None,
+        })
+    }
+
+    /// Scroll the first inventory pane so `row` is in view (benchmarks
+    /// and tests drive scrolling this way).
+    pub fn scroll_first_pane_to(&mut self, row: usize) {
+        let first = logic::inventory_panes_in_order(self).first().copied();
+        if let Some(id) = first
+            && let Some(super::state::Pane::Inventory(p)) = self.settings.panes.get_mut(&id)
+        {
+            p.derived.scroll_to = Some(row);
+        }
+    }
+
+    /// The non-matching entries of the first comparison, as
+    /// (status, type, key, changed fields), for tests.
+    pub fn compare_entries(&self) -> Vec<(String, String, String, Vec<String>)> {
+        self.settings
+            .panes
+            .values()
+            .find_map(|p| match p {
+                super::state::Pane::Compare(c) => c.report.as_ref(),
+                _ => None,
+            })
+            .map(|r| {
+                r.entries
+                    .iter()
+                    .filter(|e| e.status != super::engine::EntryStatus::Same)
+                    .map(|e| {
+                        (
+                            e.status.label().to_string(),
+                            e.rtype.as_str().to_string(),
+                            e.key.clone(),
+                            e.changes.iter().map(|c| c.field.clone()).collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn context(&self) -> &egui::Context {
+        &self.ctx
+    }
+
+    pub fn runtime(&self) -> tokio::runtime::Handle {
+        self.rt.clone()
+    }
+
+    /// The last log lines, newest last (tests read errors here).
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.iter().map(|l| l.text.clone()).collect()
+    }
+
+    pub(crate) fn outbox(&self) -> Outbox {
+        Outbox {
+            tx: self.tx.clone(),
+            ctx: self.ctx.clone(),
+        }
+    }
+}
+
+impl eframe::App for OrgscopeApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        logic::run(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        view::app_ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}

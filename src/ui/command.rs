@@ -1,0 +1,77 @@
+//! What the drawing code asks for and what workers report back. Drawing
+//! code pushes [`Command`]s; workers on the tokio runtime send
+//! [`WorkerEvent`]s; `logic` applies both, so every state change happens in
+//! one place, between frames.
+
+use std::path::PathBuf;
+
+use super::state::PaneId;
+use crate::model::{Estate, ResourceType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Ask for a snapshot file with the native dialog, then open it.
+    OpenDialog,
+    OpenFile(PathBuf),
+    OpenDemo,
+    /// Save to the current file, or ask where when there is none.
+    Save,
+    SaveDialog,
+    Export(PaneId, ExportFormat),
+    /// Back to the welcome screen (keeps panes and settings).
+    CloseEstate,
+    Focus(PaneId),
+    Split(PaneId),
+    Close(PaneId),
+    /// Open a diff of the focused pane with its neighbour.
+    Compare,
+    /// Tick or untick an OU / account in the focused pane's scope.
+    ScopeOu(String, bool),
+    ScopeAccount(String, bool),
+    /// Reset the focused pane's scope to the whole estate.
+    ScopeAll,
+    FilterEdited(PaneId),
+    SetType(PaneId, Option<ResourceType>),
+    SortBy(PaneId, super::engine::ColumnKey),
+    ToggleTagColumn(PaneId, String),
+    Select(PaneId, Option<usize>),
+    Copy(String),
+    CompareEdited(PaneId),
+    Connect,
+    CancelCollect,
+    ToggleLog,
+}
+
+/// Results of background work.
+#[derive(Debug)]
+pub enum WorkerEvent {
+    Opened {
+        path: PathBuf,
+        result: Result<Estate, String>,
+    },
+    Saved {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+    Exported {
+        path: PathBuf,
+        result: Result<usize, String>,
+    },
+    /// A dialog was dismissed: nothing to do, but the log says so.
+    Cancelled(&'static str),
+}

@@ -1,0 +1,156 @@
+//! The diff view between two panes: the matching settings (environment
+//! tokens, ignored tags), a per-type summary, then only-left, only-right
+//! and changed rows with the differing fields highlighted.
+
+use egui::{Align, Layout, RichText, TextEdit};
+use egui_extras::{Column, TableBuilder};
+
+use super::command::Command;
+use super::engine::{Context, DiffEntry, EntryStatus};
+use super::state::{ComparePane, PaneId};
+use super::theme;
+
+fn status_color(v: &egui::Visuals, s: EntryStatus) -> egui::Color32 {
+    match s {
+        EntryStatus::OnlyLeft => theme::only_left(v),
+        EntryStatus::OnlyRight => theme::only_right(v),
+        EntryStatus::Changed => theme::changed(v),
+        EntryStatus::Same | EntryStatus::NotCollected => theme::muted(v),
+    }
+}
+
+pub fn compare_ui(
+    ui: &mut egui::Ui,
+    id: PaneId,
+    c: &mut ComparePane,
+    (left, right): (&str, &str),
+    ectx: &Context,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Compare").heading().strong());
+        ui.label(RichText::new(left).strong().color(theme::only_left(ui.visuals())));
+        ui.label("↔");
+        ui.label(RichText::new(right).strong().color(theme::only_right(ui.visuals())));
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if ui
+                .add(egui::Button::new("×").frame(false))
+                .on_hover_text("Close the comparison")
+                .clicked()
+            {
+                commands.push(Command::Close(id));
+            }
+        });
+    });
+    ui.horizontal(|ui| {
+        let muted = theme::muted(ui.visuals());
+        let la = ui.label(RichText::new("Match by name, ignoring").color(muted));
+        let a = ui
+            .add(TextEdit::singleline(&mut c.env_tokens).desired_width(220.0))
+            .labelled_by(la.id)
+            .on_hover_text("Words in names that differ between environments, e.g. prod, test");
+        let lb = ui.label(RichText::new("Ignore tags").color(muted));
+        let b = ui
+            .add(TextEdit::singleline(&mut c.ignore_tags).desired_width(140.0))
+            .labelled_by(lb.id);
+        let s = ui.checkbox(&mut c.show_same, "Show unchanged");
+        if a.changed() || b.changed() || s.changed() {
+            commands.push(Command::CompareEdited(id));
+        }
+    });
+    let Some(report) = &c.report else {
+        ui.spinner();
+        return;
+    };
+    ui.add_space(4.0);
+    egui::Grid::new(("diff-summary", id.0))
+        .num_columns(6)
+        .spacing([18.0, 3.0])
+        .show(ui, |ui| {
+            let v = ui.visuals().clone();
+            ui.label(RichText::new("Type").strong());
+            ui.label(RichText::new("Only left").strong().color(theme::only_left(&v)));
+            ui.label(RichText::new("Only right").strong().color(theme::only_right(&v)));
+            ui.label(RichText::new("Changed").strong().color(theme::changed(&v)));
+            ui.label(RichText::new("Same").strong().color(theme::muted(&v)));
+            ui.label(RichText::new("Not collected").strong().color(theme::muted(&v)))
+                .on_hover_text("The other side's twin account was not collected in that region (e.g. access denied): absence there proves nothing");
+            ui.end_row();
+            for (t, n) in &report.per_type {
+                ui.label(t.label());
+                for k in n {
+                    ui.label(theme::count(*k));
+                }
+                ui.end_row();
+            }
+        });
+    let entries: Vec<&DiffEntry> = report
+        .entries
+        .iter()
+        .filter(|e| c.show_same || e.status != EntryStatus::Same)
+        .collect();
+    ui.add_space(4.0);
+    ui.label(RichText::new(format!("{} differences", theme::count(
+        report.entries.iter().filter(|e| e.status != EntryStatus::Same).count()
+    ))).strong());
+    let estate = ectx.estate;
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    let name = |i: Option<usize>| {
+        i.and_then(|i| estate.resources.get(i)).map_or(String::new(), |r| {
+            let acc = estate.account(&r.account_id).map_or(r.account_id.as_str(), |a| a.name.as_str());
+            format!("{} · {}", r.id, acc)
+        })
+    };
+    TableBuilder::new(ui)
+        .id_salt(("diff-table", id.0))
+        .striped(true)
+        .resizable(true)
+        .auto_shrink([false, false])
+        .cell_layout(Layout::left_to_right(Align::Center))
+        .column(Column::initial(84.0).clip(true))
+        .column(Column::initial(110.0).clip(true))
+        .column(Column::initial(180.0).clip(true))
+        .column(Column::initial(200.0).clip(true))
+        .column(Column::initial(200.0).clip(true))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .header(row_h, |mut h| {
+            for t in ["Status", "Type", "Match key", "Left", "Right", "Differences"] {
+                h.col(|ui| {
+                    ui.label(RichText::new(t).strong());
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(row_h, entries.len(), |mut row| {
+                let Some(e) = entries.get(row.index()) else { return };
+                row.col(|ui| {
+                    theme::chip(ui, e.status.label(), status_color(ui.visuals(), e.status));
+                });
+                row.col(|ui| {
+                    ui.label(e.rtype.as_str());
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(RichText::new(&e.key).monospace()).truncate());
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(name(e.left)).truncate());
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(name(e.right)).truncate());
+                });
+                row.col(|ui| {
+                    if e.changes.is_empty() {
+                        return;
+                    }
+                    let bg = theme::changed_bg(ui.visuals());
+                    let text = e
+                        .changes
+                        .iter()
+                        .map(|f| format!("{}: {} → {}", f.field, f.left, f.right))
+                        .collect::<Vec<_>>()
+                        .join("   ");
+                    ui.add(egui::Label::new(RichText::new(text).background_color(bg)).truncate());
+                });
+            });
+        });
+}

@@ -1,0 +1,577 @@
+//! The only place app state changes: once per frame, before drawing, this
+//! turns keyboard shortcuts into commands, drains worker events (time-boxed
+//! so a burst of results cannot stall a frame), applies the commands the
+//! previous frame's drawing emitted, and recomputes the rows of panes whose
+//! inputs changed.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+use egui_tiles::{Container, LinearDir, Tile, TileId, Tree};
+
+use super::app::OrgscopeApp;
+use super::command::{Command, WorkerEvent};
+use super::engine::{self, CompareOptions, Context, ScopeSet};
+use super::state::{
+    ComparePane, InventoryPane, LogLevel, LogLine, Loaded, Origin, Pane, PaneId,
+};
+use crate::model::Estate;
+
+/// How long one frame may spend applying worker results.
+const DRAIN_BUDGET: Duration = Duration::from_millis(4);
+
+pub fn run(app: &mut OrgscopeApp, ctx: &egui::Context) {
+    shortcuts(app, ctx);
+    drain(app);
+    let commands = std::mem::take(&mut app.commands);
+    for c in commands {
+        apply(app, c);
+    }
+    refresh(app);
+}
+
+fn shortcuts(app: &mut OrgscopeApp, ctx: &egui::Context) {
+    let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+    let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+    let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+    ctx.input_mut(|i| {
+        if i.consume_shortcut(&save) {
+            app.commands.push(Command::Save);
+        }
+        if i.consume_shortcut(&open) {
+            app.commands.push(Command::OpenDialog);
+        }
+        if i.consume_shortcut(&find) {
+            app.focus_filter = true;
+        }
+    });
+}
+
+fn drain(app: &mut OrgscopeApp) {
+    let deadline = Instant::now() + DRAIN_BUDGET;
+    let mut events = std::mem::take(&mut app.pending);
+    loop {
+        if Instant::now() >= deadline {
+            // More results may be waiting: take them next frame, not now.
+            app.ctx.request_repaint();
+            break;
+        }
+        match app.rx.try_recv() {
+            Ok(e) => events.push(e),
+            Err(_) => break,
+        }
+    }
+    for e in events {
+        handle_event(app, e);
+    }
+}
+
+fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
+    match e {
+        WorkerEvent::Opened { path, result } => match result {
+            Ok(estate) => {
+                app.settings.remember_recent(path.clone());
+                log(app, LogLevel::Info, format!("Opened {}", path.display()));
+                install_estate(app, Arc::new(estate), Origin::File(path));
+            }
+            Err(err) => log(app, LogLevel::Error, err),
+        },
+        WorkerEvent::Saved { path, result } => match result {
+            Ok(()) => {
+                app.settings.remember_recent(path.clone());
+                if let Some(l) = &mut app.loaded {
+                    l.origin = Origin::File(path.clone());
+                    l.dirty = false;
+                }
+                log(app, LogLevel::Info, format!("Saved {}", path.display()));
+            }
+            Err(err) => log(app, LogLevel::Error, err),
+        },
+        WorkerEvent::Exported { path, result } => match result {
+            Ok(n) => log(
+                app,
+                LogLevel::Info,
+                format!("Exported {n} rows to {}", path.display()),
+            ),
+            Err(err) => log(app, LogLevel::Error, err),
+        },
+        WorkerEvent::Cancelled(what) => {
+            app.status = format!("{what} cancelled");
+        }
+    }
+}
+
+pub fn log(app: &mut OrgscopeApp, level: LogLevel, text: String) {
+    app.status = text.clone();
+    if level == LogLevel::Error {
+        // Errors open the log so they are seen, without a modal in the way.
+        app.settings.show_log = true;
+    }
+    app.log.push(LogLine { level, text });
+    if app.log.len() > 1000 {
+        app.log.drain(..app.log.len() - 1000);
+    }
+}
+
+pub fn install_estate(app: &mut OrgscopeApp, estate: Arc<Estate>, origin: Origin) {
+    app.loaded = Some(Loaded::new(estate, origin));
+    ensure_layout(app);
+    for pane in app.settings.panes.values_mut() {
+        match pane {
+            Pane::Inventory(p) => {
+                p.derived = Default::default();
+                p.derived.stale = true;
+            }
+            Pane::Compare(c) => c.stale = true,
+        }
+    }
+}
+
+/// Make sure there is a layout with at least one inventory pane and that
+/// the layout and the pane map agree (a restored layout may not).
+pub fn ensure_layout(app: &mut OrgscopeApp) {
+    let s = &mut app.settings;
+    let mut tree = s.layout.take().unwrap_or_else(|| Tree::empty(egui::Id::unique("panes")));
+    let ids: Vec<(TileId, PaneId)> = tree
+        .tiles
+        .iter()
+        .filter_map(|(tid, t)| match t {
+            Tile::Pane(p) => Some((*tid, *p)),
+            Tile::Container(_) => None,
+        })
+        .collect();
+    for (tid, pid) in &ids {
+        if !s.panes.contains_key(pid) {
+            tree.remove_recursively(*tid);
+        }
+    }
+    s.panes.retain(|pid, _| ids.iter().any(|(_, p)| p == pid));
+    let any_inventory = s.panes.values().any(|p| matches!(p, Pane::Inventory(_)));
+    if !any_inventory || tree.root().is_none() {
+        s.panes.clear();
+        s.next_pane = s.next_pane.max(1);
+        let id = PaneId(s.next_pane);
+        s.next_pane += 1;
+        let mut pane = InventoryPane::default();
+        pane.cfg.title = "Inventory".into();
+        pane.derived.stale = true;
+        s.panes.insert(id, Pane::Inventory(pane));
+        tree = Tree::new_horizontal(egui::Id::unique("panes"), vec![id]);
+    }
+    for pane in s.panes.values_mut() {
+        match pane {
+            Pane::Inventory(p) => p.derived.stale = true,
+            Pane::Compare(c) => c.stale = true,
+        }
+    }
+    s.layout = Some(tree);
+    if app.focused.is_none_or(|f| !app.settings.panes.contains_key(&f)) {
+        app.focused = inventory_panes_in_order(app).first().copied();
+    }
+}
+
+/// Inventory panes left to right as the layout shows them.
+pub fn inventory_panes_in_order(app: &OrgscopeApp) -> Vec<PaneId> {
+    let mut out = Vec::new();
+    if let Some(tree) = &app.settings.layout
+        && let Some(root) = tree.root()
+    {
+        collect_panes(tree, root, &mut out);
+    }
+    out.retain(|id| matches!(app.settings.panes.get(id), Some(Pane::Inventory(_))));
+    out
+}
+
+fn collect_panes(tree: &Tree<PaneId>, tile: TileId, out: &mut Vec<PaneId>) {
+    match tree.tiles.get(tile) {
+        Some(Tile::Pane(p)) => out.push(*p),
+        Some(Tile::Container(c)) => {
+            for child in c.children() {
+                collect_panes(tree, *child, out);
+            }
+        }
+        None => {}
+    }
+}
+
+fn focused_inventory(app: &mut OrgscopeApp) -> Option<&mut InventoryPane> {
+    let id = app.focused?;
+    match app.settings.panes.get_mut(&id) {
+        Some(Pane::Inventory(p)) => Some(p),
+        _ => None,
+    }
+}
+
+fn inventory(app: &mut OrgscopeApp, id: PaneId) -> Option<&mut InventoryPane> {
+    match app.settings.panes.get_mut(&id) {
+        Some(Pane::Inventory(p)) => Some(p),
+        _ => None,
+    }
+}
+
+fn new_pane_id(app: &mut OrgscopeApp) -> PaneId {
+    let s = &mut app.settings;
+    s.next_pane = s.next_pane.max(1);
+    let id = PaneId(s.next_pane);
+    s.next_pane += 1;
+    id
+}
+
+/// Put `new` next to `existing` in the given direction, reusing a parent
+/// container of that direction so repeated splits make columns, not a
+/// staircase.
+fn place_beside(tree: &mut Tree<PaneId>, existing: TileId, new: TileId, dir: LinearDir) {
+    let parent = tree.tiles.parent_of(existing);
+    if let Some(pid) = parent
+        && let Some(Tile::Container(Container::Linear(lin))) = tree.tiles.get_mut(pid)
+        && lin.dir == dir
+    {
+        let pos = lin
+            .children
+            .iter()
+            .position(|c| *c == existing)
+            .map_or(lin.children.len(), |p| p + 1);
+        lin.children.insert(pos, new);
+        return;
+    }
+    let wrapper = match dir {
+        LinearDir::Horizontal => tree.tiles.insert_horizontal_tile(vec![existing, new]),
+        LinearDir::Vertical => tree.tiles.insert_vertical_tile(vec![existing, new]),
+    };
+    match parent {
+        Some(pid) => {
+            if let Some(Tile::Container(c)) = tree.tiles.get_mut(pid) {
+                c.replace_child(existing, wrapper);
+            }
+        }
+        None => tree.root = Some(wrapper),
+    }
+}
+
+fn apply(app: &mut OrgscopeApp, c: Command) {
+    match c {
+        Command::OpenDialog => super::workers::open_dialog(&app.rt, app.outbox()),
+        Command::OpenFile(path) => {
+            app.status = format!("Opening {}…", path.display());
+            super::workers::open_file(&app.rt, app.outbox(), path);
+        }
+        Command::OpenDemo => {
+            // Generating the demo is pure and takes milliseconds.
+            let estate = crate::demo::demo_estate(25);
+            log(app, LogLevel::Info, "Opened the demo estate".into());
+            install_estate(app, Arc::new(estate), Origin::Demo);
+        }
+        Command::Save => {
+            let Some(l) = &app.loaded else { return };
+            match &l.origin {
+                Origin::File(p) => {
+                    let (estate, path) = (l.estate.clone(), p.clone());
+                    app.status = format!("Saving {}…", path.display());
+                    super::workers::save(&app.rt, app.outbox(), estate, path);
+                }
+                _ => apply(app, Command::SaveDialog),
+            }
+        }
+        Command::SaveDialog => {
+            if let Some(l) = &app.loaded {
+                super::workers::save_dialog(&app.rt, app.outbox(), l.estate.clone());
+            }
+        }
+        Command::Export(id, format) => super::export::start(app, id, format),
+        Command::CloseEstate => app.loaded = None,
+        Command::Focus(id) => app.focused = Some(id),
+        Command::Split(id) => split(app, id),
+        Command::Close(id) => close(app, id),
+        Command::Compare => compare(app),
+        Command::ScopeOu(ou, on) => {
+            if let Some(p) = focused_inventory(app) {
+                if on {
+                    p.cfg.scope.ous.insert(ou);
+                } else {
+                    p.cfg.scope.ous.remove(&ou);
+                }
+                p.derived.stale = true;
+            }
+        }
+        Command::ScopeAccount(acc, on) => {
+            if let Some(p) = focused_inventory(app) {
+                if on {
+                    p.cfg.scope.accounts.insert(acc);
+                } else {
+                    p.cfg.scope.accounts.remove(&acc);
+                }
+                p.derived.stale = true;
+            }
+        }
+        Command::ScopeAll => {
+            if let Some(p) = focused_inventory(app) {
+                p.cfg.scope = Default::default();
+                p.derived.stale = true;
+            }
+        }
+        Command::FilterEdited(id) => {
+            if let Some(p) = inventory(app, id) {
+                p.derived.stale = true;
+            }
+        }
+        Command::SetType(id, t) => {
+            if let Some(p) = inventory(app, id) {
+                p.cfg.rtype = t;
+                if p.cfg.sort.as_ref().is_some_and(|(c, _)| {
+                    !engine::ColumnKey::defaults(t).contains(c)
+                        && !matches!(c, engine::ColumnKey::Tag(_))
+                }) {
+                    p.cfg.sort = None;
+                }
+                p.derived.stale = true;
+            }
+        }
+        Command::SortBy(id, col) => {
+            if let Some(p) = inventory(app, id) {
+                p.cfg.sort = match p.cfg.sort.take() {
+                    Some((c, false)) if c == col => Some((c, true)),
+                    Some((c, true)) if c == col => None,
+                    _ => Some((col, false)),
+                };
+                p.derived.stale = true;
+            }
+        }
+        Command::ToggleTagColumn(id, key) => {
+            if let Some(p) = inventory(app, id) {
+                if let Some(pos) = p.cfg.tag_columns.iter().position(|k| *k == key) {
+                    p.cfg.tag_columns.remove(pos);
+                } else {
+                    p.cfg.tag_columns.push(key);
+                }
+            }
+        }
+        Command::Select(id, r) => {
+            if let Some(p) = inventory(app, id) {
+                p.derived.selected = r;
+            }
+        }
+        Command::Copy(text) => {
+            app.status = format!("Copied {text}");
+            app.ctx.copy_text(text);
+        }
+        Command::CompareEdited(id) => {
+            if let Some(Pane::Compare(c)) = app.settings.panes.get_mut(&id) {
+                c.stale = true;
+            }
+        }
+        Command::Connect => log(
+            app,
+            LogLevel::Warn,
+            "Live collection is not available in this build yet; open a snapshot written by `orgscope collect` instead".into(),
+        ),
+        Command::CancelCollect => {
+            if let Some(p) = &app.progress
+                && let Some(t) = &p.cancel
+            {
+                t.cancel();
+            }
+        }
+        Command::ToggleLog => app.settings.show_log = !app.settings.show_log,
+    }
+}
+
+fn split(app: &mut OrgscopeApp, id: PaneId) {
+    let Some(Pane::Inventory(src)) = app.settings.panes.get(&id) else {
+        return;
+    };
+    let mut pane = InventoryPane {
+        cfg: src.cfg.clone(),
+        derived: Default::default(),
+    };
+    // A new pane starts on the whole estate: the usual next step is to tick
+    // a different OU for it.
+    pane.cfg.scope = Default::default();
+    pane.derived.stale = true;
+    let new = new_pane_id(app);
+    pane.cfg.title = format!("Pane {}", new.0);
+    app.settings.panes.insert(new, Pane::Inventory(pane));
+    if let Some(tree) = &mut app.settings.layout
+        && let Some(existing) = tree.tiles.find_pane(&id)
+    {
+        let tile = tree.tiles.insert_pane(new);
+        place_beside(tree, existing, tile, LinearDir::Horizontal);
+    }
+    app.focused = Some(new);
+}
+
+fn close(app: &mut OrgscopeApp, id: PaneId) {
+    let inventories = inventory_panes_in_order(app);
+    if inventories.len() <= 1 && inventories.contains(&id) {
+        return;
+    }
+    let mut doomed = vec![id];
+    for (pid, p) in &app.settings.panes {
+        if let Pane::Compare(c) = p
+            && (c.left == id || c.right == id)
+        {
+            doomed.push(*pid);
+        }
+    }
+    if let Some(tree) = &mut app.settings.layout {
+        for d in &doomed {
+            if let Some(t) = tree.tiles.find_pane(d) {
+                tree.remove_recursively(t);
+            }
+        }
+        tree.simplify(&egui_tiles::SimplificationOptions {
+            all_panes_must_have_tabs: false,
+            ..Default::default()
+        });
+    }
+    for d in doomed {
+        app.settings.panes.remove(&d);
+    }
+    if app.focused == Some(id) {
+        app.focused = inventory_panes_in_order(app).first().copied();
+    }
+}
+
+fn compare(app: &mut OrgscopeApp) {
+    let order = inventory_panes_in_order(app);
+    if order.len() < 2 {
+        log(
+            app,
+            LogLevel::Warn,
+            "Compare needs two panes: split this pane and give each side its own scope".into(),
+        );
+        return;
+    }
+    let focused = app.focused.filter(|f| order.contains(f)).unwrap_or(order[0]);
+    let pos = order.iter().position(|p| *p == focused).unwrap_or(0);
+    let (left, right) = if pos + 1 < order.len() {
+        (order[pos], order[pos + 1])
+    } else {
+        (order[pos - 1], order[pos])
+    };
+    // Re-use an open diff of the same pair instead of stacking another.
+    let existing = app.settings.panes.iter().find_map(|(id, p)| match p {
+        Pane::Compare(c) if c.left == left && c.right == right => Some(*id),
+        _ => None,
+    });
+    if let Some(id) = existing {
+        if let Some(Pane::Compare(c)) = app.settings.panes.get_mut(&id) {
+            c.stale = true;
+        }
+        app.focused = Some(id);
+        return;
+    }
+    let id = new_pane_id(app);
+    app.settings
+        .panes
+        .insert(id, Pane::Compare(ComparePane::new(left, right)));
+    if let Some(tree) = &mut app.settings.layout
+        && let Some(root) = tree.root()
+    {
+        let tile = tree.tiles.insert_pane(id);
+        let wrapper = tree.tiles.insert_vertical_tile(vec![root, tile]);
+        tree.root = Some(wrapper);
+    }
+}
+
+/// Recompute rows of stale panes, then stale diffs (which read those rows).
+fn refresh(app: &mut OrgscopeApp) {
+    let Some(loaded) = &app.loaded else { return };
+    let estate = loaded.estate.clone();
+    let ctx = Context::new(&estate);
+    for pane in app.settings.panes.values_mut() {
+        let Pane::Inventory(p) = pane else { continue };
+        if !p.derived.stale {
+            continue;
+        }
+        p.derived.stale = false;
+        match engine::parse_filter(&p.cfg.filter) {
+            Ok(filter) => {
+                p.derived.error = None;
+                let accounts = p.cfg.scope.account_ids(&estate);
+                let scope = ScopeSet {
+                    accounts: accounts.map(|a| a.into_iter().collect()),
+                    regions: if p.cfg.scope.regions.is_empty() {
+                        None
+                    } else {
+                        Some(p.cfg.scope.regions.iter().map(String::as_str).collect())
+                    },
+                };
+                let (rows, per_type) = engine::visible_rows(
+                    &ctx,
+                    &scope,
+                    &filter,
+                    p.cfg.rtype,
+                    p.cfg.sort.as_ref(),
+                );
+                p.derived.rows = rows;
+                p.derived.per_type = per_type;
+            }
+            Err(e) => p.derived.error = Some(e),
+        }
+        p.derived.completions = engine::completions(&estate, &p.derived.rows, &p.cfg.filter);
+        p.derived.generation += 1;
+    }
+    let app_scopes: std::collections::BTreeMap<PaneId, super::state::Scope> = app
+        .settings
+        .panes
+        .iter()
+        .filter_map(|(id, p)| match p {
+            Pane::Inventory(p) => Some((*id, p.cfg.scope.clone())),
+            Pane::Compare(_) => None,
+        })
+        .collect();
+    let ids: Vec<PaneId> = app.settings.panes.keys().copied().collect();
+    for id in ids {
+        let Some(Pane::Compare(c)) = app.settings.panes.get(&id) else {
+            continue;
+        };
+        let (left, right) = (c.left, c.right);
+        let rows = |id: PaneId| match app.settings.panes.get(&id) {
+            Some(Pane::Inventory(p)) => Some((p.derived.generation, &p.derived.rows)),
+            _ => None,
+        };
+        let (Some((lgen, lrows)), Some((rgen, rrows))) = (rows(left), rows(right)) else {
+            continue;
+        };
+        let inputs = (lgen, rgen);
+        if !c.stale && c.report.is_some() && c.last_inputs == inputs {
+            continue;
+        }
+        let (lrows, rrows) = (lrows.clone(), rrows.clone());
+        let Some(Pane::Compare(c)) = app.settings.panes.get_mut(&id) else {
+            continue;
+        };
+        let split_list = |s: &str| -> Vec<String> {
+            s.split([',', ' '])
+                .filter(|t| !t.is_empty())
+                .map(|t| t.to_lowercase())
+                .collect()
+        };
+        let opts = CompareOptions {
+            env_tokens: split_list(&c.env_tokens),
+            ignore_tags: split_list(&c.ignore_tags),
+        };
+        let lacc = scope_accounts(&app_scopes, left, &estate);
+        let racc = scope_accounts(&app_scopes, right, &estate);
+        c.report = Some(engine::compare(
+            (&estate, &lrows, &lacc),
+            (&estate, &rrows, &racc),
+            &opts,
+        ));
+        c.last_inputs = inputs;
+        c.stale = false;
+    }
+}
+
+/// Account ids a pane's scope covers (every account for an empty scope).
+fn scope_accounts(
+    scopes: &std::collections::BTreeMap<PaneId, super::state::Scope>,
+    id: PaneId,
+    estate: &Estate,
+) -> Vec<String> {
+    match scopes.get(&id).and_then(|s| s.account_ids(estate)) {
+        Some(ids) => ids.into_iter().map(String::from).collect(),
+        None => estate.accounts.iter().map(|a| a.id.clone()).collect(),
+    }
+}

@@ -1,0 +1,252 @@
+//! The centre of the window: egui_tiles hosts the panes. Each inventory
+//! pane draws its header (title, scope, source), its type selector with
+//! counts, its filter bar (inline errors, completions), and its table with
+//! the selected row's details beside it; compare panes draw a diff.
+
+use std::collections::BTreeMap;
+
+use egui::{RichText, TextEdit};
+use egui_tiles::{TileId, UiResponse};
+
+use super::command::{Command, ExportFormat};
+use super::engine::{self, Context};
+use super::state::{InventoryPane, Loaded, Pane, PaneId, PaneView};
+use super::{compare_ui, details_ui, table_ui, theme};
+use crate::model::ResourceType;
+
+pub struct PanesBehavior<'a> {
+    pub panes: &'a mut BTreeMap<PaneId, Pane>,
+    pub loaded: &'a Loaded,
+    pub ectx: &'a Context<'a>,
+    pub commands: &'a mut Vec<Command>,
+    pub focused: Option<PaneId>,
+    pub focus_filter: &'a mut bool,
+    pub inventory_count: usize,
+    pub titles: BTreeMap<PaneId, String>,
+}
+
+impl egui_tiles::Behavior<PaneId> for PanesBehavior<'_> {
+    fn pane_ui(&mut self, ui: &mut egui::Ui, _tile: TileId, id: &mut PaneId) -> UiResponse {
+        let id = *id;
+        let focused = self.focused == Some(id);
+        let rect = ui.max_rect();
+        let stroke = if focused {
+            egui::Stroke::new(1.5, ui.visuals().selection.bg_fill)
+        } else {
+            egui::Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color)
+        };
+        egui::Frame::new()
+            .inner_margin(egui::Margin::same(8))
+            .fill(ui.visuals().panel_fill)
+            .show(ui, |ui| {
+                ui.set_min_size(ui.available_size());
+                // Out of the map while drawn, so the pane and the rest of
+                // the behaviour can be borrowed at once.
+                let mut pane = self.panes.remove(&id);
+                match &mut pane {
+                    Some(Pane::Inventory(p)) => inventory_ui(self, ui, id, p),
+                    Some(Pane::Compare(c)) => {
+                        let left = self.titles.get(&c.left).cloned().unwrap_or_default();
+                        let right = self.titles.get(&c.right).cloned().unwrap_or_default();
+                        compare_ui::compare_ui(
+                            ui,
+                            id,
+                            c,
+                            (&left, &right),
+                            self.ectx,
+                            self.commands,
+                        );
+                    }
+                    None => {
+                        ui.label("This pane is gone.");
+                    }
+                }
+                if let Some(pane) = pane {
+                    self.panes.insert(id, pane);
+                }
+            });
+        ui.painter().rect_stroke(
+            rect.shrink(1.0),
+            egui::CornerRadius::same(4),
+            stroke,
+            egui::StrokeKind::Inside,
+        );
+        let clicked_inside = ui.input(|i| i.pointer.primary_pressed())
+            && ui.rect_contains_pointer(rect);
+        if clicked_inside && !focused {
+            self.commands.push(Command::Focus(id));
+        }
+        UiResponse::None
+    }
+
+    fn tab_title_for_pane(&mut self, id: &PaneId) -> egui::WidgetText {
+        self.titles.get(id).cloned().unwrap_or_default().into()
+    }
+
+    fn simplification_options(&self) -> egui_tiles::SimplificationOptions {
+        egui_tiles::SimplificationOptions {
+            all_panes_must_have_tabs: false,
+            ..Default::default()
+        }
+    }
+
+    fn gap_width(&self, _style: &egui::Style) -> f32 {
+        6.0
+    }
+}
+
+fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut InventoryPane) {
+    let estate = &b.loaded.estate;
+    header_ui(b, ui, id, p);
+    ui.add_space(2.0);
+    type_selector_ui(b, ui, id, p);
+    ui.add_space(2.0);
+    filter_ui(b, ui, id, p);
+    ui.add_space(4.0);
+    if p.cfg.view == PaneView::Diagram {
+        ui.label("The diagram view is not in this build yet.");
+        return;
+    }
+    let selected = p
+        .derived
+        .selected
+        .and_then(|i| estate.resources.get(i).map(|r| (i, r)));
+    if let Some((_, r)) = selected {
+        egui::Panel::right(egui::Id::unique(("details", id.0)))
+            .resizable(true)
+            .default_size(320.0)
+            .size_range(220.0..=640.0)
+            .frame(egui::Frame::new().inner_margin(egui::Margin {
+                left: 10,
+                ..Default::default()
+            }))
+            .show(ui, |ui| details_ui::details_ui(ui, id, b.ectx, r, b.commands));
+    }
+    egui::CentralPanel::no_frame().show(ui, |ui| {
+        table_ui::table_ui(ui, id, p, b.ectx, b.commands);
+    });
+}
+
+fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut InventoryPane) {
+    let estate = &b.loaded.estate;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&p.cfg.title).heading().strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let close = ui.add_enabled(b.inventory_count > 1, egui::Button::new("×").frame(false));
+            if close.on_hover_text("Close this pane").clicked() {
+                b.commands.push(Command::Close(id));
+            }
+            if ui
+                .button("Split")
+                .on_hover_text("Open a second pane to the right, with its own scope")
+                .clicked()
+            {
+                b.commands.push(Command::Split(id));
+            }
+            ui.menu_button("Export", |ui| {
+                if ui.button("CSV…").clicked() {
+                    b.commands.push(Command::Export(id, ExportFormat::Csv));
+                }
+                if ui.button("JSON…").clicked() {
+                    b.commands.push(Command::Export(id, ExportFormat::Json));
+                }
+            });
+            ui.menu_button("Columns", |ui| {
+                ui.label(RichText::new("Tag columns").small().strong());
+                let keys = engine::tag_keys(estate, &p.derived.rows);
+                egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                    for k in keys {
+                        let mut on = p.cfg.tag_columns.contains(&k);
+                        if ui.checkbox(&mut on, &k).changed() {
+                            b.commands.push(Command::ToggleTagColumn(id, k.clone()));
+                        }
+                    }
+                });
+            });
+            ui.add_enabled(false, egui::Button::new("Diagram").frame(false))
+                .on_disabled_hover_text("The diagram view is not in this build yet");
+            ui.add(
+                egui::Label::new(
+                    RichText::new(p.cfg.scope.describe(Some(estate)))
+                        .color(theme::muted(ui.visuals())),
+                )
+                .truncate(),
+            );
+        });
+    });
+    let source = format!(
+        "{} · caller {} · collected {}",
+        b.loaded.origin.label(),
+        estate.caller.account_id,
+        estate.collected_at
+    );
+    ui.add(
+        egui::Label::new(RichText::new(source).small().color(theme::muted(ui.visuals())))
+            .truncate(),
+    )
+    .on_hover_text(&estate.caller.arn);
+}
+
+fn type_selector_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &InventoryPane) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        let total: usize = p.derived.per_type.iter().sum();
+        let all = format!("All {}", theme::count(total));
+        if ui.selectable_label(p.cfg.rtype.is_none(), all).clicked() {
+            b.commands.push(Command::SetType(id, None));
+        }
+        for t in ResourceType::ALL {
+            let n = p.derived.per_type[engine::type_slot(t)];
+            let text = format!("{} {}", t.label(), theme::count(n));
+            if ui.selectable_label(p.cfg.rtype == Some(t), text).clicked() {
+                b.commands.push(Command::SetType(id, Some(t)));
+            }
+        }
+    });
+}
+
+fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut InventoryPane) {
+    let edit_id = egui::Id::unique(("filter", id.0));
+    let resp = ui
+        .horizontal(|ui| {
+            let label = ui.label(RichText::new("Filter").color(theme::muted(ui.visuals())));
+            let resp = ui.add(
+                TextEdit::singleline(&mut p.cfg.filter)
+                    .id(edit_id)
+                    .hint_text("env=prod has:owner type:instance   (Ctrl+F)")
+                    .desired_width(f32::INFINITY)
+                    .font(egui::TextStyle::Monospace),
+            );
+            resp.labelled_by(label.id)
+        })
+        .inner;
+    if b.focused == Some(id) && *b.focus_filter {
+        resp.request_focus();
+        *b.focus_filter = false;
+    }
+    if resp.changed() {
+        b.commands.push(Command::FilterEdited(id));
+    }
+    if let Some(err) = &p.derived.error {
+        let color = ui.visuals().error_fg_color;
+        ui.label(
+            RichText::new(format!("Column {}: {}", err.col + 1, err.message))
+                .color(color)
+                .small(),
+        );
+    } else if !p.derived.completions.is_empty()
+        && (resp.has_focus() || !p.cfg.filter.ends_with(' ') && !p.cfg.filter.is_empty())
+    {
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            ui.label(RichText::new("Complete:").small().color(theme::muted(ui.visuals())));
+            for c in p.derived.completions.clone() {
+                if ui.small_button(&c).clicked() {
+                    p.cfg.filter = engine::apply_completion(&p.cfg.filter, &c);
+                    b.commands.push(Command::FilterEdited(id));
+                    resp.request_focus();
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,323 @@
+//! The app's state: the loaded estate with the lookups the tree needs, the
+//! panes (their persisted settings and their derived rows), the settings
+//! that survive restarts, and the log. Only `logic` mutates it; the drawing
+//! code reads it and emits [`super::command::Command`]s.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::engine::{ColumnKey, DiffReport, FilterError};
+use crate::model::{CoverageStatus, Estate, ResourceType};
+
+/// Where the loaded estate came from, for headers and "Save".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Demo,
+    File(PathBuf),
+    Live { profile: Option<String> },
+}
+
+impl Origin {
+    pub fn label(&self) -> String {
+        match self {
+            Origin::Demo => "demo estate".into(),
+            Origin::File(p) => p
+                .file_name()
+                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
+            Origin::Live { profile } => format!(
+                "live · {}",
+                profile.as_deref().unwrap_or("default credentials")
+            ),
+        }
+    }
+}
+
+/// An account's coverage problems, for the tree badge and its tooltip.
+#[derive(Debug, Clone, Default)]
+pub struct AccountHealth {
+    pub resources: usize,
+    /// Cells that are not `ok`, as (region, api, status, code/message).
+    pub issues: Vec<(String, String, CoverageStatus, String)>,
+}
+
+/// The estate plus lookups computed once when it is loaded.
+pub struct Loaded {
+    pub estate: Arc<Estate>,
+    pub origin: Origin,
+    pub health: HashMap<String, AccountHealth>,
+    /// Account id → index in `estate.accounts` (the tree looks up every
+    /// visible account each frame).
+    pub account_pos: HashMap<String, usize>,
+    pub dirty: bool,
+}
+
+impl Loaded {
+    pub fn new(estate: Arc<Estate>, origin: Origin) -> Loaded {
+        let mut health: HashMap<String, AccountHealth> = HashMap::new();
+        for (id, n) in estate.resource_counts() {
+            health.entry(id.to_string()).or_default().resources = n;
+        }
+        for c in estate.failed_cells() {
+            let detail = match (&c.code, &c.message) {
+                (Some(code), Some(m)) => format!("{code}: {m}"),
+                (Some(code), None) => code.clone(),
+                (None, Some(m)) => m.clone(),
+                (None, None) => String::new(),
+            };
+            health.entry(c.account_id.clone()).or_default().issues.push((
+                c.region.clone(),
+                c.api.clone(),
+                c.status,
+                detail,
+            ));
+        }
+        let account_pos = estate
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        Loaded {
+            estate,
+            origin,
+            health,
+            account_pos,
+            dirty: false,
+        }
+    }
+
+    pub fn account(&self, id: &str) -> Option<&crate::model::Account> {
+        self.account_pos
+            .get(id)
+            .and_then(|&i| self.estate.accounts.get(i))
+    }
+}
+
+/// Stable identity of a pane; egui_tiles stores these, the app owns the
+/// pane state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PaneId(pub u64);
+
+/// What part of the estate a pane reads. Empty sets mean "everything".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub ous: BTreeSet<String>,
+    pub accounts: BTreeSet<String>,
+    pub regions: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn is_everything(&self) -> bool {
+        self.ous.is_empty() && self.accounts.is_empty() && self.regions.is_empty()
+    }
+
+    /// Account ids this scope covers, or `None` for all accounts.
+    pub fn account_ids<'a>(&self, estate: &'a Estate) -> Option<BTreeSet<&'a str>> {
+        if self.ous.is_empty() && self.accounts.is_empty() {
+            return None;
+        }
+        let mut out = BTreeSet::new();
+        for ou in &self.ous {
+            if let Some(node) = estate.tree.find(ou) {
+                out.extend(node.account_ids_below());
+            }
+        }
+        for a in &estate.accounts {
+            if self.accounts.contains(&a.id) {
+                out.insert(a.id.as_str());
+            }
+        }
+        Some(out)
+    }
+
+    /// Short human description for the pane header.
+    pub fn describe(&self, estate: Option<&Estate>) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for ou in &self.ous {
+            let name = estate
+                .and_then(|e| {
+                    let mut found = None;
+                    e.tree.walk(&mut |n, path| {
+                        if &n.id == ou {
+                            found = Some(if path.is_empty() {
+                                n.name.clone()
+                            } else {
+                                path.join("/")
+                            });
+                        }
+                    });
+                    found
+                })
+                .unwrap_or_else(|| ou.clone());
+            parts.push(name);
+        }
+        for a in &self.accounts {
+            let name = estate
+                .and_then(|e| e.account(a))
+                .map_or_else(|| a.clone(), |acc| acc.name.clone());
+            parts.push(name);
+        }
+        let mut s = if parts.is_empty() {
+            "All accounts".to_string()
+        } else if parts.len() > 3 {
+            format!("{}, {} +{} more", parts[0], parts[1], parts.len() - 2)
+        } else {
+            parts.join(", ")
+        };
+        if !self.regions.is_empty() {
+            s.push_str(" · ");
+            s.push_str(&self.regions.iter().cloned().collect::<Vec<_>>().join(", "));
+        }
+        s
+    }
+}
+
+/// What a pane's body shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaneView {
+    #[default]
+    Table,
+    Diagram,
+}
+
+/// The persisted part of an inventory pane.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct InventoryConfig {
+    pub title: String,
+    pub scope: Scope,
+    pub rtype: Option<ResourceType>,
+    pub filter: String,
+    pub tag_columns: Vec<String>,
+    pub sort: Option<(ColumnKey, bool)>,
+    pub view: PaneView,
+}
+
+/// Rows and errors derived from the config and the estate.
+#[derive(Debug, Clone, Default)]
+pub struct InventoryDerived {
+    pub rows: Vec<usize>,
+    pub per_type: [usize; 5],
+    pub error: Option<FilterError>,
+    /// Set whenever something the rows depend on changed.
+    pub stale: bool,
+    pub selected: Option<usize>,
+    pub completions: Vec<String>,
+    /// A row to bring into view on the next frame.
+    pub scroll_to: Option<usize>,
+    /// Bumped on every recompute so diffs know their inputs changed.
+    pub generation: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct InventoryPane {
+    pub cfg: InventoryConfig,
+    #[serde(skip)]
+    pub derived: InventoryDerived,
+}
+
+/// A diff view between two inventory panes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ComparePane {
+    pub left: PaneId,
+    pub right: PaneId,
+    pub env_tokens: String,
+    pub ignore_tags: String,
+    pub show_same: bool,
+    #[serde(skip)]
+    pub report: Option<DiffReport>,
+    #[serde(skip)]
+    pub stale: bool,
+    #[serde(skip)]
+    pub last_inputs: (u64, u64),
+}
+
+impl ComparePane {
+    pub fn new(left: PaneId, right: PaneId) -> ComparePane {
+        ComparePane {
+            left,
+            right,
+            env_tokens: "prod, production, test, staging, stage, dev, qa".into(),
+            ignore_tags: "env, environment".into(),
+            show_same: false,
+            report: None,
+            stale: true,
+            last_inputs: (0, 0),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Pane {
+    Inventory(InventoryPane),
+    Compare(ComparePane),
+}
+
+/// The connection form, remembered between runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Connection {
+    pub profile: Option<String>,
+    pub role_name: String,
+    pub all_regions: bool,
+    pub regions: BTreeSet<String>,
+    pub external_id: String,
+}
+
+impl Default for Connection {
+    fn default() -> Self {
+        Connection {
+            profile: None,
+            role_name: "OrganizationAccountAccessRole".into(),
+            all_regions: false,
+            regions: ["us-east-1", "eu-west-1"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            external_id: String::new(),
+        }
+    }
+}
+
+/// Everything eframe persists between runs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub recent: Vec<PathBuf>,
+    pub connection: Connection,
+    pub layout: Option<egui_tiles::Tree<PaneId>>,
+    pub panes: BTreeMap<PaneId, Pane>,
+    pub next_pane: u64,
+    pub show_log: bool,
+}
+
+impl Settings {
+    pub fn remember_recent(&mut self, path: PathBuf) {
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(8);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogLine {
+    pub level: LogLevel,
+    pub text: String,
+}
+
+/// A running live collection, as the status bar shows it.
+#[derive(Debug, Default)]
+pub struct CollectProgress {
+    pub total: usize,
+    pub done: usize,
+    pub current: BTreeSet<String>,
+    pub cancel: Option<tokio_util::sync::CancellationToken>,
+}

@@ -1,0 +1,224 @@
+//! The org tree panel: root → OUs → accounts with checkboxes that set the
+//! focused pane's scope, resource counts, coverage badges (hover for the
+//! failing cells and AWS errors), suspended accounts shown as such, and a
+//! search box that narrows the tree.
+
+use egui::collapsing_header::CollapsingState;
+use egui::{RichText, Role, WidgetInfo};
+
+use super::command::Command;
+use super::state::{Loaded, Scope};
+use super::theme;
+use crate::model::{Account, OrgUnit};
+
+pub struct TreeCtx<'a> {
+    pub loaded: &'a Loaded,
+    pub scope: Option<&'a Scope>,
+    pub search: &'a str,
+    pub commands: &'a mut Vec<Command>,
+}
+
+/// Everything below a node that the header summarizes.
+#[derive(Default)]
+struct Totals {
+    resources: usize,
+    issues: usize,
+    accounts: usize,
+}
+
+fn totals(t: &TreeCtx, node: &OrgUnit) -> Totals {
+    let mut out = Totals::default();
+    for id in node.account_ids_below() {
+        out.accounts += 1;
+        if let Some(h) = t.loaded.health.get(id) {
+            out.resources += h.resources;
+            out.issues += h.issues.len();
+        }
+    }
+    out
+}
+
+fn account_matches(a: &Account, q: &str) -> bool {
+    q.is_empty() || a.name.to_lowercase().contains(q) || a.id.contains(q)
+}
+
+fn node_matches(t: &TreeCtx, node: &OrgUnit, q: &str) -> bool {
+    if q.is_empty() || node.name.to_lowercase().contains(q) {
+        return true;
+    }
+    node.accounts
+        .iter()
+        .filter_map(|id| t.loaded.account(id))
+        .any(|a| account_matches(a, q))
+        || node.children.iter().any(|c| node_matches(t, c, q))
+}
+
+pub fn tree_ui(t: &mut TreeCtx, ui: &mut egui::Ui) {
+    let q = t.search.to_lowercase();
+    let estate = t.loaded.estate.clone();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ou_ui(t, ui, &estate.tree, &q, false, 0);
+        });
+}
+
+fn ou_ui(t: &mut TreeCtx, ui: &mut egui::Ui, node: &OrgUnit, q: &str, inherited: bool, depth: usize) {
+    if !node_matches(t, node, q) {
+        return;
+    }
+    let id = ui.make_persistent_id(("ou", &node.id));
+    let mut state = CollapsingState::load_with_default_open(ui.ctx(), id, depth == 0);
+    if !q.is_empty() {
+        state.set_open(true);
+    }
+    let ticked_here = t.scope.is_some_and(|s| s.ous.contains(&node.id));
+    let sum = totals(t, node);
+    let name = if depth == 0 { "Organization root" } else { node.name.as_str() };
+    let (toggle, _, _) = state
+        .show_header(ui, |ui| {
+            let mut checked = ticked_here || inherited;
+            let resp = ui
+                .add_enabled(
+                    !inherited && t.scope.is_some(),
+                    egui::Checkbox::new(&mut checked, RichText::new(name).strong()),
+                )
+                .on_hover_ui(|ui| {
+                    ui.label(RichText::new(&node.name).strong());
+                    ui.label(RichText::new(&node.id).monospace());
+                    ui.label(format!(
+                        "{} accounts · {} resources",
+                        sum.accounts,
+                        theme::count(sum.resources)
+                    ));
+                    if !node.scps.is_empty() {
+                        ui.label(format!("SCPs: {}", node.scps.join(", ")));
+                    }
+                    if inherited {
+                        ui.label("Included through a parent OU");
+                    }
+                });
+            if resp.changed() {
+                t.commands.push(Command::ScopeOu(node.id.clone(), checked));
+            }
+            counts_ui(ui, sum.resources, sum.issues, None);
+        })
+        .body(|ui| {
+            let inherited = inherited || ticked_here;
+            for child in &node.children {
+                ou_ui(t, ui, child, q, inherited, depth + 1);
+            }
+            for acc_id in &node.accounts {
+                if let Some(a) = t.loaded.account(acc_id)
+                    && (account_matches(a, q) || node.name.to_lowercase().contains(q))
+                {
+                    account_ui(t, ui, a, inherited);
+                }
+            }
+        });
+    let verb = if state_is_open(ui, id, depth == 0) { "Collapse" } else { "Expand" };
+    let label = format!("{verb} {name}");
+    toggle.widget_info(|| WidgetInfo::labeled(Role::Button, true, label.clone()));
+}
+
+fn state_is_open(ui: &egui::Ui, id: egui::Id, default: bool) -> bool {
+    CollapsingState::load_with_default_open(ui.ctx(), id, default).is_open()
+}
+
+fn counts_ui(ui: &mut egui::Ui, resources: usize, issues: usize, issue_text: Option<&str>) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new(theme::count(resources))
+                .small()
+                .color(theme::muted(ui.visuals())),
+        );
+        if issues > 0 {
+            let color = ui.visuals().warn_fg_color;
+            let text = issue_text.map_or_else(|| format!("{issues} issues"), str::to_string);
+            theme::chip(ui, &text, color)
+                .on_hover_text(format!("{issues} collection cells did not complete"));
+        }
+    });
+}
+
+fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) {
+    let health = t.loaded.health.get(&a.id);
+    let resources = health.map_or(0, |h| h.resources);
+    let issues = health.map_or(&[][..], |h| h.issues.as_slice());
+    ui.horizontal(|ui| {
+        // Line up with OU checkboxes, which sit after the expand arrow.
+        ui.add_space(ui.spacing().indent);
+        let ticked = t.scope.is_some_and(|s| s.accounts.contains(&a.id));
+        let mut checked = ticked || inherited;
+        let mut text = RichText::new(&a.name);
+        if !a.is_active() {
+            text = text.color(theme::muted(ui.visuals())).italics();
+        }
+        let resp = ui.add_enabled(
+            !inherited && t.scope.is_some(),
+            egui::Checkbox::new(&mut checked, text),
+        );
+        let resp = resp.on_hover_ui(|ui| account_tooltip_ui(ui, a, issues));
+        if resp.changed() {
+            t.commands.push(Command::ScopeAccount(a.id.clone(), checked));
+        }
+        if !a.is_active() {
+            theme::chip(ui, &a.status.to_lowercase(), theme::muted(ui.visuals()));
+        }
+        let worst = issues.iter().map(|i| i.2).max();
+        let label = worst.map(|s| s.as_str().replace('_', " "));
+        let resp = ui
+            .scope(|ui| counts_ui(ui, resources, issues.len(), label.as_deref()))
+            .response;
+        if !issues.is_empty() {
+            resp.on_hover_ui(|ui| issues_ui(ui, issues));
+        }
+    });
+}
+
+fn account_tooltip_ui(
+    ui: &mut egui::Ui,
+    a: &Account,
+    issues: &[(String, String, crate::model::CoverageStatus, String)],
+) {
+    ui.label(RichText::new(&a.name).strong());
+    egui::Grid::new("acct-tip").num_columns(2).show(ui, |ui| {
+        ui.label("Account");
+        ui.label(RichText::new(&a.id).monospace());
+        ui.end_row();
+        ui.label("Email");
+        ui.label(&a.email);
+        ui.end_row();
+        ui.label("Status");
+        ui.label(&a.status);
+        ui.end_row();
+        ui.label("OU");
+        ui.label(a.ou_path.join(" / "));
+        ui.end_row();
+        if !a.scps.is_empty() {
+            ui.label("SCPs");
+            ui.label(a.scps.join(", "));
+            ui.end_row();
+        }
+        for (k, v) in &a.tags {
+            ui.label(RichText::new(k).color(theme::muted(ui.visuals())));
+            ui.label(v);
+            ui.end_row();
+        }
+    });
+    if !issues.is_empty() {
+        ui.separator();
+        issues_ui(ui, issues);
+    }
+}
+
+fn issues_ui(ui: &mut egui::Ui, issues: &[(String, String, crate::model::CoverageStatus, String)]) {
+    ui.label(RichText::new("Incomplete collection").strong());
+    for (region, api, status, detail) in issues.iter().take(20) {
+        ui.label(format!("{region} · {api}: {status} {detail}"));
+    }
+    if issues.len() > 20 {
+        ui.label(format!("…and {} more", issues.len() - 20));
+    }
+}

@@ -1,0 +1,268 @@
+//! The window's frame: top bar (file actions, layout actions, source),
+//! org tree on the left, panes in the centre, status bar and log at the
+//! bottom; or the welcome screen when no estate is loaded. Drawing only
+//! reads state and pushes commands.
+
+use egui::RichText;
+
+use super::app::OrgscopeApp;
+use super::command::{Command, ExportFormat};
+use super::engine::Context;
+use super::logic::inventory_panes_in_order;
+use super::panes_ui::PanesBehavior;
+use super::state::{LogLevel, Pane};
+use super::tree_ui::{TreeCtx, tree_ui};
+use super::{theme, welcome_ui};
+
+pub fn app_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+    top_bar_ui(app, ui);
+    status_bar_ui(app, ui);
+    if app.settings.show_log {
+        log_ui(app, ui);
+    }
+    if app.loaded.is_none() {
+        egui::CentralPanel::default().show(ui, |ui| {
+            welcome_ui::welcome_ui(ui, &mut app.settings, &mut app.commands);
+        });
+        return;
+    }
+    egui::Panel::left("org-tree")
+        .resizable(true)
+        .default_size(290.0)
+        .size_range(200.0..=520.0)
+        .show(ui, |ui| org_panel_ui(app, ui));
+    egui::CentralPanel::default()
+        .frame(egui::Frame::new().inner_margin(egui::Margin::same(6)))
+        .show(ui, |ui| panes_ui(app, ui));
+}
+
+fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+    egui::Panel::top("top-bar")
+        .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::symmetric(10, 6)))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("orgscope").strong().size(15.0));
+                ui.separator();
+                if ui.button("Open…").on_hover_text("Open a snapshot (Ctrl+O)").clicked() {
+                    app.commands.push(Command::OpenDialog);
+                }
+                let loaded = app.loaded.is_some();
+                if ui
+                    .add_enabled(loaded, egui::Button::new("Save"))
+                    .on_hover_text("Save the estate as a snapshot (Ctrl+S)")
+                    .clicked()
+                {
+                    app.commands.push(Command::Save);
+                }
+                if ui
+                    .add_enabled(loaded, egui::Button::new("Save as…"))
+                    .clicked()
+                {
+                    app.commands.push(Command::SaveDialog);
+                }
+                let focused = app.focused;
+                ui.add_enabled_ui(loaded && focused.is_some(), |ui| {
+                    ui.menu_button("Export", |ui| {
+                        if let Some(id) = focused {
+                            if ui.button("Focused pane as CSV…").clicked() {
+                                app.commands.push(Command::Export(id, ExportFormat::Csv));
+                            }
+                            if ui.button("Focused pane as JSON…").clicked() {
+                                app.commands.push(Command::Export(id, ExportFormat::Json));
+                            }
+                        }
+                    });
+                });
+                ui.separator();
+                let panes = inventory_panes_in_order(app).len();
+                if ui
+                    .add_enabled(loaded && panes >= 2, egui::Button::new("Compare"))
+                    .on_hover_text("Diff the focused pane with its neighbour")
+                    .on_disabled_hover_text("Split into two panes first, then give each a scope")
+                    .clicked()
+                {
+                    app.commands.push(Command::Compare);
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if let Some(l) = &app.loaded {
+                        if ui.small_button("Close").on_hover_text("Back to the start screen").clicked() {
+                            app.commands.push(Command::CloseEstate);
+                        }
+                        let e = &l.estate;
+                        let org = e
+                            .organization
+                            .as_ref()
+                            .map_or_else(String::new, |o| format!("{} · ", o.id));
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!("{org}{}", l.origin.label()))
+                                    .color(theme::muted(ui.visuals())),
+                            )
+                            .truncate(),
+                        )
+                        .on_hover_text(format!(
+                            "{}\ncaller {}\ncollected {}",
+                            e.source.label, e.caller.arn, e.collected_at
+                        ));
+                    }
+                });
+            });
+        });
+}
+
+fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+    egui::Panel::bottom("status-bar")
+        .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::symmetric(10, 3)))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if let Some(l) = &app.loaded {
+                    let e = &l.estate;
+                    ui.label(
+                        RichText::new(format!(
+                            "{} accounts · {} regions · {} resources",
+                            theme::count(e.accounts.len()),
+                            e.regions.len(),
+                            theme::count(e.resources.len())
+                        ))
+                        .small(),
+                    );
+                    let failed = e.failed_cells().count();
+                    if failed > 0 {
+                        theme::chip(
+                            ui,
+                            &format!("partial · {failed} cells incomplete"),
+                            ui.visuals().warn_fg_color,
+                        )
+                        .on_hover_text("Some account-region cells were not collected; hover the amber badges in the tree for details");
+                    }
+                    ui.separator();
+                }
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(&app.status).small().color(theme::muted(ui.visuals())),
+                    )
+                    .truncate(),
+                );
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let errors = app.log.iter().filter(|l| l.level == LogLevel::Error).count();
+                    let text = if errors > 0 {
+                        format!("Log ({errors} errors)")
+                    } else {
+                        "Log".into()
+                    };
+                    if ui.selectable_label(app.settings.show_log, text).clicked() {
+                        app.commands.push(Command::ToggleLog);
+                    }
+                });
+            });
+        });
+}
+
+fn log_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+    egui::Panel::bottom("log")
+        .resizable(true)
+        .default_size(120.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .stick_to_bottom(true)
+                .show(ui, |ui| {
+                    if app.log.is_empty() {
+                        ui.label(RichText::new("Nothing logged yet").color(theme::muted(ui.visuals())));
+                    }
+                    for line in &app.log {
+                        let color = match line.level {
+                            LogLevel::Info => ui.visuals().text_color(),
+                            LogLevel::Warn => ui.visuals().warn_fg_color,
+                            LogLevel::Error => ui.visuals().error_fg_color,
+                        };
+                        ui.label(RichText::new(&line.text).small().color(color));
+                    }
+                });
+        });
+}
+
+fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+    let Some(loaded) = &app.loaded else { return };
+    ui.add_space(4.0);
+    let focused = app.focused.and_then(|id| match app.settings.panes.get(&id) {
+        Some(Pane::Inventory(p)) => Some(p),
+        _ => None,
+    });
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Organization").strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if focused.is_some_and(|p| !p.cfg.scope.is_everything())
+                && ui
+                    .small_button("Clear")
+                    .on_hover_text("Scope the focused pane to the whole estate")
+                    .clicked()
+            {
+                app.commands.push(Command::ScopeAll);
+            }
+        });
+    });
+    if let Some(p) = focused {
+        ui.label(
+            RichText::new(format!("Ticks set the scope of “{}”", p.cfg.title))
+                .small()
+                .color(theme::muted(ui.visuals())),
+        );
+    }
+    let label = ui.label(RichText::new("Search").small().color(theme::muted(ui.visuals())));
+    ui.add(
+        egui::TextEdit::singleline(&mut app.tree_search)
+            .hint_text("accounts and OUs")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    ui.add_space(4.0);
+    let mut t = TreeCtx {
+        loaded,
+        scope: focused.map(|p| &p.cfg.scope),
+        search: &app.tree_search,
+        commands: &mut app.commands,
+    };
+    tree_ui(&mut t, ui);
+}
+
+fn panes_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+    let Some(loaded) = &app.loaded else { return };
+    let Some(mut tree) = app.settings.layout.take() else {
+        return;
+    };
+    let estate = loaded.estate.clone();
+    let ectx = Context::new(&estate);
+    let inventory_count = inventory_panes_in_order(app).len();
+    let titles = app
+        .settings
+        .panes
+        .iter()
+        .map(|(id, p)| {
+            let t = match p {
+                Pane::Inventory(p) => {
+                    let scope = p.cfg.scope.describe(Some(&estate));
+                    if p.cfg.scope.is_everything() {
+                        p.cfg.title.clone()
+                    } else {
+                        scope
+                    }
+                }
+                Pane::Compare(_) => "Compare".to_string(),
+            };
+            (*id, t)
+        })
+        .collect();
+    let mut behavior = PanesBehavior {
+        panes: &mut app.settings.panes,
+        loaded,
+        ectx: &ectx,
+        commands: &mut app.commands,
+        focused: app.focused,
+        focus_filter: &mut app.focus_filter,
+        inventory_count,
+        titles,
+    };
+    tree.ui(&mut behavior, ui);
+    app.settings.layout = Some(tree);
+}

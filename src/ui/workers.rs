@@ -1,0 +1,104 @@
+//! Background work for the app: file dialogs, reading and writing
+//! snapshots, exports. Each job runs on the tokio runtime handed to the app,
+//! reports one [`WorkerEvent`] and wakes the UI, so no frame ever waits on
+//! the disk or a dialog.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use super::command::{ExportFormat, WorkerEvent};
+use crate::model::Estate;
+use crate::snapshot;
+
+/// What a worker needs to report back.
+#[derive(Clone)]
+pub struct Outbox {
+    pub tx: Sender<WorkerEvent>,
+    pub ctx: egui::Context,
+}
+
+impl Outbox {
+    pub fn send(&self, event: WorkerEvent) {
+        // The receiver only goes away when the app is closing.
+        let _ = self.tx.send(event);
+        self.ctx.request_repaint();
+    }
+}
+
+pub fn open_file(rt: &tokio::runtime::Handle, out: Outbox, path: PathBuf) {
+    rt.spawn_blocking(move || {
+        let result = snapshot::read(&path).map_err(|e| e.to_string());
+        out.send(WorkerEvent::Opened { path, result });
+    });
+}
+
+pub fn open_dialog(rt: &tokio::runtime::Handle, out: Outbox) {
+    let handle = rt.clone();
+    rt.spawn(async move {
+        let picked = rfd::AsyncFileDialog::new()
+            .set_title("Open estate snapshot")
+            .add_filter("orgscope snapshot", &["json"])
+            .pick_file()
+            .await;
+        match picked {
+            Some(f) => open_file(&handle, out, f.path().to_path_buf()),
+            None => out.send(WorkerEvent::Cancelled("open")),
+        }
+    });
+}
+
+pub fn save(rt: &tokio::runtime::Handle, out: Outbox, estate: Arc<Estate>, path: PathBuf) {
+    rt.spawn_blocking(move || {
+        let result = snapshot::write(&path, &estate).map_err(|e| e.to_string());
+        out.send(WorkerEvent::Saved { path, result });
+    });
+}
+
+pub fn save_dialog(rt: &tokio::runtime::Handle, out: Outbox, estate: Arc<Estate>) {
+    let handle = rt.clone();
+    rt.spawn(async move {
+        let picked = rfd::AsyncFileDialog::new()
+            .set_title("Save estate snapshot")
+            .set_file_name("estate.json")
+            .add_filter("orgscope snapshot", &["json"])
+            .save_file()
+            .await;
+        match picked {
+            Some(f) => save(&handle, out, estate, f.path().to_path_buf()),
+            None => out.send(WorkerEvent::Cancelled("save")),
+        }
+    });
+}
+
+/// Ask where, then write the rows; `render` turns them into bytes off the
+/// UI thread.
+pub fn export_dialog(
+    rt: &tokio::runtime::Handle,
+    out: Outbox,
+    format: ExportFormat,
+    suggested: String,
+    render: Box<dyn FnOnce() -> (Vec<u8>, usize) + Send>,
+) {
+    let handle = rt.clone();
+    rt.spawn(async move {
+        let picked = rfd::AsyncFileDialog::new()
+            .set_title("Export pane")
+            .set_file_name(format!("{suggested}.{}", format.extension()))
+            .add_filter(format.extension(), &[format.extension()])
+            .save_file()
+            .await;
+        let Some(f) = picked else {
+            out.send(WorkerEvent::Cancelled("export"));
+            return;
+        };
+        let path = f.path().to_path_buf();
+        handle.spawn_blocking(move || {
+            let (bytes, rows) = render();
+            let result = snapshot::write_atomic(&path, &bytes)
+                .map(|()| rows)
+                .map_err(|e| e.to_string());
+            out.send(WorkerEvent::Exported { path, result });
+        });
+    });
+}

@@ -1,0 +1,255 @@
+//! The desktop app driven through egui_kittest, headless, on the demo
+//! estate: the org tree sets a pane's scope, the filter bar changes rows
+//! and reports errors inline, split panes get their own scopes, Compare
+//! finds the demo's deliberate prod/test drift, and a snapshot written by
+//! `orgscope demo` opens through the worker.
+
+use std::path::Path;
+use std::time::Duration;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use orgscope::demo::demo_estate;
+use orgscope::ui::{OrgscopeApp, Origin, Settings, Start};
+
+fn runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => panic!("tokio runtime: {e}"),
+    }
+}
+
+fn harness<'a>(
+    rt: &tokio::runtime::Runtime,
+    build: impl FnOnce(&mut OrgscopeApp) + 'a,
+) -> Harness<'a, OrgscopeApp> {
+    let handle = rt.handle().clone();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+            build(&mut app);
+            app
+        });
+    h.run();
+    h
+}
+
+fn demo_harness(rt: &tokio::runtime::Runtime) -> Harness<'_, OrgscopeApp> {
+    harness(rt, |app| app.load_estate(demo_estate(25), Origin::Demo))
+}
+
+fn tick(h: &mut Harness<'_, OrgscopeApp>, name: &str) {
+    h.get_by_role_and_label(Role::CheckBox, name).click();
+    h.run();
+}
+
+fn expand(h: &mut Harness<'_, OrgscopeApp>, name: &str) {
+    h.get_by_label(&format!("Expand {name}")).click();
+    h.run();
+}
+
+fn type_filter(h: &mut Harness<'_, OrgscopeApp>, text: &str) {
+    h.get_by_label("Filter").focus();
+    h.run();
+    h.get_by_label("Filter").type_text(text);
+    h.run();
+}
+
+/// Step frames until `done` holds, waiting on the app's worker channel in
+/// between (not sleeping): file work happens off the UI thread.
+fn run_until(h: &mut Harness<'_, OrgscopeApp>, done: impl Fn(&OrgscopeApp) -> bool) {
+    for _ in 0..20 {
+        h.run();
+        if done(h.state()) {
+            return;
+        }
+        assert!(
+            h.state_mut().wait_for_worker(Duration::from_secs(30)),
+            "no worker result within 30 s"
+        );
+    }
+    panic!("the app never reached the expected state");
+}
+
+#[test]
+fn expanding_the_tree_and_ticking_an_ou_scopes_the_pane() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    let all = h.state().pane_row_counts()[0];
+    assert!(all > 0, "the demo pane starts on the whole estate");
+    assert!(h.query_by_role_and_label(Role::CheckBox, "Prod").is_none());
+    expand(&mut h, "Workloads");
+    tick(&mut h, "Prod");
+    expand(&mut h, "Prod");
+    let scoped = h.state().pane_row_counts()[0];
+    assert!(scoped > 0 && scoped < all, "{scoped} of {all}");
+    let scope = h.state().focused_scope().cloned().unwrap_or_default();
+    assert_eq!(scope.ous.len(), 1);
+    // The accounts below the OU are listed, ticked through it.
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "payments-prod")
+            .is_some()
+    );
+}
+
+#[test]
+fn typing_a_filter_changes_the_row_count() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    let all = h.state().pane_row_counts()[0];
+    type_filter(&mut h, "env=prod");
+    let prod = h.state().pane_row_counts()[0];
+    assert!(prod > 0 && prod < all, "{prod} of {all}");
+    type_filter(&mut h, " type:instance");
+    let inst = h.state().pane_row_counts()[0];
+    assert!(inst > 0 && inst < prod, "{inst} of {prod}");
+    assert!(
+        h.query_by_label(&format!("{inst} resources")).is_some(),
+        "the table header shows the count"
+    );
+}
+
+#[test]
+fn a_bad_filter_shows_an_inline_error() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    type_filter(&mut h, "type:bogus");
+    assert!(h.query_by_label_contains("Column 6").is_some());
+    assert!(h.query_by_label_contains("bogus").is_some());
+}
+
+#[test]
+fn ctrl_f_focuses_the_filter() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    assert!(!h.get_by_label("Filter").is_focused());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    assert!(h.get_by_label("Filter").is_focused());
+}
+
+#[test]
+fn split_prod_and_test_then_compare_finds_the_drift() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    expand(&mut h, "Workloads");
+    tick(&mut h, "Prod");
+    h.get_by_role_and_label(Role::Button, "Split").click();
+    h.run();
+    // The new pane is focused and starts on the whole estate.
+    assert_eq!(h.state().pane_row_counts().len(), 2);
+    assert!(h.state().focused_scope().is_some_and(|s| s.is_everything()));
+    tick(&mut h, "Test");
+    let counts = h.state().pane_row_counts();
+    assert!(counts[0] > 0 && counts[1] > 0, "{counts:?}");
+    h.get_by_role_and_label(Role::Button, "Compare").click();
+    h.run();
+    let summary = h.state().compare_summary();
+    let [only_left, _only_right, changed, same, not_collected] = summary.unwrap_or_default();
+    assert!(
+        not_collected > 0,
+        "the denied test account's twins are not collected, not missing"
+    );
+    assert!(only_left > 0, "the instance missing in test shows as only-left");
+    assert!(changed > 0, "instance type / SG rule / owner tag drift shows as changed");
+    assert!(same > changed, "most resources match across environments: {summary:?}");
+    let entries = h.state().compare_entries();
+    let has = |status: &str, key_part: &str, field: Option<&str>| {
+        entries.iter().any(|(s, _, k, f)| {
+            s == status && k.contains(key_part) && field.is_none_or(|x| f.iter().any(|y| y == x))
+        })
+    };
+    assert!(has("changed", "payments-*-app-1", Some("instance_type")), "{entries:#?}");
+    assert!(has("changed", "payments-*-web-2", Some("tag:owner")), "{entries:#?}");
+    assert!(has("changed", "payments-*-db@", Some("ingress")), "{entries:#?}");
+    assert!(has("only left", "payments-*-worker-4", None), "{entries:#?}");
+    assert!(h.query_by_label_contains("instance_type:").is_some());
+    assert!(h.query_by_label_contains("tag:owner").is_some());
+}
+
+#[test]
+fn opens_a_snapshot_written_by_orgscope_demo() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let path = dir.path().join("demo.json");
+    write_demo_with_cli(&path);
+    let rt = runtime();
+    let handle = rt.handle().clone();
+    let p = path.clone();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| OrgscopeApp::new(cc, Start::Open(p), handle));
+    run_until(&mut h, |app| app.estate().is_some());
+    let accounts = h.state().estate().map_or(0, |e| e.accounts.len());
+    assert!(accounts >= 25, "{accounts} accounts");
+    assert!(h.query_all_by_label_contains("demo.json").next().is_some());
+    assert_eq!(h.state().settings().recent.first(), Some(&path));
+}
+
+#[test]
+fn a_broken_snapshot_is_reported_in_the_log() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let path = dir.path().join("broken.json");
+    std::fs::write(&path, b"{\"format\": \"something-else\"}")
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    let rt = runtime();
+    let handle = rt.handle().clone();
+    let p = path.clone();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| OrgscopeApp::new(cc, Start::Open(p), handle));
+    run_until(&mut h, |app| !app.log_lines().is_empty());
+    assert!(h.state().estate().is_none());
+    let log = h.state().log_lines().join("\n");
+    assert!(log.contains("not an orgscope estate file"), "{log}");
+    assert!(
+        h.query_all_by_label_contains("not an orgscope estate file")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn settings_round_trip_keeps_panes_and_filters() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    type_filter(&mut h, "has:owner");
+    h.get_by_role_and_label(Role::Button, "Split").click();
+    h.run();
+    let json = serde_json::to_string(h.state().settings())
+        .unwrap_or_else(|e| panic!("serialize: {e}"));
+    let back: Settings = serde_json::from_str(&json).unwrap_or_else(|e| panic!("parse: {e}"));
+    let rt2 = runtime();
+    let mut h2 = harness(&rt2, move |app| {
+        *app = OrgscopeApp::with_settings(app.context(), back, app.runtime());
+        app.load_estate(demo_estate(25), Origin::Demo);
+    });
+    h2.run();
+    assert_eq!(h2.state().pane_row_counts().len(), 2);
+    assert_eq!(
+        h2.state().pane_row_counts()[0],
+        h.state().pane_row_counts()[0],
+        "the restored filter gives the same rows"
+    );
+}
+
+fn write_demo_with_cli(path: &Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .args(["demo", "--out"])
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("run orgscope demo: {e}"));
+    assert!(
+        out.status.success(),
+        "orgscope demo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
