@@ -14,7 +14,7 @@ use orgscope::model::{CoverageStatus, Estate, GLOBAL_REGION};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::Moto;
+use crate::support::moto::Moto;
 use crate::support::proxy::{Expiry, Fault, FaultProxy, Match, Rate, Rule, Rules};
 
 const MANAGEMENT: &str = "123456789012";
@@ -34,7 +34,7 @@ type Cell = (String, String, String);
 
 impl Fixture {
     async fn new() -> Fixture {
-        let moto = Moto::start().await;
+        let moto = Moto::start();
         let proxy = FaultProxy::start(&moto.endpoint(), Rules::none())
             .await
             .expect("proxy");
@@ -453,10 +453,11 @@ async fn one_region_hangs_gives_timeout_there_in_bounded_time() {
 #[tokio::test]
 async fn expired_session_credentials_are_renewed_and_nothing_is_lost() {
     let fx = Fixture::new().await;
-    // Every member session dies after 3 requests: several times per account.
+    // Every member session dies after 6 requests: at least once per
+    // account (each does 10 EC2 calls here).
     let e = fx
         .run_with(Rules::none().expire(Expiry {
-            after_requests: Some(3),
+            after_requests: Some(6),
             ..Expiry::default()
         }))
         .await;
