@@ -13,6 +13,8 @@ use crate::model::{Account, OrgUnit};
 
 pub struct TreeCtx<'a> {
     pub loaded: &'a Loaded,
+    /// Offer "refresh this account" (live estates, no run in progress).
+    pub can_refresh: bool,
     pub scope: Option<&'a Scope>,
     pub search: &'a str,
     pub commands: &'a mut Vec<Command>,
@@ -63,7 +65,14 @@ pub fn tree_ui(t: &mut TreeCtx, ui: &mut egui::Ui) {
         });
 }
 
-fn ou_ui(t: &mut TreeCtx, ui: &mut egui::Ui, node: &OrgUnit, q: &str, inherited: bool, depth: usize) {
+fn ou_ui(
+    t: &mut TreeCtx,
+    ui: &mut egui::Ui,
+    node: &OrgUnit,
+    q: &str,
+    inherited: bool,
+    depth: usize,
+) {
     if !node_matches(t, node, q) {
         return;
     }
@@ -74,7 +83,11 @@ fn ou_ui(t: &mut TreeCtx, ui: &mut egui::Ui, node: &OrgUnit, q: &str, inherited:
     }
     let ticked_here = t.scope.is_some_and(|s| s.ous.contains(&node.id));
     let sum = totals(t, node);
-    let name = if depth == 0 { "Organization root" } else { node.name.as_str() };
+    let name = if depth == 0 {
+        "Organization root"
+    } else {
+        node.name.as_str()
+    };
     let (toggle, _, _) = state
         .show_header(ui, |ui| {
             let mut checked = ticked_here || inherited;
@@ -116,7 +129,11 @@ fn ou_ui(t: &mut TreeCtx, ui: &mut egui::Ui, node: &OrgUnit, q: &str, inherited:
                 }
             }
         });
-    let verb = if state_is_open(ui, id, depth == 0) { "Collapse" } else { "Expand" };
+    let verb = if state_is_open(ui, id, depth == 0) {
+        "Collapse"
+    } else {
+        "Expand"
+    };
     let label = format!("{verb} {name}");
     toggle.widget_info(|| WidgetInfo::labeled(Role::Button, true, label.clone()));
 }
@@ -160,8 +177,22 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
             egui::Checkbox::new(&mut checked, text),
         );
         let resp = resp.on_hover_ui(|ui| account_tooltip_ui(ui, a, issues));
+        resp.context_menu(|ui| {
+            if ui.button("Copy account ID").clicked() {
+                t.commands.push(Command::Copy(a.id.clone()));
+                ui.close();
+            }
+            if t.can_refresh && ui.button("Refresh this account").clicked() {
+                t.commands
+                    .push(Command::Refresh(super::command::RefreshScope::Account(
+                        a.id.clone(),
+                    )));
+                ui.close();
+            }
+        });
         if resp.changed() {
-            t.commands.push(Command::ScopeAccount(a.id.clone(), checked));
+            t.commands
+                .push(Command::ScopeAccount(a.id.clone(), checked));
         }
         if !a.is_active() {
             theme::chip(ui, &a.status.to_lowercase(), theme::muted(ui.visuals()));

@@ -6,7 +6,7 @@
 use egui::RichText;
 
 use super::app::OrgscopeApp;
-use super::command::{Command, ExportFormat};
+use super::command::{Command, ExportFormat, RefreshScope};
 use super::engine::Context;
 use super::logic::inventory_panes_in_order;
 use super::panes_ui::PanesBehavior;
@@ -22,7 +22,7 @@ pub fn app_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
     }
     if app.loaded.is_none() {
         egui::CentralPanel::default().show(ui, |ui| {
-            welcome_ui::welcome_ui(ui, &mut app.settings, &mut app.commands);
+            welcome_ui::welcome_ui(ui, &mut app.settings, &app.profiles, &mut app.commands);
         });
         return;
     }
@@ -43,7 +43,11 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("orgscope").strong().size(15.0));
                 ui.separator();
-                if ui.button("Open…").on_hover_text("Open a snapshot (Ctrl+O)").clicked() {
+                if ui
+                    .button("Open…")
+                    .on_hover_text("Open a snapshot (Ctrl+O)")
+                    .clicked()
+                {
                     app.commands.push(Command::OpenDialog);
                 }
                 let loaded = app.loaded.is_some();
@@ -74,6 +78,24 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     });
                 });
                 ui.separator();
+                let live = app
+                    .loaded
+                    .as_ref()
+                    .is_some_and(|l| matches!(l.origin, super::state::Origin::Live { .. }));
+                if live {
+                    ui.add_enabled_ui(app.progress.is_none(), |ui| {
+                        ui.menu_button("Refresh", |ui| {
+                            if ui.button("Everything").clicked() {
+                                app.commands.push(Command::Refresh(RefreshScope::All));
+                            }
+                            if let Some(id) = focused
+                                && ui.button("The focused pane's scope").clicked()
+                            {
+                                app.commands.push(Command::Refresh(RefreshScope::Pane(id)));
+                            }
+                        });
+                    });
+                }
                 let panes = inventory_panes_in_order(app).len();
                 if ui
                     .add_enabled(loaded && panes >= 2, egui::Button::new("Compare"))
@@ -85,7 +107,11 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if let Some(l) = &app.loaded {
-                        if ui.small_button("Close").on_hover_text("Back to the start screen").clicked() {
+                        if ui
+                            .small_button("Close")
+                            .on_hover_text("Back to the start screen")
+                            .clicked()
+                        {
                             app.commands.push(Command::CloseEstate);
                         }
                         let e = &l.estate;
@@ -137,12 +163,27 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     }
                     ui.separator();
                 }
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(&app.status).small().color(theme::muted(ui.visuals())),
+                if let Some(p) = &app.progress {
+                    let frac = if p.total == 0 {
+                        0.0
+                    } else {
+                        p.done as f32 / p.total as f32
+                    };
+                    ui.add(
+                        egui::ProgressBar::new(frac)
+                            .desired_width(180.0)
+                            .text(format!("{} / {} accounts", p.done, p.total)),
                     )
-                    .truncate(),
-                );
+                    .on_hover_text(if p.current.is_empty() {
+                        "Signing in and reading the organization…".to_string()
+                    } else {
+                        format!("Collecting: {}", p.current.iter().cloned().collect::<Vec<_>>().join(", "))
+                    });
+                    if ui.small_button("Cancel").clicked() {
+                        app.commands.push(Command::CancelCollect);
+                    }
+                    ui.separator();
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let errors = app.log.iter().filter(|l| l.level == LogLevel::Error).count();
                     let text = if errors > 0 {
@@ -153,6 +194,12 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     if ui.selectable_label(app.settings.show_log, text).clicked() {
                         app.commands.push(Command::ToggleLog);
                     }
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(&app.status).small().color(theme::muted(ui.visuals())),
+                        )
+                        .truncate(),
+                    );
                 });
             });
         });
@@ -168,7 +215,9 @@ fn log_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                 .stick_to_bottom(true)
                 .show(ui, |ui| {
                     if app.log.is_empty() {
-                        ui.label(RichText::new("Nothing logged yet").color(theme::muted(ui.visuals())));
+                        ui.label(
+                            RichText::new("Nothing logged yet").color(theme::muted(ui.visuals())),
+                        );
                     }
                     for line in &app.log {
                         let color = match line.level {
@@ -185,10 +234,12 @@ fn log_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
 fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
     let Some(loaded) = &app.loaded else { return };
     ui.add_space(4.0);
-    let focused = app.focused.and_then(|id| match app.settings.panes.get(&id) {
-        Some(Pane::Inventory(p)) => Some(p),
-        _ => None,
-    });
+    let focused = app
+        .focused
+        .and_then(|id| match app.settings.panes.get(&id) {
+            Some(Pane::Inventory(p)) => Some(p),
+            _ => None,
+        });
     ui.horizontal(|ui| {
         ui.label(RichText::new("Organization").strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -209,7 +260,11 @@ fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                 .color(theme::muted(ui.visuals())),
         );
     }
-    let label = ui.label(RichText::new("Search").small().color(theme::muted(ui.visuals())));
+    let label = ui.label(
+        RichText::new("Search")
+            .small()
+            .color(theme::muted(ui.visuals())),
+    );
     ui.add(
         egui::TextEdit::singleline(&mut app.tree_search)
             .hint_text("accounts and OUs")
@@ -219,6 +274,8 @@ fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
     ui.add_space(4.0);
     let mut t = TreeCtx {
         loaded,
+        can_refresh: app.progress.is_none()
+            && matches!(loaded.origin, super::state::Origin::Live { .. }),
         scope: focused.map(|p| &p.cfg.scope),
         search: &app.tree_search,
         commands: &mut app.commands,
