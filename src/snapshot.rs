@@ -33,6 +33,8 @@ pub enum SnapshotError {
         size: u64,
         limit: u64,
     },
+    #[error("{path} is not a regular file")]
+    NotAFile { path: PathBuf },
     #[error("{path} is not an orgscope estate file (line {line}, column {column}: {message})")]
     Malformed {
         path: PathBuf,
@@ -69,7 +71,15 @@ pub fn read(path: &Path) -> Result<Estate, SnapshotError> {
         source,
     };
     let file = File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
+    let meta = file.metadata().map_err(io)?;
+    // A device or FIFO reports size 0 and may never end (`/dev/zero`);
+    // only regular files have a size we can check before reading.
+    if !meta.is_file() {
+        return Err(SnapshotError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let size = meta.len();
     if size > MAX_SNAPSHOT_BYTES {
         return Err(SnapshotError::TooLarge {
             path: path.to_path_buf(),

@@ -1,10 +1,326 @@
-//! `orgscope collect` (to be written).
+//! `orgscope collect`: run a collection from the command line and write the
+//! snapshot to `--out` (atomically) or stdout. A progress bar goes to
+//! stderr only when stderr is a terminal; scripts get silence, the
+//! snapshot, and an exit code: 0 complete, 3 partial (failed cells
+//! summarized on stderr), 1 fatal (nothing written), 2 usage.
+//!
+//! Ctrl-C cancels the run; nothing is written, so an existing `--out` file
+//! stays as it was.
 
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio_util::sync::CancellationToken;
+
+use super::{Outcome, exit};
+use crate::collect::{self, CollectEvent, CollectOptions, DEFAULT_ROLE_NAME, Regions};
+use crate::model::Estate;
+use crate::snapshot;
 
 #[derive(Debug, Args)]
-pub struct CollectArgs {}
+pub struct CollectArgs {
+    /// AWS profile to sign in with. Without it the standard chain applies:
+    /// AWS_PROFILE, AWS_ACCESS_KEY_ID/..., SSO, credential_process. Use the
+    /// management account or a delegated administrator of Organizations.
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
 
-pub fn run(_args: &CollectArgs, _rt: &tokio::runtime::Handle) -> anyhow::Result<super::Outcome> {
-    anyhow::bail!("`orgscope collect` is not implemented yet")
+    /// Regions to collect in every account, comma-separated
+    /// (eu-west-1,us-east-1), or `all` for each account's enabled regions.
+    #[arg(long, value_name = "REGIONS", default_value = "all", value_parser = parse_regions)]
+    pub regions: RegionsArg,
+
+    /// Role assumed in each member account. The default exists everywhere
+    /// but is an admin role; a read-only role is better.
+    #[arg(long, value_name = "ROLE", default_value = DEFAULT_ROLE_NAME)]
+    pub role_name: String,
+
+    /// External ID required by the role's trust policy, if any.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+
+    /// Length of each role session: seconds, or with a unit (45m, 2h);
+    /// 15m to 12h. Sessions are renewed before they expire either way.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub session_duration: Option<Duration>,
+
+    /// Collect only accounts below this OU (name, path like Workloads/Prod,
+    /// or ou-... id). Repeatable; combines with --account.
+    #[arg(long = "ou", value_name = "NAME_OR_ID")]
+    pub ous: Vec<String>,
+
+    /// Collect only this account (12-digit id or account name). Repeatable.
+    #[arg(long = "account", value_name = "ID")]
+    pub accounts: Vec<String>,
+
+    /// Accounts collected at the same time.
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Write the snapshot to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// MaxResults of EC2 describe calls (5-1000); for tests.
+    #[arg(long, hide = true, default_value_t = 1000,
+          value_parser = clap::value_parser!(i32).range(5..=1000))]
+    pub page_size: i32,
+}
+
+/// `--regions`, parsed once into the form `collect` takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionsArg(pub Regions);
+
+fn parse_regions(s: &str) -> Result<RegionsArg, String> {
+    if s.trim() == "all" {
+        return Ok(RegionsArg(Regions::AllEnabled));
+    }
+    let mut list = Vec::new();
+    for r in s.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+        if !collect::valid_region_name(r) {
+            return Err(format!(
+                "{r:?} is not a region name (expected e.g. eu-west-1, or `all`)"
+            ));
+        }
+        if !list.iter().any(|x| x == r) {
+            list.push(r.to_string());
+        }
+    }
+    if list.is_empty() {
+        return Err("no region given".to_string());
+    }
+    Ok(RegionsArg(Regions::List(list)))
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 3600, 45m, 2h)"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use s, m or h)")),
+    };
+    if !(900..=43_200).contains(&secs) {
+        return Err("a role session lasts between 15m and 12h".to_string());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Outcome> {
+    let opts = CollectOptions {
+        profile: args.profile.clone(),
+        regions: args.regions.0.clone(),
+        role_name: args.role_name.clone(),
+        external_id: args.external_id.clone(),
+        session_duration: args.session_duration,
+        ous: args.ous.clone(),
+        accounts: args.accounts.clone(),
+        concurrency: usize::from(args.concurrency),
+        page_size: args.page_size,
+        ..CollectOptions::default()
+    };
+    if opts.role_name == DEFAULT_ROLE_NAME {
+        eprintln!(
+            "warning: assuming {DEFAULT_ROLE_NAME}, an administrator role, in every member account; \
+             a read-only role (e.g. one with the ViewOnlyAccess policy) is safer: --role-name NAME"
+        );
+    }
+
+    let tty = std::io::stderr().is_terminal();
+    let bar = progress_bar(tty);
+    let cancel = CancellationToken::new();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+
+    let result = rt.block_on(async {
+        let ctrl_c = {
+            let cancel = cancel.clone();
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    cancel.cancel();
+                }
+            })
+        };
+        let progress = tokio::spawn(show_progress(rx, bar.clone()));
+        let result = collect::collect(opts, tx, cancel.clone()).await;
+        ctrl_c.abort();
+        // The sender is gone once collect returns, so this ends.
+        let _ = progress.await;
+        result
+    });
+
+    if cancel.is_cancelled() {
+        bar.abandon_with_message("cancelled");
+        anyhow::bail!("cancelled by Ctrl-C; no snapshot written");
+    }
+    let estate = match result {
+        Ok(e) => e,
+        Err(e) => {
+            bar.finish_and_clear();
+            return Err(e.into());
+        }
+    };
+    bar.finish_and_clear();
+
+    let bytes = snapshot::to_vec(&estate);
+    match &args.out {
+        Some(path) => snapshot::write_atomic(path, &bytes)?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)
+                .and_then(|_| out.flush())
+                .context("cannot write the snapshot to stdout")?;
+        }
+    }
+
+    if tty {
+        eprintln!("{}", summary_line(&estate, args.out.as_deref()));
+    }
+    if estate.is_partial() {
+        eprint!("{}", failure_summary(&estate));
+        return Ok(Outcome(exit::PARTIAL));
+    }
+    Ok(Outcome(exit::OK))
+}
+
+fn progress_bar(tty: bool) -> ProgressBar {
+    if !tty {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar.set_message("signing in…");
+    bar
+}
+
+async fn show_progress(
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<CollectEvent>,
+    bar: ProgressBar,
+) {
+    let mut failed = 0usize;
+    while let Some(event) = rx.recv().await {
+        match event {
+            CollectEvent::Identity(id) => {
+                bar.set_message(format!(
+                    "signed in as {}; reading the organization…",
+                    id.arn
+                ));
+            }
+            CollectEvent::Tree { accounts, .. } => {
+                bar.set_length(accounts.len() as u64);
+                bar.set_position(0);
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} accounts {msg}",
+                ) {
+                    bar.set_style(style.progress_chars("=> "));
+                }
+                bar.set_message(String::new());
+            }
+            CollectEvent::AccountStarted { .. } => {}
+            CollectEvent::AccountFinished {
+                account_id,
+                coverage,
+                ..
+            } => {
+                failed += coverage.iter().filter(|c| !c.status.is_complete()).count();
+                bar.inc(1);
+                let tail = if failed > 0 {
+                    format!(" ({failed} cells failed)")
+                } else {
+                    String::new()
+                };
+                bar.set_message(format!("{account_id}{tail}"));
+            }
+            CollectEvent::Warning(w) => bar.suspend(|| eprintln!("warning: {w}")),
+        }
+    }
+}
+
+fn summary_line(estate: &Estate, out: Option<&std::path::Path>) -> String {
+    let regions: std::collections::BTreeSet<&str> =
+        estate.resources.iter().map(|r| r.region.as_str()).collect();
+    let dest = match out {
+        Some(p) => format!("wrote {}", p.display()),
+        None => "snapshot on stdout".to_string(),
+    };
+    format!(
+        "collected {} accounts, {} resources in {} regions ({} coverage cells, {} failed); {dest}",
+        estate.accounts.len(),
+        estate.resources.len(),
+        regions.len(),
+        estate.coverage.len(),
+        estate.failed_cells().count(),
+    )
+}
+
+/// Failed cells grouped by (status, code), each with a count and the first
+/// example, so a thousand denied regions read as one line, not a thousand.
+pub fn failure_summary(estate: &Estate) -> String {
+    let mut groups: BTreeMap<(String, String), (usize, String)> = BTreeMap::new();
+    for c in estate.failed_cells() {
+        let key = (
+            c.status.to_string(),
+            c.code.clone().unwrap_or_else(|| "-".to_string()),
+        );
+        let example = format!(
+            "{} {} {}: {}",
+            c.account_id,
+            c.region,
+            c.api,
+            c.message.as_deref().unwrap_or("")
+        );
+        groups.entry(key).or_insert((0, example)).0 += 1;
+    }
+    let total: usize = groups.values().map(|g| g.0).sum();
+    let mut s = format!(
+        "partial snapshot: {total} of {} cells did not complete\n",
+        estate.coverage.len()
+    );
+    for ((status, code), (n, example)) in groups {
+        s.push_str(&format!(
+            "  {status} ({code}): {n} cell(s), e.g. {example}\n"
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_and_durations_parse() {
+        assert_eq!(parse_regions("all"), Ok(RegionsArg(Regions::AllEnabled)));
+        assert_eq!(
+            parse_regions("eu-west-1, us-east-1,eu-west-1"),
+            Ok(RegionsArg(Regions::List(vec![
+                "eu-west-1".into(),
+                "us-east-1".into()
+            ])))
+        );
+        assert!(parse_regions("eu west").is_err());
+        assert!(parse_regions(",").is_err());
+        assert_eq!(parse_duration("3600"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("45m"), Ok(Duration::from_secs(2700)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert!(parse_duration("1m").is_err());
+        assert!(parse_duration("1d").is_err());
+        assert!(parse_duration("x").is_err());
+    }
 }

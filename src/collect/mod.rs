@@ -27,6 +27,7 @@ mod account;
 pub mod auth;
 pub mod classify;
 pub mod ec2;
+pub mod mfa;
 pub mod org;
 pub mod profiles;
 mod scope;
@@ -101,6 +102,8 @@ pub struct CollectOptions {
     /// Attempts per call (1 = no retry); Organizations gets twice as many.
     pub max_attempts: u32,
     pub initial_backoff: Duration,
+    /// MFA for the base profile: asked once, then used for every AssumeRole.
+    pub mfa: mfa::Mfa,
     pub hooks: Hooks,
 }
 
@@ -124,6 +127,7 @@ impl Default for CollectOptions {
             operation_timeout: Duration::from_secs(120),
             max_attempts: 5,
             initial_backoff: Duration::from_secs(1),
+            mfa: mfa::Mfa::default(),
             hooks: Hooks::default(),
         }
     }
@@ -163,6 +167,8 @@ pub enum CollectError {
     UnknownAccount(String),
     #[error("invalid options: {0}")]
     InvalidOptions(String),
+    #[error(transparent)]
+    Mfa(#[from] mfa::MfaError),
     #[error("cancelled before the caller identity was known")]
     Cancelled,
 }
@@ -180,6 +186,7 @@ pub async fn collect(
     };
     let started = now_rfc3339();
     let base = auth::load_base_config(&opts).await;
+    let base = mfa::apply(base, &opts).await?;
     let clients = auth::Clients::new(base, &opts);
 
     let base_sts = clients.base_sts();

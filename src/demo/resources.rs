@@ -60,6 +60,7 @@ pub(crate) fn account_resources(plan: &Plan, out: &mut Vec<Resource>) {
             // shows up exactly once in a prod/test diff.
             Stack {
                 drift: false,
+                prefix: format!("{}-dr", stack.prefix),
                 ..stack
             }
             .build(secondary, 128, &DR_TIERS, out);

@@ -1,1 +1,312 @@
-//! (to be written)
+//! Comparing two resource sets — two panes, two OUs of one snapshot, or two
+//! snapshots: resources of the same type are matched by a key (the `Name`
+//! tag with environment tokens stripped, a CIDR, a group name, a volume's
+//! attachment...), then reported as only-left, only-right, changed (with
+//! field-level differences) or same, with per-type counts. A resource
+//! without a counterpart is reported "not collected", not missing, when the
+//! other side could not see where its counterpart would be (see
+//! [`side`] for the rule). Pure: no egui, tokio or AWS SDK.
+
+mod compare;
+mod keys;
+mod side;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use crate::model::{Estate, ResourceType};
+
+pub use keys::normalize;
+
+/// Environment tokens stripped from names before matching.
+pub const DEFAULT_ENV_TOKENS: [&str; 16] = [
+    "prod",
+    "production",
+    "prd",
+    "preprod",
+    "staging",
+    "stage",
+    "stg",
+    "test",
+    "tst",
+    "uat",
+    "qa",
+    "dev",
+    "development",
+    "nonprod",
+    "sandbox",
+    "sbx",
+];
+
+/// Tags never reported as differences by default: the environment marker
+/// itself (keys compared case-insensitively).
+pub const DEFAULT_IGNORE_TAGS: [&str; 3] = ["env", "environment", "stage"];
+
+/// How resources of one type are paired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatchKey {
+    /// The type's default: instances by Name; VPCs and subnets by Name, else
+    /// CIDR; security groups by VPC and group name; volumes by the attached
+    /// instance's key and device, else Name.
+    Default,
+    /// The resource's name (Name tag or group name).
+    Name,
+    /// A tag's value (`tag:role`).
+    Tag(String),
+    /// The AWS id: only meaningful between two snapshots of the same estate.
+    Id,
+    /// VPC/subnet CIDR.
+    Cidr,
+}
+
+/// Which part of a resource's location must agree for two to match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MatchScope {
+    /// Same account (by env-normalised name) and same region.
+    #[default]
+    AccountRegion,
+    Region,
+    Anywhere,
+}
+
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// Per-type key; types not listed use [`MatchKey::Default`].
+    pub keys: BTreeMap<ResourceType, MatchKey>,
+    /// Tokens stripped when normalizing names, values and account names.
+    pub env_tokens: Vec<String>,
+    /// Tag keys never reported (case-insensitive).
+    pub ignore_tags: Vec<String>,
+    /// Keep `Same` entries in the report (always counted in `per_type`).
+    pub include_same: bool,
+    pub scope: MatchScope,
+    /// Account ids each side covers when the caller knows them (a pane's
+    /// scope); otherwise inferred, see [`side`].
+    pub left_accounts: Option<BTreeSet<String>>,
+    pub right_accounts: Option<BTreeSet<String>>,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            keys: BTreeMap::new(),
+            env_tokens: DEFAULT_ENV_TOKENS.iter().map(|s| s.to_string()).collect(),
+            ignore_tags: DEFAULT_IGNORE_TAGS.iter().map(|s| s.to_string()).collect(),
+            include_same: false,
+            scope: MatchScope::default(),
+            left_accounts: None,
+            right_accounts: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "bad key '{input}': {reason} (write TYPE=KEY, e.g. instance=tag:role; keys: default, name, tag:KEY, id, cidr)"
+)]
+pub struct KeyError {
+    pub input: String,
+    pub reason: String,
+}
+
+/// Parse `TYPE=KEY` (`instance=tag:role`, `vpc=cidr`, `sg=name`).
+pub fn parse_key(s: &str) -> Result<(ResourceType, MatchKey), KeyError> {
+    let fail = |reason: &str| KeyError {
+        input: s.to_string(),
+        reason: reason.to_string(),
+    };
+    let (t, k) = s.split_once('=').ok_or_else(|| fail("missing '='"))?;
+    let rtype = ResourceType::parse(t.trim()).ok_or_else(|| fail("unknown resource type"))?;
+    let k = k.trim();
+    let key = match k.to_ascii_lowercase().as_str() {
+        "default" => MatchKey::Default,
+        "name" | "group_name" | "group-name" => MatchKey::Name,
+        "id" => MatchKey::Id,
+        "cidr" => MatchKey::Cidr,
+        _ => match k.strip_prefix("tag:") {
+            Some(tag) if !tag.is_empty() => MatchKey::Tag(tag.to_string()),
+            _ => return Err(fail("unknown key")),
+        },
+    };
+    if key == MatchKey::Cidr && !matches!(rtype, ResourceType::Vpc | ResourceType::Subnet) {
+        return Err(fail("only VPCs and subnets have a CIDR"));
+    }
+    Ok((rtype, key))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    OnlyLeft,
+    OnlyRight,
+    Changed,
+    Same,
+    /// Present on one side; the other side's counterpart location was not
+    /// collected (denied, throttled, region disabled...), so it is unknown.
+    NotCollected,
+}
+
+impl EntryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryStatus::OnlyLeft => "only_left",
+            EntryStatus::OnlyRight => "only_right",
+            EntryStatus::Changed => "changed",
+            EntryStatus::Same => "same",
+            EntryStatus::NotCollected => "not_collected",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// `instance_type`, `tag:owner`, `ingress`...
+    pub field: String,
+    pub left: Option<String>,
+    pub right: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffEntry {
+    pub rtype: ResourceType,
+    /// The normalized matching key (`payments/eu-west-1/payments-web-1`).
+    pub key: String,
+    pub status: EntryStatus,
+    /// Index into the left estate's resources.
+    pub left: Option<usize>,
+    pub right: Option<usize>,
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TypeCounts {
+    pub only_left: usize,
+    pub only_right: usize,
+    pub changed: usize,
+    pub same: usize,
+    pub not_collected: usize,
+}
+
+impl TypeCounts {
+    fn add(&mut self, s: EntryStatus) {
+        match s {
+            EntryStatus::OnlyLeft => self.only_left += 1,
+            EntryStatus::OnlyRight => self.only_right += 1,
+            EntryStatus::Changed => self.changed += 1,
+            EntryStatus::Same => self.same += 1,
+            EntryStatus::NotCollected => self.not_collected += 1,
+        }
+    }
+
+    /// Only-left, only-right and changed: what a drift gate fails on.
+    pub fn differences(&self) -> usize {
+        self.only_left + self.only_right + self.changed
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DiffReport {
+    /// Sorted by type, then key.
+    pub entries: Vec<DiffEntry>,
+    pub per_type: BTreeMap<ResourceType, TypeCounts>,
+}
+
+impl DiffReport {
+    pub fn totals(&self) -> TypeCounts {
+        let mut t = TypeCounts::default();
+        for c in self.per_type.values() {
+            t.only_left += c.only_left;
+            t.only_right += c.only_right;
+            t.changed += c.changed;
+            t.same += c.same;
+            t.not_collected += c.not_collected;
+        }
+        t
+    }
+
+    pub fn has_differences(&self) -> bool {
+        self.totals().differences() > 0
+    }
+}
+
+/// Compare `left_idx` of `left` with `right_idx` of `right` (indices into
+/// each estate's resources; out-of-range indices are skipped).
+pub fn diff(
+    left: &Estate,
+    left_idx: &[usize],
+    right: &Estate,
+    right_idx: &[usize],
+    opts: &DiffOptions,
+) -> DiffReport {
+    let norm = keys::Normalizer::new(&opts.env_tokens);
+    let lside = side::Side::new(left, left_idx, &norm, opts);
+    let rside = side::Side::new(right, right_idx, &norm, opts);
+    let lkeys = lside.keyed();
+    let rkeys = rside.keyed();
+    let mut pairs: HashMap<(ResourceType, &str), (Option<usize>, Option<usize>)> =
+        HashMap::with_capacity(lkeys.len() + rkeys.len());
+    for (t, k, i) in &lkeys {
+        pairs.entry((*t, k.as_str())).or_default().0 = Some(*i);
+    }
+    for (t, k, i) in &rkeys {
+        pairs.entry((*t, k.as_str())).or_default().1 = Some(*i);
+    }
+    let scopes = side::Scopes::new(&lside, &rside, opts);
+    let ignore: Vec<String> = opts.ignore_tags.iter().map(|t| t.to_lowercase()).collect();
+    let cmp = compare::Comparer {
+        left: &lside,
+        right: &rside,
+        norm: &norm,
+        ignore: &ignore,
+    };
+    let mut report = DiffReport::default();
+    let mut entries = Vec::with_capacity(pairs.len());
+    for ((rtype, key), (l, r)) in pairs {
+        let (status, changes) = match (l, r) {
+            (Some(li), Some(ri)) => {
+                let changes = cmp.changes(&left.resources[li], &right.resources[ri]);
+                let s = if changes.is_empty() {
+                    EntryStatus::Same
+                } else {
+                    EntryStatus::Changed
+                };
+                (s, changes)
+            }
+            (Some(li), None) => {
+                let s = if scopes.counterpart_collected(&left.resources[li], true) {
+                    EntryStatus::OnlyLeft
+                } else {
+                    EntryStatus::NotCollected
+                };
+                (s, Vec::new())
+            }
+            (None, Some(ri)) => {
+                let s = if scopes.counterpart_collected(&right.resources[ri], false) {
+                    EntryStatus::OnlyRight
+                } else {
+                    EntryStatus::NotCollected
+                };
+                (s, Vec::new())
+            }
+            (None, None) => continue,
+        };
+        report.per_type.entry(rtype).or_default().add(status);
+        if status != EntryStatus::Same || opts.include_same {
+            entries.push(DiffEntry {
+                rtype,
+                key: key.to_string(),
+                status,
+                left: l,
+                right: r,
+                changes,
+            });
+        }
+    }
+    entries.sort_unstable_by(|a, b| (a.rtype, &a.key).cmp(&(b.rtype, &b.key)));
+    report.entries = entries;
+    report
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The inventory loop a user would write with the AWS CLI: list the org's
+# accounts, assume the admin role in each member, describe the five EC2
+# resource types in every region, one JSON file per call.
+# usage: cli_loop.sh OUTDIR REGION...
+set -euo pipefail
+out=$1
+shift
+role=${ROLE_NAME:-OrganizationAccountAccessRole}
+
+me=$(aws sts get-caller-identity --query Account --output text)
+for acct in $(aws organizations list-accounts --query 'Accounts[?Status==`ACTIVE`].Id' --output text); do
+  if [ "$acct" = "$me" ]; then
+    ak=$AWS_ACCESS_KEY_ID sk=$AWS_SECRET_ACCESS_KEY st=${AWS_SESSION_TOKEN:-}
+  else
+    read -r ak sk st < <(aws sts assume-role \
+      --role-arn "arn:aws:iam::${acct}:role/${role}" --role-session-name inventory \
+      --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
+  fi
+  for region in "$@"; do
+    mkdir -p "$out/$acct/$region"
+    for what in instances vpcs subnets security-groups volumes; do
+      AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_SESSION_TOKEN=$st \
+        aws ec2 "describe-$what" --region "$region" --output json >"$out/$acct/$region/$what.json"
+    done
+  done
+done

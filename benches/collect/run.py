@@ -1,0 +1,398 @@
+"""The collection benchmark driver: orgscope against the tools a user would
+otherwise run, on the same seeded estate, behind a latency-injecting
+record-and-replay responder (examples/replay.rs).
+
+Steps: build orgscope and the responder (bench profile), start moto, seed A
+accounts x R regions, put the responder in front of moto, run every peer once
+to record (and check the peers agree), switch to replay with the chosen
+latency, then run each peer N times in turn and print the table with the
+floor. Every process started here is stopped on exit.
+
+Run it through benches/collect/run.sh, which installs the Python peers first.
+"""
+
+import argparse
+import atexit
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VENV = ROOT / ".venv"
+TYPES = ["instance", "vpc", "subnet", "security_group", "volume"]
+CLI_FILES = {
+    "instances": ("instance", lambda d: [i for r in d["Reservations"] for i in r["Instances"]]),
+    "vpcs": ("vpc", lambda d: d["Vpcs"]),
+    "subnets": ("subnet", lambda d: d["Subnets"]),
+    "security-groups": ("security_group", lambda d: d["SecurityGroups"]),
+    "volumes": ("volume", lambda d: d["Volumes"]),
+}
+# Levels of the seeded OU tree the crawl lists (root, Workloads/Sandbox,
+# Prod/Test): each level is a ListOrganizationalUnitsForParent then a
+# ListAccountsForParent round trip that no amount of concurrency removes.
+OU_LEVELS = 3
+
+STARTED: list = []
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def cleanup():
+    for p in reversed(STARTED):
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def on_signal(signum, _frame):
+    sys.exit(128 + signum)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(url, method="GET"):
+    req = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.read()
+
+
+def wait_port(port, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"nothing listening on 127.0.0.1:{port} after {seconds}s")
+
+
+def cargo_build(args):
+    """Build with cargo and return {target name: executable path}."""
+    cmd = ["cargo", "build", "--profile", "bench", "--message-format=json-render-diagnostics"] + args
+    log("building: " + " ".join(cmd))
+    out = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, check=True, text=True).stdout
+    exes = {}
+    for line in out.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
+            exes[msg["target"]["name"]] = msg["executable"]
+    return exes
+
+
+def measured(cmd, env, stdout, timeout):
+    """Run cmd; wall time, CPU time (user+sys of it and every descendant it
+    waited for) and peak RSS (largest single process) from wait4."""
+    with open(stdout, "wb") as out, open(str(stdout) + ".err", "wb") as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd=ROOT)
+        killer = threading.Timer(timeout, p.kill)
+        killer.start()
+        try:
+            _, status, ru = os.wait4(p.pid, 0)
+        finally:
+            killer.cancel()
+        wall = time.monotonic() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "rc": p.returncode,
+        "wall": wall,
+        "cpu": ru.ru_utime + ru.ru_stime,
+        "rss_mb": ru.ru_maxrss / 1024,
+    }
+
+
+def counts_orgscope(out_dir):
+    estate = json.loads((out_dir / "estate.json").read_text())
+    accounts = {a["id"]: {} for a in estate.get("accounts", [])}
+    for r in estate["resources"]:
+        acc = accounts.setdefault(r["account_id"], {})
+        acc[r["type"]] = acc.get(r["type"], 0) + 1
+    bad = [c for c in estate.get("coverage", []) if c.get("status") not in ("ok", None)]
+    return accounts, [f"{c['account_id']} {c['region']} {c['api']}: {c.get('code')}" for c in bad]
+
+
+def counts_cli(out_dir):
+    accounts = {}
+    for f in sorted(out_dir.glob("*/*/*.json")):
+        kind, items = CLI_FILES[f.stem]
+        acc = accounts.setdefault(f.parent.parent.name, {})
+        acc[kind] = acc.get(kind, 0) + len(items(json.loads(f.read_text())))
+    return accounts, []
+
+
+def counts_botocove(out_dir):
+    data = json.loads((out_dir / "counts.json").read_text())
+    return data["accounts"], [json.dumps(f) for f in data["failures"]]
+
+
+def totals(accounts):
+    t = {k: 0 for k in TYPES}
+    for acc in accounts.values():
+        for k, v in acc.items():
+            t[k] = t.get(k, 0) + v
+    return t
+
+
+def normal(accounts):
+    """Per account, per type, zero counts dropped: the comparison form."""
+    return {a: {k: v for k, v in sorted(c.items()) if v} for a, c in sorted(accounts.items())}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--accounts", type=int, default=100, help="member accounts to seed (default 100)")
+    p.add_argument(
+        "--regions",
+        default="us-east-1,eu-west-1,eu-central-1,ap-southeast-2",
+        help="comma-separated regions (default: 4)",
+    )
+    p.add_argument("--instances", type=int, default=20, help="instances per account-region")
+    p.add_argument("--latency-ms", type=int, default=100, help="replayed per-request latency")
+    p.add_argument("--runs", type=int, default=3, help="measured runs per peer (default 3)")
+    p.add_argument("--cli-runs", type=int, help="measured runs of the AWS CLI loop (default: --runs)")
+    p.add_argument("--peers", default="orgscope,botocove,cli", help="which peers to run")
+    p.add_argument(
+        "--orgscope-args",
+        default="",
+        help="extra flags for `orgscope collect`, e.g. '--concurrency 32'",
+    )
+    p.add_argument("--account-concurrency", type=int, default=8, help="orgscope's accounts at once, for the floor")
+    p.add_argument("--region-concurrency", type=int, default=4, help="orgscope's regions per account at once")
+    p.add_argument("--timeout", type=int, default=7200, help="seconds before one peer run is killed")
+    p.add_argument("--no-build", action="store_true", help="use --orgscope-bin/--replay-bin as given")
+    p.add_argument("--orgscope-bin")
+    p.add_argument("--replay-bin")
+    p.add_argument("--work", help="directory for outputs (default: target/collect-bench)")
+    a = p.parse_args()
+    regions = [r for r in a.regions.split(",") if r]
+    peers = [x for x in a.peers.split(",") if x]
+    cli_runs = a.runs if a.cli_runs is None else a.cli_runs
+
+    atexit.register(cleanup)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    if a.no_build:
+        orgscope_bin, replay_bin = a.orgscope_bin, a.replay_bin
+    else:
+        exes = cargo_build(["--bin", "orgscope", "--example", "replay"])
+        orgscope_bin, replay_bin = exes["orgscope"], exes["replay"]
+    work = Path(a.work or ROOT / "target" / "collect-bench") / f"{a.accounts}x{len(regions)}"
+    work.mkdir(parents=True, exist_ok=True)
+
+    moto_port = free_port()
+    moto_env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false")
+    log(f"moto on 127.0.0.1:{moto_port}")
+    moto_log = open(work / "moto.log", "wb")
+    STARTED.append(
+        subprocess.Popen(
+            [str(VENV / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
+            env=moto_env,
+            stdout=moto_log,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    wait_port(moto_port)
+
+    log(f"seeding {a.accounts} accounts x {len(regions)} regions")
+    seed_out = subprocess.run(
+        [
+            str(VENV / "bin" / "python"),
+            str(HERE / "seed.py"),
+            "--endpoint",
+            f"http://127.0.0.1:{moto_port}",
+            "--accounts",
+            str(a.accounts),
+            "--regions",
+            ",".join(regions),
+            "--instances",
+            str(a.instances),
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    seeded = json.loads(seed_out)
+    log(f"seeded in {seeded['seconds']}s: {seeded['created']}")
+
+    replay = subprocess.Popen(
+        [
+            replay_bin,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--upstream",
+            f"http://127.0.0.1:{moto_port}",
+            "--latency-ms",
+            str(a.latency_ms),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=open(work / "replay.log", "wb"),
+        text=True,
+    )
+    STARTED.append(replay)
+    first = replay.stdout.readline().strip()
+    if not first.startswith("listening on "):
+        sys.exit(f"responder did not start: {first!r}")
+    replay_port = int(first.rsplit(":", 1)[1])
+    base = f"http://127.0.0.1:{replay_port}"
+    log(f"responder on {base}")
+
+    cfg = work / "aws-config"
+    cfg.write_text("")
+    env = {
+        "PATH": f"{VENV / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": str(work),
+        "AWS_ENDPOINT_URL": base,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(cfg),
+        "AWS_SHARED_CREDENTIALS_FILE": str(cfg),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_PAGER": "",
+    }
+
+    def command(peer, out_dir):
+        if peer == "orgscope":
+            return [orgscope_bin, "collect", "--regions", ",".join(regions), "--out", str(out_dir / "estate.json")] + (
+                a.orgscope_args.split()
+            )
+        if peer == "cli":
+            return ["bash", str(HERE / "cli_loop.sh"), str(out_dir)] + regions
+        if peer == "botocove":
+            return [
+                str(VENV / "bin" / "python"),
+                str(HERE / "botocove_collect.py"),
+                "--regions",
+                ",".join(regions),
+                "--out",
+                str(out_dir / "counts.json"),
+            ]
+        sys.exit(f"unknown peer {peer!r}")
+
+    counters = {"orgscope": counts_orgscope, "cli": counts_cli, "botocove": counts_botocove}
+    reference = {}
+
+    def run_peer(peer, label):
+        out_dir = work / label / peer
+        if out_dir.exists():
+            subprocess.run(["rm", "-rf", str(out_dir)], check=True)
+        out_dir.mkdir(parents=True)
+        http(base + "/__replay/reset", "POST")
+        m = measured(command(peer, out_dir), env, out_dir / "stdout", a.timeout)
+        stats = json.loads(http(base + "/__replay/stats"))
+        m.update(calls=stats["calls"], misses=stats["misses"], peak_in_flight=stats["peak_in_flight"])
+        m["by_action"] = stats["by_action"]
+        if m["rc"] != 0:
+            err = (out_dir / "stdout.err").read_text(errors="replace")[-2000:]
+            sys.exit(f"{peer} ({label}) exited with {m['rc']}:\n{err}")
+        accounts, failures = counters[peer](out_dir)
+        if failures:
+            sys.exit(f"{peer} ({label}) reported failures:\n" + "\n".join(failures[:20]))
+        got = normal(accounts)
+        m["totals"] = totals(accounts)
+        m["accounts"] = len(got)
+        if "counts" not in reference:
+            reference["counts"], reference["by"] = got, peer
+        elif got != reference["counts"]:
+            diff = [
+                f"  {acc}: {reference['by']}={reference['counts'].get(acc)} {peer}={got.get(acc)}"
+                for acc in sorted(set(got) | set(reference["counts"]))
+                if got.get(acc) != reference["counts"].get(acc)
+            ]
+            sys.exit(
+                f"RESOURCE COUNTS DIFFER: {peer} ({label}) vs {reference['by']}:\n" + "\n".join(diff[:30])
+            )
+        log(
+            f"{label} {peer}: {m['wall']:.2f}s wall, {m['cpu']:.2f}s cpu, {m['rss_mb']:.0f} MB, "
+            f"{m['calls']} calls, {m['misses']} misses, totals {m['totals']}"
+        )
+        return m
+
+    log("record phase: every peer once, through to moto")
+    for peer in peers:
+        run_peer(peer, "record")
+    recorded = json.loads(http(base + "/__replay/stats"))["recorded"]
+    log(f"recorded {recorded} distinct requests; replaying with {a.latency_ms} ms latency")
+    http(base + f"/__replay/replay?latency_ms={a.latency_ms}", "POST")
+
+    results = {peer: [] for peer in peers}
+    for i in range(max(a.runs, cli_runs)):
+        for peer in peers:
+            if i < (cli_runs if peer == "cli" else a.runs):
+                results[peer].append(run_peer(peer, f"run{i + 1}"))
+
+    report = summarize(a, regions, seeded, results)
+    (work / "results.json").write_text(json.dumps({"args": vars(a), "seeded": seeded, "runs": results}, indent=1))
+    print(report)
+    (work / "table.md").write_text(report + "\n")
+    log(f"results in {work}")
+
+
+def summarize(a, regions, seeded, results):
+    med = {
+        peer: {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss_mb", "calls", "misses")}
+        for peer, runs in results.items()
+        if runs
+    }
+    base = med.get("orgscope")
+    lines = [
+        f"Estate: {a.accounts} member accounts + management x {len(regions)} regions "
+        f"({', '.join(regions)}); replayed latency {a.latency_ms} ms.",
+        f"Resources per run: {results[next(iter(med))][0]['totals']}",
+        "",
+        "| peer | runs | median wall (s) | median CPU (s) | peak RSS (MB) | calls | replay misses | wall ÷ orgscope |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    names = {"orgscope": "orgscope collect", "cli": "AWS CLI loop", "botocove": "botocove script"}
+    for peer, m in med.items():
+        ratio = f"{m['wall'] / base['wall']:.1f}×" if base else "–"
+        lines.append(
+            f"| {names[peer]} | {len(results[peer])} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss_mb']:.0f} "
+            f"| {m['calls']:.0f} | {m['misses']:.0f} | {ratio} |"
+        )
+    if base:
+        lat = a.latency_ms / 1000
+        concurrency = a.account_concurrency * min(a.region_concurrency, len(regions)) * 5
+        # identity, DescribeOrganization, ListRoots, the OU levels, then one
+        # account's AssumeRole and its first describe page.
+        chain = 3 + 2 * OU_LEVELS + 2
+        floor = chain * lat + (base["calls"] - chain) * lat / concurrency
+        peak = statistics.median(r["peak_in_flight"] for r in results["orgscope"])
+        lines += [
+            "",
+            f"Floor: {chain} sequential round trips x {a.latency_ms} ms + ({base['calls']:.0f} - {chain}) calls x "
+            f"{a.latency_ms} ms / {concurrency} in flight "
+            f"({a.account_concurrency} accounts x {min(a.region_concurrency, len(regions))} regions x 5 APIs) "
+            f"= {floor:.2f} s; orgscope = {base['wall'] / floor:.2f}× the floor "
+            f"(peak in-flight requests observed: {peak:.0f}).",
+        ]
+        calls = results["orgscope"][0]["by_action"]
+        lines.append("orgscope calls by action: " + ", ".join(f"{k} {v}" for k, v in sorted(calls.items())))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

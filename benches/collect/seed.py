@@ -1,0 +1,187 @@
+"""Seed a moto server with an AWS Organizations estate for the collection
+benchmark: an OU tree (Workloads/Prod, Workloads/Test, Sandbox), A member
+accounts with tags, and in every account-region two VPCs with two subnets
+each, three security groups (one with ingress rules), ~20 instances in four
+reservations (each with its root volume) and two data volumes.
+
+Member accounts are reached the way moto routes them: sts:AssumeRole into the
+account, then EC2 calls with the returned keys. Seeding fans out over a thread
+pool because moto, not the client, is the bottleneck (~150 requests/s).
+
+Prints one JSON line with what was created (the expected counts exclude moto's
+default VPC, subnets and security groups, which the collectors also see).
+"""
+
+import argparse
+import json
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+from botocore.config import Config
+
+CFG = Config(retries={"max_attempts": 3, "mode": "standard"}, max_pool_connections=32)
+OU_LAYOUT = [("Workloads", None), ("Sandbox", None), ("Prod", "Workloads"), ("Test", "Workloads")]
+# Where member accounts go, round-robin: mostly workloads, some sandboxes.
+PLACEMENT = ["Prod", "Test", "Prod", "Test", "Sandbox"]
+APPS = ["billing", "checkout", "search", "catalog", "identity", "payments", "reporting"]
+
+
+def client(service, endpoint, region, creds=None):
+    creds = creds or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    return boto3.client(service, endpoint_url=endpoint, region_name=region, config=CFG, **creds)
+
+
+def seed_org(endpoint, accounts):
+    org = client("organizations", endpoint, "us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    ous = {}
+    for name, parent in OU_LAYOUT:
+        parent_id = ous[parent] if parent else root
+        ous[name] = org.create_organizational_unit(ParentId=parent_id, Name=name)[
+            "OrganizationalUnit"
+        ]["Id"]
+    ids = []
+    for i in range(accounts):
+        place = PLACEMENT[i % len(PLACEMENT)]
+        app = APPS[i % len(APPS)]
+        name = f"{app}-{place.lower()}-{i:04d}"
+        status = org.create_account(
+            Email=f"aws+{name}@example.com",
+            AccountName=name,
+            Tags=[
+                {"Key": "env", "Value": place.lower()},
+                {"Key": "owner", "Value": f"team-{app}"},
+                {"Key": "cost-center", "Value": f"cc-{1000 + i % 13}"},
+            ],
+        )["CreateAccountStatus"]
+        ids.append(status["AccountId"])
+        org.move_account(AccountId=status["AccountId"], SourceParentId=root, DestinationParentId=ous[place])
+    return ids
+
+
+def member_creds(endpoint, account_id):
+    sts = client("sts", endpoint, "us-east-1")
+    c = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+        RoleSessionName="seed",
+    )["Credentials"]
+    return {
+        "aws_access_key_id": c["AccessKeyId"],
+        "aws_secret_access_key": c["SecretAccessKey"],
+        "aws_session_token": c["SessionToken"],
+    }
+
+
+def tags(**kv):
+    return [{"Key": k, "Value": v} for k, v in kv.items()]
+
+
+def seed_region(endpoint, account_id, creds, region, index, instances):
+    ec2 = client("ec2", endpoint, region, creds)
+    env = PLACEMENT[index % len(PLACEMENT)].lower()
+    app = APPS[index % len(APPS)]
+    made = {"vpc": 0, "subnet": 0, "security_group": 0, "instance": 0, "volume": 0}
+    subnets = []
+    for v in range(2):
+        vpc = ec2.create_vpc(
+            CidrBlock=f"10.{v}.0.0/16",
+            TagSpecifications=[{"ResourceType": "vpc", "Tags": tags(Name=f"{app}-{env}-{v}", env=env, owner=f"team-{app}")}],
+        )["Vpc"]["VpcId"]
+        made["vpc"] += 1
+        for s in range(2):
+            subnets.append(
+                ec2.create_subnet(
+                    VpcId=vpc,
+                    CidrBlock=f"10.{v}.{s}.0/24",
+                    AvailabilityZone=f"{region}{'ab'[s]}",
+                    TagSpecifications=[{"ResourceType": "subnet", "Tags": tags(Name=f"{app}-{env}-{v}-{'ab'[s]}", env=env)}],
+                )["Subnet"]["SubnetId"]
+            )
+            made["subnet"] += 1
+        if v == 0:
+            first_vpc = vpc
+    groups = []
+    for g, purpose in enumerate(["web", "app", "db"]):
+        groups.append(
+            ec2.create_security_group(
+                GroupName=f"{app}-{purpose}",
+                Description=f"{purpose} tier",
+                VpcId=first_vpc,
+                TagSpecifications=[{"ResourceType": "security-group", "Tags": tags(env=env, tier=purpose)}],
+            )["GroupId"]
+        )
+        made["security_group"] += 1
+    ec2.authorize_security_group_ingress(
+        GroupId=groups[0],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        ],
+    )
+    reservations = 4
+    per = max(1, instances // reservations)
+    for r in range(reservations):
+        count = per if r < reservations - 1 else max(1, instances - per * (reservations - 1))
+        ec2.run_instances(
+            ImageId="ami-03cf127a",
+            MinCount=count,
+            MaxCount=count,
+            InstanceType=["t3.micro", "m5.large", "c5.xlarge", "r5.large"][r],
+            SubnetId=subnets[r % len(subnets)],
+            SecurityGroupIds=[groups[r % len(groups)]],
+            TagSpecifications=[{"ResourceType": "instance", "Tags": tags(Name=f"{app}-{env}-{r}", env=env, owner=f"team-{app}")}],
+        )
+        made["instance"] += count
+        made["volume"] += count  # moto gives every instance a root volume
+    for d in range(2):
+        ec2.create_volume(
+            AvailabilityZone=f"{region}a",
+            Size=100 * (d + 1),
+            VolumeType="gp3",
+            TagSpecifications=[{"ResourceType": "volume", "Tags": tags(Name=f"{app}-data-{d}", env=env)}],
+        )
+        made["volume"] += 1
+    return made
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--endpoint", required=True)
+    p.add_argument("--accounts", type=int, default=100)
+    p.add_argument("--regions", default="us-east-1,eu-west-1,eu-central-1,ap-southeast-2")
+    p.add_argument("--instances", type=int, default=20, help="instances per account-region")
+    p.add_argument("--workers", type=int, default=8)
+    a = p.parse_args()
+    regions = [r for r in a.regions.split(",") if r]
+    started = time.monotonic()
+    members = seed_org(a.endpoint, a.accounts)
+    creds = {}
+    with ThreadPoolExecutor(a.workers) as pool:
+        for acct, c in zip(members, pool.map(lambda m: member_creds(a.endpoint, m), members)):
+            creds[acct] = c
+        jobs = [
+            pool.submit(seed_region, a.endpoint, acct, creds[acct], region, i, a.instances)
+            for i, acct in enumerate(members)
+            for region in regions
+        ]
+        totals = {}
+        for j in jobs:
+            for k, v in j.result().items():
+                totals[k] = totals.get(k, 0) + v
+    json.dump(
+        {
+            "accounts": len(members),
+            "regions": regions,
+            "created": totals,
+            "seconds": round(time.monotonic() - started, 1),
+        },
+        sys.stdout,
+    )
+    print()
+
+
+if __name__ == "__main__":
+    main()

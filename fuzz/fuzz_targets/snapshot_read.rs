@@ -1,0 +1,16 @@
+//! Any bytes given to the snapshot reader end in an estate or an error,
+//! never a panic; what parses must also write back and re-read equal.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+use orgscope::snapshot;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(estate) = snapshot::from_slice(data, Path::new("fuzz.json")) {
+        let again = snapshot::from_slice(&snapshot::to_vec(&estate), Path::new("fuzz.json"))
+            .expect("a written estate reads back");
+        assert_eq!(again, estate);
+    }
+});

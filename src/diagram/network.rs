@@ -1,0 +1,616 @@
+//! The network topology diagram for a scope of resources: account → region
+//! → VPC (name, CIDR) → subnet (name, CIDR, AZ, public/private) → instances,
+//! as nested containers with instances as small glyphs. Large scopes stay
+//! readable by aggregation: past [`NetworkOptions::aggregate_above`] a subnet
+//! lists "42 × t3.micro" lines instead of glyphs, and a VPC past
+//! [`NetworkOptions::collapse_above`] instances (or named in
+//! [`NetworkOptions::collapsed`]) becomes a one-box summary. Security groups
+//! are listed per instance in the hover details, never drawn as edges.
+//!
+//! Colours follow the AWS architecture-diagram conventions architects know:
+//! pink account, dashed teal region, purple VPC, green public and teal
+//! private subnets, orange compute.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::layout::{self, Block, MUTED, PAD, TEXT};
+use super::{Color, Label, Node, NodeKind, Rect, Scene, Style};
+use crate::model::{Details, Estate, Resource};
+
+/// How much detail the network diagram keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkOptions {
+    /// A subnet with more instances than this lists instance types with
+    /// counts instead of one glyph per instance.
+    pub aggregate_above: usize,
+    /// A VPC with more instances than this is drawn as a summary box.
+    pub collapse_above: usize,
+    /// VPC ids always drawn as a summary box.
+    pub collapsed: BTreeSet<String>,
+}
+
+impl Default for NetworkOptions {
+    fn default() -> Self {
+        NetworkOptions {
+            aggregate_above: 12,
+            collapse_above: 400,
+            collapsed: BTreeSet::new(),
+        }
+    }
+}
+
+const ACCOUNT: (Color, Color) = (Color(0xff, 0xff, 0xff), Color(0xe7, 0x15, 0x7b));
+const REGION: (Color, Color) = (Color(0xff, 0xff, 0xff), Color(0x00, 0x7f, 0x86));
+const VPC: (Color, Color) = (Color(0xfa, 0xf7, 0xff), Color(0x8c, 0x4f, 0xff));
+const PUBLIC: (Color, Color) = (Color(0xf2, 0xf6, 0xe8), Color(0x5b, 0x84, 0x0e));
+const PRIVATE: (Color, Color) = (Color(0xe6, 0xf6, 0xf7), Color(0x00, 0x7f, 0x86));
+const RUNNING: (Color, Color) = (Color(0xff, 0xff, 0xff), Color(0xed, 0x71, 0x00));
+const STOPPED: (Color, Color) = (Color(0xf8, 0xfa, 0xfc), Color(0x94, 0xa3, 0xb8));
+
+const GAP: f32 = 12.0;
+const GLYPH_W: f32 = 168.0;
+const GLYPH_COLS: usize = 3;
+
+fn style((fill, stroke): (Color, Color), width: f32, dashed: bool) -> Style {
+    Style {
+        fill,
+        stroke,
+        stroke_width: width,
+        dashed,
+        radius: 4.0,
+    }
+}
+
+#[derive(Default)]
+struct SubnetG<'a> {
+    instances: Vec<&'a Resource>,
+}
+
+#[derive(Default)]
+struct VpcG<'a> {
+    /// Subnet id → group; "" holds instances with no (known) subnet.
+    subnets: BTreeMap<&'a str, SubnetG<'a>>,
+}
+
+/// account id → region → VPC id ("" = no VPC) → group.
+type Tree<'a> = BTreeMap<&'a str, BTreeMap<&'a str, BTreeMap<&'a str, VpcG<'a>>>>;
+
+struct Ctx<'a> {
+    /// (account, id) → VPC or subnet record, looked up even when the record
+    /// itself is outside the scope: a selected instance still needs its
+    /// VPC's name and CIDR drawn around it.
+    records: HashMap<(&'a str, &'a str), &'a Resource>,
+    opts: &'a NetworkOptions,
+}
+
+/// Lay out the network of the resources at `resource_indices` in
+/// `estate.resources` (indices out of range are ignored). Instances, VPCs
+/// and subnets in the scope are drawn with the containers around them.
+pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &NetworkOptions) -> Scene {
+    let mut records = HashMap::new();
+    for r in &estate.resources {
+        if matches!(r.details, Details::Vpc(_) | Details::Subnet(_)) {
+            records.insert((r.account_id.as_str(), r.id.as_str()), r);
+        }
+    }
+    let ctx = Ctx { records, opts };
+
+    let mut tree: Tree = BTreeMap::new();
+    let mut n_instances = 0;
+    for &i in resource_indices {
+        let Some(r) = estate.resources.get(i) else {
+            continue;
+        };
+        let region = tree
+            .entry(r.account_id.as_str())
+            .or_default()
+            .entry(r.region.as_str())
+            .or_default();
+        match &r.details {
+            Details::Instance(inst) => {
+                n_instances += 1;
+                let vpc = inst.vpc_id.as_deref().unwrap_or("");
+                let subnet = inst.subnet_id.as_deref().unwrap_or("");
+                let subnet = if ctx.records.contains_key(&(r.account_id.as_str(), subnet)) {
+                    subnet
+                } else {
+                    ""
+                };
+                region
+                    .entry(vpc)
+                    .or_default()
+                    .subnets
+                    .entry(subnet)
+                    .or_default()
+                    .instances
+                    .push(r);
+            }
+            Details::Vpc(_) => {
+                region.entry(r.id.as_str()).or_default();
+            }
+            Details::Subnet(s) => {
+                region
+                    .entry(s.vpc_id.as_str())
+                    .or_default()
+                    .subnets
+                    .entry(r.id.as_str())
+                    .or_default();
+            }
+            // Security groups show in instance details; volumes are not
+            // network topology. Only their account and region frame shows.
+            Details::SecurityGroup(_) | Details::Volume(_) => {}
+        }
+    }
+
+    let n_vpcs: usize = tree
+        .values()
+        .flat_map(|regions| regions.values())
+        .map(|vpcs| vpcs.keys().filter(|k| !k.is_empty()).count())
+        .sum();
+    let accounts: Vec<Block> = tree
+        .iter()
+        .map(|(account_id, regions)| account_block(&ctx, estate, account_id, regions))
+        .collect();
+    let body = layout::best_of(&[1200.0, 1800.0, 2700.0, 4000.0, 6000.0, 9000.0], |limit| {
+        let mut top = Block::default();
+        let widths: Vec<f32> = accounts.iter().map(|b| b.w).collect();
+        let mut y = 0.0;
+        for row in layout::wrap_rows(&widths, limit, 2.0 * GAP) {
+            let mut x = 0.0;
+            let mut row_h: f32 = 0.0;
+            for b in &accounts[row] {
+                top.absorb(b.clone(), x, y, None);
+                x += b.w + 2.0 * GAP;
+                row_h = row_h.max(b.h);
+                top.w = top.w.max(x - 2.0 * GAP);
+            }
+            y += row_h + 2.0 * GAP;
+        }
+        top.h = (y - 2.0 * GAP).max(0.0);
+        top
+    });
+
+    let subtitle = format!(
+        "{} · {} instances in {} VPCs across {} accounts · collected {}",
+        estate.source.label,
+        n_instances,
+        n_vpcs,
+        tree.len(),
+        estate.collected_at
+    );
+    let legend = vec![
+        (style(ACCOUNT, 2.0, false), "Account".to_string()),
+        (style(REGION, 1.5, true), "Region".to_string()),
+        (style(VPC, 1.5, false), "VPC".to_string()),
+        (style(VPC, 1.5, true), "VPC (collapsed summary)".to_string()),
+        (style(PUBLIC, 1.2, false), "Public subnet".to_string()),
+        (style(PRIVATE, 1.2, false), "Private subnet".to_string()),
+        (style(RUNNING, 1.2, false), "Instance (running)".to_string()),
+        (
+            style(STOPPED, 1.2, true),
+            "Instance (not running)".to_string(),
+        ),
+    ];
+    let mut scene = layout::frame(body, "Network topology", &subtitle, legend);
+    if scene.nodes.is_empty() {
+        let note = Label::fitted(
+            "Nothing to draw: the scope holds no instances, VPCs or subnets.",
+            13.0,
+            false,
+            MUTED,
+            600.0,
+        );
+        let y = scene.height;
+        scene.texts.push(note.at(layout::MARGIN, y));
+        scene.height += 30.0;
+    }
+    scene
+}
+
+/// Header lines: (text, size, bold, colour).
+type Line = (String, f32, bool, Color);
+
+/// A box with header lines on top and child blocks below in row groups, each
+/// group wrapped at `row_limit`.
+#[allow(clippy::too_many_arguments)]
+fn container(
+    id: String,
+    kind: NodeKind,
+    style: Style,
+    lines: Vec<Line>,
+    details: Vec<String>,
+    groups: Vec<Vec<Block>>,
+    row_limit: f32,
+    min_w: f32,
+) -> Block {
+    // Place children first: their extent decides the box width.
+    let mut inner = Block::default();
+    let mut y = 0.0;
+    for group in groups {
+        let widths: Vec<f32> = group.iter().map(|b| b.w).collect();
+        let rows = layout::wrap_rows(&widths, row_limit, GAP);
+        let mut items = group.into_iter();
+        for row in rows {
+            let mut x = 0.0;
+            let mut row_h: f32 = 0.0;
+            for _ in row {
+                let Some(b) = items.next() else { break };
+                row_h = row_h.max(b.h);
+                let w = b.w;
+                inner.absorb(b, x, y, None);
+                x += w + GAP;
+            }
+            inner.w = inner.w.max(x - GAP);
+            y += row_h + GAP;
+        }
+    }
+    inner.h = (y - GAP).max(0.0);
+
+    let natural = lines
+        .iter()
+        .map(|(t, s, b, _)| super::text::text_width(t, *s, *b))
+        .fold(0.0, f32::max);
+    // Headers may widen a box up to a point; past that they are ellipsized
+    // (the full text stays in the details).
+    let inner_w = inner
+        .w
+        .max(min_w - 2.0 * PAD)
+        .max(natural.min(420.0))
+        .ceil();
+    let mut labels: Vec<Label> = lines
+        .iter()
+        .map(|(t, s, b, c)| Label::fitted(t, *s, *b, *c, inner_w))
+        .collect();
+    let header_bottom = layout::stack(&mut labels, PAD, PAD - 2.0);
+    let top = header_bottom + if inner.nodes.is_empty() { 0.0 } else { 6.0 };
+    let w = inner_w + 2.0 * PAD;
+    let h = (top + inner.h + PAD).ceil();
+    let mut block = Block {
+        w,
+        h,
+        nodes: vec![Node {
+            id,
+            kind,
+            rect: Rect::new(0.0, 0.0, w, h),
+            style,
+            labels,
+            parent: None,
+            details,
+        }],
+        ..Block::default()
+    };
+    block.absorb(inner, PAD, top, Some(0));
+    block
+}
+
+fn account_block(
+    ctx: &Ctx,
+    estate: &Estate,
+    account_id: &str,
+    regions: &BTreeMap<&str, BTreeMap<&str, VpcG>>,
+) -> Block {
+    let account = estate.account(account_id);
+    let name = account.map(|a| a.name.as_str()).unwrap_or(account_id);
+    let mut second = format!("Account {account_id}");
+    if let Some(a) = account {
+        if !a.ou_path.is_empty() {
+            second.push_str(&format!(" · /{}", a.ou_path.join("/")));
+        }
+        if !a.is_active() {
+            second.push_str(&format!(" · {}", a.status));
+        }
+    }
+    let regions: Vec<Block> = regions
+        .iter()
+        .map(|(region, vpcs)| region_block(ctx, account_id, region, vpcs))
+        .collect();
+    container(
+        account_id.to_string(),
+        NodeKind::Account,
+        style(ACCOUNT, 2.0, false),
+        vec![
+            (name.to_string(), 14.0, true, TEXT),
+            (second.clone(), 11.0, false, MUTED),
+        ],
+        vec![name.to_string(), second],
+        vec![regions],
+        3600.0,
+        220.0,
+    )
+}
+
+fn region_block(ctx: &Ctx, account_id: &str, region: &str, vpcs: &BTreeMap<&str, VpcG>) -> Block {
+    let blocks: Vec<Block> = vpcs
+        .iter()
+        .map(|(vpc_id, g)| vpc_block(ctx, account_id, region, vpc_id, g))
+        .collect();
+    container(
+        format!("{account_id}/{region}"),
+        NodeKind::Region,
+        style(REGION, 1.5, true),
+        vec![(format!("Region {region}"), 12.0, true, REGION.1)],
+        vec![format!("Region {region} of account {account_id}")],
+        vec![blocks],
+        2400.0,
+        200.0,
+    )
+}
+
+fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) -> Block {
+    let record = ctx.records.get(&(account_id, vpc_id)).copied();
+    let (title, cidr, default) = match record {
+        Some(r) => match &r.details {
+            Details::Vpc(v) => (
+                r.display_name().to_string(),
+                v.cidr_blocks.join(", "),
+                v.is_default,
+            ),
+            _ => (r.display_name().to_string(), String::new(), false),
+        },
+        None if vpc_id.is_empty() => ("No VPC".to_string(), String::new(), false),
+        None => (vpc_id.to_string(), "not collected".to_string(), false),
+    };
+    let id = if vpc_id.is_empty() {
+        format!("{account_id}/{region}/no-vpc")
+    } else {
+        vpc_id.to_string()
+    };
+    let mut second = if vpc_id.is_empty() {
+        "instances outside any VPC".to_string()
+    } else {
+        format!("{vpc_id} · {cidr}")
+    };
+    if default {
+        second.push_str(" · default VPC");
+    }
+    let instances: Vec<&Resource> = g
+        .subnets
+        .values()
+        .flat_map(|s| s.instances.iter().copied())
+        .collect();
+    let mut details = vec![title.clone(), second.clone()];
+    let collapse = ctx.opts.collapsed.contains(vpc_id) || instances.len() > ctx.opts.collapse_above;
+    if collapse {
+        let public = g
+            .subnets
+            .keys()
+            .filter(|s| subnet_public(ctx, account_id, s) == Some(true))
+            .count();
+        let named = g.subnets.keys().filter(|s| !s.is_empty()).count();
+        let mut lines: Vec<Line> = vec![
+            (title, 12.5, true, TEXT),
+            (second, 10.5, false, MUTED),
+            (
+                format!(
+                    "Summary: {named} subnets ({public} public, {} private) · {} instances",
+                    named - public,
+                    instances.len()
+                ),
+                11.0,
+                false,
+                TEXT,
+            ),
+        ];
+        let (types, states) = aggregate(&instances);
+        details.extend(types.iter().cloned());
+        details.push(states.clone());
+        for t in types.iter().take(4) {
+            lines.push((t.clone(), 11.0, false, TEXT));
+        }
+        if types.len() > 4 {
+            lines.push((
+                format!("+ {} more types", types.len() - 4),
+                10.5,
+                false,
+                MUTED,
+            ));
+        }
+        lines.push((states, 10.5, false, MUTED));
+        return container(
+            id,
+            NodeKind::Vpc,
+            style(VPC, 1.5, true),
+            lines,
+            details,
+            Vec::new(),
+            0.0,
+            260.0,
+        );
+    }
+
+    // Public tier on top, private below, each ordered by AZ: the way
+    // architects draw a VPC.
+    let mut tiers: [Vec<(String, &str)>; 3] = Default::default();
+    for subnet_id in g.subnets.keys() {
+        let (tier, az) = match ctx
+            .records
+            .get(&(account_id, *subnet_id))
+            .map(|r| &r.details)
+        {
+            Some(Details::Subnet(s)) => (usize::from(!s.public), s.availability_zone.clone()),
+            _ => (2, String::new()),
+        };
+        tiers[tier].push((az, subnet_id));
+    }
+    let groups: Vec<Vec<Block>> = tiers
+        .iter_mut()
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.sort();
+            t.iter()
+                .filter_map(|(_, s)| {
+                    let sg = g.subnets.get(s)?;
+                    Some(subnet_block(ctx, account_id, vpc_id, s, sg))
+                })
+                .collect()
+        })
+        .collect();
+    container(
+        id,
+        NodeKind::Vpc,
+        style(VPC, 1.5, false),
+        vec![(title, 12.5, true, TEXT), (second, 10.5, false, MUTED)],
+        details,
+        groups,
+        1500.0,
+        240.0,
+    )
+}
+
+fn subnet_public(ctx: &Ctx, account_id: &str, subnet_id: &str) -> Option<bool> {
+    match ctx
+        .records
+        .get(&(account_id, subnet_id))
+        .map(|r| &r.details)
+    {
+        Some(Details::Subnet(s)) => Some(s.public),
+        _ => None,
+    }
+}
+
+/// "42 × t3.micro" lines (most common first) and a state summary line.
+fn aggregate(instances: &[&Resource]) -> (Vec<String>, String) {
+    let mut types: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut states: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in instances {
+        if let Details::Instance(i) = &r.details {
+            *types.entry(i.instance_type.as_str()).or_insert(0) += 1;
+            *states.entry(i.state.as_str()).or_insert(0) += 1;
+        }
+    }
+    let mut types: Vec<(&str, usize)> = types.into_iter().collect();
+    types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let lines = types
+        .into_iter()
+        .map(|(t, n)| format!("{n} × {t}"))
+        .collect();
+    let states: Vec<String> = states
+        .into_iter()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    (lines, states.join(" · "))
+}
+
+fn subnet_block(ctx: &Ctx, account_id: &str, vpc_id: &str, subnet_id: &str, g: &SubnetG) -> Block {
+    let record = ctx.records.get(&(account_id, subnet_id)).copied();
+    let (title, second, colours) = match record.map(|r| (r, &r.details)) {
+        Some((r, Details::Subnet(s))) => (
+            r.display_name().to_string(),
+            format!(
+                "{} · {} · {}",
+                s.cidr_block,
+                s.availability_zone,
+                if s.public { "public" } else { "private" }
+            ),
+            if s.public { PUBLIC } else { PRIVATE },
+        ),
+        _ => (
+            "(no subnet)".to_string(),
+            "instances without a known subnet".to_string(),
+            PRIVATE,
+        ),
+    };
+    let id = if subnet_id.is_empty() {
+        format!("{vpc_id}/no-subnet")
+    } else {
+        subnet_id.to_string()
+    };
+    let mut details = vec![title.clone(), format!("{subnet_id} · {second}")];
+    let mut lines: Vec<Line> = vec![(title, 11.5, true, TEXT), (second, 10.0, false, MUTED)];
+    let mut glyphs = Vec::new();
+    if g.instances.len() > ctx.opts.aggregate_above {
+        let (types, states) = aggregate(&g.instances);
+        lines.push((
+            format!("{} instances", g.instances.len()),
+            11.0,
+            true,
+            RUNNING.1,
+        ));
+        for t in types.iter().take(5) {
+            lines.push((t.clone(), 11.0, false, TEXT));
+        }
+        if types.len() > 5 {
+            lines.push((
+                format!("+ {} more types", types.len() - 5),
+                10.0,
+                false,
+                MUTED,
+            ));
+        }
+        lines.push((states.clone(), 10.0, false, MUTED));
+        details.extend(types);
+        details.push(states);
+    } else {
+        let mut instances = g.instances.clone();
+        instances.sort_by(|a, b| (a.display_name(), &a.id).cmp(&(b.display_name(), &b.id)));
+        glyphs = instances.into_iter().map(instance_block).collect();
+    }
+    let limit = GLYPH_COLS as f32 * (GLYPH_W + GAP);
+    let s = style(colours, 1.2, false);
+    container(
+        id,
+        NodeKind::Subnet,
+        s,
+        lines,
+        details,
+        vec![glyphs],
+        limit,
+        200.0,
+    )
+}
+
+fn instance_block(r: &Resource) -> Block {
+    let Details::Instance(i) = &r.details else {
+        return Block::default();
+    };
+    let running = i.state == "running";
+    let colours = if running { RUNNING } else { STOPPED };
+    let inner = GLYPH_W - 2.0 * 6.0;
+    let mut labels = vec![
+        Label::fitted(r.display_name(), 11.0, true, TEXT, inner),
+        Label::fitted(
+            &format!("{} · {}", i.instance_type, i.state),
+            10.0,
+            false,
+            if running { MUTED } else { STOPPED.1 },
+            inner,
+        ),
+    ];
+    let bottom = layout::stack(&mut labels, 6.0, 5.0);
+    let mut details = vec![
+        r.display_name().to_string(),
+        format!("{} · {} · {}", r.id, i.instance_type, i.state),
+    ];
+    if let Some(ip) = &i.private_ip {
+        details.push(format!("Private IP {ip}"));
+    }
+    if let Some(ip) = &i.public_ip {
+        details.push(format!("Public IP {ip}"));
+    }
+    if let Some(az) = &i.availability_zone {
+        details.push(format!("AZ {az}"));
+    }
+    if !i.security_groups.is_empty() {
+        let sgs: Vec<String> = i
+            .security_groups
+            .iter()
+            .map(|g| format!("{} ({})", g.id, g.name))
+            .collect();
+        details.push(format!("Security groups: {}", sgs.join(", ")));
+    }
+    let h = (bottom + 5.0).ceil();
+    Block {
+        w: GLYPH_W,
+        h,
+        nodes: vec![Node {
+            id: r.id.clone(),
+            kind: NodeKind::Instance,
+            rect: Rect::new(0.0, 0.0, GLYPH_W, h),
+            style: style(colours, 1.2, !running),
+            labels,
+            parent: None,
+            details,
+        }],
+        ..Block::default()
+    }
+}

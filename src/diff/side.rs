@@ -1,0 +1,301 @@
+//! One side of a diff: its estate, the chosen indices, and the lookups that
+//! keying and comparing need (normalized account names, VPC keys, security
+//! group names, instance keys for volumes, coverage). Also the rule that
+//! decides "not collected":
+//!
+//! A resource on side A without a counterpart is *not collected* when some
+//! account on side B that would hold the counterpart — an account of B's
+//! estate whose env-normalised name equals the resource's account's (so
+//! `catalog-prod` ↔ `catalog-test`) and that is in B's scope — has a
+//! coverage cell for that region (or a global cell) that is not `ok`, or no
+//! cell for that region at all. B's scope is the caller's account list when
+//! given (`DiffOptions::{left,right}_accounts`); otherwise the accounts with
+//! resources among B's indices, plus accounts with none (denied, suspended)
+//! whose environment token is one of those accounts' tokens and that do not
+//! hold side A's resources. With no candidate account at all, the
+//! counterpart is missing, not uncollected.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{CoverageStatus, Details, Estate, GLOBAL_REGION, Resource, ResourceType};
+
+use super::keys::Normalizer;
+use super::{DiffOptions, MatchKey, MatchScope};
+
+pub(crate) struct Side<'a> {
+    pub estate: &'a Estate,
+    pub idx: &'a [usize],
+    pub norm: &'a Normalizer,
+    opts: &'a DiffOptions,
+    /// Account id → env-normalised account name.
+    pub account_key: HashMap<&'a str, String>,
+    pub sg_names: HashMap<&'a str, &'a str>,
+    vpc_keys: HashMap<&'a str, String>,
+    instances: HashMap<&'a str, usize>,
+}
+
+impl<'a> Side<'a> {
+    pub(crate) fn new(
+        estate: &'a Estate,
+        idx: &'a [usize],
+        norm: &'a Normalizer,
+        opts: &'a DiffOptions,
+    ) -> Side<'a> {
+        let account_key = estate
+            .accounts
+            .iter()
+            .map(|a| (a.id.as_str(), norm.normalize(&a.name)))
+            .collect();
+        let mut sg_names = HashMap::new();
+        let mut vpc_keys = HashMap::new();
+        let mut instances = HashMap::new();
+        for (i, r) in estate.resources.iter().enumerate() {
+            match &r.details {
+                Details::SecurityGroup(g) => {
+                    sg_names.insert(r.id.as_str(), g.group_name.as_str());
+                }
+                Details::Vpc(v) => {
+                    let k = match &r.name {
+                        Some(n) => norm.normalize(n),
+                        None => format!("cidr:{}", v.cidr_block),
+                    };
+                    vpc_keys.insert(r.id.as_str(), k);
+                }
+                Details::Instance(_) => {
+                    instances.insert(r.id.as_str(), i);
+                }
+                _ => {}
+            }
+        }
+        Side {
+            estate,
+            idx,
+            norm,
+            opts,
+            account_key,
+            sg_names,
+            vpc_keys,
+            instances,
+        }
+    }
+
+    fn name_key(&self, r: &Resource) -> String {
+        match &r.name {
+            Some(n) => self.norm.normalize(n),
+            None => format!("id:{}", r.id),
+        }
+    }
+
+    /// The type-specific part of the key (no account/region prefix).
+    fn own_key(&self, r: &Resource) -> String {
+        let t = r.resource_type();
+        let key = self.opts.keys.get(&t).unwrap_or(&MatchKey::Default);
+        match (key, &r.details) {
+            (MatchKey::Id, _) => r.id.clone(),
+            (MatchKey::Tag(k), _) => match r.tags.get(k) {
+                Some(v) => format!("{k}={}", self.norm.normalize(v)),
+                None => format!("id:{}", r.id),
+            },
+            (MatchKey::Cidr, Details::Vpc(v)) => format!("cidr:{}", v.cidr_block),
+            (MatchKey::Cidr, Details::Subnet(s)) => format!("cidr:{}", s.cidr_block),
+            (MatchKey::Name, _) | (MatchKey::Cidr, _) => self.name_key(r),
+            (MatchKey::Default, Details::Vpc(v)) => match &r.name {
+                Some(n) => self.norm.normalize(n),
+                None => format!("cidr:{}", v.cidr_block),
+            },
+            (MatchKey::Default, Details::Subnet(s)) => match &r.name {
+                Some(n) => self.norm.normalize(n),
+                None => format!("cidr:{}", s.cidr_block),
+            },
+            (MatchKey::Default, Details::SecurityGroup(g)) => {
+                // Group names repeat per VPC (`default`), so the VPC is part
+                // of the key.
+                let vpc = g
+                    .vpc_id
+                    .as_deref()
+                    .and_then(|v| self.vpc_keys.get(v))
+                    .map(String::as_str)
+                    .unwrap_or("");
+                format!("{vpc}/{}", self.norm.normalize(&g.group_name))
+            }
+            (MatchKey::Default, Details::Volume(v)) => match v.attachments.first() {
+                Some(a) => match self.instances.get(a.instance_id.as_str()) {
+                    Some(&i) => {
+                        let inst = &self.estate.resources[i];
+                        format!("{}:{}", self.own_key(inst), a.device)
+                    }
+                    None => format!("{}:{}", a.instance_id, a.device),
+                },
+                None => self.name_key(r),
+            },
+            (MatchKey::Default, _) => self.name_key(r),
+        }
+    }
+
+    /// `(type, full key, index)` for every chosen resource, duplicates of a
+    /// key numbered `#2`, `#3`... in index order.
+    pub(crate) fn keyed(&self) -> Vec<(ResourceType, String, usize)> {
+        let mut out = Vec::with_capacity(self.idx.len());
+        let mut seen: HashMap<(ResourceType, String), usize> = HashMap::new();
+        for &i in self.idx {
+            let Some(r) = self.estate.resources.get(i) else {
+                continue;
+            };
+            let own = self.own_key(r);
+            let mut key = match self.opts.scope {
+                MatchScope::AccountRegion => {
+                    let acct = self
+                        .account_key
+                        .get(r.account_id.as_str())
+                        .map(String::as_str)
+                        .unwrap_or(&r.account_id);
+                    format!("{acct}/{}/{own}", r.region)
+                }
+                MatchScope::Region => format!("{}/{own}", r.region),
+                MatchScope::Anywhere => own,
+            };
+            let t = r.resource_type();
+            let n = seen.entry((t, key.clone())).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                key = format!("{key}#{n}");
+            }
+            out.push((t, key, i));
+        }
+        out
+    }
+}
+
+/// Per-estate coverage, indexed: which (account, region) were fully read.
+struct Coverage<'a> {
+    with_cells: HashSet<(&'a str, &'a str)>,
+    bad: HashSet<(&'a str, &'a str)>,
+    bad_global: HashSet<&'a str>,
+}
+
+impl<'a> Coverage<'a> {
+    fn new(e: &'a Estate) -> Self {
+        let mut c = Coverage {
+            with_cells: HashSet::new(),
+            bad: HashSet::new(),
+            bad_global: HashSet::new(),
+        };
+        for cell in &e.coverage {
+            let key = (cell.account_id.as_str(), cell.region.as_str());
+            if cell.region != GLOBAL_REGION {
+                c.with_cells.insert(key);
+            }
+            if cell.status != CoverageStatus::Ok {
+                if cell.region == GLOBAL_REGION {
+                    c.bad_global.insert(cell.account_id.as_str());
+                } else {
+                    c.bad.insert(key);
+                }
+            }
+        }
+        c
+    }
+
+    fn collected(&self, account: &str, region: &str) -> bool {
+        self.with_cells.contains(&(account, region))
+            && !self.bad_global.contains(account)
+            && !self.bad.contains(&(account, region))
+    }
+}
+
+/// For each side, the accounts that could hold a counterpart of the other
+/// side's resources, by normalized account name.
+pub(crate) struct Scopes<'a> {
+    /// Normalized account name → candidate account ids on the right / left.
+    right_by_key: HashMap<&'a str, Vec<&'a str>>,
+    left_by_key: HashMap<&'a str, Vec<&'a str>>,
+    left_key: &'a HashMap<&'a str, String>,
+    right_key: &'a HashMap<&'a str, String>,
+    left_cov: Coverage<'a>,
+    right_cov: Coverage<'a>,
+}
+
+fn scope_accounts<'a>(
+    this: &'a Side<'a>,
+    other: &'a Side<'a>,
+    given: Option<&'a std::collections::BTreeSet<String>>,
+) -> HashMap<&'a str, Vec<&'a str>> {
+    let mut out: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+    let mut push = |id: &'a str| {
+        if let Some(k) = this.account_key.get(id) {
+            out.entry(k.as_str()).or_default().push(id);
+        }
+    };
+    if let Some(given) = given {
+        for a in &this.estate.accounts {
+            if given.contains(&a.id) {
+                push(&a.id);
+            }
+        }
+        return out;
+    }
+    let present: HashSet<&str> = this
+        .idx
+        .iter()
+        .filter_map(|&i| this.estate.resources.get(i))
+        .map(|r| r.account_id.as_str())
+        .collect();
+    let same_estate = std::ptr::eq(this.estate, other.estate);
+    let other_present: HashSet<&str> = if same_estate {
+        other
+            .idx
+            .iter()
+            .filter_map(|&i| other.estate.resources.get(i))
+            .map(|r| r.account_id.as_str())
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let envs: HashSet<String> = this
+        .estate
+        .accounts
+        .iter()
+        .filter(|a| present.contains(a.id.as_str()))
+        .flat_map(|a| this.norm.env_of(&a.name))
+        .collect();
+    for a in &this.estate.accounts {
+        let id = a.id.as_str();
+        let include = present.contains(id)
+            || (!other_present.contains(id)
+                && (envs.is_empty() || this.norm.env_of(&a.name).iter().any(|e| envs.contains(e))));
+        if include {
+            push(id);
+        }
+    }
+    out
+}
+
+impl<'a> Scopes<'a> {
+    pub(crate) fn new(left: &'a Side<'a>, right: &'a Side<'a>, opts: &'a DiffOptions) -> Self {
+        Scopes {
+            right_by_key: scope_accounts(right, left, opts.right_accounts.as_ref()),
+            left_by_key: scope_accounts(left, right, opts.left_accounts.as_ref()),
+            left_key: &left.account_key,
+            right_key: &right.account_key,
+            left_cov: Coverage::new(left.estate),
+            right_cov: Coverage::new(right.estate),
+        }
+    }
+
+    /// Could the other side have seen `r`'s counterpart? `from_left`: `r` is
+    /// a left resource and the right side is examined.
+    pub(crate) fn counterpart_collected(&self, r: &Resource, from_left: bool) -> bool {
+        let (keys, by_key, cov) = if from_left {
+            (self.left_key, &self.right_by_key, &self.right_cov)
+        } else {
+            (self.right_key, &self.left_by_key, &self.left_cov)
+        };
+        let Some(k) = keys.get(r.account_id.as_str()) else {
+            return true;
+        };
+        match by_key.get(k.as_str()) {
+            None => true,
+            Some(accounts) => accounts.iter().all(|a| cov.collected(a, &r.region)),
+        }
+    }
+}

@@ -1,0 +1,403 @@
+use super::*;
+use crate::demo::{DEFAULT_ACCOUNTS, demo_estate};
+use crate::model::{CoverageStatus, Details, Estate, Resource, RulePeer, SgRule};
+use crate::query::{Context, filter, parse};
+
+fn scope(e: &Estate, q: &str) -> Vec<usize> {
+    filter(&Context::new(e), &parse(q).expect("query"), None)
+}
+
+fn entries<'r>(rep: &'r DiffReport, status: EntryStatus) -> Vec<&'r DiffEntry> {
+    rep.entries.iter().filter(|e| e.status == status).collect()
+}
+
+#[test]
+fn prod_vs_test_finds_exactly_the_staged_drift() {
+    let e = demo_estate(DEFAULT_ACCOUNTS);
+    let rep = diff(
+        &e,
+        &scope(&e, "ou:Prod"),
+        &e,
+        &scope(&e, "ou:Test"),
+        &DiffOptions::default(),
+    );
+    let keys = |s| {
+        entries(&rep, s)
+            .iter()
+            .map(|x| x.key.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(EntryStatus::OnlyLeft),
+        [
+            "payments/eu-west-1/payments-worker-4",
+            "payments/eu-west-1/payments-worker-4:/dev/sdf",
+            "payments/eu-west-1/payments-worker-4:/dev/xvda",
+        ]
+    );
+    assert!(keys(EntryStatus::OnlyRight).is_empty());
+    let changed = entries(&rep, EntryStatus::Changed);
+    let summary: Vec<(String, Vec<(String, Option<String>, Option<String>)>)> = changed
+        .iter()
+        .map(|c| {
+            (
+                c.key.clone(),
+                c.changes
+                    .iter()
+                    .map(|f| (f.field.clone(), f.left.clone(), f.right.clone()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "payments/eu-west-1/payments-app-1".to_string(),
+                vec![(
+                    "instance_type".to_string(),
+                    Some("m5.xlarge".to_string()),
+                    Some("m5.large".to_string())
+                )]
+            ),
+            (
+                "payments/eu-west-1/payments-web-2".to_string(),
+                vec![(
+                    "tag:owner".to_string(),
+                    Some("payments-team@example.com".to_string()),
+                    None
+                )]
+            ),
+            (
+                "payments/eu-west-1/payments-vpc/payments-db".to_string(),
+                vec![(
+                    "ingress".to_string(),
+                    None,
+                    Some("tcp/5432 from 0.0.0.0/0".to_string())
+                )]
+            ),
+        ]
+    );
+    // catalog-test refused AssumeRole: catalog-prod's resources are unknown
+    // on the right, not missing.
+    let nc = entries(&rep, EntryStatus::NotCollected);
+    assert!(!nc.is_empty());
+    assert!(
+        nc.iter()
+            .all(|x| x.key.starts_with("catalog/") && x.left.is_some())
+    );
+    let catalog_prod = e
+        .accounts
+        .iter()
+        .find(|a| a.name == "catalog-prod")
+        .expect("acct");
+    let n = e
+        .resources
+        .iter()
+        .filter(|r| r.account_id == catalog_prod.id)
+        .count();
+    assert_eq!(nc.len(), n);
+    let t = rep.totals();
+    assert_eq!(
+        (t.only_left, t.only_right, t.changed, t.not_collected),
+        (3, 0, 3, n)
+    );
+    assert!(t.same > 500);
+    assert!(rep.has_differences());
+    assert_eq!(rep.per_type[&ResourceType::Instance].only_left, 1);
+    // Same entries are counted but only listed on request.
+    assert!(entries(&rep, EntryStatus::Same).is_empty());
+    let all = diff(
+        &e,
+        &scope(&e, "ou:Prod"),
+        &e,
+        &scope(&e, "ou:Test"),
+        &DiffOptions {
+            include_same: true,
+            ..DiffOptions::default()
+        },
+    );
+    assert_eq!(entries(&all, EntryStatus::Same).len(), t.same);
+}
+
+#[test]
+fn not_collected_becomes_missing_once_the_account_is_readable() {
+    let mut e = demo_estate(DEFAULT_ACCOUNTS);
+    let denied = e
+        .accounts
+        .iter()
+        .find(|a| a.name == "catalog-test")
+        .expect("acct")
+        .id
+        .clone();
+    for c in e.coverage.iter_mut().filter(|c| c.account_id == denied) {
+        c.status = CoverageStatus::Ok;
+    }
+    let rep = diff(
+        &e,
+        &scope(&e, "ou:Prod"),
+        &e,
+        &scope(&e, "ou:Test"),
+        &DiffOptions::default(),
+    );
+    let t = rep.totals();
+    assert_eq!(t.not_collected, 0);
+    assert!(t.only_left > 3);
+    // Only one region denied: the others' resources are plain missing.
+    let mut e2 = demo_estate(DEFAULT_ACCOUNTS);
+    for c in e2.coverage.iter_mut().filter(|c| c.account_id == denied) {
+        c.status = if c.region == "us-east-1" {
+            CoverageStatus::Throttled
+        } else {
+            CoverageStatus::Ok
+        };
+    }
+    let rep2 = diff(
+        &e2,
+        &scope(&e2, "ou:Prod"),
+        &e2,
+        &scope(&e2, "ou:Test"),
+        &DiffOptions::default(),
+    );
+    let nc = entries(&rep2, EntryStatus::NotCollected);
+    assert!(!nc.is_empty() && nc.iter().all(|x| x.key.starts_with("catalog/us-east-1/")));
+    assert!(
+        entries(&rep2, EntryStatus::OnlyLeft)
+            .iter()
+            .any(|x| x.key.starts_with("catalog/eu-west-1/"))
+    );
+    // The reverse direction: test on the left sees prod-only items as not collected.
+    let rev = diff(
+        &e,
+        &scope(&e, "ou:Test"),
+        &e,
+        &scope(&e, "ou:Prod"),
+        &DiffOptions::default(),
+    );
+    assert_eq!(rev.totals().only_left, 0);
+    assert_eq!(rev.totals().only_right, t.only_left);
+    // A caller-given scope overrides the inference.
+    let given = DiffOptions {
+        right_accounts: Some(std::collections::BTreeSet::new()),
+        ..DiffOptions::default()
+    };
+    let e3 = demo_estate(DEFAULT_ACCOUNTS);
+    let rep3 = diff(
+        &e3,
+        &scope(&e3, "ou:Prod"),
+        &e3,
+        &scope(&e3, "ou:Test"),
+        &given,
+    );
+    assert_eq!(rep3.totals().not_collected, 0);
+}
+
+fn sg(id: &str, name: &str, ingress: Vec<SgRule>) -> Resource {
+    Resource {
+        account_id: "111111111111".into(),
+        region: "eu-west-1".into(),
+        id: id.into(),
+        name: Some(name.into()),
+        tags: [
+            ("Name".to_string(), name.to_string()),
+            ("env".to_string(), "prod".to_string()),
+        ]
+        .into_iter()
+        .collect(),
+        details: Details::SecurityGroup(crate::model::SecurityGroup {
+            group_name: name.into(),
+            description: "d".into(),
+            vpc_id: None,
+            ingress,
+            egress: vec![],
+        }),
+    }
+}
+
+fn rule(port: i32, peer: RulePeer, desc: &str) -> SgRule {
+    SgRule {
+        protocol: "tcp".into(),
+        from_port: Some(port),
+        to_port: Some(port),
+        peer,
+        description: Some(desc.into()),
+    }
+}
+
+fn mini(resources: Vec<Resource>) -> Estate {
+    let mut e = demo_estate(11);
+    e.resources = resources;
+    for a in &mut e.accounts {
+        a.id = format!("x{}", a.id);
+    }
+    e.accounts[0].id = "111111111111".into();
+    e.accounts[0].name = "shop-prod".into();
+    e.coverage = vec![crate::model::Coverage {
+        account_id: "111111111111".into(),
+        region: "eu-west-1".into(),
+        api: "ec2:DescribeSecurityGroups".into(),
+        status: CoverageStatus::Ok,
+        code: None,
+        message: None,
+    }];
+    e
+}
+
+#[test]
+fn reordered_rules_and_env_only_tag_differences_are_the_same() {
+    let cidr = |c: &str| RulePeer::Cidr(c.into());
+    let left = mini(vec![
+        sg(
+            "sg-1",
+            "shop-prod-app",
+            vec![
+                rule(443, cidr("10.0.0.0/8"), "a"),
+                rule(22, RulePeer::SecurityGroup("sg-2".into()), "b"),
+            ],
+        ),
+        sg("sg-2", "shop-prod-bastion", vec![]),
+    ]);
+    let mut right_res = vec![
+        sg("sg-8", "shop-test-bastion", vec![]),
+        // Rules reordered, descriptions reworded, peer id differs but names the twin.
+        sg(
+            "sg-9",
+            "shop-test-app",
+            vec![
+                rule(22, RulePeer::SecurityGroup("sg-8".into()), "ssh"),
+                rule(443, cidr("10.0.0.0/8"), "https"),
+            ],
+        ),
+    ];
+    for r in &mut right_res {
+        r.tags.insert("env".into(), "test".into());
+    }
+    let mut right = mini(right_res);
+    right.accounts[0].name = "shop-test".into();
+    let all = |e: &Estate| (0..e.resources.len()).collect::<Vec<_>>();
+    let rep = diff(
+        &left,
+        &all(&left),
+        &right,
+        &all(&right),
+        &DiffOptions::default(),
+    );
+    assert_eq!(rep.totals().same, 2, "{:?}", rep.entries);
+    assert!(!rep.has_differences());
+    // Without env normalization nothing matches.
+    let raw = DiffOptions {
+        env_tokens: vec![],
+        ..DiffOptions::default()
+    };
+    let rep = diff(&left, &all(&left), &right, &all(&right), &raw);
+    assert_eq!((rep.totals().only_left, rep.totals().only_right), (2, 2));
+    // And the env tag is reported when it is not ignored.
+    let strict = DiffOptions {
+        ignore_tags: vec![],
+        ..DiffOptions::default()
+    };
+    let rep = diff(&left, &all(&left), &right, &all(&right), &strict);
+    assert_eq!(rep.totals().changed, 2);
+    assert!(
+        rep.entries
+            .iter()
+            .all(|x| x.changes.iter().all(|c| c.field == "tag:env"))
+    );
+}
+
+#[test]
+fn custom_keys_and_two_snapshots() {
+    assert_eq!(
+        parse_key("instance=tag:role"),
+        Ok((ResourceType::Instance, MatchKey::Tag("role".into())))
+    );
+    assert_eq!(
+        parse_key("sg=name"),
+        Ok((ResourceType::SecurityGroup, MatchKey::Name))
+    );
+    assert_eq!(
+        parse_key("vpc=cidr"),
+        Ok((ResourceType::Vpc, MatchKey::Cidr))
+    );
+    assert!(parse_key("instance=cidr").is_err());
+    assert!(parse_key("instance").is_err());
+    assert!(parse_key("bogus=name").is_err());
+    assert!(parse_key("instance=colour").is_err());
+
+    let before = demo_estate(DEFAULT_ACCOUNTS);
+    let mut after = before.clone();
+    let i = after
+        .resources
+        .iter()
+        .position(|r| r.name.as_deref() == Some("orders-prod-app-3"))
+        .expect("app-3");
+    if let Details::Instance(x) = &mut after.resources[i].details {
+        x.instance_type = "m6i.xlarge".into();
+        x.launch_time = Some("2027-01-01T00:00:00Z".into());
+        x.private_ip = Some("10.11.10.99".into());
+    }
+    after.resources.remove(0);
+    let all = |e: &Estate| (0..e.resources.len()).collect::<Vec<_>>();
+    let opts = DiffOptions {
+        keys: ResourceType::ALL
+            .iter()
+            .map(|t| (*t, MatchKey::Id))
+            .collect(),
+        ..DiffOptions::default()
+    };
+    let rep = diff(&before, &all(&before), &after, &all(&after), &opts);
+    let t = rep.totals();
+    assert_eq!((t.only_left, t.only_right, t.changed), (1, 0, 1));
+    let changed = entries(&rep, EntryStatus::Changed);
+    // Volatile fields (launch time, IP) are not differences.
+    assert_eq!(changed[0].changes.len(), 1);
+    assert_eq!(changed[0].changes[0].field, "instance_type");
+
+    // tag:role keys repeat (four web servers): numbered in order, still paired.
+    let role = DiffOptions {
+        keys: [(ResourceType::Instance, MatchKey::Tag("role".into()))]
+            .into_iter()
+            .collect(),
+        ..DiffOptions::default()
+    };
+    let rep = diff(
+        &before,
+        &scope(&before, "account:orders-prod"),
+        &before,
+        &scope(&before, "account:orders-test"),
+        &role,
+    );
+    assert!(!rep.has_differences(), "{:?}", rep.entries);
+    let with_same = DiffOptions {
+        include_same: true,
+        ..role
+    };
+    let rep = diff(
+        &before,
+        &scope(&before, "account:orders-prod"),
+        &before,
+        &scope(&before, "account:orders-test"),
+        &with_same,
+    );
+    assert!(rep.entries.iter().any(|x| x.key.ends_with("role=web#4")));
+}
+
+#[test]
+fn normalize_strips_env_tokens() {
+    let t: Vec<String> = DEFAULT_ENV_TOKENS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(normalize("app1-prod-web", &t), "app1-web");
+    assert_eq!(normalize("app1-test-web", &t), "app1-web");
+    assert_eq!(normalize("APP1_PRD.web", &t), "app1-web");
+    assert_eq!(normalize("stg-app1-web", &t), "app1-web");
+    assert_eq!(normalize("product-web", &t), "product-web");
+    // Out-of-range indices are skipped, not a panic.
+    let e = demo_estate(11);
+    let rep = diff(
+        &e,
+        &[usize::MAX],
+        &e,
+        &[e.resources.len()],
+        &DiffOptions::default(),
+    );
+    assert!(rep.entries.is_empty());
+}

@@ -1,0 +1,145 @@
+//! Completion for the filter bar: given the text and the cursor, what could
+//! the word under the cursor become — tag keys, tag values of the key being
+//! compared, field names, resource types — ranked by how common they are.
+
+use std::ops::Range;
+
+use super::group::TagCatalog;
+use super::parse::FIELD_NAMES;
+
+/// One suggestion: replace the characters `replace` (char indices) with
+/// `insert`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// What the list shows (`env`, `prod`, `type:`).
+    pub label: String,
+    /// Extra text for the list (`412 resources`).
+    pub detail: String,
+    pub replace: Range<usize>,
+    pub insert: String,
+}
+
+const MAX: usize = 50;
+
+fn needs_quotes(s: &str) -> bool {
+    s.is_empty()
+        || s.chars()
+            .any(|c| c.is_whitespace() || matches!(c, '(' | ')' | '=' | ',' | '"' | '!' | ':'))
+}
+
+fn quote(s: &str) -> String {
+    if needs_quotes(s) {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Suggestions for the word that ends at `cursor_char` (a char index).
+pub fn completions(src: &str, cursor_char: usize, catalog: &TagCatalog) -> Vec<Completion> {
+    let chars: Vec<char> = src.chars().collect();
+    let cursor = cursor_char.min(chars.len());
+    // The word under the cursor: back to whitespace or a parenthesis
+    // (quoted words with spaces are not completed mid-way).
+    let mut start = cursor;
+    while start > 0 && !chars[start - 1].is_whitespace() && !matches!(chars[start - 1], '(' | ')') {
+        start -= 1;
+    }
+    if chars.get(start) == Some(&'-') {
+        start += 1;
+    }
+    let word: String = chars[start..cursor].iter().collect();
+    let unquote = |s: &str| s.trim_matches('"').to_string();
+    let mut out = Vec::new();
+
+    // key=va| or key!=a,b| : values of that key.
+    if let Some(eq) = word.find('=') {
+        let key = unquote(word[..eq].trim_end_matches('!'));
+        let after = &word[eq + 1..];
+        let last_comma = after.rfind(',').map(|i| i + 1).unwrap_or(0);
+        let prefix = unquote(&after[last_comma..]);
+        let vstart = start + word[..eq + 1 + last_comma].chars().count();
+        if let Some(stats) = catalog.keys.get(&key) {
+            let mut values: Vec<_> = stats
+                .values
+                .iter()
+                .filter(|(v, _)| starts_with_ci(v, &prefix))
+                .collect();
+            values.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+            for (v, n) in values.into_iter().take(MAX) {
+                out.push(Completion {
+                    label: v.clone(),
+                    detail: format!("{n} resources"),
+                    replace: vstart..cursor,
+                    insert: quote(v),
+                });
+            }
+        }
+        return out;
+    }
+
+    if let Some((field, prefix)) = word.split_once(':') {
+        let vstart = start + field.chars().count() + 1;
+        let prefix = unquote(prefix);
+        match field.to_ascii_lowercase().as_str() {
+            "has" => {
+                for (k, n) in catalog.keys_by_count() {
+                    if starts_with_ci(k, &prefix) && out.len() < MAX {
+                        out.push(Completion {
+                            label: k.to_string(),
+                            detail: format!("{n} resources"),
+                            replace: vstart..cursor,
+                            insert: quote(k),
+                        });
+                    }
+                }
+            }
+            "type" => {
+                for t in crate::model::ResourceType::ALL {
+                    if starts_with_ci(t.as_str(), &prefix) {
+                        out.push(Completion {
+                            label: t.as_str().to_string(),
+                            detail: t.label().to_string(),
+                            replace: vstart..cursor,
+                            insert: t.as_str().to_string(),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        return out;
+    }
+
+    let prefix = unquote(&word);
+    for f in FIELD_NAMES {
+        if starts_with_ci(f, &prefix) {
+            out.push(Completion {
+                label: format!("{f}:"),
+                detail: "field".to_string(),
+                replace: start..cursor,
+                insert: format!("{f}:"),
+            });
+        }
+    }
+    for (k, n) in catalog.keys_by_count() {
+        if out.len() >= MAX {
+            break;
+        }
+        if starts_with_ci(k, &prefix) {
+            out.push(Completion {
+                label: format!("{k}="),
+                detail: format!("tag, {n} resources"),
+                replace: start..cursor,
+                insert: format!("{}=", quote(k)),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! The per-estate lookup tables every query, sort and group needs, built once
+//! when an estate is loaded so the hot paths (filtering 100,000 rows on each
+//! keystroke) only compare borrowed strings: account index by id, each
+//! account's OU ancestry, VPC names, and for every resource a lowercase
+//! free-text haystack and its parsed address range.
+
+use std::collections::HashMap;
+
+use ipnet::Ipv4Net;
+
+use crate::model::{Details, Estate, OrgUnit, Resource};
+
+/// Lookup tables over one estate. Cheap to share by reference; rebuild
+/// when the estate changes.
+pub struct Context<'e> {
+    estate: &'e Estate,
+    account_by_id: HashMap<&'e str, usize>,
+    /// Per account: ids, names and paths (`Workloads/Prod`) of every
+    /// ancestor OU, root excluded — what `ou:` matches against.
+    account_ous: Vec<Vec<&'e str>>,
+    account_ou_paths: Vec<String>,
+    ou_paths: Vec<String>,
+    vpc_names: HashMap<&'e str, &'e str>,
+    pub(crate) meta: Vec<ResMeta>,
+}
+
+/// Precomputed per-resource data.
+pub(crate) struct ResMeta {
+    /// Index into `estate.accounts`, `usize::MAX` when the account is unknown.
+    pub account: usize,
+    /// `id \x1f name \x1f tag values...`, lowercased: one substring search
+    /// answers free text without allocating.
+    pub haystack: Box<str>,
+    /// VPC/subnet CIDR, or an instance's private IP as a /32.
+    pub net: Option<Ipv4Net>,
+}
+
+impl<'e> Context<'e> {
+    pub fn new(estate: &'e Estate) -> Self {
+        let account_by_id: HashMap<&str, usize> = estate
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        // Map each OU id to its (id, name, path) chain from the root.
+        let mut chains: HashMap<&str, Vec<(&str, &str, String)>> = HashMap::new();
+        fn walk<'a>(
+            node: &'a OrgUnit,
+            chain: &mut Vec<(&'a str, &'a str, String)>,
+            out: &mut HashMap<&'a str, Vec<(&'a str, &'a str, String)>>,
+            is_root: bool,
+        ) {
+            if !is_root {
+                let path = match chain.last() {
+                    Some((_, _, p)) => format!("{p}/{}", node.name),
+                    None => node.name.clone(),
+                };
+                chain.push((&node.id, &node.name, path));
+            }
+            out.insert(&node.id, chain.clone());
+            for c in &node.children {
+                walk(c, chain, out, false);
+            }
+            if !is_root {
+                chain.pop();
+            }
+        }
+        walk(&estate.tree, &mut Vec::new(), &mut chains, true);
+        let mut ou_paths = Vec::new();
+        for chain in chains.values() {
+            if let Some((_, _, p)) = chain.last() {
+                ou_paths.push(p.clone());
+            }
+        }
+        ou_paths.sort();
+        let mut account_ous = Vec::with_capacity(estate.accounts.len());
+        let mut account_ou_paths = Vec::with_capacity(estate.accounts.len());
+        for a in &estate.accounts {
+            let mut names: Vec<&str> = Vec::new();
+            // Prefer the tree (it has ids); fall back to the account's own path.
+            match chains.get(a.parent_id.as_str()) {
+                Some(chain) => {
+                    for (id, name, _) in chain {
+                        names.push(id);
+                        names.push(name);
+                    }
+                }
+                None => names.extend(a.ou_path.iter().map(String::as_str)),
+            }
+            account_ous.push(names);
+            account_ou_paths.push(a.ou_path.join("/"));
+        }
+        let vpc_names = estate
+            .resources
+            .iter()
+            .filter(|r| matches!(r.details, Details::Vpc(_)))
+            .filter_map(|r| Some((r.id.as_str(), r.name.as_deref()?)))
+            .collect();
+        let meta = estate
+            .resources
+            .iter()
+            .map(|r| ResMeta {
+                account: account_by_id
+                    .get(r.account_id.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                haystack: haystack(r),
+                net: resource_net(r),
+            })
+            .collect();
+        Context {
+            estate,
+            account_by_id,
+            account_ous,
+            account_ou_paths,
+            ou_paths,
+            vpc_names,
+            meta,
+        }
+    }
+
+    pub fn estate(&self) -> &'e Estate {
+        self.estate
+    }
+
+    /// Index of an account in `estate.accounts`.
+    pub fn account_index(&self, account_id: &str) -> Option<usize> {
+        self.account_by_id.get(account_id).copied()
+    }
+
+    /// The account's name, or its id when the estate does not know it.
+    pub fn account_name<'a>(&'a self, account_id: &'a str) -> &'a str {
+        self.account_index(account_id)
+            .map(|i| self.estate.accounts[i].name.as_str())
+            .unwrap_or(account_id)
+    }
+
+    /// The account's OU path, `Workloads/Prod` (empty under the root).
+    pub fn ou_path(&self, account_id: &str) -> &str {
+        self.account_index(account_id)
+            .map(|i| self.account_ou_paths[i].as_str())
+            .unwrap_or("")
+    }
+
+    /// Every OU path in the tree, sorted (for completion and menus).
+    pub fn ou_paths(&self) -> &[String] {
+        &self.ou_paths
+    }
+
+    pub(crate) fn account_ou_terms(&self, account: usize) -> &[&'e str] {
+        self.account_ous
+            .get(account)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The `Name` of a VPC by id.
+    pub fn vpc_name(&self, vpc_id: &str) -> Option<&'e str> {
+        self.vpc_names.get(vpc_id).copied()
+    }
+
+    /// The index of `r` in `estate.resources` when it is one of them
+    /// (compared by address, so a clone is not).
+    pub fn index_of(&self, r: &Resource) -> Option<usize> {
+        let base = self.estate.resources.as_ptr() as usize;
+        let size = std::mem::size_of::<Resource>();
+        let addr = r as *const Resource as usize;
+        let i = addr.checked_sub(base)? / size.max(1);
+        self.estate
+            .resources
+            .get(i)
+            .filter(|x| std::ptr::eq(*x, r))
+            .map(|_| i)
+    }
+
+    /// Precomputed data for `r`, computed afresh for a resource from elsewhere.
+    pub(crate) fn meta_for(&self, r: &Resource) -> std::borrow::Cow<'_, ResMeta> {
+        match self.index_of(r) {
+            Some(i) => std::borrow::Cow::Borrowed(&self.meta[i]),
+            None => std::borrow::Cow::Owned(ResMeta {
+                account: self.account_index(&r.account_id).unwrap_or(usize::MAX),
+                haystack: haystack(r),
+                net: resource_net(r),
+            }),
+        }
+    }
+}
+
+impl Clone for ResMeta {
+    fn clone(&self) -> Self {
+        ResMeta {
+            account: self.account,
+            haystack: self.haystack.clone(),
+            net: self.net,
+        }
+    }
+}
+
+fn haystack(r: &Resource) -> Box<str> {
+    let mut s = String::with_capacity(64);
+    s.push_str(&r.id);
+    if let Some(n) = &r.name {
+        s.push('\x1f');
+        s.push_str(n);
+    }
+    for v in r.tags.values() {
+        s.push('\x1f');
+        s.push_str(v);
+    }
+    s.to_lowercase().into_boxed_str()
+}
+
+fn resource_net(r: &Resource) -> Option<Ipv4Net> {
+    match &r.details {
+        Details::Vpc(v) => super::parse::parse_cidr(&v.cidr_block),
+        Details::Subnet(s) => super::parse::parse_cidr(&s.cidr_block),
+        Details::Instance(i) => i.private_ip.as_deref().and_then(super::parse::parse_cidr),
+        _ => None,
+    }
+}

@@ -1,0 +1,544 @@
+//! The collection engine against a real AWS emulator (moto): each test
+//! seeds its own organization, collects it through the public `collect`
+//! API (or the real binary) and compares the estate with what was seeded.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use orgscope::collect::{self, CollectEvent, CollectOptions, Hooks, Regions};
+use orgscope::model::{CoverageStatus, Estate, GLOBAL_REGION, ResourceType};
+use tokio_util::sync::CancellationToken;
+
+use crate::support::moto::{MANAGEMENT_ACCOUNT, Moto};
+use crate::support::seed::{self, Counts, ODD_TAG_KEY, ODD_TAG_VALUE};
+
+/// Every operation the collector sends: (service, operation, role ARN for
+/// AssumeRole).
+#[derive(Debug, Default, Clone)]
+struct Recorder(Arc<Mutex<Vec<(String, String, Option<String>)>>>);
+
+impl Intercept for Recorder {
+    fn name(&self) -> &'static str {
+        "orgscope-test-recorder"
+    }
+
+    // Not `read_before_execution`: client-level interceptors run that hook
+    // before the operation's metadata is in the config bag.
+    fn read_before_serialization(
+        &self,
+        ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (service, op) = cfg
+            .load::<Metadata>()
+            .map(|m| (m.service().to_string(), m.name().to_string()))
+            .unwrap_or_default();
+        let role = ctx
+            .input()
+            .downcast_ref::<aws_sdk_sts::operation::assume_role::AssumeRoleInput>()
+            .and_then(|i| i.role_arn().map(str::to_string));
+        if let Ok(mut calls) = self.0.lock() {
+            calls.push((service, op, role));
+        }
+        Ok(())
+    }
+}
+
+impl Recorder {
+    fn calls(&self) -> Vec<(String, String, Option<String>)> {
+        self.0.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+}
+
+async fn options(moto: &Moto, regions: &[&str]) -> CollectOptions {
+    CollectOptions {
+        regions: Regions::List(regions.iter().map(|r| r.to_string()).collect()),
+        hooks: Hooks {
+            base_config: Some(moto.sdk_config().await),
+            interceptors: Vec::new(),
+        },
+        ..CollectOptions::default()
+    }
+}
+
+async fn run(opts: CollectOptions) -> (Estate, Vec<CollectEvent>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let estate = collect::collect(opts, tx, CancellationToken::new())
+        .await
+        .expect("collect");
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    (estate, events)
+}
+
+fn counts(estate: &Estate, account: &str, region: &str) -> Counts {
+    let mut c = Counts::default();
+    for r in estate
+        .resources
+        .iter()
+        .filter(|r| r.account_id == account && r.region == region)
+    {
+        match r.resource_type() {
+            ResourceType::Instance => c.instances += 1,
+            ResourceType::Vpc => c.vpcs += 1,
+            ResourceType::Subnet => c.subnets += 1,
+            ResourceType::SecurityGroup => c.security_groups += 1,
+            ResourceType::Volume => c.volumes += 1,
+        }
+    }
+    c
+}
+
+/// Read actions only: the collector must never change an estate.
+fn is_read_action(op: &str) -> bool {
+    ["List", "Describe", "Get"]
+        .iter()
+        .any(|p| op.starts_with(p))
+        || op == "AssumeRole"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    let seeded = seed::standard_org(&conf).await;
+
+    let recorder = Recorder::default();
+    let mut opts = options(&moto, &seed::REGIONS).await;
+    opts.hooks.interceptors = vec![SharedInterceptor::new(recorder.clone())];
+    let (estate, events) = run(opts).await;
+
+    // Identity and organization.
+    assert_eq!(estate.caller.account_id, MANAGEMENT_ACCOUNT);
+    let org = estate.organization.as_ref().expect("organization");
+    assert_eq!(org.management_account_id, MANAGEMENT_ACCOUNT);
+    assert_eq!(estate.tree.id, seeded.root_id);
+    assert_eq!(estate.regions, seed::REGIONS.map(String::from).to_vec());
+
+    // Accounts: all eleven, with OU paths, tags (odd ones byte for byte),
+    // status and SCPs.
+    assert_eq!(estate.accounts.len(), seeded.accounts.len());
+    assert_eq!(estate.accounts.len(), 11);
+    for s in &seeded.accounts {
+        let a = estate
+            .account(&s.id)
+            .unwrap_or_else(|| panic!("{} missing", s.name));
+        assert_eq!(a.name, s.name);
+        assert_eq!(a.ou_path, s.ou_path, "{}", s.name);
+        assert_eq!(a.tags, s.tags, "{}", s.name);
+        // Organizations attaches FullAWSAccess to every target by default.
+        let mut want = s.scps.clone();
+        want.insert(0, "FullAWSAccess".to_string());
+        assert_eq!(a.scps, want, "{}", s.name);
+        assert_eq!(a.is_active(), s.active, "{}", s.name);
+        assert_eq!(a.is_management, s.id == MANAGEMENT_ACCOUNT);
+    }
+    assert_eq!(
+        estate
+            .account(&seeded.account("app1-prod").id)
+            .map(|a| a.tags[ODD_TAG_KEY].as_str()),
+        Some(ODD_TAG_VALUE)
+    );
+    // OUs nested three deep, SCP names on the root and on an OU.
+    let critical = estate
+        .tree
+        .find(&seeded.ous["Workloads/Prod/Critical"])
+        .expect("Critical OU");
+    assert_eq!(
+        critical.accounts,
+        vec![seeded.account("payments-prod").id.clone()]
+    );
+    assert_eq!(
+        estate.tree.scps,
+        vec!["FullAWSAccess", "DenyLeaveOrganization"]
+    );
+    let prod = estate
+        .tree
+        .find(&seeded.ous["Workloads/Prod"])
+        .expect("Prod");
+    assert_eq!(prod.scps, vec!["FullAWSAccess", "ProdGuardrails"]);
+    assert_eq!(prod.children.len(), 1);
+
+    // Resources: every (account, region) exactly as seeded plus moto's
+    // defaults; the suspended account has none.
+    for s in &seeded.accounts {
+        for region in seed::REGIONS {
+            assert_eq!(
+                counts(&estate, &s.id, region),
+                seeded.expected(&s.id, region),
+                "{} in {region}",
+                s.name
+            );
+        }
+    }
+    let mgmt_instances = counts(&estate, MANAGEMENT_ACCOUNT, "us-east-1").instances;
+    assert_eq!(mgmt_instances, 2, "management account's own instances");
+
+    // The odd tag survives on an EC2 resource too.
+    let (acct, region, id) = seeded.odd_tagged_instance.clone().expect("odd instance");
+    let inst = estate
+        .resources
+        .iter()
+        .find(|r| r.id == id && r.account_id == acct && r.region == region)
+        .expect("odd-tagged instance collected");
+    assert_eq!(
+        inst.tags.get(ODD_TAG_KEY).map(String::as_str),
+        Some(ODD_TAG_VALUE)
+    );
+    assert_eq!(inst.name.as_deref(), Some("app"));
+
+    // Coverage: every cell ok except the suspended account's.
+    let closed = seeded.account("sandbox-closed").id.clone();
+    for c in &estate.coverage {
+        if c.account_id == closed {
+            assert_eq!(c.status, CoverageStatus::Suspended, "{c:?}");
+            assert_eq!(c.region, GLOBAL_REGION);
+        } else {
+            assert_eq!(c.status, CoverageStatus::Ok, "{c:?}");
+        }
+    }
+    assert!(!estate.is_partial());
+    // 10 active accounts x 3 regions x 5 APIs + 9 AssumeRole + 1 suspended.
+    assert_eq!(estate.coverage.len(), 10 * 3 * 5 + 9 + 1);
+
+    // Read-only, the management account with base credentials, and the
+    // suspended account never assumed into.
+    let calls = recorder.calls();
+    assert!(calls.len() > 100, "recorder saw {} calls", calls.len());
+    for (service, op, _) in &calls {
+        assert!(is_read_action(op), "{service}:{op} is not a read action");
+    }
+    let assumed: Vec<&str> = calls.iter().filter_map(|c| c.2.as_deref()).collect();
+    assert_eq!(assumed.len(), 9);
+    assert!(!assumed.iter().any(|a| a.contains(MANAGEMENT_ACCOUNT)));
+    assert!(!assumed.iter().any(|a| a.contains(&closed)));
+    assert!(
+        assumed
+            .iter()
+            .all(|a| a.ends_with(":role/OrganizationAccountAccessRole"))
+    );
+
+    // Events: identity first, then the tree, one start/finish per account.
+    assert!(matches!(events.first(), Some(CollectEvent::Identity(_))));
+    assert!(
+        matches!(events.get(1), Some(CollectEvent::Tree { accounts, .. }) if accounts.len() == 11)
+    );
+    let finished = events
+        .iter()
+        .filter(|e| matches!(e, CollectEvent::AccountFinished { .. }))
+        .count();
+    assert_eq!(finished, 11);
+
+    // The snapshot round-trips through serde unchanged.
+    let bytes = orgscope::snapshot::to_vec(&estate);
+    let back =
+        orgscope::snapshot::from_slice(&bytes, std::path::Path::new("e.json")).expect("parse back");
+    assert_eq!(back, estate);
+    assert_eq!(orgscope::snapshot::to_vec(&back), bytes);
+    let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(json["format"], "orgscope-estate");
+    assert_eq!(json["version"], 1);
+    let raw = String::from_utf8(bytes).expect("utf-8");
+    // Non-ASCII is written as UTF-8, not \u escapes; only `"` is escaped.
+    assert!(
+        raw.contains(r#""値 = <\"välue\"> 🚀""#),
+        "tag value as raw UTF-8"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ou_and_account_scoping_collect_only_what_was_asked() {
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    let seeded = seed::standard_org(&conf).await;
+
+    let mut opts = options(&moto, &["eu-west-1"]).await;
+    opts.ous = vec!["Prod".into()];
+    opts.accounts = vec!["network".into(), seeded.account("app1-test").id.clone()];
+    let (estate, _) = run(opts).await;
+
+    let mut got: Vec<&str> = estate.accounts.iter().map(|a| a.name.as_str()).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            "app1-prod",
+            "app1-test",
+            "app2-prod",
+            "network",
+            "payments-prod"
+        ]
+    );
+    let mut in_resources: Vec<&str> = estate
+        .resources
+        .iter()
+        .map(|r| r.account_id.as_str())
+        .collect();
+    in_resources.sort();
+    in_resources.dedup();
+    assert_eq!(in_resources.len(), 5);
+    assert!(estate.tree.find(&seeded.ous["Sandbox"]).is_none());
+    assert!(
+        estate
+            .tree
+            .find(&seeded.ous["Workloads/Prod/Critical"])
+            .is_some()
+    );
+    for a in &estate.accounts {
+        assert_eq!(
+            counts(&estate, &a.id, "eu-west-1"),
+            seeded.expected(&a.id, "eu-west-1")
+        );
+    }
+
+    // An unknown name is an error, not an empty estate.
+    let mut opts = options(&moto, &["eu-west-1"]).await;
+    opts.ous = vec!["NoSuchOu".into()];
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let err = collect::collect(opts, tx, CancellationToken::new())
+        .await
+        .expect_err("unknown OU");
+    assert!(err.to_string().contains("NoSuchOu"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_than_a_thousand_instances_are_paged_to_the_end() {
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    let mut seeded = seed::empty_org(&conf).await;
+    let org = aws_sdk_organizations::Client::new(&conf);
+    let big = seed::create_account(&org, &mut seeded, "big", "Workloads", BTreeMap::new()).await;
+    // 11 reservations of 100: more reservations than the page size of 5
+    // (moto pages DescribeInstances by reservation), 1,100 instances.
+    let content = seed::Content {
+        reservations: 11,
+        instances_per_reservation: 100,
+        network: false,
+        volumes: 0,
+    };
+    seed::seed_region(&conf, &mut seeded, &big, "us-east-1", content, 1, false).await;
+    seed::measure_default_subnets(&conf, &mut seeded, "us-east-1").await;
+
+    let recorder = Recorder::default();
+    let mut opts = options(&moto, &["us-east-1"]).await;
+    opts.accounts = vec!["big".into()];
+    opts.page_size = 5;
+    opts.hooks.interceptors = vec![SharedInterceptor::new(recorder.clone())];
+    let (estate, _) = run(opts).await;
+
+    let got = counts(&estate, &big, "us-east-1");
+    assert_eq!(got, seeded.expected(&big, "us-east-1"));
+    assert_eq!(got.instances, 1100);
+    let mut ids: Vec<&str> = estate
+        .resources
+        .iter()
+        .filter(|r| r.resource_type() == ResourceType::Instance)
+        .map(|r| r.id.as_str())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1100, "no instance twice");
+    let pages = recorder
+        .calls()
+        .iter()
+        .filter(|c| c.1 == "DescribeInstances")
+        .count();
+    assert_eq!(pages, 3, "11 reservations at 5 per page");
+    assert!(!estate.is_partial());
+}
+
+/// Cancels the run the moment the first EC2 describe is sent, so the test
+/// knows cancellation struck mid-account without relying on timing.
+#[derive(Debug, Clone)]
+struct CancelOnFirstDescribe(CancellationToken);
+
+impl Intercept for CancelOnFirstDescribe {
+    fn name(&self) -> &'static str {
+        "orgscope-test-cancel"
+    }
+
+    fn read_before_serialization(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if cfg
+            .load::<Metadata>()
+            .is_some_and(|m| m.name() == "DescribeInstances")
+        {
+            self.0.cancel();
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancellation_returns_a_visibly_partial_estate() {
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    let seeded = seed::standard_org(&conf).await;
+
+    let cancel = CancellationToken::new();
+    let mut opts = options(&moto, &["us-east-1"]).await;
+    opts.concurrency = 1;
+    opts.hooks.interceptors = vec![SharedInterceptor::new(CancelOnFirstDescribe(
+        cancel.clone(),
+    ))];
+    // A dropped receiver must not fail the run either.
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    drop(rx);
+    let estate = collect::collect(opts, tx, cancel)
+        .await
+        .expect("a cancelled run still returns its estate");
+
+    assert!(estate.is_partial());
+    assert_eq!(estate.accounts.len(), seeded.accounts.len());
+    let cancelled: Vec<&str> = estate
+        .coverage
+        .iter()
+        .filter(|c| c.code.as_deref() == Some(collect::CANCELLED_CODE))
+        .map(|c| {
+            assert_eq!(c.api, collect::CANCELLED_API);
+            assert_eq!(c.status, CoverageStatus::Error);
+            c.account_id.as_str()
+        })
+        .collect();
+    assert!(!cancelled.is_empty());
+    // Every account is either finished (with its cells) or marked cancelled.
+    for a in &estate.accounts {
+        let has_cells = estate
+            .coverage
+            .iter()
+            .any(|c| c.account_id == a.id && c.code.as_deref() != Some(collect::CANCELLED_CODE));
+        assert!(
+            has_cells != cancelled.contains(&a.id.as_str()),
+            "{} must be either finished or cancelled",
+            a.name
+        );
+    }
+}
+
+fn orgscope(moto: &Moto) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"));
+    cmd.env_remove("AWS_PROFILE")
+        .env_remove("RUST_LOG")
+        .envs(moto.env())
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_writes_a_snapshot_matching_the_seed_and_exits_by_outcome() {
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    let seeded = seed::standard_org(&conf).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("estate.json");
+
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--page-size",
+            "5",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run orgscope");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "stderr: {stderr}");
+    assert!(run.stdout.is_empty(), "the snapshot goes to --out only");
+    assert!(
+        stderr.contains("OrganizationAccountAccessRole"),
+        "role warning: {stderr}"
+    );
+    let estate = orgscope::snapshot::read(&out).expect("snapshot");
+    assert_eq!(estate.accounts.len(), 11);
+    let mut total = 0;
+    for s in &seeded.accounts {
+        for region in ["us-east-1", "eu-west-1"] {
+            let want = seeded.expected(&s.id, region);
+            assert_eq!(counts(&estate, &s.id, region), want, "{} {region}", s.name);
+            total += want.total();
+        }
+    }
+    assert_eq!(estate.resources.len(), total);
+    // Scripts rely on these top-level arrays and fields.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("json");
+    let first = &json["accounts"][0];
+    for key in ["id", "name", "email", "status", "ou_path", "tags"] {
+        assert!(first.get(key).is_some(), "accounts[].{key}");
+    }
+    let r = &json["resources"][0];
+    for key in ["account_id", "region", "type", "id", "name", "tags"] {
+        assert!(r.get(key).is_some(), "resources[].{key}");
+    }
+    let c = &json["coverage"][0];
+    for key in ["account_id", "region", "api", "status", "code", "message"] {
+        assert!(c.get(key).is_some(), "coverage[].{key}");
+    }
+
+    // To stdout, scoped to one account.
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "eu-west-1",
+            "--account",
+            "payments-prod",
+        ])
+        .output()
+        .expect("run orgscope");
+    assert_eq!(run.status.code(), Some(0));
+    let scoped = orgscope::snapshot::from_slice(&run.stdout, std::path::Path::new("stdout"))
+        .expect("snapshot on stdout");
+    let id = &seeded.account("payments-prod").id;
+    assert_eq!(scoped.accounts.len(), 1);
+    assert_eq!(
+        counts(&scoped, id, "eu-west-1"),
+        seeded.expected(id, "eu-west-1")
+    );
+
+    // A fatal error: one line, exit 1, the old file untouched.
+    let before = std::fs::read(&out).expect("read");
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "eu-west-1",
+            "--ou",
+            "NoSuchOu",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run orgscope");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "stderr: {stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("orgscope: ") && last.contains("NoSuchOu"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&out).expect("read"), before);
+
+    // A usage error: exit 2.
+    let run = orgscope(&moto)
+        .args(["collect", "--regions", "eu west 1"])
+        .output()
+        .expect("run orgscope");
+    assert_eq!(run.status.code(), Some(2));
+}

@@ -1,0 +1,291 @@
+//! The fault proxy's rules: which requests a fault applies to ([`Match`]),
+//! what happens to them ([`Fault`]), how often ([`Rate`], a deterministic
+//! spread so retries are bounded by construction), session expiry, and the
+//! classification of a request the rules are matched against. Kept apart
+//! from the server in `proxy.rs` so the rules read as a small vocabulary.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// moto's account for the default (non-assumed) credentials.
+pub const MOTO_BASE_ACCOUNT: &str = "123456789012";
+
+/// Which requests a rule applies to; `None` matches anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Match {
+    /// SigV4 service name: `ec2`, `sts`, `organizations`.
+    pub service: Option<String>,
+    /// `service:Action`, e.g. `ec2:DescribeInstances`.
+    pub action: Option<String>,
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+impl Match {
+    pub fn any() -> Self {
+        Self::default()
+    }
+    pub fn service(mut self, s: &str) -> Self {
+        self.service = Some(s.to_string());
+        self
+    }
+    pub fn action(mut self, a: &str) -> Self {
+        self.action = Some(a.to_string());
+        if self.service.is_none() {
+            self.service = a.split_once(':').map(|(s, _)| s.to_string());
+        }
+        self
+    }
+    pub fn account(mut self, a: &str) -> Self {
+        self.account = Some(a.to_string());
+        self
+    }
+    pub fn region(mut self, r: &str) -> Self {
+        self.region = Some(r.to_string());
+        self
+    }
+
+    pub(super) fn matches(&self, req: &Classified) -> bool {
+        fn ok(want: &Option<String>, have: &str) -> bool {
+            want.as_deref().is_none_or(|w| w == have)
+        }
+        ok(&self.service, &req.service)
+            && ok(&self.action, &req.action)
+            && ok(&self.account, &req.account)
+            && ok(&self.region, &req.region)
+    }
+}
+
+/// What the proxy does instead of (or before) forwarding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// An AWS error with this HTTP status and code, shaped for the protocol.
+    Error {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The service's own throttling error: EC2 `RequestLimitExceeded`
+    /// (503), STS `Throttling` (400), Organizations
+    /// `TooManyRequestsException` (400).
+    Throttle,
+    /// Wait, then go on (later rules still apply, then forward).
+    Delay(Duration),
+    /// Never answer; the connection stays open until the proxy stops.
+    Hang,
+    /// Close the connection without any response.
+    Drop,
+}
+
+/// A deterministic rate: of every `den` matching requests, `num` fire,
+/// spread evenly (request n fires when `floor(n*num/den)` steps up), so 3/10
+/// never fires twice in a row and every retry of a throttled call succeeds
+/// within a bounded number of attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub num: u64,
+    pub den: u64,
+}
+
+impl Rate {
+    pub const ALWAYS: Rate = Rate { num: 1, den: 1 };
+
+    pub fn percent(p: u64) -> Rate {
+        Rate {
+            num: p.min(100),
+            den: 100,
+        }
+    }
+
+    pub(super) fn fires(self, n: u64) -> bool {
+        if self.den == 0 || self.num == 0 {
+            return false;
+        }
+        // n counts matching requests from 1.
+        (n * self.num) / self.den > ((n - 1) * self.num) / self.den
+    }
+}
+
+/// One rule: when a request matches, at the given rate, at most `limit` times.
+#[derive(Debug)]
+pub struct Rule {
+    pub when: Match,
+    pub fault: Fault,
+    pub rate: Rate,
+    pub limit: Option<u64>,
+    pub(super) matched: AtomicU64,
+    pub(super) fired: AtomicU64,
+}
+
+impl Clone for Rule {
+    fn clone(&self) -> Self {
+        Rule::new(self.when.clone(), self.fault.clone())
+            .rate(self.rate)
+            .limit_opt(self.limit)
+    }
+}
+
+impl Rule {
+    pub fn new(when: Match, fault: Fault) -> Self {
+        Rule {
+            when,
+            fault,
+            rate: Rate::ALWAYS,
+            limit: None,
+            matched: AtomicU64::new(0),
+            fired: AtomicU64::new(0),
+        }
+    }
+
+    pub fn rate(mut self, rate: Rate) -> Self {
+        self.rate = rate;
+        self
+    }
+
+    /// Fire on `percent`% of matching requests (deterministic spread).
+    pub fn percent(self, percent: u64) -> Self {
+        self.rate(Rate::percent(percent))
+    }
+
+    pub fn limit(self, n: u64) -> Self {
+        self.limit_opt(Some(n))
+    }
+
+    fn limit_opt(mut self, n: Option<u64>) -> Self {
+        self.limit = n;
+        self
+    }
+
+    /// How many times this rule has fired so far.
+    pub fn fired(&self) -> u64 {
+        self.fired.load(Ordering::SeqCst)
+    }
+
+    /// `sts:AssumeRole` into `account` answers 403 `AccessDenied`.
+    pub fn deny_assume_role(account: &str) -> Self {
+        let msg = format!(
+            "User: arn:aws:iam::{MOTO_BASE_ACCOUNT}:user/moto is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{account}:role/*"
+        );
+        Rule::new(
+            Match::any().action("sts:AssumeRole").account(account),
+            Fault::error(403, "AccessDenied", &msg),
+        )
+    }
+
+    /// A disabled opt-in region as EC2 reports it: 401 `AuthFailure`.
+    pub fn auth_failure(account: &str, region: &str) -> Self {
+        Rule::new(
+            Match::any().service("ec2").account(account).region(region),
+            Fault::error(
+                401,
+                "AuthFailure",
+                "AWS was not able to validate the provided access credentials",
+            ),
+        )
+    }
+
+    /// A region the account has not opted into: 403 `OptInRequired`.
+    pub fn opt_in_required(account: &str, region: &str) -> Self {
+        Rule::new(
+            Match::any().service("ec2").account(account).region(region),
+            Fault::error(
+                403,
+                "OptInRequired",
+                "You are not subscribed to this service. Please go to http://aws.amazon.com to subscribe.",
+            ),
+        )
+    }
+
+    /// An SCP denying a whole region: every EC2 call there answers 403
+    /// `UnauthorizedOperation`.
+    pub fn unauthorized_region(region: &str) -> Self {
+        Rule::new(
+            Match::any().service("ec2").region(region),
+            Fault::error(
+                403,
+                "UnauthorizedOperation",
+                "You are not authorized to perform this operation. with an explicit deny in a service control policy",
+            ),
+        )
+    }
+
+    /// The service's throttling error for matching requests, always.
+    pub fn throttle(when: Match) -> Self {
+        Rule::new(when, Fault::Throttle)
+    }
+}
+
+impl Fault {
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        Fault::Error {
+            status,
+            code: code.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Session credentials (keys the proxy saw issued by AssumeRole or
+/// GetSessionToken) stop working after this many requests each, or this
+/// long after they were issued; the base keys never expire.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expiry {
+    pub after_requests: Option<u64>,
+    pub after: Option<Duration>,
+    /// Only keys of this account (any when `None`).
+    pub account: Option<String>,
+}
+
+/// Everything the proxy does besides forwarding.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    /// Checked in order; the first firing rule that answers wins.
+    pub rules: Vec<Rule>,
+    pub expiry: Option<Expiry>,
+    /// Added before every request is handled (benchmarks).
+    pub latency: Duration,
+}
+
+impl Rules {
+    pub fn none() -> Self {
+        Self::default()
+    }
+    pub fn with(mut self, rule: Rule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+    pub fn expire(mut self, expiry: Expiry) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+}
+
+/// What the proxy made of one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    pub service: String,
+    /// `service:Action`.
+    pub action: String,
+    pub account: String,
+    pub region: String,
+    pub access_key: Option<String>,
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn rate_spreads_evenly_and_never_fires_twice_in_a_row_at_30_percent() {
+        let r = Rate::percent(30);
+        let fired: Vec<bool> = (1..=100).map(|n| r.fires(n)).collect();
+        assert_eq!(fired.iter().filter(|f| **f).count(), 30);
+        assert!(!fired.windows(2).any(|w| w[0] && w[1]));
+        assert!((1..=10).all(|n| Rate::ALWAYS.fires(n)));
+        assert!(!(1..=10).any(|n| Rate::percent(0).fires(n)));
+    }
+}
