@@ -3,9 +3,9 @@
 //! and comparing two panes. Everything the drawing code shows about rows
 //! comes from here, so the engine behind it can change in one place.
 //!
-//! Interim: until `orgscope::query` / `orgscope::diff` land, this module
-//! carries a small filter language (`key=value`, `key!=value`, `has:key`,
-//! `type:name`, `account:x`, `region:x`, free words) and a name-keyed diff.
+//! Interim: until `orgscope::query` lands, this module carries a small
+//! filter language (`key=value`, `key!=value`, `has:key`, `type:name`,
+//! `account:x`, `region:x`, free words). Comparing lives in `compare`.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -333,6 +333,7 @@ pub fn tag_keys(estate: &Estate, rows: &[usize]) -> Vec<String> {
     keys.into_iter().collect()
 }
 
+<<<<<<< HEAD
 /// What one compared key turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryStatus {
@@ -662,6 +663,8 @@ pub fn compare(
     report
 }
 
+=======
+>>>>>>> h-ui
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,11 @@ use egui_tiles::{Container, LinearDir, Tile, TileId, Tree};
 
 use super::app::OrgscopeApp;
 use super::command::{Command, WorkerEvent};
+<<<<<<< HEAD
 use super::engine::{self, CompareOptions, Context, ScopeSet};
+=======
+use super::engine;
+>>>>>>> h-ui
 use super::state::{ComparePane, InventoryPane, Loaded, LogLevel, LogLine, Origin, Pane, PaneId};
 use crate::model::Estate;
 
@@ -26,7 +30,8 @@ pub fn run(app: &mut OrgscopeApp, ctx: &egui::Context) {
     for c in commands {
         apply(app, c);
     }
-    refresh(app);
+    super::live::fold_in(app);
+    super::derive::refresh(app);
 }
 
 fn shortcuts(app: &mut OrgscopeApp, ctx: &egui::Context) {
@@ -71,7 +76,7 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
             Ok(estate) => {
                 app.settings.remember_recent(path.clone());
                 log(app, LogLevel::Info, format!("Opened {}", path.display()));
-                install_estate(app, Arc::new(estate), Origin::File(path));
+                install_estate(app, Arc::new(*estate), Origin::File(path));
             }
             Err(err) => log(app, LogLevel::Error, err),
         },
@@ -97,6 +102,9 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
         WorkerEvent::Cancelled(what) => {
             app.status = format!("{what} cancelled");
         }
+        WorkerEvent::Profiles(p) => app.profiles = p,
+        WorkerEvent::Collect(ev) => super::live::on_event(app, *ev),
+        WorkerEvent::CollectDone(result) => super::live::on_done(app, result),
     }
 }
 
@@ -245,8 +253,11 @@ fn place_beside(tree: &mut Tree<PaneId>, existing: TileId, new: TileId, dir: Lin
     };
     match parent {
         Some(pid) => {
-            if let Some(Tile::Container(c)) = tree.tiles.get_mut(pid) {
-                c.replace_child(existing, wrapper);
+            if let Some(Tile::Container(c)) = tree.tiles.get_mut(pid)
+                && c.replace_child(existing, wrapper).is_none()
+            {
+                // Not found under its own parent: keep the new pair reachable.
+                c.add_child(wrapper);
             }
         }
         None => tree.root = Some(wrapper),
@@ -364,11 +375,11 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 c.stale = true;
             }
         }
-        Command::Connect => log(
-            app,
-            LogLevel::Warn,
-            "Live collection is not available in this build yet; open a snapshot written by `orgscope collect` instead".into(),
-        ),
+        Command::Connect => {
+            let opts = super::live::options(&app.settings.connection, &app.collect_hooks);
+            super::live::start(app, opts, super::live::RunKind::Full);
+        }
+        Command::Refresh(scope) => super::live::refresh(app, scope),
         Command::CancelCollect => {
             if let Some(p) = &app.progress
                 && let Some(t) = &p.cancel
@@ -480,6 +491,7 @@ fn compare(app: &mut OrgscopeApp) {
         tree.root = Some(wrapper);
     }
 }
+<<<<<<< HEAD
 
 /// Recompute rows of stale panes, then stale diffs (which read those rows).
 fn refresh(app: &mut OrgscopeApp) {
@@ -577,3 +589,5 @@ fn scope_accounts(
         None => estate.accounts.iter().map(|a| a.id.clone()).collect(),
     }
 }
+=======
+>>>>>>> h-ui

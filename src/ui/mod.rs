@@ -10,10 +10,13 @@ use std::path::PathBuf;
 
 mod app;
 mod command;
+mod compare;
 mod compare_ui;
+mod derive;
 mod details_ui;
 pub mod engine;
 mod export;
+mod live;
 mod logic;
 mod panes_ui;
 pub mod state;
