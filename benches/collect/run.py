@@ -15,6 +15,7 @@ import argparse
 import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -182,7 +183,11 @@ def main():
         default="",
         help="extra flags for `orgscope collect`, e.g. '--concurrency 32'",
     )
-    p.add_argument("--account-concurrency", type=int, default=8, help="orgscope's accounts at once, for the floor")
+    p.add_argument(
+        "--account-concurrency",
+        type=int,
+        help="orgscope's accounts at once, for the floor (default: --concurrency in --orgscope-args, else 8)",
+    )
     p.add_argument("--region-concurrency", type=int, default=4, help="orgscope's regions per account at once")
     p.add_argument("--timeout", type=int, default=7200, help="seconds before one peer run is killed")
     p.add_argument("--no-build", action="store_true", help="use --orgscope-bin/--replay-bin as given")
@@ -193,16 +198,15 @@ def main():
     regions = [r for r in a.regions.split(",") if r]
     peers = [x for x in a.peers.split(",") if x]
     cli_runs = a.runs if a.cli_runs is None else a.cli_runs
+    if a.account_concurrency is None:
+        extra = a.orgscope_args.split()
+        given = [extra[i + 1] for i, x in enumerate(extra[:-1]) if x == "--concurrency"]
+        a.account_concurrency = int(given[-1]) if given else 8
 
     atexit.register(cleanup)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    if a.no_build:
-        orgscope_bin, replay_bin = a.orgscope_bin, a.replay_bin
-    else:
-        exes = cargo_build(["--bin", "orgscope", "--example", "replay"])
-        orgscope_bin, replay_bin = exes["orgscope"], exes["replay"]
     work = Path(a.work or ROOT / "target" / "collect-bench") / f"{a.accounts}x{len(regions)}"
     work.mkdir(parents=True, exist_ok=True)
 
@@ -240,6 +244,13 @@ def main():
     ).stdout
     seeded = json.loads(seed_out)
     log(f"seeded in {seeded['seconds']}s: {seeded['created']}")
+
+    # After seeding: the build may wait on other builds' lock, seeding never does.
+    if a.no_build:
+        orgscope_bin, replay_bin = a.orgscope_bin, a.replay_bin
+    else:
+        exes = cargo_build(["--bin", "orgscope", "--example", "replay"])
+        orgscope_bin, replay_bin = exes["orgscope"], exes["replay"]
 
     replay = subprocess.Popen(
         [
@@ -314,6 +325,7 @@ def main():
         stats = json.loads(http(base + "/__replay/stats"))
         m.update(calls=stats["calls"], misses=stats["misses"], peak_in_flight=stats["peak_in_flight"])
         m["by_action"] = stats["by_action"]
+        m["spans_s"] = stats["spans_s"]
         if m["rc"] != 0:
             err = (out_dir / "stdout.err").read_text(errors="replace")[-2000:]
             sys.exit(f"{peer} ({label}) exited with {m['rc']}:\n{err}")
@@ -353,6 +365,7 @@ def main():
     for peer in peers:
         run_peer(peer, "record")
     recorded = json.loads(http(base + "/__replay/stats"))["recorded"]
+    capacity = measure_capacity(base, replay_bin, replay_port) if "orgscope" in peers else {}
     log(f"recorded {recorded} distinct requests; replaying with {a.latency_ms} ms latency")
     http(base + f"/__replay/replay?latency_ms={a.latency_ms}", "POST")
 
@@ -363,10 +376,48 @@ def main():
                 results[peer].append(run_peer(peer, f"run{i + 1}"))
 
     report = summarize(a, regions, results, len(reference["counts"]))
-    (work / "results.json").write_text(json.dumps({"args": vars(a), "seeded": seeded, "runs": results}, indent=1))
+    if capacity:
+        report += "\n\nResponder capacity at 0 ms latency: " + "; ".join(
+            f"{tool} {r['rps']:.0f} requests/s ({r['detail']})" for tool, r in capacity.items()
+        )
+    (work / "results.json").write_text(
+        json.dumps({"args": vars(a), "seeded": seeded, "capacity": capacity, "runs": results}, indent=1)
+    )
     print(report)
     (work / "table.md").write_text(report + "\n")
     log(f"results in {work}")
+
+
+def measure_capacity(base, replay_bin, port):
+    """Requests/s the responder serves from memory with no added latency,
+    with its own closed-loop client and with wrk when installed. Both share
+    the 2 cores with the responder, so these are lower bounds."""
+    http(base + "/__replay/replay?latency_ms=0", "POST")
+    out = {}
+    for conns in (16, 64):
+        r = json.loads(
+            subprocess.run(
+                [replay_bin, "load", "--target", f"127.0.0.1:{port}", "--connections", str(conns), "--seconds", "5"],
+                check=True,
+                stdout=subprocess.PIPE,
+                text=True,
+            ).stdout
+        )
+        out[f"replay load c{conns}"] = {"rps": r["rps"], "detail": f"{conns} connections, 5 s"}
+    if shutil.which("wrk"):
+        w = subprocess.run(
+            ["wrk", "-t2", "-c64", "-d5s", "-s", str(HERE / "wrk-describe.lua"), base + "/"],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+        rps = [float(x.split()[1]) for x in w.splitlines() if x.startswith("Requests/sec:")]
+        non2xx = [x.strip() for x in w.splitlines() if "Non-2xx" in x]
+        if rps and not non2xx:
+            out["wrk"] = {"rps": rps[0], "detail": "2 threads, 64 connections, 5 s"}
+    stats = json.loads(http(base + "/__replay/stats"))
+    log(f"responder capacity: {out}; misses during the load: {stats['misses']}")
+    return out
 
 
 def summarize(a, regions, results, n_accounts):
@@ -428,8 +479,13 @@ def summarize(a, regions, results, n_accounts):
             f"= {floor:.2f} s; orgscope = {base['wall'] / floor:.2f}× the floor "
             f"(peak in-flight requests observed: {peak:.0f}).",
         ]
-        calls = results["orgscope"][0]["by_action"]
-        lines.append("orgscope calls by action: " + ", ".join(f"{k} {v}" for k, v in sorted(calls.items())))
+        # The run whose wall time is the median: when each kind of call
+        # started and ended shows where orgscope's time goes.
+        run = sorted(results["orgscope"], key=lambda r: r["wall"])[len(results["orgscope"]) // 2]
+        lines += ["", "orgscope calls (median run): action, calls, first–last call (s after start)", ""]
+        for k, n in sorted(run["by_action"].items(), key=lambda kv: run["spans_s"][kv[0]][0]):
+            first, last = run["spans_s"][k]
+            lines.append(f"- {k}: {n}, {first:.2f}–{last:.2f}")
     return "\n".join(lines)
 
 
