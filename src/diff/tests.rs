@@ -119,6 +119,15 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
         },
     );
     assert_eq!(entries(&all, EntryStatus::Same).len(), t.same);
+    // The report serializes for the GUI's and the CLI's JSON.
+    let v = serde_json::to_value(&rep).expect("serializes");
+    assert_eq!(v["per_type"]["instance"]["only_left"], 1);
+    let listed = v["entries"].as_array().expect("entries");
+    assert!(
+        listed
+            .iter()
+            .any(|x| x["status"] == "only_left" && x["rtype"] == "instance")
+    );
 }
 
 #[test]
