@@ -434,7 +434,12 @@ async fn answer(state: &State, req: &Request) -> Recorded {
     }
 
     let cache_key = format!("{account}|{region}|{service}|{action}|{params}");
-    if let Some(hit) = state.cache.read().ok().and_then(|c| c.get(&cache_key).cloned()) {
+    if let Some(hit) = state
+        .cache
+        .read()
+        .ok()
+        .and_then(|c| c.get(&cache_key).cloned())
+    {
         return Recorded {
             status: hit.status,
             headers: hit.headers.clone(),
@@ -450,7 +455,12 @@ async fn answer(state: &State, req: &Request) -> Recorded {
     let rewrite = if account == "management" {
         None
     } else {
-        match state.moto_keys.read().ok().and_then(|m| m.get(&account).cloned()) {
+        match state
+            .moto_keys
+            .read()
+            .ok()
+            .and_then(|m| m.get(&account).cloned())
+        {
             Some(moto_key) if moto_key != key => Some((key.clone(), moto_key)),
             Some(_) => None,
             None => return plain(502, format!("replay: no moto credentials for {account}")),
@@ -560,7 +570,10 @@ async fn forward(
         .method(req.method.as_str())
         .uri(format!("{upstream}{}", req.target));
     for (k, v) in &req.headers {
-        if matches!(k.as_str(), "host" | "connection" | "content-length" | "expect") {
+        if matches!(
+            k.as_str(),
+            "host" | "connection" | "content-length" | "expect"
+        ) {
             continue;
         }
         let v = match (&rewrite, k.as_str()) {
@@ -569,7 +582,10 @@ async fn forward(
         };
         b = b.header(k.as_str(), v);
     }
-    let resp = state.client.request(b.body(Full::new(req.body.clone()))?).await?;
+    let resp = state
+        .client
+        .request(b.body(Full::new(req.body.clone()))?)
+        .await?;
     let status = resp.status().as_u16();
     let headers = resp
         .headers()
@@ -577,7 +593,12 @@ async fn forward(
         .filter(|(k, _)| {
             !matches!(
                 k.as_str(),
-                "content-length" | "transfer-encoding" | "connection" | "keep-alive" | "date" | "server"
+                "content-length"
+                    | "transfer-encoding"
+                    | "connection"
+                    | "keep-alive"
+                    | "date"
+                    | "server"
             )
         })
         .map(|(k, v)| {

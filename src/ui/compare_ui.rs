@@ -29,9 +29,17 @@ pub fn compare_ui(
 ) {
     ui.horizontal(|ui| {
         ui.label(RichText::new("Compare").heading().strong());
-        ui.label(RichText::new(left).strong().color(theme::only_left(ui.visuals())));
+        ui.label(
+            RichText::new(left)
+                .strong()
+                .color(theme::only_left(ui.visuals())),
+        );
         ui.label("↔");
-        ui.label(RichText::new(right).strong().color(theme::only_right(ui.visuals())));
+        ui.label(
+            RichText::new(right)
+                .strong()
+                .color(theme::only_right(ui.visuals())),
+        );
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if ui
                 .add(egui::Button::new("×").frame(false))
@@ -90,16 +98,29 @@ pub fn compare_ui(
         .filter(|e| c.show_same || e.status != EntryStatus::Same)
         .collect();
     ui.add_space(4.0);
-    ui.label(RichText::new(format!("{} differences", theme::count(
-        report.entries.iter().filter(|e| e.status != EntryStatus::Same).count()
-    ))).strong());
+    ui.label(
+        RichText::new(format!(
+            "{} differences",
+            theme::count(
+                report
+                    .entries
+                    .iter()
+                    .filter(|e| e.status != EntryStatus::Same)
+                    .count()
+            )
+        ))
+        .strong(),
+    );
     let estate = ectx.estate;
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let name = |i: Option<usize>| {
-        i.and_then(|i| estate.resources.get(i)).map_or(String::new(), |r| {
-            let acc = estate.account(&r.account_id).map_or(r.account_id.as_str(), |a| a.name.as_str());
-            format!("{} · {}", r.id, acc)
-        })
+        i.and_then(|i| estate.resources.get(i))
+            .map_or(String::new(), |r| {
+                let acc = estate
+                    .account(&r.account_id)
+                    .map_or(r.account_id.as_str(), |a| a.name.as_str());
+                format!("{} · {}", r.id, acc)
+            })
     };
     TableBuilder::new(ui)
         .id_salt(("diff-table", id.0))
@@ -114,7 +135,14 @@ pub fn compare_ui(
         .column(Column::initial(200.0).clip(true))
         .column(Column::remainder().at_least(120.0).clip(true))
         .header(row_h, |mut h| {
-            for t in ["Status", "Type", "Match key", "Left", "Right", "Differences"] {
+            for t in [
+                "Status",
+                "Type",
+                "Match key",
+                "Left",
+                "Right",
+                "Differences",
+            ] {
                 h.col(|ui| {
                     ui.label(RichText::new(t).strong());
                 });
@@ -122,7 +150,9 @@ pub fn compare_ui(
         })
         .body(|body| {
             body.rows(row_h, entries.len(), |mut row| {
-                let Some(e) = entries.get(row.index()) else { return };
+                let Some(e) = entries.get(row.index()) else {
+                    return;
+                };
                 row.col(|ui| {
                     theme::chip(ui, e.status.label(), status_color(ui.visuals(), e.status));
                 });

@@ -61,10 +61,10 @@ pub fn details_ui(
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
                     row(ui, "Type", r.resource_type().label());
-                    let account = ectx
-                        .estate
-                        .account(&r.account_id)
-                        .map_or_else(|| r.account_id.clone(), |a| format!("{} ({})", a.name, a.id));
+                    let account = ectx.estate.account(&r.account_id).map_or_else(
+                        || r.account_id.clone(),
+                        |a| format!("{} ({})", a.name, a.id),
+                    );
                     row(ui, "Account", account);
                     row(ui, "Region", r.region.clone());
                     fields_ui(ui, &r.details);
@@ -79,7 +79,15 @@ pub fn details_ui(
                 .striped(true)
                 .show(ui, |ui| {
                     for (k, v) in &r.tags {
-                        row(ui, k, if v.is_empty() { "(empty)".into() } else { v.clone() });
+                        row(
+                            ui,
+                            k,
+                            if v.is_empty() {
+                                "(empty)".into()
+                            } else {
+                                v.clone()
+                            },
+                        );
                     }
                 });
             match &r.details {
@@ -119,7 +127,11 @@ fn fields_ui(ui: &mut egui::Ui, d: &Details) {
             row(ui, "Instance type", i.instance_type.clone());
             row(ui, "State", i.state.clone());
             row(ui, "Image", opt(&i.image_id));
-            row(ui, "Platform", i.platform.clone().unwrap_or_else(|| "linux".into()));
+            row(
+                ui,
+                "Platform",
+                i.platform.clone().unwrap_or_else(|| "linux".into()),
+            );
             row(ui, "Architecture", opt(&i.architecture));
             row(ui, "Private IP", opt(&i.private_ip));
             row(ui, "Public IP", opt(&i.public_ip));
@@ -138,9 +150,25 @@ fn fields_ui(ui: &mut egui::Ui, d: &Details) {
             row(ui, "VPC", s.vpc_id.clone());
             row(ui, "CIDR", s.cidr_block.clone());
             row(ui, "AZ", s.availability_zone.clone());
-            row(ui, "Public", if s.public { "yes (maps public IPs)" } else { "no" });
-            row(ui, "Default for AZ", if s.default_for_az { "yes" } else { "no" });
-            row(ui, "Free IPs", s.available_ips.map(|n| n.to_string()).unwrap_or_default());
+            row(
+                ui,
+                "Public",
+                if s.public {
+                    "yes (maps public IPs)"
+                } else {
+                    "no"
+                },
+            );
+            row(
+                ui,
+                "Default for AZ",
+                if s.default_for_az { "yes" } else { "no" },
+            );
+            row(
+                ui,
+                "Free IPs",
+                s.available_ips.map(|n| n.to_string()).unwrap_or_default(),
+            );
             row(ui, "State", s.state.clone());
         }
         Details::SecurityGroup(g) => {
@@ -151,7 +179,11 @@ fn fields_ui(ui: &mut egui::Ui, d: &Details) {
         Details::Volume(v) => {
             row(ui, "Size", format!("{} GiB", v.size_gib));
             row(ui, "Volume type", v.volume_type.clone());
-            row(ui, "IOPS", v.iops.map(|n| n.to_string()).unwrap_or_default());
+            row(
+                ui,
+                "IOPS",
+                v.iops.map(|n| n.to_string()).unwrap_or_default(),
+            );
             row(ui, "Encrypted", if v.encrypted { "yes" } else { "no" });
             row(ui, "State", v.state.clone());
             row(ui, "AZ", v.availability_zone.clone());

@@ -92,7 +92,10 @@ impl DiagramView {
 /// Register the bundled diagram fonts with egui (once; later calls are
 /// cheap no-ops), so the canvas uses the faces the layout measured.
 pub fn install_fonts(ctx: &egui::Context) {
-    use egui::{FontData, epaint::text::{FontPriority, InsertFontFamily}};
+    use egui::{
+        FontData,
+        epaint::text::{FontPriority, InsertFontFamily},
+    };
     let fam = |name: &str, priority| InsertFontFamily {
         family: FontFamily::Name(name.into()),
         priority,
@@ -136,18 +139,30 @@ pub fn diagram_ui(
     }
 
     ui.horizontal(|ui| {
-        if ui.button("Fit").on_hover_text("Show the whole diagram (double-click)").clicked() {
+        if ui
+            .button("Fit")
+            .on_hover_text("Show the whole diagram (double-click)")
+            .clicked()
+        {
             view.fit();
         }
         if ui.button("100%").clicked() {
             let c = view.canvas.center();
             view.zoom_about(1.0 / view.zoom, c);
         }
-        if ui.button("−").on_hover_text("Zoom out (ctrl-scroll)").clicked() {
+        if ui
+            .button("−")
+            .on_hover_text("Zoom out (ctrl-scroll)")
+            .clicked()
+        {
             let c = view.canvas.center();
             view.zoom_about(1.0 / 1.25, c);
         }
-        if ui.button("+").on_hover_text("Zoom in (ctrl-scroll)").clicked() {
+        if ui
+            .button("+")
+            .on_hover_text("Zoom in (ctrl-scroll)")
+            .clicked()
+        {
             let c = view.canvas.center();
             view.zoom_about(1.25, c);
         }
@@ -164,8 +179,13 @@ pub fn diagram_ui(
         view.offset += response.drag_delta();
     }
     if response.hovered() {
-        let (zoom, scroll, pointer) =
-            ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta(), i.pointer.hover_pos()));
+        let (zoom, scroll, pointer) = ui.input(|i| {
+            (
+                i.zoom_delta(),
+                i.smooth_scroll_delta(),
+                i.pointer.hover_pos(),
+            )
+        });
         if zoom != 1.0 {
             view.zoom_about(zoom, pointer.unwrap_or(rect.center()));
         } else if scroll != Vec2::ZERO {
@@ -201,7 +221,13 @@ pub fn diagram_ui(
         // Labels are placed by baseline; egui places by top: DejaVu's
         // ascent is ~0.93 em.
         let pos = to_screen(Point::new(l.x, l.y - l.size * 0.93));
-        painter.text(pos, Align2::LEFT_TOP, &l.text, font(px, l.bold), color(l.color));
+        painter.text(
+            pos,
+            Align2::LEFT_TOP,
+            &l.text,
+            font(px, l.bold),
+            color(l.color),
+        );
     };
 
     for t in &scene.texts {
@@ -213,7 +239,10 @@ pub fn diagram_ui(
             r,
             CornerRadius::same(2),
             color(item.style.fill),
-            Stroke::new(item.style.stroke_width * z.max(0.5), color(item.style.stroke)),
+            Stroke::new(
+                item.style.stroke_width * z.max(0.5),
+                color(item.style.stroke),
+            ),
             StrokeKind::Inside,
         );
         label(&item.label);
@@ -239,7 +268,13 @@ pub fn diagram_ui(
         let stroke = Stroke::new((n.style.stroke_width * z).max(0.5), color(n.style.stroke));
         if n.style.dashed {
             painter.rect_filled(r, radius, color(n.style.fill));
-            let corners = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
+            let corners = [
+                r.left_top(),
+                r.right_top(),
+                r.right_bottom(),
+                r.left_bottom(),
+                r.left_top(),
+            ];
             painter.extend(Shape::dashed_line(&corners, stroke, 5.0 * z, 3.0 * z));
         } else {
             painter.rect(r, radius, color(n.style.fill), stroke, StrokeKind::Inside);

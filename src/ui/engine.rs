@@ -115,9 +115,7 @@ pub fn parse_filter(src: &str) -> Result<Filter, FilterError> {
                     None => {
                         return Err(err(
                             prefix.len() + 1,
-                            format!(
-                                "unknown type '{value}' (instance, vpc, subnet, sg, volume)"
-                            ),
+                            format!("unknown type '{value}' (instance, vpc, subnet, sg, volume)"),
                         ));
                     }
                 },
@@ -583,7 +581,8 @@ pub fn compare(
             (Some(a), Some(b)) => {
                 let fa = fields(&left.resources[a], &lsg, opts);
                 let fb = fields(&right.resources[b], &rsg, opts);
-                let names: std::collections::BTreeSet<&String> = fa.keys().chain(fb.keys()).collect();
+                let names: std::collections::BTreeSet<&String> =
+                    fa.keys().chain(fb.keys()).collect();
                 for name in names {
                     let (va, vb) = (fa.get(name), fb.get(name));
                     if va != vb {
@@ -602,8 +601,14 @@ pub fn compare(
             }
             (Some(a), None) => {
                 let r = &left.resources[a];
-                if twin_not_collected(left, &r.account_id, &r.region, right, racc, &opts.env_tokens)
-                {
+                if twin_not_collected(
+                    left,
+                    &r.account_id,
+                    &r.region,
+                    right,
+                    racc,
+                    &opts.env_tokens,
+                ) {
                     EntryStatus::NotCollected
                 } else {
                     EntryStatus::OnlyLeft
@@ -611,8 +616,14 @@ pub fn compare(
             }
             (None, Some(b)) => {
                 let r = &right.resources[b];
-                if twin_not_collected(right, &r.account_id, &r.region, left, lacc, &opts.env_tokens)
-                {
+                if twin_not_collected(
+                    right,
+                    &r.account_id,
+                    &r.region,
+                    left,
+                    lacc,
+                    &opts.env_tokens,
+                ) {
                     EntryStatus::NotCollected
                 } else {
                     EntryStatus::OnlyRight
@@ -645,9 +656,9 @@ pub fn compare(
         EntryStatus::NotCollected => 3,
         EntryStatus::Same => 4,
     };
-    report.entries.sort_by(|a, b| {
-        (rank(a.status), a.rtype, &a.key).cmp(&(rank(b.status), b.rtype, &b.key))
-    });
+    report
+        .entries
+        .sort_by(|a, b| (rank(a.status), a.rtype, &a.key).cmp(&(rank(b.status), b.rtype, &b.key)));
     report
 }
 

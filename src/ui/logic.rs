@@ -13,9 +13,7 @@ use egui_tiles::{Container, LinearDir, Tile, TileId, Tree};
 use super::app::OrgscopeApp;
 use super::command::{Command, WorkerEvent};
 use super::engine::{self, CompareOptions, Context, ScopeSet};
-use super::state::{
-    ComparePane, InventoryPane, LogLevel, LogLine, Loaded, Origin, Pane, PaneId,
-};
+use super::state::{ComparePane, InventoryPane, Loaded, LogLevel, LogLine, Origin, Pane, PaneId};
 use crate::model::Estate;
 
 /// How long one frame may spend applying worker results.
@@ -132,7 +130,10 @@ pub fn install_estate(app: &mut OrgscopeApp, estate: Arc<Estate>, origin: Origin
 /// the layout and the pane map agree (a restored layout may not).
 pub fn ensure_layout(app: &mut OrgscopeApp) {
     let s = &mut app.settings;
-    let mut tree = s.layout.take().unwrap_or_else(|| Tree::empty(egui::Id::unique("panes")));
+    let mut tree = s
+        .layout
+        .take()
+        .unwrap_or_else(|| Tree::empty(egui::Id::unique("panes")));
     let ids: Vec<(TileId, PaneId)> = tree
         .tiles
         .iter()
@@ -166,7 +167,10 @@ pub fn ensure_layout(app: &mut OrgscopeApp) {
         }
     }
     s.layout = Some(tree);
-    if app.focused.is_none_or(|f| !app.settings.panes.contains_key(&f)) {
+    if app
+        .focused
+        .is_none_or(|f| !app.settings.panes.contains_key(&f))
+    {
         app.focused = inventory_panes_in_order(app).first().copied();
     }
 }
@@ -442,7 +446,10 @@ fn compare(app: &mut OrgscopeApp) {
         );
         return;
     }
-    let focused = app.focused.filter(|f| order.contains(f)).unwrap_or(order[0]);
+    let focused = app
+        .focused
+        .filter(|f| order.contains(f))
+        .unwrap_or(order[0]);
     let pos = order.iter().position(|p| *p == focused).unwrap_or(0);
     let (left, right) = if pos + 1 < order.len() {
         (order[pos], order[pos + 1])
@@ -497,13 +504,8 @@ fn refresh(app: &mut OrgscopeApp) {
                         Some(p.cfg.scope.regions.iter().map(String::as_str).collect())
                     },
                 };
-                let (rows, per_type) = engine::visible_rows(
-                    &ctx,
-                    &scope,
-                    &filter,
-                    p.cfg.rtype,
-                    p.cfg.sort.as_ref(),
-                );
+                let (rows, per_type) =
+                    engine::visible_rows(&ctx, &scope, &filter, p.cfg.rtype, p.cfg.sort.as_ref());
                 p.derived.rows = rows;
                 p.derived.per_type = per_type;
             }

@@ -71,8 +71,8 @@ impl egui_tiles::Behavior<PaneId> for PanesBehavior<'_> {
             stroke,
             egui::StrokeKind::Inside,
         );
-        let clicked_inside = ui.input(|i| i.pointer.primary_pressed())
-            && ui.rect_contains_pointer(rect);
+        let clicked_inside =
+            ui.input(|i| i.pointer.primary_pressed()) && ui.rect_contains_pointer(rect);
         if clicked_inside && !focused {
             self.commands.push(Command::Focus(id));
         }
@@ -120,7 +120,9 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut In
                 left: 10,
                 ..Default::default()
             }))
-            .show(ui, |ui| details_ui::details_ui(ui, id, b.ectx, r, b.commands));
+            .show(ui, |ui| {
+                details_ui::details_ui(ui, id, b.ectx, r, b.commands)
+            });
     }
     egui::CentralPanel::no_frame().show(ui, |ui| {
         table_ui::table_ui(ui, id, p, b.ectx, b.commands);
@@ -154,14 +156,16 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
             ui.menu_button("Columns", |ui| {
                 ui.label(RichText::new("Tag columns").small().strong());
                 let keys = engine::tag_keys(estate, &p.derived.rows);
-                egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
-                    for k in keys {
-                        let mut on = p.cfg.tag_columns.contains(&k);
-                        if ui.checkbox(&mut on, &k).changed() {
-                            b.commands.push(Command::ToggleTagColumn(id, k.clone()));
+                egui::ScrollArea::vertical()
+                    .max_height(320.0)
+                    .show(ui, |ui| {
+                        for k in keys {
+                            let mut on = p.cfg.tag_columns.contains(&k);
+                            if ui.checkbox(&mut on, &k).changed() {
+                                b.commands.push(Command::ToggleTagColumn(id, k.clone()));
+                            }
                         }
-                    }
-                });
+                    });
             });
             ui.add_enabled(false, egui::Button::new("Diagram").frame(false))
                 .on_disabled_hover_text("The diagram view is not in this build yet");
@@ -181,8 +185,12 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
         estate.collected_at
     );
     ui.add(
-        egui::Label::new(RichText::new(source).small().color(theme::muted(ui.visuals())))
-            .truncate(),
+        egui::Label::new(
+            RichText::new(source)
+                .small()
+                .color(theme::muted(ui.visuals())),
+        )
+        .truncate(),
     )
     .on_hover_text(&estate.caller.arn);
 }
@@ -239,7 +247,11 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
     {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
-            ui.label(RichText::new("Complete:").small().color(theme::muted(ui.visuals())));
+            ui.label(
+                RichText::new("Complete:")
+                    .small()
+                    .color(theme::muted(ui.visuals())),
+            );
             for c in p.derived.completions.clone() {
                 if ui.small_button(&c).clicked() {
                     p.cfg.filter = engine::apply_completion(&p.cfg.filter, &c);

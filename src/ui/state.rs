@@ -67,12 +67,11 @@ impl Loaded {
                 (None, Some(m)) => m.clone(),
                 (None, None) => String::new(),
             };
-            health.entry(c.account_id.clone()).or_default().issues.push((
-                c.region.clone(),
-                c.api.clone(),
-                c.status,
-                detail,
-            ));
+            health
+                .entry(c.account_id.clone())
+                .or_default()
+                .issues
+                .push((c.region.clone(), c.api.clone(), c.status, detail));
         }
         let account_pos = estate
             .accounts

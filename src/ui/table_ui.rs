@@ -45,8 +45,12 @@ pub fn table_ui(
     ui.horizontal(|ui| {
         let what = p.cfg.rtype.map_or("resources", |t| t.label());
         ui.label(
-            RichText::new(format!("{} {}", theme::count(rows.len()), what.to_lowercase()))
-                .strong(),
+            RichText::new(format!(
+                "{} {}",
+                theme::count(rows.len()),
+                what.to_lowercase()
+            ))
+            .strong(),
         );
         if p.cfg.sort.is_none() {
             ui.label(

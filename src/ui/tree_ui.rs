@@ -63,7 +63,14 @@ pub fn tree_ui(t: &mut TreeCtx, ui: &mut egui::Ui) {
         });
 }
 
-fn ou_ui(t: &mut TreeCtx, ui: &mut egui::Ui, node: &OrgUnit, q: &str, inherited: bool, depth: usize) {
+fn ou_ui(
+    t: &mut TreeCtx,
+    ui: &mut egui::Ui,
+    node: &OrgUnit,
+    q: &str,
+    inherited: bool,
+    depth: usize,
+) {
     if !node_matches(t, node, q) {
         return;
     }
@@ -74,7 +81,11 @@ fn ou_ui(t: &mut TreeCtx, ui: &mut egui::Ui, node: &OrgUnit, q: &str, inherited:
     }
     let ticked_here = t.scope.is_some_and(|s| s.ous.contains(&node.id));
     let sum = totals(t, node);
-    let name = if depth == 0 { "Organization root" } else { node.name.as_str() };
+    let name = if depth == 0 {
+        "Organization root"
+    } else {
+        node.name.as_str()
+    };
     let (toggle, _, _) = state
         .show_header(ui, |ui| {
             let mut checked = ticked_here || inherited;
@@ -116,7 +127,11 @@ fn ou_ui(t: &mut TreeCtx, ui: &mut egui::Ui, node: &OrgUnit, q: &str, inherited:
                 }
             }
         });
-    let verb = if state_is_open(ui, id, depth == 0) { "Collapse" } else { "Expand" };
+    let verb = if state_is_open(ui, id, depth == 0) {
+        "Collapse"
+    } else {
+        "Expand"
+    };
     let label = format!("{verb} {name}");
     toggle.widget_info(|| WidgetInfo::labeled(Role::Button, true, label.clone()));
 }
@@ -161,7 +176,8 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
         );
         let resp = resp.on_hover_ui(|ui| account_tooltip_ui(ui, a, issues));
         if resp.changed() {
-            t.commands.push(Command::ScopeAccount(a.id.clone(), checked));
+            t.commands
+                .push(Command::ScopeAccount(a.id.clone(), checked));
         }
         if !a.is_active() {
             theme::chip(ui, &a.status.to_lowercase(), theme::muted(ui.visuals()));

@@ -43,7 +43,11 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("orgscope").strong().size(15.0));
                 ui.separator();
-                if ui.button("Open…").on_hover_text("Open a snapshot (Ctrl+O)").clicked() {
+                if ui
+                    .button("Open…")
+                    .on_hover_text("Open a snapshot (Ctrl+O)")
+                    .clicked()
+                {
                     app.commands.push(Command::OpenDialog);
                 }
                 let loaded = app.loaded.is_some();
@@ -85,7 +89,11 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if let Some(l) = &app.loaded {
-                        if ui.small_button("Close").on_hover_text("Back to the start screen").clicked() {
+                        if ui
+                            .small_button("Close")
+                            .on_hover_text("Back to the start screen")
+                            .clicked()
+                        {
                             app.commands.push(Command::CloseEstate);
                         }
                         let e = &l.estate;
@@ -168,7 +176,9 @@ fn log_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                 .stick_to_bottom(true)
                 .show(ui, |ui| {
                     if app.log.is_empty() {
-                        ui.label(RichText::new("Nothing logged yet").color(theme::muted(ui.visuals())));
+                        ui.label(
+                            RichText::new("Nothing logged yet").color(theme::muted(ui.visuals())),
+                        );
                     }
                     for line in &app.log {
                         let color = match line.level {
@@ -185,10 +195,12 @@ fn log_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
 fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
     let Some(loaded) = &app.loaded else { return };
     ui.add_space(4.0);
-    let focused = app.focused.and_then(|id| match app.settings.panes.get(&id) {
-        Some(Pane::Inventory(p)) => Some(p),
-        _ => None,
-    });
+    let focused = app
+        .focused
+        .and_then(|id| match app.settings.panes.get(&id) {
+            Some(Pane::Inventory(p)) => Some(p),
+            _ => None,
+        });
     ui.horizontal(|ui| {
         ui.label(RichText::new("Organization").strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -209,7 +221,11 @@ fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                 .color(theme::muted(ui.visuals())),
         );
     }
-    let label = ui.label(RichText::new("Search").small().color(theme::muted(ui.visuals())));
+    let label = ui.label(
+        RichText::new("Search")
+            .small()
+            .color(theme::muted(ui.visuals())),
+    );
     ui.add(
         egui::TextEdit::singleline(&mut app.tree_search)
             .hint_text("accounts and OUs")

@@ -150,7 +150,10 @@ fn connect_ui(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<Com
     ui.add_space(6.0);
     let ready = c.all_regions || !c.regions.is_empty();
     if ui
-        .add_enabled(ready, egui::Button::new(RichText::new("Connect and collect").strong()))
+        .add_enabled(
+            ready,
+            egui::Button::new(RichText::new("Connect and collect").strong()),
+        )
         .on_disabled_hover_text("Choose at least one region")
         .clicked()
     {

@@ -157,19 +157,40 @@ fn split_prod_and_test_then_compare_finds_the_drift() {
         not_collected > 0,
         "the denied test account's twins are not collected, not missing"
     );
-    assert!(only_left > 0, "the instance missing in test shows as only-left");
-    assert!(changed > 0, "instance type / SG rule / owner tag drift shows as changed");
-    assert!(same > changed, "most resources match across environments: {summary:?}");
+    assert!(
+        only_left > 0,
+        "the instance missing in test shows as only-left"
+    );
+    assert!(
+        changed > 0,
+        "instance type / SG rule / owner tag drift shows as changed"
+    );
+    assert!(
+        same > changed,
+        "most resources match across environments: {summary:?}"
+    );
     let entries = h.state().compare_entries();
     let has = |status: &str, key_part: &str, field: Option<&str>| {
         entries.iter().any(|(s, _, k, f)| {
             s == status && k.contains(key_part) && field.is_none_or(|x| f.iter().any(|y| y == x))
         })
     };
-    assert!(has("changed", "payments-*-app-1", Some("instance_type")), "{entries:#?}");
-    assert!(has("changed", "payments-*-web-2", Some("tag:owner")), "{entries:#?}");
-    assert!(has("changed", "payments-*-db@", Some("ingress")), "{entries:#?}");
-    assert!(has("only left", "payments-*-worker-4", None), "{entries:#?}");
+    assert!(
+        has("changed", "payments-*-app-1", Some("instance_type")),
+        "{entries:#?}"
+    );
+    assert!(
+        has("changed", "payments-*-web-2", Some("tag:owner")),
+        "{entries:#?}"
+    );
+    assert!(
+        has("changed", "payments-*-db@", Some("ingress")),
+        "{entries:#?}"
+    );
+    assert!(
+        has("only left", "payments-*-worker-4", None),
+        "{entries:#?}"
+    );
     assert!(h.query_by_label_contains("instance_type:").is_some());
     assert!(h.query_by_label_contains("tag:owner").is_some());
 }
@@ -224,8 +245,8 @@ fn settings_round_trip_keeps_panes_and_filters() {
     type_filter(&mut h, "has:owner");
     h.get_by_role_and_label(Role::Button, "Split").click();
     h.run();
-    let json = serde_json::to_string(h.state().settings())
-        .unwrap_or_else(|e| panic!("serialize: {e}"));
+    let json =
+        serde_json::to_string(h.state().settings()).unwrap_or_else(|e| panic!("serialize: {e}"));
     let back: Settings = serde_json::from_str(&json).unwrap_or_else(|e| panic!("parse: {e}"));
     let rt2 = runtime();
     let mut h2 = harness(&rt2, move |app| {
