@@ -130,6 +130,11 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
         accounts: args.accounts.clone(),
         concurrency: usize::from(args.concurrency),
         page_size: args.page_size,
+        // MFA profiles: one code from the terminal, used for the whole run.
+        mfa: collect::mfa::Mfa {
+            serial: None,
+            prompt: Some(collect::mfa::tty_prompt()),
+        },
         ..CollectOptions::default()
     };
     if opts.role_name == DEFAULT_ROLE_NAME {

@@ -5,5 +5,6 @@ mod collect;
 mod diagram;
 mod faults;
 mod robustness;
+mod security;
 mod support;
 mod ui;
