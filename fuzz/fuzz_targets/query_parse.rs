@@ -11,6 +11,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Err(e) = query::parse(text) {
-        assert!(e.col >= 1 && e.col <= text.chars().count() + 1, "{e:?} for {text:?}");
+        assert!(
+            e.col >= 1 && e.col <= text.chars().count() + 1,
+            "{e:?} for {text:?}"
+        );
     }
 });
