@@ -140,7 +140,10 @@ struct Counters {
     misses: AtomicU64,
     in_flight: AtomicU64,
     peak_in_flight: AtomicU64,
-    by_action: Mutex<BTreeMap<String, u64>>,
+    /// Per `service:Action`: calls, and seconds since the last reset of the
+    /// first and last call, which shows when each phase of a run happened.
+    by_action: Mutex<BTreeMap<String, (u64, f64, f64)>>,
+    since: Mutex<Option<Instant>>,
 }
 
 struct State {
@@ -414,8 +417,19 @@ async fn answer(state: &State, req: &Request) -> Recorded {
         return plain(400, "replay: request is not SigV4-signed");
     };
     let (action, params, form) = action_and_params(req);
+    let at = state
+        .counters
+        .since
+        .lock()
+        .ok()
+        .and_then(|s| s.map(|s| s.elapsed().as_secs_f64()))
+        .unwrap_or(0.0);
     if let Ok(mut by) = state.counters.by_action.lock() {
-        *by.entry(format!("{service}:{action}")).or_default() += 1;
+        let e = by
+            .entry(format!("{service}:{action}"))
+            .or_insert((0, at, at));
+        e.0 += 1;
+        e.2 = at;
     }
     let account = state
         .keys
@@ -621,7 +635,20 @@ fn control(state: &State, req: &Request) -> Recorded {
     let c = &state.counters;
     match (req.method.as_str(), path) {
         ("GET", "/__replay/stats") => {
-            let by_action = c.by_action.lock().map(|m| m.clone()).unwrap_or_default();
+            let by = c.by_action.lock().map(|m| m.clone()).unwrap_or_default();
+            let by_action: BTreeMap<&String, u64> = by.iter().map(|(k, v)| (k, v.0)).collect();
+            let spans: BTreeMap<&String, [f64; 2]> = by
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k,
+                        [
+                            (v.1 * 1000.0).round() / 1000.0,
+                            (v.2 * 1000.0).round() / 1000.0,
+                        ],
+                    )
+                })
+                .collect();
             let body = serde_json::json!({
                 "phase": if state.replaying.load(Ordering::Relaxed) { "replay" } else { "record" },
                 "latency_ms": state.latency_ms.load(Ordering::Relaxed),
@@ -630,6 +657,7 @@ fn control(state: &State, req: &Request) -> Recorded {
                 "peak_in_flight": c.peak_in_flight.load(Ordering::Relaxed),
                 "recorded": state.cache.read().map(|m| m.len()).unwrap_or(0),
                 "by_action": by_action,
+                "spans_s": spans,
             });
             Recorded {
                 status: 200,
@@ -643,6 +671,9 @@ fn control(state: &State, req: &Request) -> Recorded {
             c.peak_in_flight.store(0, Ordering::Relaxed);
             if let Ok(mut m) = c.by_action.lock() {
                 m.clear();
+            }
+            if let Ok(mut s) = c.since.lock() {
+                *s = Some(Instant::now());
             }
             plain(200, "reset\n")
         }

@@ -219,6 +219,7 @@ async fn show_progress(
     bar: ProgressBar,
 ) {
     let mut failed = 0usize;
+    let mut names = std::collections::HashMap::new();
     while let Some(event) = rx.recv().await {
         match event {
             CollectEvent::Identity(id) => {
@@ -228,7 +229,8 @@ async fn show_progress(
                 ));
             }
             CollectEvent::Tree { accounts, .. } => {
-                bar.set_length(accounts.len() as u64);
+                names = accounts.into_iter().map(|a| (a.id, a.name)).collect();
+                bar.set_length(names.len() as u64);
                 bar.set_position(0);
                 if let Ok(style) = ProgressStyle::with_template(
                     "{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} accounts {msg}",
@@ -250,7 +252,8 @@ async fn show_progress(
                 } else {
                     String::new()
                 };
-                bar.set_message(format!("{account_id}{tail}"));
+                let name = names.get(&account_id).unwrap_or(&account_id);
+                bar.set_message(format!("{name}{tail}"));
             }
             CollectEvent::Warning(w) => bar.suspend(|| eprintln!("warning: {w}")),
         }

@@ -7,7 +7,7 @@ fn scope(e: &Estate, q: &str) -> Vec<usize> {
     filter(&Context::new(e), &parse(q).expect("query"), None)
 }
 
-fn entries<'r>(rep: &'r DiffReport, status: EntryStatus) -> Vec<&'r DiffEntry> {
+fn entries(rep: &DiffReport, status: EntryStatus) -> Vec<&DiffEntry> {
     rep.entries.iter().filter(|e| e.status == status).collect()
 }
 
@@ -37,7 +37,8 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     );
     assert!(keys(EntryStatus::OnlyRight).is_empty());
     let changed = entries(&rep, EntryStatus::Changed);
-    let summary: Vec<(String, Vec<(String, Option<String>, Option<String>)>)> = changed
+    type Change = (String, Option<String>, Option<String>);
+    let summary: Vec<(String, Vec<Change>)> = changed
         .iter()
         .map(|c| {
             (

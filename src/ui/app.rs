@@ -34,6 +34,13 @@ pub struct OrgscopeApp {
     /// applied by the next `logic` pass.
     pub(crate) pending: Vec<WorkerEvent>,
     pub(crate) focus_filter: bool,
+    /// Profiles for the connect form, read off the UI thread at start.
+    pub(crate) profiles: Vec<String>,
+    /// Passed to every live collection (tests point it at an emulator).
+    pub(crate) collect_hooks: crate::collect::Hooks,
+    /// Collected data arrived since the tree and panes were last updated.
+    pub(crate) live_dirty: bool,
+    pub(crate) last_live_refresh: Option<std::time::Instant>,
 }
 
 impl OrgscopeApp {
@@ -80,8 +87,13 @@ impl OrgscopeApp {
             rx,
             pending: Vec::new(),
             focus_filter: false,
+            profiles: Vec::new(),
+            collect_hooks: Default::default(),
+            live_dirty: false,
+            last_live_refresh: None,
         };
         logic::ensure_layout(&mut app);
+        super::workers::load_profiles(&app.rt, app.outbox());
         app
     }
 
@@ -171,7 +183,7 @@ impl OrgscopeApp {
             .map(|r| {
                 r.entries
                     .iter()
-                    .filter(|e| e.status != super::engine::EntryStatus::Same)
+                    .filter(|e| e.status != super::compare::EntryStatus::Same)
                     .map(|e| {
                         (
                             e.status.label().to_string(),
@@ -183,6 +195,24 @@ impl OrgscopeApp {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Use these hooks (e.g. an emulator's SDK config) for live collection.
+    pub fn set_collect_hooks(&mut self, hooks: crate::collect::Hooks) {
+        self.collect_hooks = hooks;
+    }
+
+    /// Fill in the connect form and start a live collection, as the
+    /// "Connect and collect" button does.
+    pub fn connect(&mut self, connection: super::state::Connection) {
+        self.settings.connection = connection;
+        self.commands.push(Command::Connect);
+        self.ctx.request_repaint();
+    }
+
+    /// True while a live collection runs.
+    pub fn is_collecting(&self) -> bool {
+        self.progress.is_some()
     }
 
     pub fn context(&self) -> &egui::Context {

@@ -53,8 +53,17 @@ pub enum Command {
     Copy(String),
     CompareEdited(PaneId),
     Connect,
+    Refresh(RefreshScope),
     CancelCollect,
     ToggleLog,
+}
+
+/// What a live refresh collects again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshScope {
+    All,
+    Pane(PaneId),
+    Account(String),
 }
 
 /// Results of background work.
@@ -62,7 +71,7 @@ pub enum Command {
 pub enum WorkerEvent {
     Opened {
         path: PathBuf,
-        result: Result<Estate, String>,
+        result: Result<Box<Estate>, String>,
     },
     Saved {
         path: PathBuf,
@@ -74,4 +83,10 @@ pub enum WorkerEvent {
     },
     /// A dialog was dismissed: nothing to do, but the log says so.
     Cancelled(&'static str),
+    /// Profile names from the user's AWS config files.
+    Profiles(Vec<String>),
+    /// Progress of a live collection, in the order it happened.
+    Collect(Box<crate::collect::CollectEvent>),
+    /// The end of a live collection: the final estate or why not.
+    CollectDone(Result<Box<Estate>, String>),
 }

@@ -6,7 +6,8 @@ use egui::{Align, Layout, RichText, TextEdit};
 use egui_extras::{Column, TableBuilder};
 
 use super::command::Command;
-use super::engine::{Context, DiffEntry, EntryStatus};
+use super::compare::{DiffEntry, EntryStatus};
+use super::engine::Context;
 use super::state::{ComparePane, PaneId};
 use super::theme;
 

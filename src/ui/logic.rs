@@ -12,7 +12,7 @@ use egui_tiles::{Container, LinearDir, Tile, TileId, Tree};
 
 use super::app::OrgscopeApp;
 use super::command::{Command, WorkerEvent};
-use super::engine::{self, CompareOptions, Context, ScopeSet};
+use super::engine;
 use super::state::{ComparePane, InventoryPane, Loaded, LogLevel, LogLine, Origin, Pane, PaneId};
 use crate::model::Estate;
 
@@ -26,7 +26,8 @@ pub fn run(app: &mut OrgscopeApp, ctx: &egui::Context) {
     for c in commands {
         apply(app, c);
     }
-    refresh(app);
+    super::live::fold_in(app);
+    super::derive::refresh(app);
 }
 
 fn shortcuts(app: &mut OrgscopeApp, ctx: &egui::Context) {
@@ -71,7 +72,7 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
             Ok(estate) => {
                 app.settings.remember_recent(path.clone());
                 log(app, LogLevel::Info, format!("Opened {}", path.display()));
-                install_estate(app, Arc::new(estate), Origin::File(path));
+                install_estate(app, Arc::new(*estate), Origin::File(path));
             }
             Err(err) => log(app, LogLevel::Error, err),
         },
@@ -97,6 +98,9 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
         WorkerEvent::Cancelled(what) => {
             app.status = format!("{what} cancelled");
         }
+        WorkerEvent::Profiles(p) => app.profiles = p,
+        WorkerEvent::Collect(ev) => super::live::on_event(app, *ev),
+        WorkerEvent::CollectDone(result) => super::live::on_done(app, result),
     }
 }
 
@@ -245,8 +249,11 @@ fn place_beside(tree: &mut Tree<PaneId>, existing: TileId, new: TileId, dir: Lin
     };
     match parent {
         Some(pid) => {
-            if let Some(Tile::Container(c)) = tree.tiles.get_mut(pid) {
-                c.replace_child(existing, wrapper);
+            if let Some(Tile::Container(c)) = tree.tiles.get_mut(pid)
+                && c.replace_child(existing, wrapper).is_none()
+            {
+                // Not found under its own parent: keep the new pair reachable.
+                c.add_child(wrapper);
             }
         }
         None => tree.root = Some(wrapper),
@@ -364,11 +371,11 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 c.stale = true;
             }
         }
-        Command::Connect => log(
-            app,
-            LogLevel::Warn,
-            "Live collection is not available in this build yet; open a snapshot written by `orgscope collect` instead".into(),
-        ),
+        Command::Connect => {
+            let opts = super::live::options(&app.settings.connection, &app.collect_hooks);
+            super::live::start(app, opts, super::live::RunKind::Full);
+        }
+        Command::Refresh(scope) => super::live::refresh(app, scope),
         Command::CancelCollect => {
             if let Some(p) = &app.progress
                 && let Some(t) = &p.cancel
@@ -478,102 +485,5 @@ fn compare(app: &mut OrgscopeApp) {
         let tile = tree.tiles.insert_pane(id);
         let wrapper = tree.tiles.insert_vertical_tile(vec![root, tile]);
         tree.root = Some(wrapper);
-    }
-}
-
-/// Recompute rows of stale panes, then stale diffs (which read those rows).
-fn refresh(app: &mut OrgscopeApp) {
-    let Some(loaded) = &app.loaded else { return };
-    let estate = loaded.estate.clone();
-    let ctx = Context::new(&estate);
-    for pane in app.settings.panes.values_mut() {
-        let Pane::Inventory(p) = pane else { continue };
-        if !p.derived.stale {
-            continue;
-        }
-        p.derived.stale = false;
-        match engine::parse_filter(&p.cfg.filter) {
-            Ok(filter) => {
-                p.derived.error = None;
-                let accounts = p.cfg.scope.account_ids(&estate);
-                let scope = ScopeSet {
-                    accounts: accounts.map(|a| a.into_iter().collect()),
-                    regions: if p.cfg.scope.regions.is_empty() {
-                        None
-                    } else {
-                        Some(p.cfg.scope.regions.iter().map(String::as_str).collect())
-                    },
-                };
-                let (rows, per_type) =
-                    engine::visible_rows(&ctx, &scope, &filter, p.cfg.rtype, p.cfg.sort.as_ref());
-                p.derived.rows = rows;
-                p.derived.per_type = per_type;
-            }
-            Err(e) => p.derived.error = Some(e),
-        }
-        p.derived.completions = engine::completions(&estate, &p.derived.rows, &p.cfg.filter);
-        p.derived.generation += 1;
-    }
-    let app_scopes: std::collections::BTreeMap<PaneId, super::state::Scope> = app
-        .settings
-        .panes
-        .iter()
-        .filter_map(|(id, p)| match p {
-            Pane::Inventory(p) => Some((*id, p.cfg.scope.clone())),
-            Pane::Compare(_) => None,
-        })
-        .collect();
-    let ids: Vec<PaneId> = app.settings.panes.keys().copied().collect();
-    for id in ids {
-        let Some(Pane::Compare(c)) = app.settings.panes.get(&id) else {
-            continue;
-        };
-        let (left, right) = (c.left, c.right);
-        let rows = |id: PaneId| match app.settings.panes.get(&id) {
-            Some(Pane::Inventory(p)) => Some((p.derived.generation, &p.derived.rows)),
-            _ => None,
-        };
-        let (Some((lgen, lrows)), Some((rgen, rrows))) = (rows(left), rows(right)) else {
-            continue;
-        };
-        let inputs = (lgen, rgen);
-        if !c.stale && c.report.is_some() && c.last_inputs == inputs {
-            continue;
-        }
-        let (lrows, rrows) = (lrows.clone(), rrows.clone());
-        let Some(Pane::Compare(c)) = app.settings.panes.get_mut(&id) else {
-            continue;
-        };
-        let split_list = |s: &str| -> Vec<String> {
-            s.split([',', ' '])
-                .filter(|t| !t.is_empty())
-                .map(|t| t.to_lowercase())
-                .collect()
-        };
-        let opts = CompareOptions {
-            env_tokens: split_list(&c.env_tokens),
-            ignore_tags: split_list(&c.ignore_tags),
-        };
-        let lacc = scope_accounts(&app_scopes, left, &estate);
-        let racc = scope_accounts(&app_scopes, right, &estate);
-        c.report = Some(engine::compare(
-            (&estate, &lrows, &lacc),
-            (&estate, &rrows, &racc),
-            &opts,
-        ));
-        c.last_inputs = inputs;
-        c.stale = false;
-    }
-}
-
-/// Account ids a pane's scope covers (every account for an empty scope).
-fn scope_accounts(
-    scopes: &std::collections::BTreeMap<PaneId, super::state::Scope>,
-    id: PaneId,
-    estate: &Estate,
-) -> Vec<String> {
-    match scopes.get(&id).and_then(|s| s.account_ids(estate)) {
-        Some(ids) => ids.into_iter().map(String::from).collect(),
-        None => estate.accounts.iter().map(|a| a.id.clone()).collect(),
     }
 }

@@ -4,14 +4,19 @@
 //! emit commands; `workers` run file and dialog work on the tokio runtime
 //! handed in from `main`, so no frame blocks on I/O.
 
+pub mod diagram_view;
+
 use std::path::PathBuf;
 
 mod app;
 mod command;
+mod compare;
 mod compare_ui;
+mod derive;
 mod details_ui;
 pub mod engine;
 mod export;
+mod live;
 mod logic;
 mod panes_ui;
 pub mod state;

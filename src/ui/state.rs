@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::{ColumnKey, DiffReport, FilterError};
+use super::compare::DiffReport;
+use super::engine::{ColumnKey, FilterError};
 use crate::model::{CoverageStatus, Estate, ResourceType};
 
 /// Where the loaded estate came from, for headers and "Save".
@@ -248,6 +249,9 @@ impl ComparePane {
     }
 }
 
+// A window holds a handful of panes: boxing the larger variant would buy
+// nothing but indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Pane {
     Inventory(InventoryPane),
@@ -319,4 +323,6 @@ pub struct CollectProgress {
     pub done: usize,
     pub current: BTreeSet<String>,
     pub cancel: Option<tokio_util::sync::CancellationToken>,
+    /// A refresh of some accounts into the loaded estate, not a new one.
+    pub kind_partial: bool,
 }

@@ -13,6 +13,8 @@ use crate::model::{Account, OrgUnit};
 
 pub struct TreeCtx<'a> {
     pub loaded: &'a Loaded,
+    /// Offer "refresh this account" (live estates, no run in progress).
+    pub can_refresh: bool,
     pub scope: Option<&'a Scope>,
     pub search: &'a str,
     pub commands: &'a mut Vec<Command>,
@@ -175,6 +177,19 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
             egui::Checkbox::new(&mut checked, text),
         );
         let resp = resp.on_hover_ui(|ui| account_tooltip_ui(ui, a, issues));
+        resp.context_menu(|ui| {
+            if ui.button("Copy account ID").clicked() {
+                t.commands.push(Command::Copy(a.id.clone()));
+                ui.close();
+            }
+            if t.can_refresh && ui.button("Refresh this account").clicked() {
+                t.commands
+                    .push(Command::Refresh(super::command::RefreshScope::Account(
+                        a.id.clone(),
+                    )));
+                ui.close();
+            }
+        });
         if resp.changed() {
             t.commands
                 .push(Command::ScopeAccount(a.id.clone(), checked));

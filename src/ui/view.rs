@@ -6,7 +6,7 @@
 use egui::RichText;
 
 use super::app::OrgscopeApp;
-use super::command::{Command, ExportFormat};
+use super::command::{Command, ExportFormat, RefreshScope};
 use super::engine::Context;
 use super::logic::inventory_panes_in_order;
 use super::panes_ui::PanesBehavior;
@@ -22,7 +22,7 @@ pub fn app_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
     }
     if app.loaded.is_none() {
         egui::CentralPanel::default().show(ui, |ui| {
-            welcome_ui::welcome_ui(ui, &mut app.settings, &mut app.commands);
+            welcome_ui::welcome_ui(ui, &mut app.settings, &app.profiles, &mut app.commands);
         });
         return;
     }
@@ -78,6 +78,24 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     });
                 });
                 ui.separator();
+                let live = app
+                    .loaded
+                    .as_ref()
+                    .is_some_and(|l| matches!(l.origin, super::state::Origin::Live { .. }));
+                if live {
+                    ui.add_enabled_ui(app.progress.is_none(), |ui| {
+                        ui.menu_button("Refresh", |ui| {
+                            if ui.button("Everything").clicked() {
+                                app.commands.push(Command::Refresh(RefreshScope::All));
+                            }
+                            if let Some(id) = focused
+                                && ui.button("The focused pane's scope").clicked()
+                            {
+                                app.commands.push(Command::Refresh(RefreshScope::Pane(id)));
+                            }
+                        });
+                    });
+                }
                 let panes = inventory_panes_in_order(app).len();
                 if ui
                     .add_enabled(loaded && panes >= 2, egui::Button::new("Compare"))
@@ -145,12 +163,27 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     }
                     ui.separator();
                 }
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(&app.status).small().color(theme::muted(ui.visuals())),
+                if let Some(p) = &app.progress {
+                    let frac = if p.total == 0 {
+                        0.0
+                    } else {
+                        p.done as f32 / p.total as f32
+                    };
+                    ui.add(
+                        egui::ProgressBar::new(frac)
+                            .desired_width(180.0)
+                            .text(format!("{} / {} accounts", p.done, p.total)),
                     )
-                    .truncate(),
-                );
+                    .on_hover_text(if p.current.is_empty() {
+                        "Signing in and reading the organization…".to_string()
+                    } else {
+                        format!("Collecting: {}", p.current.iter().cloned().collect::<Vec<_>>().join(", "))
+                    });
+                    if ui.small_button("Cancel").clicked() {
+                        app.commands.push(Command::CancelCollect);
+                    }
+                    ui.separator();
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let errors = app.log.iter().filter(|l| l.level == LogLevel::Error).count();
                     let text = if errors > 0 {
@@ -161,6 +194,12 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     if ui.selectable_label(app.settings.show_log, text).clicked() {
                         app.commands.push(Command::ToggleLog);
                     }
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(&app.status).small().color(theme::muted(ui.visuals())),
+                        )
+                        .truncate(),
+                    );
                 });
             });
         });
@@ -235,6 +274,8 @@ fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
     ui.add_space(4.0);
     let mut t = TreeCtx {
         loaded,
+        can_refresh: app.progress.is_none()
+            && matches!(loaded.origin, super::state::Origin::Live { .. }),
         scope: focused.map(|p| &p.cfg.scope),
         search: &app.tree_search,
         commands: &mut app.commands,

@@ -26,7 +26,12 @@ pub const KNOWN_REGIONS: &[&str] = &[
     "sa-east-1",
 ];
 
-pub fn welcome_ui(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<Command>) {
+pub fn welcome_ui(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    profiles: &[String],
+    commands: &mut Vec<Command>,
+) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.vertical_centered(|ui| {
             ui.add_space(40.0);
@@ -43,7 +48,7 @@ pub fn welcome_ui(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec
             ui.add_space(margin);
             ui.vertical(|ui| {
                 ui.set_width(width);
-                card(ui, "Connect", |ui| connect_ui(ui, settings, commands));
+                card(ui, "Connect", |ui| connect_ui(ui, settings, profiles, commands));
                 ui.add_space(12.0);
                 card(ui, "Open", |ui| {
                     ui.horizontal(|ui| {
@@ -92,25 +97,33 @@ fn card(ui: &mut egui::Ui, title: &str, add: impl FnOnce(&mut egui::Ui)) {
         });
 }
 
-fn connect_ui(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<Command>) {
+fn connect_ui(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    profiles: &[String],
+    commands: &mut Vec<Command>,
+) {
     let c = &mut settings.connection;
     egui::Grid::new("connect")
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
             let label = ui.label("Profile");
-            let mut profile = c.profile.clone().unwrap_or_default();
-            if ui
-                .add(
-                    TextEdit::singleline(&mut profile)
-                        .hint_text("default credentials")
-                        .desired_width(260.0),
-                )
-                .labelled_by(label.id)
-                .changed()
-            {
-                c.profile = (!profile.trim().is_empty()).then(|| profile.trim().to_string());
-            }
+            let shown = c
+                .profile
+                .clone()
+                .unwrap_or_else(|| "default credentials".into());
+            egui::ComboBox::from_id_salt("profile")
+                .selected_text(shown)
+                .width(260.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut c.profile, None, "default credentials");
+                    for p in profiles {
+                        ui.selectable_value(&mut c.profile, Some(p.clone()), p);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
             ui.end_row();
             let label = ui.label("Role to assume");
             ui.add(TextEdit::singleline(&mut c.role_name).desired_width(260.0))

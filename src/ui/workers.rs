@@ -26,9 +26,17 @@ impl Outbox {
     }
 }
 
+pub fn load_profiles(rt: &tokio::runtime::Handle, out: Outbox) {
+    rt.spawn_blocking(move || {
+        out.send(WorkerEvent::Profiles(crate::collect::list_profiles()));
+    });
+}
+
 pub fn open_file(rt: &tokio::runtime::Handle, out: Outbox, path: PathBuf) {
     rt.spawn_blocking(move || {
-        let result = snapshot::read(&path).map_err(|e| e.to_string());
+        let result = snapshot::read(&path)
+            .map(Box::new)
+            .map_err(|e| e.to_string());
         out.send(WorkerEvent::Opened { path, result });
     });
 }

@@ -18,10 +18,13 @@ use tokio_util::sync::CancellationToken;
 use crate::support::moto::{MANAGEMENT_ACCOUNT, Moto};
 use crate::support::seed::{self, Counts, ODD_TAG_KEY, ODD_TAG_VALUE};
 
-/// Every operation the collector sends: (service, operation, role ARN for
+/// One operation the collector sent: (service, operation, role ARN for
 /// AssumeRole).
+type Call = (String, String, Option<String>);
+
+/// Every operation the collector sends.
 #[derive(Debug, Default, Clone)]
-struct Recorder(Arc<Mutex<Vec<(String, String, Option<String>)>>>);
+struct Recorder(Arc<Mutex<Vec<Call>>>);
 
 impl Intercept for Recorder {
     fn name(&self) -> &'static str {
@@ -52,7 +55,7 @@ impl Intercept for Recorder {
 }
 
 impl Recorder {
-    fn calls(&self) -> Vec<(String, String, Option<String>)> {
+    fn calls(&self) -> Vec<Call> {
         self.0.lock().map(|c| c.clone()).unwrap_or_default()
     }
 }
@@ -300,6 +303,30 @@ async fn ou_and_account_scoping_collect_only_what_was_asked() {
         );
     }
 
+    // `all` regions: the account's enabled regions from DescribeRegions.
+    let mut opts = options(&moto, &["eu-west-1"]).await;
+    opts.regions = Regions::AllEnabled;
+    opts.accounts = vec!["logging".into()];
+    let (estate, _) = run(opts).await;
+    assert!(estate.regions.len() > 3, "{:?}", estate.regions);
+    assert!(estate.regions.iter().any(|r| r == "ap-southeast-2"));
+    assert!(!estate.is_partial());
+    let logging = &seeded.account("logging").id;
+    assert!(estate.coverage.iter().any(|c| c.account_id == *logging
+        && c.api == "ec2:DescribeRegions"
+        && c.status == CoverageStatus::Ok));
+    let regions_with_vpcs: std::collections::BTreeSet<&str> = estate
+        .resources
+        .iter()
+        .filter(|r| r.resource_type() == ResourceType::Vpc)
+        .map(|r| r.region.as_str())
+        .collect();
+    assert_eq!(
+        regions_with_vpcs.len(),
+        estate.regions.len(),
+        "a default VPC per region"
+    );
+
     // An unknown name is an error, not an empty estate.
     let mut opts = options(&moto, &["eu-west-1"]).await;
     opts.ous = vec!["NoSuchOu".into()];
@@ -534,6 +561,32 @@ async fn the_binary_writes_a_snapshot_matching_the_seed_and_exits_by_outcome() {
         "{stderr}"
     );
     assert_eq!(std::fs::read(&out).expect("read"), before);
+
+    // A partial run: moto answers 500 for a region it does not know. The
+    // snapshot is written, exit 3, failed cells summarized on stderr.
+    let partial = dir.path().join("partial.json");
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "eu-west-1,xx-nowhere-1",
+            "--account",
+            "network",
+            "--out",
+        ])
+        .arg(&partial)
+        .output()
+        .expect("run orgscope");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(3), "stderr: {stderr}");
+    assert!(stderr.contains("partial snapshot: 5 of"), "{stderr}");
+    let estate = orgscope::snapshot::read(&partial).expect("partial snapshot written");
+    assert!(estate.is_partial());
+    assert!(
+        estate
+            .failed_cells()
+            .all(|c| c.region == "xx-nowhere-1" && c.status == CoverageStatus::Error)
+    );
 
     // A usage error: exit 2.
     let run = orgscope(&moto)

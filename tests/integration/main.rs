@@ -1,8 +1,10 @@
 //! One integration-test binary (each file directly in `tests/` would link
 //! the whole dependency tree again). Each area is a module here.
 
+mod cli_engine;
 mod collect;
 mod diagram;
+mod engine;
 mod faults;
 mod robustness;
 mod security;

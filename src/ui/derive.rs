@@ -1,0 +1,107 @@
+//! Derived data: the rows each inventory pane shows and the diff each
+//! compare pane shows, recomputed only when something they depend on
+//! changed (filter, scope, type, sort, estate). Called by `logic` once per
+//! frame, before drawing.
+
+use super::app::OrgscopeApp;
+use super::compare::{self, CompareOptions};
+use super::engine::{self, Context, ScopeSet};
+use super::state::{Pane, PaneId};
+use crate::model::Estate;
+
+/// Recompute rows of stale panes, then stale diffs (which read those rows).
+pub fn refresh(app: &mut OrgscopeApp) {
+    let Some(loaded) = &app.loaded else { return };
+    let estate = loaded.estate.clone();
+    let ctx = Context::new(&estate);
+    for pane in app.settings.panes.values_mut() {
+        let Pane::Inventory(p) = pane else { continue };
+        if !p.derived.stale {
+            continue;
+        }
+        p.derived.stale = false;
+        match engine::parse_filter(&p.cfg.filter) {
+            Ok(filter) => {
+                p.derived.error = None;
+                let accounts = p.cfg.scope.account_ids(&estate);
+                let scope = ScopeSet {
+                    accounts: accounts.map(|a| a.into_iter().collect()),
+                    regions: if p.cfg.scope.regions.is_empty() {
+                        None
+                    } else {
+                        Some(p.cfg.scope.regions.iter().map(String::as_str).collect())
+                    },
+                };
+                let (rows, per_type) =
+                    engine::visible_rows(&ctx, &scope, &filter, p.cfg.rtype, p.cfg.sort.as_ref());
+                p.derived.rows = rows;
+                p.derived.per_type = per_type;
+            }
+            Err(e) => p.derived.error = Some(e),
+        }
+        p.derived.completions = engine::completions(&estate, &p.derived.rows, &p.cfg.filter);
+        p.derived.generation += 1;
+    }
+    let app_scopes: std::collections::BTreeMap<PaneId, super::state::Scope> = app
+        .settings
+        .panes
+        .iter()
+        .filter_map(|(id, p)| match p {
+            Pane::Inventory(p) => Some((*id, p.cfg.scope.clone())),
+            Pane::Compare(_) => None,
+        })
+        .collect();
+    let ids: Vec<PaneId> = app.settings.panes.keys().copied().collect();
+    for id in ids {
+        let Some(Pane::Compare(c)) = app.settings.panes.get(&id) else {
+            continue;
+        };
+        let (left, right) = (c.left, c.right);
+        let rows = |id: PaneId| match app.settings.panes.get(&id) {
+            Some(Pane::Inventory(p)) => Some((p.derived.generation, &p.derived.rows)),
+            _ => None,
+        };
+        let (Some((lgen, lrows)), Some((rgen, rrows))) = (rows(left), rows(right)) else {
+            continue;
+        };
+        let inputs = (lgen, rgen);
+        if !c.stale && c.report.is_some() && c.last_inputs == inputs {
+            continue;
+        }
+        let (lrows, rrows) = (lrows.clone(), rrows.clone());
+        let Some(Pane::Compare(c)) = app.settings.panes.get_mut(&id) else {
+            continue;
+        };
+        let split_list = |s: &str| -> Vec<String> {
+            s.split([',', ' '])
+                .filter(|t| !t.is_empty())
+                .map(|t| t.to_lowercase())
+                .collect()
+        };
+        let opts = CompareOptions {
+            env_tokens: split_list(&c.env_tokens),
+            ignore_tags: split_list(&c.ignore_tags),
+        };
+        let lacc = scope_accounts(&app_scopes, left, &estate);
+        let racc = scope_accounts(&app_scopes, right, &estate);
+        c.report = Some(compare::compare(
+            (&estate, &lrows, &lacc),
+            (&estate, &rrows, &racc),
+            &opts,
+        ));
+        c.last_inputs = inputs;
+        c.stale = false;
+    }
+}
+
+/// Account ids a pane's scope covers (every account for an empty scope).
+fn scope_accounts(
+    scopes: &std::collections::BTreeMap<PaneId, super::state::Scope>,
+    id: PaneId,
+    estate: &Estate,
+) -> Vec<String> {
+    match scopes.get(&id).and_then(|s| s.account_ids(estate)) {
+        Some(ids) => ids.into_iter().map(String::from).collect(),
+        None => estate.accounts.iter().map(|a| a.id.clone()).collect(),
+    }
+}

@@ -1,0 +1,264 @@
+//! Live collection from inside the app: builds `CollectOptions` from the
+//! connection form (or a pane's scope for a partial refresh), runs
+//! `collect::collect` on the runtime, forwards its progress events in
+//! order, and folds them into the loaded estate as they arrive so the tree
+//! and panes fill in while the run goes on.
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::app::OrgscopeApp;
+use super::command::WorkerEvent;
+use super::logic::{install_estate, log};
+use super::state::{CollectProgress, Connection, Loaded, LogLevel, Origin};
+use super::workers::Outbox;
+use crate::collect::{self, CollectEvent, CollectOptions, Regions};
+use crate::model::{Estate, Source, SourceKind};
+
+/// Which part of the estate a run replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    /// A new estate from scratch.
+    Full,
+    /// Some accounts of the loaded estate; the rest stays.
+    Partial,
+}
+
+pub fn options(conn: &Connection, hooks: &collect::Hooks) -> CollectOptions {
+    CollectOptions {
+        profile: conn.profile.clone(),
+        regions: if conn.all_regions {
+            Regions::AllEnabled
+        } else {
+            Regions::List(conn.regions.iter().cloned().collect())
+        },
+        role_name: conn.role_name.clone(),
+        external_id: (!conn.external_id.trim().is_empty())
+            .then(|| conn.external_id.trim().to_string()),
+        hooks: hooks.clone(),
+        ..Default::default()
+    }
+}
+
+/// Start a run; its events arrive as [`WorkerEvent::Collect`] in the order
+/// collect sent them, then one [`WorkerEvent::CollectDone`].
+pub fn start(app: &mut OrgscopeApp, opts: CollectOptions, kind: RunKind) {
+    if app.progress.is_some() {
+        log(
+            app,
+            LogLevel::Warn,
+            "A collection is already running".into(),
+        );
+        return;
+    }
+    let token = CancellationToken::new();
+    let out: Outbox = app.outbox();
+    let cancel = token.clone();
+    let rt = app.rt.clone();
+    // `collect`'s future is not provably `Send` (a higher-ranked closure
+    // lifetime inside it), so it cannot be `spawn`ed: a small thread drives
+    // it with `block_on` while the runtime's workers do the I/O.
+    let spawned = std::thread::Builder::new()
+        .name("orgscope-collect".into())
+        .spawn(move || {
+            rt.block_on(async move {
+                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+                let forward = async {
+                    // Ends when `collect` returns and drops its sender, so
+                    // Done can never overtake an event.
+                    while let Some(ev) = rx.recv().await {
+                        out.send(WorkerEvent::Collect(Box::new(ev)));
+                    }
+                };
+                let (result, ()) = tokio::join!(collect::collect(opts, tx, cancel), forward);
+                out.send(WorkerEvent::CollectDone(
+                    result.map(Box::new).map_err(|e| e.to_string()),
+                ));
+            });
+        });
+    if let Err(e) = spawned {
+        log(
+            app,
+            LogLevel::Error,
+            format!("cannot start the collection: {e}"),
+        );
+        return;
+    }
+    app.progress = Some(CollectProgress {
+        cancel: Some(token),
+        kind_partial: kind == RunKind::Partial,
+        ..Default::default()
+    });
+    app.status = "Signing in…".into();
+}
+
+fn estate_mut(app: &mut OrgscopeApp) -> Option<&mut Estate> {
+    app.loaded.as_mut().map(|l| Arc::make_mut(&mut l.estate))
+}
+
+pub fn on_event(app: &mut OrgscopeApp, ev: CollectEvent) {
+    let partial = app.progress.as_ref().is_some_and(|p| p.kind_partial);
+    match ev {
+        CollectEvent::Identity(caller) => {
+            app.status = format!("Signed in as {}", caller.arn);
+            if !partial {
+                let profile = app.settings.connection.profile.clone();
+                let source = Source {
+                    kind: SourceKind::Live,
+                    profile: profile.clone(),
+                    label: format!(
+                        "live ({})",
+                        profile.as_deref().unwrap_or("default credentials")
+                    ),
+                };
+                let estate = Estate::new(String::new(), source, caller);
+                install_estate(app, Arc::new(estate), Origin::Live { profile });
+            }
+        }
+        CollectEvent::Tree {
+            organization,
+            tree,
+            accounts,
+        } => {
+            if let Some(p) = &mut app.progress {
+                p.total = accounts.iter().filter(|a| a.is_active()).count();
+            }
+            if !partial && let Some(e) = estate_mut(app) {
+                e.organization = organization;
+                e.tree = tree;
+                e.accounts = accounts;
+            }
+            refresh_lookups(app);
+        }
+        CollectEvent::AccountStarted { account_id } => {
+            if let Some(p) = &mut app.progress {
+                p.current.insert(account_id);
+            }
+        }
+        CollectEvent::AccountFinished {
+            account_id,
+            resources,
+            coverage,
+        } => {
+            if let Some(p) = &mut app.progress {
+                p.current.remove(&account_id);
+                p.done += 1;
+            }
+            if let Some(e) = estate_mut(app) {
+                // A partial refresh replaces what the account had.
+                e.resources.retain(|r| r.account_id != account_id);
+                e.coverage.retain(|c| c.account_id != account_id);
+                e.resources.extend(resources);
+                e.coverage.extend(coverage);
+            }
+            refresh_lookups(app);
+        }
+        CollectEvent::Warning(w) => log(app, LogLevel::Warn, w),
+    }
+}
+
+/// Collect again: everything (a new estate), a pane's scope or one
+/// account (folded into the loaded estate).
+pub fn refresh(app: &mut OrgscopeApp, scope: super::command::RefreshScope) {
+    use super::command::RefreshScope;
+    let mut opts = options(&app.settings.connection, &app.collect_hooks);
+    let kind = match scope {
+        RefreshScope::All => RunKind::Full,
+        RefreshScope::Pane(id) => {
+            let Some(super::state::Pane::Inventory(p)) = app.settings.panes.get(&id) else {
+                return;
+            };
+            if p.cfg.scope.ous.is_empty() && p.cfg.scope.accounts.is_empty() {
+                RunKind::Full
+            } else {
+                opts.ous = p.cfg.scope.ous.iter().cloned().collect();
+                opts.accounts = p.cfg.scope.accounts.iter().cloned().collect();
+                RunKind::Partial
+            }
+        }
+        RefreshScope::Account(id) => {
+            opts.accounts = vec![id];
+            RunKind::Partial
+        }
+    };
+    start(app, opts, kind);
+}
+
+pub fn on_done(app: &mut OrgscopeApp, result: Result<Box<Estate>, String>) {
+    let partial = app.progress.take().is_some_and(|p| p.kind_partial);
+    match result {
+        Ok(estate) => {
+            let failed = estate.failed_cells().count();
+            let msg = format!(
+                "Collected {} accounts, {} resources{}",
+                estate.accounts.len(),
+                estate.resources.len(),
+                if failed > 0 {
+                    format!(" — partial: {failed} cells incomplete (see the badges in the tree)")
+                } else {
+                    String::new()
+                }
+            );
+            if !partial {
+                let origin = app
+                    .loaded
+                    .as_ref()
+                    .map_or(Origin::Live { profile: None }, |l| l.origin.clone());
+                install_estate(app, Arc::new(*estate), origin);
+            }
+            if let Some(l) = &mut app.loaded {
+                l.dirty = true;
+            }
+            log(
+                app,
+                if failed > 0 {
+                    LogLevel::Warn
+                } else {
+                    LogLevel::Info
+                },
+                msg,
+            );
+        }
+        Err(e) => log(app, LogLevel::Error, e),
+    }
+}
+
+/// Note that collected data arrived; [`fold_in`] shows it.
+fn refresh_lookups(app: &mut OrgscopeApp) {
+    app.live_dirty = true;
+}
+
+/// How often streamed results are folded into the tree and panes: often
+/// enough to watch, rarely enough that a 1,000-account run does not spend
+/// its frames re-filtering.
+const FOLD_EVERY: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Recompute tree counts and badges and mark panes for recomputation when
+/// new data arrived (at most every [`FOLD_EVERY`] while a run goes on).
+pub fn fold_in(app: &mut OrgscopeApp) {
+    if !app.live_dirty {
+        return;
+    }
+    let now = std::time::Instant::now();
+    if app.progress.is_some()
+        && app
+            .last_live_refresh
+            .is_some_and(|t| now.duration_since(t) < FOLD_EVERY)
+    {
+        app.ctx.request_repaint_after(FOLD_EVERY);
+        return;
+    }
+    app.live_dirty = false;
+    app.last_live_refresh = Some(now);
+    if let Some(l) = &mut app.loaded {
+        let fresh = Loaded::new(l.estate.clone(), l.origin.clone());
+        l.health = fresh.health;
+    }
+    for pane in app.settings.panes.values_mut() {
+        match pane {
+            super::state::Pane::Inventory(p) => p.derived.stale = true,
+            super::state::Pane::Compare(c) => c.stale = true,
+        }
+    }
+}
