@@ -72,7 +72,7 @@ pub struct Mfa {
 #[derive(Debug, thiserror::Error)]
 pub enum MfaError {
     #[error(
-        "profile {profile} requires MFA (mfa_serial {serial}) but there is no way to ask for a code here; run from a terminal or the desktop app"
+        "profile {profile} requires MFA (mfa_serial {serial}) and this run has no way to ask for the code; run `orgscope collect` from a terminal"
     )]
     NoPrompt { profile: String, serial: String },
     #[error("no MFA code was entered")]
