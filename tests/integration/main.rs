@@ -8,5 +8,6 @@ mod diagram;
 mod engine;
 mod faults;
 mod robustness;
+mod security;
 mod support;
 mod ui;
