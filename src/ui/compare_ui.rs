@@ -6,7 +6,7 @@ use egui::{Align, Layout, RichText, TextEdit};
 use egui_extras::{Column, TableBuilder};
 
 use super::command::Command;
-use super::compare::{DiffEntry, EntryStatus};
+use super::compare::{DiffEntry, EntryStatus, status_label};
 use super::engine::Context;
 use super::state::{ComparePane, PaneId};
 use super::theme;
@@ -62,11 +62,27 @@ pub fn compare_ui(
         let b = ui
             .add(TextEdit::singleline(&mut c.ignore_tags).desired_width(140.0))
             .labelled_by(lb.id);
+        let lk = ui.label(RichText::new("Keys").color(muted));
+        let k = ui
+            .add(
+                TextEdit::singleline(&mut c.keys)
+                    .hint_text("instance=tag:role, vpc=cidr")
+                    .desired_width(180.0),
+            )
+            .labelled_by(lk.id)
+            .on_hover_text("How each type is matched: default, name, tag:KEY, id or cidr");
         let s = ui.checkbox(&mut c.show_same, "Show unchanged");
-        if a.changed() || b.changed() || s.changed() {
+        if a.changed() || b.changed() || k.changed() || s.changed() {
             commands.push(Command::CompareEdited(id));
         }
     });
+    if let Some(err) = &c.keys_error {
+        ui.label(
+            RichText::new(err)
+                .small()
+                .color(ui.visuals().error_fg_color),
+        );
+    }
     let Some(report) = &c.report else {
         ui.spinner();
         return;
@@ -155,7 +171,11 @@ pub fn compare_ui(
                     return;
                 };
                 row.col(|ui| {
-                    theme::chip(ui, e.status.label(), status_color(ui.visuals(), e.status));
+                    theme::chip(
+                        ui,
+                        status_label(e.status),
+                        status_color(ui.visuals(), e.status),
+                    );
                 });
                 row.col(|ui| {
                     ui.label(e.rtype.as_str());

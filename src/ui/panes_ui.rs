@@ -242,9 +242,7 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                 .color(color)
                 .small(),
         );
-    } else if !p.derived.completions.is_empty()
-        && (resp.has_focus() || !p.cfg.filter.ends_with(' ') && !p.cfg.filter.is_empty())
-    {
+    } else if !p.derived.completions.is_empty() && (resp.has_focus() || !p.cfg.filter.is_empty()) {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
             ui.label(
@@ -253,7 +251,13 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                     .color(theme::muted(ui.visuals())),
             );
             for c in p.derived.completions.clone() {
-                if ui.small_button(&c).clicked() {
+                let resp = ui.small_button(&c.label);
+                let resp = if c.detail.is_empty() {
+                    resp
+                } else {
+                    resp.on_hover_text(&c.detail)
+                };
+                if resp.clicked() {
                     p.cfg.filter = engine::apply_completion(&p.cfg.filter, &c);
                     b.commands.push(Command::FilterEdited(id));
                     resp.request_focus();
