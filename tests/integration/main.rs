@@ -7,3 +7,4 @@ mod faults;
 mod robustness;
 mod support;
 mod ui;
+mod ui_live;
