@@ -115,6 +115,21 @@ pub fn compare_ui(
         .filter(|e| c.show_same || e.status != EntryStatus::Same)
         .collect();
     ui.add_space(4.0);
+    let not_collected = report
+        .entries
+        .iter()
+        .filter(|e| e.status == EntryStatus::NotCollected)
+        .count();
+    if not_collected > 0 {
+        ui.label(
+            RichText::new(format!(
+                "{} resources could not be compared: the other side was not collected (hover the badges in the tree)",
+                theme::count(not_collected)
+            ))
+            .small()
+            .color(theme::muted(ui.visuals())),
+        );
+    }
     ui.label(
         RichText::new(format!(
             "{} differences",
@@ -122,7 +137,10 @@ pub fn compare_ui(
                 report
                     .entries
                     .iter()
-                    .filter(|e| e.status != EntryStatus::Same)
+                    .filter(|e| matches!(
+                        e.status,
+                        EntryStatus::OnlyLeft | EntryStatus::OnlyRight | EntryStatus::Changed
+                    ))
                     .count()
             )
         ))
@@ -132,11 +150,11 @@ pub fn compare_ui(
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let name = |i: Option<usize>| {
         i.and_then(|i| estate.resources.get(i))
-            .map_or(String::new(), |r| {
+            .map_or((String::new(), String::new()), |r| {
                 let acc = estate
                     .account(&r.account_id)
                     .map_or(r.account_id.as_str(), |a| a.name.as_str());
-                format!("{} · {}", r.id, acc)
+                (format!("{} · {acc}", r.display_name()), r.id.clone())
             })
     };
     TableBuilder::new(ui)
@@ -183,12 +201,14 @@ pub fn compare_ui(
                 row.col(|ui| {
                     ui.add(egui::Label::new(RichText::new(&e.key).monospace()).truncate());
                 });
-                row.col(|ui| {
-                    ui.add(egui::Label::new(name(e.left)).truncate());
-                });
-                row.col(|ui| {
-                    ui.add(egui::Label::new(name(e.right)).truncate());
-                });
+                for side in [e.left, e.right] {
+                    row.col(|ui| {
+                        let (text, id) = name(side);
+                        if !text.is_empty() {
+                            ui.add(egui::Label::new(text).truncate()).on_hover_text(id);
+                        }
+                    });
+                }
                 row.col(|ui| {
                     if e.changes.is_empty() {
                         return;

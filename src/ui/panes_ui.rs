@@ -167,8 +167,6 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                         }
                     });
             });
-            ui.add_enabled(false, egui::Button::new("Diagram").frame(false))
-                .on_disabled_hover_text("The diagram view is not in this build yet");
             ui.add(
                 egui::Label::new(
                     RichText::new(p.cfg.scope.describe(Some(estate)))
