@@ -186,7 +186,7 @@ impl OrgscopeApp {
                     .filter(|e| e.status != super::compare::EntryStatus::Same)
                     .map(|e| {
                         (
-                            e.status.label().to_string(),
+                            super::compare::status_label(e.status).to_string(),
                             e.rtype.as_str().to_string(),
                             e.key.clone(),
                             e.changes.iter().map(|c| c.field.clone()).collect(),

@@ -6,7 +6,7 @@ use egui::{Align, Layout, RichText, TextEdit};
 use egui_extras::{Column, TableBuilder};
 
 use super::command::Command;
-use super::compare::{DiffEntry, EntryStatus};
+use super::compare::{DiffEntry, EntryStatus, status_label};
 use super::engine::Context;
 use super::state::{ComparePane, PaneId};
 use super::theme;
@@ -62,11 +62,27 @@ pub fn compare_ui(
         let b = ui
             .add(TextEdit::singleline(&mut c.ignore_tags).desired_width(140.0))
             .labelled_by(lb.id);
+        let lk = ui.label(RichText::new("Keys").color(muted));
+        let k = ui
+            .add(
+                TextEdit::singleline(&mut c.keys)
+                    .hint_text("instance=tag:role, vpc=cidr")
+                    .desired_width(180.0),
+            )
+            .labelled_by(lk.id)
+            .on_hover_text("How each type is matched: default, name, tag:KEY, id or cidr");
         let s = ui.checkbox(&mut c.show_same, "Show unchanged");
-        if a.changed() || b.changed() || s.changed() {
+        if a.changed() || b.changed() || k.changed() || s.changed() {
             commands.push(Command::CompareEdited(id));
         }
     });
+    if let Some(err) = &c.keys_error {
+        ui.label(
+            RichText::new(err)
+                .small()
+                .color(ui.visuals().error_fg_color),
+        );
+    }
     let Some(report) = &c.report else {
         ui.spinner();
         return;
@@ -99,6 +115,21 @@ pub fn compare_ui(
         .filter(|e| c.show_same || e.status != EntryStatus::Same)
         .collect();
     ui.add_space(4.0);
+    let not_collected = report
+        .entries
+        .iter()
+        .filter(|e| e.status == EntryStatus::NotCollected)
+        .count();
+    if not_collected > 0 {
+        ui.label(
+            RichText::new(format!(
+                "{} resources could not be compared: the other side was not collected (hover the badges in the tree)",
+                theme::count(not_collected)
+            ))
+            .small()
+            .color(theme::muted(ui.visuals())),
+        );
+    }
     ui.label(
         RichText::new(format!(
             "{} differences",
@@ -106,7 +137,10 @@ pub fn compare_ui(
                 report
                     .entries
                     .iter()
-                    .filter(|e| e.status != EntryStatus::Same)
+                    .filter(|e| matches!(
+                        e.status,
+                        EntryStatus::OnlyLeft | EntryStatus::OnlyRight | EntryStatus::Changed
+                    ))
                     .count()
             )
         ))
@@ -116,11 +150,11 @@ pub fn compare_ui(
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let name = |i: Option<usize>| {
         i.and_then(|i| estate.resources.get(i))
-            .map_or(String::new(), |r| {
+            .map_or((String::new(), String::new()), |r| {
                 let acc = estate
                     .account(&r.account_id)
                     .map_or(r.account_id.as_str(), |a| a.name.as_str());
-                format!("{} · {}", r.id, acc)
+                (format!("{} · {acc}", r.display_name()), r.id.clone())
             })
     };
     TableBuilder::new(ui)
@@ -155,7 +189,11 @@ pub fn compare_ui(
                     return;
                 };
                 row.col(|ui| {
-                    theme::chip(ui, e.status.label(), status_color(ui.visuals(), e.status));
+                    theme::chip(
+                        ui,
+                        status_label(e.status),
+                        status_color(ui.visuals(), e.status),
+                    );
                 });
                 row.col(|ui| {
                     ui.label(e.rtype.as_str());
@@ -163,12 +201,14 @@ pub fn compare_ui(
                 row.col(|ui| {
                     ui.add(egui::Label::new(RichText::new(&e.key).monospace()).truncate());
                 });
-                row.col(|ui| {
-                    ui.add(egui::Label::new(name(e.left)).truncate());
-                });
-                row.col(|ui| {
-                    ui.add(egui::Label::new(name(e.right)).truncate());
-                });
+                for side in [e.left, e.right] {
+                    row.col(|ui| {
+                        let (text, id) = name(side);
+                        if !text.is_empty() {
+                            ui.add(egui::Label::new(text).truncate()).on_hover_text(id);
+                        }
+                    });
+                }
                 row.col(|ui| {
                     if e.changes.is_empty() {
                         return;

@@ -5,7 +5,7 @@
 
 use super::app::OrgscopeApp;
 use super::compare::{self, CompareOptions};
-use super::engine::{self, Context, ScopeSet};
+use super::engine::{self, ScopeSet};
 use super::state::{Pane, PaneId};
 use crate::model::Estate;
 
@@ -13,8 +13,16 @@ use crate::model::Estate;
 pub fn refresh(app: &mut OrgscopeApp) {
     let Some(loaded) = &app.loaded else { return };
     let estate = loaded.estate.clone();
-    let ctx = Context::new(&estate);
+    // The query context indexes every resource: build it only when some
+    // pane needs new rows, and once for all of them.
+    let any_stale = app
+        .settings
+        .panes
+        .values()
+        .any(|p| matches!(p, Pane::Inventory(p) if p.derived.stale));
+    let qctx = any_stale.then(|| crate::query::Context::new(&estate));
     for pane in app.settings.panes.values_mut() {
+        let Some(ctx) = &qctx else { break };
         let Pane::Inventory(p) = pane else { continue };
         if !p.derived.stale {
             continue;
@@ -33,13 +41,13 @@ pub fn refresh(app: &mut OrgscopeApp) {
                     },
                 };
                 let (rows, per_type) =
-                    engine::visible_rows(&ctx, &scope, &filter, p.cfg.rtype, p.cfg.sort.as_ref());
+                    engine::visible_rows(ctx, &scope, &filter, p.cfg.rtype, p.cfg.sort.as_ref());
                 p.derived.rows = rows;
                 p.derived.per_type = per_type;
             }
             Err(e) => p.derived.error = Some(e),
         }
-        p.derived.completions = engine::completions(&estate, &p.derived.rows, &p.cfg.filter);
+        p.derived.completions = engine::completions(ctx, &p.derived.rows, &p.cfg.filter);
         p.derived.generation += 1;
     }
     let app_scopes: std::collections::BTreeMap<PaneId, super::state::Scope> = app
@@ -78,9 +86,20 @@ pub fn refresh(app: &mut OrgscopeApp) {
                 .map(|t| t.to_lowercase())
                 .collect()
         };
+        let keys = match compare::parse_keys(&c.keys) {
+            Ok(k) => {
+                c.keys_error = None;
+                k
+            }
+            Err(e) => {
+                c.keys_error = Some(e);
+                Default::default()
+            }
+        };
         let opts = CompareOptions {
             env_tokens: split_list(&c.env_tokens),
             ignore_tags: split_list(&c.ignore_tags),
+            keys,
         };
         let lacc = scope_accounts(&app_scopes, left, &estate);
         let racc = scope_accounts(&app_scopes, right, &estate);

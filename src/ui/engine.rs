@@ -3,15 +3,16 @@
 //! and comparing two panes. Everything the drawing code shows about rows
 //! comes from here, so the engine behind it can change in one place.
 //!
-//! Interim: until `orgscope::query` lands, this module carries a small
-//! filter language (`key=value`, `key!=value`, `has:key`, `type:name`,
-//! `account:x`, `region:x`, free words). Comparing lives in `compare`.
+//! Filtering, sorting and completion are `orgscope::query`'s; this module
+//! maps the app's persisted column choice onto it and keeps the per-frame
+//! cell lookups cheap. Comparing lives in `compare`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Details, Estate, Resource, ResourceType};
+use crate::query;
 
 /// A table column, persisted with the pane's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -72,120 +73,80 @@ pub struct FilterError {
     pub message: String,
 }
 
-#[derive(Debug, Clone)]
-enum Term {
-    TagEq(String, String, bool),
-    Has(String),
-    Type(ResourceType),
-    Field(ColumnKey, String),
-    Word(String),
-}
-
 /// A parsed filter; the empty filter matches everything.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    terms: Vec<Term>,
+pub type Filter = query::Query;
+
+/// Parse the filter language (`orgscope::query`); errors point at the
+/// offending column.
+pub fn parse_filter(src: &str) -> Result<Filter, FilterError> {
+    query::parse(src).map_err(|e| FilterError {
+        col: e.col.saturating_sub(1),
+        message: e.message,
+    })
 }
 
-/// Parse the filter language; errors point at the offending column.
-pub fn parse_filter(src: &str) -> Result<Filter, FilterError> {
-    let mut terms = Vec::new();
-    let mut col = 0usize;
-    for word in src.split(' ') {
-        let here = col;
-        col += word.chars().count() + 1;
-        if word.is_empty() {
-            continue;
-        }
-        let err = |offset: usize, message: String| FilterError {
-            col: here + offset,
-            message,
-        };
-        if let Some((prefix, value)) = word.split_once(':') {
-            if value.is_empty() {
-                return Err(err(
-                    word.chars().count(),
-                    format!("expected a value after '{prefix}:'"),
-                ));
-            }
-            let term = match prefix {
-                "has" => Term::Has(value.to_string()),
-                "type" => match ResourceType::parse(value) {
-                    Some(t) => Term::Type(t),
-                    None => {
-                        return Err(err(
-                            prefix.len() + 1,
-                            format!("unknown type '{value}' (instance, vpc, subnet, sg, volume)"),
-                        ));
-                    }
-                },
-                "account" => Term::Field(ColumnKey::Account, value.to_lowercase()),
-                "region" => Term::Field(ColumnKey::Region, value.to_lowercase()),
-                "state" => Term::Field(ColumnKey::State, value.to_lowercase()),
-                "vpc" => Term::Field(ColumnKey::Vpc, value.to_lowercase()),
-                "ou" => Term::Field(ColumnKey::Ou, value.to_lowercase()),
-                other => {
-                    return Err(err(
-                        0,
-                        format!(
-                            "unknown field '{other}:' (has, type, account, region, state, vpc, ou)"
-                        ),
-                    ));
-                }
-            };
-            terms.push(term);
-        } else if let Some((key, value)) = word.split_once('=') {
-            let (key, negate) = match key.strip_suffix('!') {
-                Some(k) => (k, true),
-                None => (key, false),
-            };
-            if key.is_empty() {
-                return Err(err(0, "expected a tag key before '='".into()));
-            }
-            terms.push(Term::TagEq(key.to_string(), value.to_string(), negate));
-        } else {
-            terms.push(Term::Word(word.to_lowercase()));
+impl ColumnKey {
+    pub fn to_query(&self) -> query::Column {
+        match self {
+            ColumnKey::Type => query::Column::Type,
+            ColumnKey::Id => query::Column::Id,
+            ColumnKey::Name => query::Column::Name,
+            ColumnKey::Account => query::Column::Account,
+            ColumnKey::Ou => query::Column::Ou,
+            ColumnKey::Region => query::Column::Region,
+            ColumnKey::Vpc => query::Column::Vpc,
+            ColumnKey::State => query::Column::State,
+            ColumnKey::InstanceType => query::Column::InstanceType,
+            ColumnKey::Cidr => query::Column::Cidr,
+            ColumnKey::Az => query::Column::Az,
+            ColumnKey::Tag(k) => query::Column::Tag(k.clone()),
         }
     }
-    Ok(Filter { terms })
 }
 
-/// Lookups that every row evaluation needs, built once per estate.
-pub struct Context<'a> {
-    pub estate: &'a Estate,
-    account_names: BTreeMap<&'a str, &'a str>,
-    account_ous: BTreeMap<&'a str, String>,
+/// Per-estate lookups the drawing code needs every frame, built once when
+/// the estate is loaded (the query engine's own context indexes every
+/// resource and is only built when rows are recomputed).
+#[derive(Debug, Default)]
+pub struct Lookups {
+    account_names: HashMap<String, String>,
+    account_ous: HashMap<String, String>,
+    vpc_names: HashMap<String, String>,
 }
 
-impl<'a> Context<'a> {
-    pub fn new(estate: &'a Estate) -> Context<'a> {
-        Context {
-            estate,
+impl Lookups {
+    pub fn new(estate: &Estate) -> Lookups {
+        Lookups {
             account_names: estate
                 .accounts
                 .iter()
-                .map(|a| (a.id.as_str(), a.name.as_str()))
+                .map(|a| (a.id.clone(), a.name.clone()))
                 .collect(),
             account_ous: estate
                 .accounts
                 .iter()
-                .map(|a| (a.id.as_str(), a.ou_path.join("/")))
+                .map(|a| (a.id.clone(), a.ou_path.join("/")))
+                .collect(),
+            vpc_names: estate
+                .resources
+                .iter()
+                .filter(|r| r.resource_type() == ResourceType::Vpc)
+                .filter_map(|r| Some((r.id.clone(), r.name.clone()?)))
                 .collect(),
         }
     }
 }
 
-fn matches(ctx: &Context, r: &Resource, f: &Filter) -> bool {
-    f.terms.iter().all(|t| match t {
-        Term::TagEq(k, v, negate) => (r.tags.get(k) == Some(v)) != *negate,
-        Term::Has(k) => r.tags.contains_key(k),
-        Term::Type(t) => r.resource_type() == *t,
-        Term::Field(c, v) => cell(ctx, r, c).to_lowercase().contains(v.as_str()),
-        Term::Word(w) => {
-            r.id.to_lowercase().contains(w.as_str())
-                || r.display_name().to_lowercase().contains(w.as_str())
-        }
-    })
+/// What drawing code needs to turn a resource into cells.
+pub struct Context<'a> {
+    pub estate: &'a Estate,
+    pub lookups: &'a Lookups,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(estate: &'a Estate, lookups: &'a Lookups) -> Context<'a> {
+        Context { estate, lookups }
+    }
 }
 
 /// Which accounts and regions a pane reads; `None` means all.
@@ -198,45 +159,44 @@ pub struct ScopeSet<'a> {
 /// sorted. Also returns the per-type counts before the type restriction so
 /// the type selector can show them.
 pub fn visible_rows(
-    ctx: &Context,
+    qctx: &query::Context,
     scope: &ScopeSet,
     filter: &Filter,
     rtype: Option<ResourceType>,
     sort: Option<&(ColumnKey, bool)>,
 ) -> (Vec<usize>, [usize; 5]) {
+    let resources = &qctx.estate().resources;
+    let in_scope: Vec<usize> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            scope
+                .accounts
+                .as_ref()
+                .is_none_or(|a| a.contains(r.account_id.as_str()))
+                && scope
+                    .regions
+                    .as_ref()
+                    .is_none_or(|g| g.contains(r.region.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let matched = if filter.is_empty() {
+        in_scope
+    } else {
+        query::filter(qctx, filter, Some(&in_scope))
+    };
     let mut per_type = [0usize; 5];
-    let mut out = Vec::new();
-    for (i, r) in ctx.estate.resources.iter().enumerate() {
-        if let Some(a) = &scope.accounts
-            && !a.contains(r.account_id.as_str())
-        {
-            continue;
-        }
-        if let Some(g) = &scope.regions
-            && !g.contains(r.region.as_str())
-        {
-            continue;
-        }
-        if !matches(ctx, r, filter) {
-            continue;
-        }
-        let t = r.resource_type();
+    let mut out = Vec::with_capacity(matched.len());
+    for i in matched {
+        let t = resources[i].resource_type();
         per_type[type_slot(t)] += 1;
         if rtype.is_none_or(|want| want == t) {
             out.push(i);
         }
     }
     if let Some((col, desc)) = sort {
-        let keys: Vec<String> = out
-            .iter()
-            .map(|&i| cell(ctx, &ctx.estate.resources[i], col))
-            .collect();
-        let mut order: Vec<usize> = (0..out.len()).collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        if *desc {
-            order.reverse();
-        }
-        out = order.into_iter().map(|k| out[k]).collect();
+        query::sort(qctx, &mut out, &col.to_query(), *desc);
     }
     (out, per_type)
 }
@@ -245,24 +205,33 @@ pub fn type_slot(t: ResourceType) -> usize {
     ResourceType::ALL.iter().position(|x| *x == t).unwrap_or(0)
 }
 
-/// The text of one cell.
+/// The text of one cell, as `query::cell` would give it.
 pub fn cell(ctx: &Context, r: &Resource, col: &ColumnKey) -> String {
     let opt = |o: Option<&str>| o.unwrap_or("").to_string();
+    let lk = ctx.lookups;
     match col {
         ColumnKey::Type => r.resource_type().as_str().to_string(),
         ColumnKey::Id => r.id.clone(),
         ColumnKey::Name => opt(r.name.as_deref()),
-        ColumnKey::Account => ctx
+        ColumnKey::Account => lk
             .account_names
-            .get(r.account_id.as_str())
-            .map_or_else(|| r.account_id.clone(), |n| n.to_string()),
-        ColumnKey::Ou => ctx
+            .get(&r.account_id)
+            .cloned()
+            .unwrap_or_else(|| r.account_id.clone()),
+        ColumnKey::Ou => lk
             .account_ous
-            .get(r.account_id.as_str())
+            .get(&r.account_id)
             .cloned()
             .unwrap_or_default(),
         ColumnKey::Region => r.region.clone(),
-        ColumnKey::Vpc => opt(r.vpc_id()),
+        ColumnKey::Vpc => match r.vpc_id() {
+            Some(id) => lk
+                .vpc_names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.to_string()),
+            None => String::new(),
+        },
         ColumnKey::State => match &r.details {
             Details::Instance(i) => i.state.clone(),
             Details::Vpc(v) => v.state.clone(),
@@ -289,39 +258,41 @@ pub fn cell(ctx: &Context, r: &Resource, col: &ColumnKey) -> String {
     }
 }
 
-/// Suggestions for the word under the cursor (the last word): tag keys,
-/// or values once the word has `key=`.
-pub fn completions(estate: &Estate, rows: &[usize], src: &str) -> Vec<String> {
-    let last = src.rsplit(' ').next().unwrap_or("");
-    let mut out = std::collections::BTreeSet::new();
-    if let Some((key, prefix)) = last.split_once('=') {
-        let key = key.trim_end_matches('!');
-        for &i in rows.iter().take(50_000) {
-            if let Some(v) = estate.resources[i].tags.get(key)
-                && v.starts_with(prefix)
-                && v != prefix
-            {
-                out.insert(format!("{key}={v}"));
-            }
-        }
-    } else if !last.contains(':') {
-        for &i in rows.iter().take(50_000) {
-            for k in estate.resources[i].tags.keys() {
-                if k.starts_with(last) && k != last {
-                    out.insert(format!("{k}="));
-                }
-            }
-        }
-    }
-    out.into_iter().take(12).collect()
+/// One filter-bar suggestion: replace chars `replace` with `insert`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub label: String,
+    pub detail: String,
+    pub replace: std::ops::Range<usize>,
+    pub insert: String,
 }
 
-/// Replace the last word of `src` with a completion.
-pub fn apply_completion(src: &str, completion: &str) -> String {
-    match src.rfind(' ') {
-        Some(p) => format!("{} {completion}", &src[..p]),
-        None => completion.to_string(),
-    }
+/// Suggestions for the word at the end of the filter: tag keys, values
+/// once the word has `key=`, field names (`orgscope::query` completion over
+/// the tag catalog of the pane's rows).
+pub fn completions(qctx: &query::Context, rows: &[usize], src: &str) -> Vec<Suggestion> {
+    let catalog = query::tag_catalog(qctx, rows);
+    query::completions(src, src.chars().count(), &catalog)
+        .into_iter()
+        .take(12)
+        .map(|c| Suggestion {
+            label: c.label,
+            detail: c.detail,
+            replace: c.replace,
+            insert: c.insert,
+        })
+        .collect()
+}
+
+/// Apply a suggestion to the filter text (char indices).
+pub fn apply_completion(src: &str, s: &Suggestion) -> String {
+    let chars: Vec<char> = src.chars().collect();
+    let start = s.replace.start.min(chars.len());
+    let end = s.replace.end.clamp(start, chars.len());
+    let mut out: String = chars[..start].iter().collect();
+    out.push_str(&s.insert);
+    out.extend(&chars[end..]);
+    out
 }
 
 /// Tag keys present in the given rows, for the "add column" menu.
@@ -338,17 +309,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn filter_errors_point_at_the_problem() {
-        let e = parse_filter("env=prod type:bogus").unwrap_err();
-        assert_eq!(e.col, 14);
-        assert!(e.message.contains("bogus"));
-        assert_eq!(parse_filter("has:").unwrap_err().col, 4);
+    fn filter_errors_are_zero_based_for_the_ui() {
+        let e = parse_filter("env=prod (").err();
+        assert!(e.is_some_and(|e| e.col >= 9 && !e.message.is_empty()));
         assert!(parse_filter("env=prod has:owner type:instance").is_ok());
     }
 
     #[test]
-    fn completion_replaces_last_word() {
-        assert_eq!(apply_completion("type:vpc ow", "owner="), "type:vpc owner=");
-        assert_eq!(apply_completion("ow", "owner="), "owner=");
+    fn completion_replaces_the_given_range() {
+        let s = Suggestion {
+            label: "owner".into(),
+            detail: String::new(),
+            replace: 9..11,
+            insert: "owner=".into(),
+        };
+        assert_eq!(apply_completion("type:vpc ow", &s), "type:vpc owner=");
     }
 }

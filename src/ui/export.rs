@@ -30,7 +30,8 @@ pub fn start(app: &mut OrgscopeApp, id: PaneId, format: ExportFormat) {
         p.cfg.title.to_lowercase().replace(' ', "-")
     };
     let render = Box::new(move || {
-        let ctx = Context::new(&estate);
+        let lookups = engine::Lookups::new(&estate);
+        let ctx = Context::new(&estate, &lookups);
         let table: Vec<Vec<String>> = rows
             .iter()
             .map(|&i| {

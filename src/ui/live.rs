@@ -252,8 +252,9 @@ pub fn fold_in(app: &mut OrgscopeApp) {
     app.live_dirty = false;
     app.last_live_refresh = Some(now);
     if let Some(l) = &mut app.loaded {
-        let fresh = Loaded::new(l.estate.clone(), l.origin.clone());
-        l.health = fresh.health;
+        let dirty = l.dirty;
+        *l = Loaded::new(l.estate.clone(), l.origin.clone());
+        l.dirty = dirty;
     }
     for pane in app.settings.panes.values_mut() {
         match pane {

@@ -160,6 +160,9 @@ pub fn ensure_layout(app: &mut OrgscopeApp) {
         s.next_pane += 1;
         let mut pane = InventoryPane::default();
         pane.cfg.title = "Inventory".into();
+        // Named resources first: AWS defaults (unnamed VPCs, subnets) sort
+        // last, where they distract least.
+        pane.cfg.sort = Some((engine::ColumnKey::Name, false));
         pane.derived.stale = true;
         s.panes.insert(id, Pane::Inventory(pane));
         tree = Tree::new_horizontal(egui::Id::unique("panes"), vec![id]);

@@ -167,8 +167,6 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                         }
                     });
             });
-            ui.add_enabled(false, egui::Button::new("Diagram").frame(false))
-                .on_disabled_hover_text("The diagram view is not in this build yet");
             ui.add(
                 egui::Label::new(
                     RichText::new(p.cfg.scope.describe(Some(estate)))
@@ -242,9 +240,7 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                 .color(color)
                 .small(),
         );
-    } else if !p.derived.completions.is_empty()
-        && (resp.has_focus() || !p.cfg.filter.ends_with(' ') && !p.cfg.filter.is_empty())
-    {
+    } else if !p.derived.completions.is_empty() && (resp.has_focus() || !p.cfg.filter.is_empty()) {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 4.0;
             ui.label(
@@ -253,7 +249,13 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                     .color(theme::muted(ui.visuals())),
             );
             for c in p.derived.completions.clone() {
-                if ui.small_button(&c).clicked() {
+                let resp = ui.small_button(&c.label);
+                let resp = if c.detail.is_empty() {
+                    resp
+                } else {
+                    resp.on_hover_text(&c.detail)
+                };
+                if resp.clicked() {
                     p.cfg.filter = engine::apply_completion(&p.cfg.filter, &c);
                     b.commands.push(Command::FilterEdited(id));
                     resp.request_focus();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::compare::DiffReport;
-use super::engine::{ColumnKey, FilterError};
+use super::engine::{ColumnKey, FilterError, Lookups, Suggestion};
 use crate::model::{CoverageStatus, Estate, ResourceType};
 
 /// Where the loaded estate came from, for headers and "Save".
@@ -52,6 +52,7 @@ pub struct Loaded {
     /// Account id → index in `estate.accounts` (the tree looks up every
     /// visible account each frame).
     pub account_pos: HashMap<String, usize>,
+    pub lookups: Lookups,
     pub dirty: bool,
 }
 
@@ -80,11 +81,13 @@ impl Loaded {
             .enumerate()
             .map(|(i, a)| (a.id.clone(), i))
             .collect();
+        let lookups = Lookups::new(&estate);
         Loaded {
             estate,
             origin,
             health,
             account_pos,
+            lookups,
             dirty: false,
         }
     }
@@ -204,7 +207,7 @@ pub struct InventoryDerived {
     /// Set whenever something the rows depend on changed.
     pub stale: bool,
     pub selected: Option<usize>,
-    pub completions: Vec<String>,
+    pub completions: Vec<Suggestion>,
     /// A row to bring into view on the next frame.
     pub scroll_to: Option<usize>,
     /// Bumped on every recompute so diffs know their inputs changed.
@@ -225,6 +228,11 @@ pub struct ComparePane {
     pub right: PaneId,
     pub env_tokens: String,
     pub ignore_tags: String,
+    /// Per-type match key overrides, `instance=tag:role, vpc=cidr`.
+    #[serde(default)]
+    pub keys: String,
+    #[serde(skip)]
+    pub keys_error: Option<String>,
     pub show_same: bool,
     #[serde(skip)]
     pub report: Option<DiffReport>,
@@ -239,8 +247,10 @@ impl ComparePane {
         ComparePane {
             left,
             right,
-            env_tokens: "prod, production, test, staging, stage, dev, qa".into(),
-            ignore_tags: "env, environment".into(),
+            env_tokens: crate::diff::DEFAULT_ENV_TOKENS.join(", "),
+            ignore_tags: crate::diff::DEFAULT_IGNORE_TAGS.join(", "),
+            keys: String::new(),
+            keys_error: None,
             show_same: false,
             report: None,
             stale: true,

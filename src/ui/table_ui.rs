@@ -17,7 +17,7 @@ fn initial_width(c: &ColumnKey) -> f32 {
     match c {
         ColumnKey::Type => 100.0,
         ColumnKey::Name => 200.0,
-        ColumnKey::Id => 170.0,
+        ColumnKey::Id => 200.0,
         ColumnKey::Account => 160.0,
         ColumnKey::Ou => 140.0,
         ColumnKey::Region => 95.0,
@@ -73,6 +73,10 @@ pub fn table_ui(
         return;
     }
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    // Start every column at its natural width, shrunk together when the
+    // pane is narrow (a split pane) so the last columns are not cut off.
+    let natural: f32 = cols.iter().map(initial_width).sum();
+    let fit = (ui.available_width() / natural).min(1.0);
     let mut table = TableBuilder::new(ui)
         .id_salt(("table", id.0))
         .striped(true)
@@ -82,9 +86,9 @@ pub fn table_ui(
         .cell_layout(Layout::left_to_right(Align::Center));
     for (i, c) in cols.iter().enumerate() {
         let col = if i + 1 == cols.len() {
-            Column::remainder().at_least(60.0)
+            Column::remainder().at_least(50.0)
         } else {
-            Column::initial(initial_width(c)).at_least(40.0)
+            Column::initial((initial_width(c) * fit).max(50.0)).at_least(40.0)
         };
         table = table.column(col.clip(true));
     }

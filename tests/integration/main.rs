@@ -11,3 +11,4 @@ mod robustness;
 mod security;
 mod support;
 mod ui;
+mod ui_live;

@@ -176,19 +176,19 @@ fn split_prod_and_test_then_compare_finds_the_drift() {
         })
     };
     assert!(
-        has("changed", "payments-*-app-1", Some("instance_type")),
+        has("changed", "payments-app-1", Some("instance_type")),
         "{entries:#?}"
     );
     assert!(
-        has("changed", "payments-*-web-2", Some("tag:owner")),
+        has("changed", "payments-web-2", Some("tag:owner")),
         "{entries:#?}"
     );
     assert!(
-        has("changed", "payments-*-db@", Some("ingress")),
+        has("changed", "payments-vpc/payments-db", Some("ingress")),
         "{entries:#?}"
     );
     assert!(
-        has("only left", "payments-*-worker-4", None),
+        has("only left", "payments-worker-4", None),
         "{entries:#?}"
     );
     assert!(h.query_by_label_contains("instance_type:").is_some());

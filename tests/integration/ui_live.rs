@@ -1,0 +1,155 @@
+//! Live collection inside the desktop app, headless: the app collects an
+//! organization seeded in moto through the fault proxy, which denies
+//! AssumeRole into one account. Accounts and resources must appear in the
+//! org tree and the pane, and the denied account must carry its badge.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use orgscope::collect::Hooks;
+use orgscope::model::CoverageStatus;
+use orgscope::ui::state::Connection;
+use orgscope::ui::{OrgscopeApp, Settings};
+
+use crate::support::moto::Moto;
+use crate::support::proxy::{FaultProxy, Rule, Rules};
+use crate::support::seed;
+
+#[test]
+fn live_collection_fills_the_tree_and_badges_the_denied_account() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => panic!("tokio runtime: {e}"),
+    };
+    let moto = Moto::start();
+    let (seeded, allowed, denied) = rt.block_on(async {
+        let conf = moto.sdk_config().await;
+        let mut seeded = seed::empty_org(&conf).await;
+        let org = aws_sdk_organizations::Client::new(&conf);
+        let tags = |env: &str| BTreeMap::from([("env".to_string(), env.to_string())]);
+        let allowed = seed::create_account(
+            &org,
+            &mut seeded,
+            "shop-prod",
+            "Workloads/Prod",
+            tags("prod"),
+        )
+        .await;
+        let denied = seed::create_account(
+            &org,
+            &mut seeded,
+            "shop-test",
+            "Workloads/Test",
+            tags("test"),
+        )
+        .await;
+        seed::seed_region(
+            &conf,
+            &mut seeded,
+            &allowed,
+            "us-east-1",
+            seed::SMALL,
+            1,
+            false,
+        )
+        .await;
+        seed::measure_default_subnets(&conf, &mut seeded, "us-east-1").await;
+        (seeded, allowed, denied)
+    });
+    let proxy = rt
+        .block_on(FaultProxy::start(
+            &moto.endpoint(),
+            Rules::none().with(Rule::deny_assume_role(&denied)),
+        ))
+        .unwrap_or_else(|e| panic!("fault proxy: {e}"));
+    let conf = rt.block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(proxy.endpoint())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::for_tests())
+            .load(),
+    );
+
+    let handle = rt.handle().clone();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+            app.set_collect_hooks(Hooks {
+                base_config: Some(conf),
+                interceptors: Vec::new(),
+            });
+            app
+        });
+    h.run();
+    h.state_mut().connect(Connection {
+        regions: BTreeSet::from(["us-east-1".to_string()]),
+        ..Connection::default()
+    });
+    h.run();
+    assert!(h.state().is_collecting(), "Connect starts a run");
+    // Events arrive one by one through the worker channel; wait on it.
+    for _ in 0..500 {
+        h.run();
+        if !h.state().is_collecting() {
+            break;
+        }
+        assert!(
+            h.state_mut().wait_for_worker(Duration::from_secs(60)),
+            "no collection progress within 60 s"
+        );
+    }
+    h.run();
+    assert!(!h.state().is_collecting(), "the run finished");
+
+    let estate = h
+        .state()
+        .estate()
+        .cloned()
+        .unwrap_or_else(|| panic!("no estate"));
+    assert_eq!(estate.accounts.len(), seeded.accounts.len());
+    let expected = seeded.expected(&allowed, "us-east-1").total();
+    let got = estate
+        .resources
+        .iter()
+        .filter(|r| r.account_id == allowed)
+        .count();
+    assert_eq!(got, expected, "shop-prod's resources were collected");
+    assert!(
+        estate
+            .coverage
+            .iter()
+            .any(|c| c.account_id == denied && c.status == CoverageStatus::Denied),
+        "the proxy's denial is recorded as coverage"
+    );
+    assert!(h.state().pane_row_counts()[0] >= expected);
+
+    // The tree shows the accounts; the denied one carries its badge.
+    h.get_by_label("Expand Workloads").click();
+    h.run();
+    h.get_by_label("Expand Prod").click();
+    h.run();
+    h.get_by_label("Expand Test").click();
+    h.run();
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "shop-prod")
+            .is_some()
+    );
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "shop-test")
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label("denied").next().is_some(),
+        "the denied account's badge"
+    );
+    assert!(proxy.seen_for(&denied, "sts:AssumeRole") >= 1);
+}
