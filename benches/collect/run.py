@@ -91,13 +91,38 @@ def cargo_build(args):
     """Build with cargo and return {target name: executable path}."""
     cmd = ["cargo", "build", "--profile", "bench", "--message-format=json-render-diagnostics"] + args
     log("building: " + " ".join(cmd))
-    out = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, check=True, text=True).stdout
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    STARTED.append(proc)
+    out, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"cargo build failed ({proc.returncode})")
     exes = {}
     for line in out.splitlines():
         msg = json.loads(line)
         if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
             exes[msg["target"]["name"]] = msg["executable"]
     return exes
+
+
+class Background(threading.Thread):
+    """Run fn(*args) on a thread; result() joins and re-raises."""
+
+    def __init__(self, fn, *args):
+        super().__init__(daemon=True)
+        self.fn, self.args, self.value, self.error = fn, args, None, None
+        self.start()
+
+    def run(self):
+        try:
+            self.value = self.fn(*self.args)
+        except BaseException as e:  # re-raised on the main thread
+            self.error = e
+
+    def result(self):
+        self.join()
+        if self.error:
+            raise self.error
+        return self.value
 
 
 def measured(cmd, env, stdout, timeout):
@@ -190,9 +215,8 @@ def main():
     )
     p.add_argument("--region-concurrency", type=int, default=4, help="orgscope's regions per account at once")
     p.add_argument("--timeout", type=int, default=7200, help="seconds before one peer run is killed")
-    p.add_argument("--no-build", action="store_true", help="use --orgscope-bin/--replay-bin as given")
-    p.add_argument("--orgscope-bin")
-    p.add_argument("--replay-bin")
+    p.add_argument("--orgscope-bin", help="use this orgscope instead of building it")
+    p.add_argument("--replay-bin", help="use this responder instead of building it")
     p.add_argument("--work", help="directory for outputs (default: target/collect-bench)")
     a = p.parse_args()
     regions = [r for r in a.regions.split(",") if r]
@@ -209,6 +233,11 @@ def main():
 
     work = Path(a.work or ROOT / "target" / "collect-bench") / f"{a.accounts}x{len(regions)}"
     work.mkdir(parents=True, exist_ok=True)
+
+    # Build while moto is seeded: the build may wait for other builds'
+    # lock, seeding waits for nothing.
+    targets = ([] if a.orgscope_bin else ["--bin", "orgscope"]) + ([] if a.replay_bin else ["--example", "replay"])
+    build = Background(cargo_build, targets) if targets else None
 
     moto_port = free_port()
     moto_env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false")
@@ -245,12 +274,9 @@ def main():
     seeded = json.loads(seed_out)
     log(f"seeded in {seeded['seconds']}s: {seeded['created']}")
 
-    # After seeding: the build may wait on other builds' lock, seeding never does.
-    if a.no_build:
-        orgscope_bin, replay_bin = a.orgscope_bin, a.replay_bin
-    else:
-        exes = cargo_build(["--bin", "orgscope", "--example", "replay"])
-        orgscope_bin, replay_bin = exes["orgscope"], exes["replay"]
+    exes = build.result() if build else {}
+    orgscope_bin = a.orgscope_bin or exes["orgscope"]
+    replay_bin = a.replay_bin or exes["replay"]
 
     replay = subprocess.Popen(
         [
