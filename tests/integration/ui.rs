@@ -187,10 +187,7 @@ fn split_prod_and_test_then_compare_finds_the_drift() {
         has("changed", "payments-vpc/payments-db", Some("ingress")),
         "{entries:#?}"
     );
-    assert!(
-        has("only left", "payments-worker-4", None),
-        "{entries:#?}"
-    );
+    assert!(has("only left", "payments-worker-4", None), "{entries:#?}");
     assert!(h.query_by_label_contains("instance_type:").is_some());
     assert!(h.query_by_label_contains("tag:owner").is_some());
 }
