@@ -214,13 +214,22 @@ mod tests {
             .map(|d| d.expect("entry").file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("e.json")]);
-        #[cfg(unix)]
+        #[cfg(target_os = "linux")]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
-            // Group/other may read unless the umask says otherwise; never 0600-only by accident.
-            assert_ne!(mode & 0o777, 0o600, "mode {mode:o}");
-            assert_eq!(mode & 0o200, 0o200);
+            // What a plain create would give: 0666 less the process umask.
+            let status = std::fs::read_to_string("/proc/self/status").expect("status");
+            let umask = status
+                .lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+                .expect("umask");
+            assert_eq!(
+                mode & 0o777,
+                0o666 & !umask,
+                "mode {mode:o}, umask {umask:o}"
+            );
         }
     }
 
