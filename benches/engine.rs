@@ -4,6 +4,7 @@
 //! < 10 ms, group < 20 ms, diff < 150 ms.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use orgscope::demo::demo_estate;
@@ -24,7 +25,9 @@ fn bench_query(c: &mut Criterion) {
         estate.resources.len()
     );
     let mut g = c.benchmark_group("query_100k");
-    g.sample_size(30);
+    g.sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
     g.bench_function("context_build", |b| {
         b.iter(|| black_box(Context::new(&estate)))
     });
@@ -89,7 +92,9 @@ fn bench_diff(c: &mut Criterion) {
     );
     let opts = DiffOptions::default();
     let mut g = c.benchmark_group("diff_50k");
-    g.sample_size(20);
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
     g.bench_function("two_snapshots_50k_vs_50k", |b| {
         b.iter(|| black_box(diff(&before, &li, &after, &ri, &opts)))
     });

@@ -25,6 +25,7 @@ pub struct Context<'e> {
 }
 
 /// Precomputed per-resource data.
+#[derive(Clone)]
 pub(crate) struct ResMeta {
     /// Index into `estate.accounts`, `usize::MAX` when the account is unknown.
     pub account: usize,
@@ -187,16 +188,6 @@ impl<'e> Context<'e> {
                 haystack: haystack(r),
                 net: resource_net(r),
             }),
-        }
-    }
-}
-
-impl Clone for ResMeta {
-    fn clone(&self) -> Self {
-        ResMeta {
-            account: self.account,
-            haystack: self.haystack.clone(),
-            net: self.net,
         }
     }
 }

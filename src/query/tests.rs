@@ -153,6 +153,32 @@ fn fields() {
 }
 
 #[test]
+fn ou_matches_every_ancestor_of_a_deeper_tree() {
+    // Nest the whole tree one level deeper: Corp/Workloads/Prod...
+    let mut e = estate();
+    let children = std::mem::take(&mut e.tree.children);
+    e.tree.children = vec![crate::model::OrgUnit {
+        id: "ou-corp-00000001".into(),
+        name: "Corp".into(),
+        scps: vec![],
+        accounts: vec![],
+        children,
+    }];
+    let in_workloads = |r: &Resource| {
+        e.accounts
+            .iter()
+            .find(|a| a.id == r.account_id)
+            .is_some_and(|a| a.ou_path.first().map(String::as_str) == Some("Workloads"))
+    };
+    let a = check(&e, "ou:Corp/Workloads", in_workloads);
+    assert_eq!(
+        check(&e, "ou:ou-corp-00000001 ou:workloads", in_workloads),
+        a
+    );
+    assert_eq!(check(&e, "ou:corp/workloads/*", in_workloads), a);
+}
+
+#[test]
 fn cidr_containment() {
     let e = estate();
     let inside = |r: &Resource, net: &ipnet::Ipv4Net| {
