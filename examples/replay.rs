@@ -140,7 +140,10 @@ struct Counters {
     misses: AtomicU64,
     in_flight: AtomicU64,
     peak_in_flight: AtomicU64,
-    by_action: Mutex<BTreeMap<String, u64>>,
+    /// Per `service:Action`: calls, and seconds since the last reset of the
+    /// first and last call, which shows when each phase of a run happened.
+    by_action: Mutex<BTreeMap<String, (u64, f64, f64)>>,
+    since: Mutex<Option<Instant>>,
 }
 
 struct State {
@@ -414,8 +417,19 @@ async fn answer(state: &State, req: &Request) -> Recorded {
         return plain(400, "replay: request is not SigV4-signed");
     };
     let (action, params, form) = action_and_params(req);
+    let at = state
+        .counters
+        .since
+        .lock()
+        .ok()
+        .and_then(|s| s.map(|s| s.elapsed().as_secs_f64()))
+        .unwrap_or(0.0);
     if let Ok(mut by) = state.counters.by_action.lock() {
-        *by.entry(format!("{service}:{action}")).or_default() += 1;
+        let e = by
+            .entry(format!("{service}:{action}"))
+            .or_insert((0, at, at));
+        e.0 += 1;
+        e.2 = at;
     }
     let account = state
         .keys
@@ -434,7 +448,12 @@ async fn answer(state: &State, req: &Request) -> Recorded {
     }
 
     let cache_key = format!("{account}|{region}|{service}|{action}|{params}");
-    if let Some(hit) = state.cache.read().ok().and_then(|c| c.get(&cache_key).cloned()) {
+    if let Some(hit) = state
+        .cache
+        .read()
+        .ok()
+        .and_then(|c| c.get(&cache_key).cloned())
+    {
         return Recorded {
             status: hit.status,
             headers: hit.headers.clone(),
@@ -450,7 +469,12 @@ async fn answer(state: &State, req: &Request) -> Recorded {
     let rewrite = if account == "management" {
         None
     } else {
-        match state.moto_keys.read().ok().and_then(|m| m.get(&account).cloned()) {
+        match state
+            .moto_keys
+            .read()
+            .ok()
+            .and_then(|m| m.get(&account).cloned())
+        {
             Some(moto_key) if moto_key != key => Some((key.clone(), moto_key)),
             Some(_) => None,
             None => return plain(502, format!("replay: no moto credentials for {account}")),
@@ -560,7 +584,10 @@ async fn forward(
         .method(req.method.as_str())
         .uri(format!("{upstream}{}", req.target));
     for (k, v) in &req.headers {
-        if matches!(k.as_str(), "host" | "connection" | "content-length" | "expect") {
+        if matches!(
+            k.as_str(),
+            "host" | "connection" | "content-length" | "expect"
+        ) {
             continue;
         }
         let v = match (&rewrite, k.as_str()) {
@@ -569,7 +596,10 @@ async fn forward(
         };
         b = b.header(k.as_str(), v);
     }
-    let resp = state.client.request(b.body(Full::new(req.body.clone()))?).await?;
+    let resp = state
+        .client
+        .request(b.body(Full::new(req.body.clone()))?)
+        .await?;
     let status = resp.status().as_u16();
     let headers = resp
         .headers()
@@ -577,7 +607,12 @@ async fn forward(
         .filter(|(k, _)| {
             !matches!(
                 k.as_str(),
-                "content-length" | "transfer-encoding" | "connection" | "keep-alive" | "date" | "server"
+                "content-length"
+                    | "transfer-encoding"
+                    | "connection"
+                    | "keep-alive"
+                    | "date"
+                    | "server"
             )
         })
         .map(|(k, v)| {
@@ -600,7 +635,20 @@ fn control(state: &State, req: &Request) -> Recorded {
     let c = &state.counters;
     match (req.method.as_str(), path) {
         ("GET", "/__replay/stats") => {
-            let by_action = c.by_action.lock().map(|m| m.clone()).unwrap_or_default();
+            let by = c.by_action.lock().map(|m| m.clone()).unwrap_or_default();
+            let by_action: BTreeMap<&String, u64> = by.iter().map(|(k, v)| (k, v.0)).collect();
+            let spans: BTreeMap<&String, [f64; 2]> = by
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k,
+                        [
+                            (v.1 * 1000.0).round() / 1000.0,
+                            (v.2 * 1000.0).round() / 1000.0,
+                        ],
+                    )
+                })
+                .collect();
             let body = serde_json::json!({
                 "phase": if state.replaying.load(Ordering::Relaxed) { "replay" } else { "record" },
                 "latency_ms": state.latency_ms.load(Ordering::Relaxed),
@@ -609,6 +657,7 @@ fn control(state: &State, req: &Request) -> Recorded {
                 "peak_in_flight": c.peak_in_flight.load(Ordering::Relaxed),
                 "recorded": state.cache.read().map(|m| m.len()).unwrap_or(0),
                 "by_action": by_action,
+                "spans_s": spans,
             });
             Recorded {
                 status: 200,
@@ -622,6 +671,9 @@ fn control(state: &State, req: &Request) -> Recorded {
             c.peak_in_flight.store(0, Ordering::Relaxed);
             if let Ok(mut m) = c.by_action.lock() {
                 m.clear();
+            }
+            if let Ok(mut s) = c.since.lock() {
+                *s = Some(Instant::now());
             }
             plain(200, "reset\n")
         }

@@ -164,11 +164,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SnapshotError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".orgscope-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".orgscope-").suffix(".tmp");
+    // tempfile creates 0600 files; an export should get the permissions a
+    // plain create would (0666 less the user's umask), like any other tool.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
@@ -209,6 +214,23 @@ mod tests {
             .map(|d| d.expect("entry").file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("e.json")]);
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
+            // What a plain create would give: 0666 less the process umask.
+            let status = std::fs::read_to_string("/proc/self/status").expect("status");
+            let umask = status
+                .lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+                .expect("umask");
+            assert_eq!(
+                mode & 0o777,
+                0o666 & !umask,
+                "mode {mode:o}, umask {umask:o}"
+            );
+        }
     }
 
     #[test]

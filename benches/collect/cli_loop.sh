@@ -3,13 +3,19 @@
 # accounts, assume the admin role in each member, describe the five EC2
 # resource types in every region, one JSON file per call.
 # usage: cli_loop.sh OUTDIR REGION...
+# CLI_MAX_ACCOUNTS=K stops after the first K accounts: the loop is strictly
+# sequential, so the benchmark can time a slice and scale it.
 set -euo pipefail
 out=$1
 shift
 role=${ROLE_NAME:-OrganizationAccountAccessRole}
 
 me=$(aws sts get-caller-identity --query Account --output text)
-for acct in $(aws organizations list-accounts --query 'Accounts[?Status==`ACTIVE`].Id' --output text); do
+accounts=$(aws organizations list-accounts --query 'Accounts[?Status==`ACTIVE`].Id' --output text)
+if [ -n "${CLI_MAX_ACCOUNTS:-}" ]; then
+  accounts=$(printf '%s\n' $accounts | head -n "$CLI_MAX_ACCOUNTS")
+fi
+for acct in $accounts; do
   if [ "$acct" = "$me" ]; then
     ak=$AWS_ACCESS_KEY_ID sk=$AWS_SECRET_ACCESS_KEY st=${AWS_SESSION_TOKEN:-}
   else

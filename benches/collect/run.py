@@ -15,6 +15,7 @@ import argparse
 import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -90,13 +91,38 @@ def cargo_build(args):
     """Build with cargo and return {target name: executable path}."""
     cmd = ["cargo", "build", "--profile", "bench", "--message-format=json-render-diagnostics"] + args
     log("building: " + " ".join(cmd))
-    out = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, check=True, text=True).stdout
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    STARTED.append(proc)
+    out, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"cargo build failed ({proc.returncode})")
     exes = {}
     for line in out.splitlines():
         msg = json.loads(line)
         if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
             exes[msg["target"]["name"]] = msg["executable"]
     return exes
+
+
+class Background(threading.Thread):
+    """Run fn(*args) on a thread; result() joins and re-raises."""
+
+    def __init__(self, fn, *args):
+        super().__init__(daemon=True)
+        self.fn, self.args, self.value, self.error = fn, args, None, None
+        self.start()
+
+    def run(self):
+        try:
+            self.value = self.fn(*self.args)
+        except BaseException as e:  # re-raised on the main thread
+            self.error = e
+
+    def result(self):
+        self.join()
+        if self.error:
+            raise self.error
+        return self.value
 
 
 def measured(cmd, env, stdout, timeout):
@@ -170,35 +196,48 @@ def main():
     p.add_argument("--latency-ms", type=int, default=100, help="replayed per-request latency")
     p.add_argument("--runs", type=int, default=3, help="measured runs per peer (default 3)")
     p.add_argument("--cli-runs", type=int, help="measured runs of the AWS CLI loop (default: --runs)")
+    p.add_argument(
+        "--cli-accounts",
+        type=int,
+        help="time the AWS CLI loop on this many accounts only and scale its time to the estate "
+        "(it is strictly sequential; at ~1-2 s per aws invocation the full loop takes an hour)",
+    )
     p.add_argument("--peers", default="orgscope,botocove,cli", help="which peers to run")
     p.add_argument(
         "--orgscope-args",
         default="",
         help="extra flags for `orgscope collect`, e.g. '--concurrency 32'",
     )
-    p.add_argument("--account-concurrency", type=int, default=8, help="orgscope's accounts at once, for the floor")
+    p.add_argument(
+        "--account-concurrency",
+        type=int,
+        help="orgscope's accounts at once, for the floor (default: --concurrency in --orgscope-args, else 8)",
+    )
     p.add_argument("--region-concurrency", type=int, default=4, help="orgscope's regions per account at once")
     p.add_argument("--timeout", type=int, default=7200, help="seconds before one peer run is killed")
-    p.add_argument("--no-build", action="store_true", help="use --orgscope-bin/--replay-bin as given")
-    p.add_argument("--orgscope-bin")
-    p.add_argument("--replay-bin")
+    p.add_argument("--orgscope-bin", help="use this orgscope instead of building it")
+    p.add_argument("--replay-bin", help="use this responder instead of building it")
     p.add_argument("--work", help="directory for outputs (default: target/collect-bench)")
     a = p.parse_args()
     regions = [r for r in a.regions.split(",") if r]
     peers = [x for x in a.peers.split(",") if x]
     cli_runs = a.runs if a.cli_runs is None else a.cli_runs
+    if a.account_concurrency is None:
+        extra = a.orgscope_args.split()
+        given = [extra[i + 1] for i, x in enumerate(extra[:-1]) if x == "--concurrency"]
+        a.account_concurrency = int(given[-1]) if given else 8
 
     atexit.register(cleanup)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    if a.no_build:
-        orgscope_bin, replay_bin = a.orgscope_bin, a.replay_bin
-    else:
-        exes = cargo_build(["--bin", "orgscope", "--example", "replay"])
-        orgscope_bin, replay_bin = exes["orgscope"], exes["replay"]
     work = Path(a.work or ROOT / "target" / "collect-bench") / f"{a.accounts}x{len(regions)}"
     work.mkdir(parents=True, exist_ok=True)
+
+    # Build while moto is seeded: the build may wait for other builds'
+    # lock, seeding waits for nothing.
+    targets = ([] if a.orgscope_bin else ["--bin", "orgscope"]) + ([] if a.replay_bin else ["--example", "replay"])
+    build = Background(cargo_build, targets) if targets else None
 
     moto_port = free_port()
     moto_env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false")
@@ -234,6 +273,10 @@ def main():
     ).stdout
     seeded = json.loads(seed_out)
     log(f"seeded in {seeded['seconds']}s: {seeded['created']}")
+
+    exes = build.result() if build else {}
+    orgscope_bin = a.orgscope_bin or exes["orgscope"]
+    replay_bin = a.replay_bin or exes["replay"]
 
     replay = subprocess.Popen(
         [
@@ -301,10 +344,14 @@ def main():
             subprocess.run(["rm", "-rf", str(out_dir)], check=True)
         out_dir.mkdir(parents=True)
         http(base + "/__replay/reset", "POST")
-        m = measured(command(peer, out_dir), env, out_dir / "stdout", a.timeout)
+        peer_env = dict(env)
+        if peer == "cli" and a.cli_accounts:
+            peer_env["CLI_MAX_ACCOUNTS"] = str(a.cli_accounts)
+        m = measured(command(peer, out_dir), peer_env, out_dir / "stdout", a.timeout)
         stats = json.loads(http(base + "/__replay/stats"))
         m.update(calls=stats["calls"], misses=stats["misses"], peak_in_flight=stats["peak_in_flight"])
         m["by_action"] = stats["by_action"]
+        m["spans_s"] = stats["spans_s"]
         if m["rc"] != 0:
             err = (out_dir / "stdout.err").read_text(errors="replace")[-2000:]
             sys.exit(f"{peer} ({label}) exited with {m['rc']}:\n{err}")
@@ -314,13 +361,22 @@ def main():
         got = normal(accounts)
         m["totals"] = totals(accounts)
         m["accounts"] = len(got)
-        if "counts" not in reference:
+        partial = peer == "cli" and a.cli_accounts
+        if partial and "counts" in reference:
+            if len(got) != min(a.cli_accounts, len(reference["counts"])):
+                sys.exit(f"cli ({label}) visited {len(got)} accounts, expected {a.cli_accounts}")
+            want = {acc: reference["counts"].get(acc) for acc in got}
+        else:
+            want = reference.get("counts")
+        if want is None:
+            if partial:
+                sys.exit("--cli-accounts needs a full peer (orgscope or botocove) listed before cli")
             reference["counts"], reference["by"] = got, peer
-        elif got != reference["counts"]:
+        elif got != want:
             diff = [
-                f"  {acc}: {reference['by']}={reference['counts'].get(acc)} {peer}={got.get(acc)}"
-                for acc in sorted(set(got) | set(reference["counts"]))
-                if got.get(acc) != reference["counts"].get(acc)
+                f"  {acc}: {reference['by']}={want.get(acc)} {peer}={got.get(acc)}"
+                for acc in sorted(set(got) | set(want))
+                if got.get(acc) != want.get(acc)
             ]
             sys.exit(
                 f"RESOURCE COUNTS DIFFER: {peer} ({label}) vs {reference['by']}:\n" + "\n".join(diff[:30])
@@ -335,6 +391,7 @@ def main():
     for peer in peers:
         run_peer(peer, "record")
     recorded = json.loads(http(base + "/__replay/stats"))["recorded"]
+    capacity = measure_capacity(base, replay_bin, replay_port) if "orgscope" in peers else {}
     log(f"recorded {recorded} distinct requests; replaying with {a.latency_ms} ms latency")
     http(base + f"/__replay/replay?latency_ms={a.latency_ms}", "POST")
 
@@ -344,19 +401,75 @@ def main():
             if i < (cli_runs if peer == "cli" else a.runs):
                 results[peer].append(run_peer(peer, f"run{i + 1}"))
 
-    report = summarize(a, regions, seeded, results)
-    (work / "results.json").write_text(json.dumps({"args": vars(a), "seeded": seeded, "runs": results}, indent=1))
+    report = summarize(a, regions, results, len(reference["counts"]))
+    if capacity:
+        report += "\n\nResponder capacity at 0 ms latency: " + "; ".join(
+            f"{tool} {r['rps']:.0f} requests/s ({r['detail']})" for tool, r in capacity.items()
+        )
+    (work / "results.json").write_text(
+        json.dumps({"args": vars(a), "seeded": seeded, "capacity": capacity, "runs": results}, indent=1)
+    )
     print(report)
     (work / "table.md").write_text(report + "\n")
     log(f"results in {work}")
 
 
-def summarize(a, regions, seeded, results):
+def measure_capacity(base, replay_bin, port):
+    """Requests/s the responder serves from memory with no added latency,
+    with its own closed-loop client and with wrk when installed. Both share
+    the 2 cores with the responder, so these are lower bounds."""
+    http(base + "/__replay/replay?latency_ms=0", "POST")
+    out = {}
+    for conns in (16, 64):
+        r = json.loads(
+            subprocess.run(
+                [replay_bin, "load", "--target", f"127.0.0.1:{port}", "--connections", str(conns), "--seconds", "5"],
+                check=True,
+                stdout=subprocess.PIPE,
+                text=True,
+            ).stdout
+        )
+        out[f"replay load c{conns}"] = {"rps": r["rps"], "detail": f"{conns} connections, 5 s"}
+    if shutil.which("wrk"):
+        w = subprocess.run(
+            ["wrk", "-t2", "-c64", "-d5s", "-s", str(HERE / "wrk-describe.lua"), base + "/"],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+        rps = [float(x.split()[1]) for x in w.splitlines() if x.startswith("Requests/sec:")]
+        non2xx = [x.strip() for x in w.splitlines() if "Non-2xx" in x]
+        if rps and not non2xx:
+            out["wrk"] = {"rps": rps[0], "detail": "2 threads, 64 connections, 5 s"}
+    stats = json.loads(http(base + "/__replay/stats"))
+    log(f"responder capacity: {out}; misses during the load: {stats['misses']}")
+    return out
+
+
+def summarize(a, regions, results, n_accounts):
     med = {
         peer: {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss_mb", "calls", "misses")}
         for peer, runs in results.items()
         if runs
     }
+    scaled_note = None
+    if a.cli_accounts and med.get("cli"):
+        # The loop is sequential: time grows with its calls. Scale the slice
+        # to the calls the full loop makes (one AssumeRole per member, five
+        # describes per account-region) on top of the listing it already did.
+        m = med["cli"]
+        by = results["cli"][0]["by_action"]
+        listing = by.get("sts:GetCallerIdentity", 0) + by.get("organizations:ListAccounts", 0)
+        full = listing + (n_accounts - 1) + n_accounts * len(regions) * 5
+        factor = full / m["calls"]
+        scaled_note = (
+            f"AWS CLI loop: timed on {results['cli'][0]['accounts']} of {n_accounts} accounts "
+            f"({m['calls']:.0f} calls: {m['wall']:.1f} s wall, {m['cpu']:.1f} s CPU); wall and CPU scaled by "
+            f"{full} / {m['calls']:.0f} calls = {factor:.2f} to the whole estate."
+        )
+        for k in ("wall", "cpu"):
+            m[k] *= factor
+        m["calls"] = full
     base = med.get("orgscope")
     lines = [
         f"Estate: {a.accounts} member accounts + management x {len(regions)} regions "
@@ -369,10 +482,13 @@ def summarize(a, regions, seeded, results):
     names = {"orgscope": "orgscope collect", "cli": "AWS CLI loop", "botocove": "botocove script"}
     for peer, m in med.items():
         ratio = f"{m['wall'] / base['wall']:.1f}×" if base else "–"
+        name = names[peer] + (" (scaled, see note)" if peer == "cli" and scaled_note else "")
         lines.append(
-            f"| {names[peer]} | {len(results[peer])} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss_mb']:.0f} "
+            f"| {name} | {len(results[peer])} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss_mb']:.0f} "
             f"| {m['calls']:.0f} | {m['misses']:.0f} | {ratio} |"
         )
+    if scaled_note:
+        lines += ["", scaled_note]
     if base:
         lat = a.latency_ms / 1000
         concurrency = a.account_concurrency * min(a.region_concurrency, len(regions)) * 5
@@ -389,8 +505,13 @@ def summarize(a, regions, seeded, results):
             f"= {floor:.2f} s; orgscope = {base['wall'] / floor:.2f}× the floor "
             f"(peak in-flight requests observed: {peak:.0f}).",
         ]
-        calls = results["orgscope"][0]["by_action"]
-        lines.append("orgscope calls by action: " + ", ".join(f"{k} {v}" for k, v in sorted(calls.items())))
+        # The run whose wall time is the median: when each kind of call
+        # started and ended shows where orgscope's time goes.
+        run = sorted(results["orgscope"], key=lambda r: r["wall"])[len(results["orgscope"]) // 2]
+        lines += ["", "orgscope calls (median run): action, calls, first–last call (s after start)", ""]
+        for k, n in sorted(run["by_action"].items(), key=lambda kv: run["spans_s"][kv[0]][0]):
+            first, last = run["spans_s"][k]
+            lines.append(f"- {k}: {n}, {first:.2f}–{last:.2f}")
     return "\n".join(lines)
 
 

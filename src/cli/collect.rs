@@ -130,6 +130,11 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
         accounts: args.accounts.clone(),
         concurrency: usize::from(args.concurrency),
         page_size: args.page_size,
+        // Asked once on the terminal if the profile has an mfa_serial.
+        mfa: collect::mfa::Mfa {
+            serial: None,
+            prompt: Some(collect::mfa::tty_prompt()),
+        },
         ..CollectOptions::default()
     };
     if opts.role_name == DEFAULT_ROLE_NAME {
@@ -140,7 +145,7 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
     }
 
     let tty = std::io::stderr().is_terminal();
-    let bar = progress_bar(tty);
+    let bar = ProgressBar::hidden();
     let cancel = CancellationToken::new();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
 
@@ -153,7 +158,7 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
                 }
             })
         };
-        let progress = tokio::spawn(show_progress(rx, bar.clone()));
+        let progress = tokio::spawn(show_progress(rx, bar.clone(), tty));
         let result = collect::collect(opts, tx, cancel.clone()).await;
         ctrl_c.abort();
         // The sender is gone once collect returns, so this ends.
@@ -195,35 +200,33 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
     Ok(Outcome(exit::OK))
 }
 
-fn progress_bar(tty: bool) -> ProgressBar {
-    if !tty {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar.set_message("signing in…");
-    bar
-}
-
+/// Drive the bar from events. It stays hidden until sign-in is done, so an
+/// MFA prompt on the same terminal is never drawn over.
 async fn show_progress(
     mut rx: tokio::sync::mpsc::UnboundedReceiver<CollectEvent>,
     bar: ProgressBar,
+    tty: bool,
 ) {
     let mut failed = 0usize;
+    let mut names = std::collections::HashMap::new();
     while let Some(event) = rx.recv().await {
         match event {
             CollectEvent::Identity(id) => {
+                if tty {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+                        bar.set_style(style);
+                    }
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                }
                 bar.set_message(format!(
                     "signed in as {}; reading the organization…",
                     id.arn
                 ));
             }
             CollectEvent::Tree { accounts, .. } => {
-                bar.set_length(accounts.len() as u64);
+                names = accounts.into_iter().map(|a| (a.id, a.name)).collect();
+                bar.set_length(names.len() as u64);
                 bar.set_position(0);
                 if let Ok(style) = ProgressStyle::with_template(
                     "{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} accounts {msg}",
@@ -245,7 +248,8 @@ async fn show_progress(
                 } else {
                     String::new()
                 };
-                bar.set_message(format!("{account_id}{tail}"));
+                let name = names.get(&account_id).unwrap_or(&account_id);
+                bar.set_message(format!("{name}{tail}"));
             }
             CollectEvent::Warning(w) => bar.suspend(|| eprintln!("warning: {w}")),
         }

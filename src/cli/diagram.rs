@@ -109,8 +109,8 @@ pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
     Ok(super::Outcome(super::exit::OK))
 }
 
-fn filter_indices(_estate: &crate::model::Estate, _expr: &str) -> anyhow::Result<Vec<usize>> {
-    bail!(
-        "--filter is not available in this build yet (the filter language has not landed); draw without it"
-    )
+fn filter_indices(estate: &crate::model::Estate, expr: &str) -> anyhow::Result<Vec<usize>> {
+    let query = crate::query::parse(expr).with_context(|| format!("invalid --filter {expr:?}"))?;
+    let ctx = crate::query::Context::new(estate);
+    Ok(crate::query::filter(&ctx, &query, None))
 }

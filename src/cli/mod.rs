@@ -60,16 +60,40 @@ pub struct LogArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Collect the estate from AWS and write a snapshot.
+    #[command(after_help = "Examples:
+  orgscope collect --profile mgmt --role-name orgscope-reader --regions eu-west-1,us-east-1 --out estate.json
+  orgscope collect --ou Workloads/Prod --regions all --out prod.json
+  orgscope collect --account 111122223333 | jq '.resources | length'
+
+Exit codes: 0 complete, 3 written but partial (failed cells on stderr), 1 fatal (nothing written), 2 usage.")]
     Collect(collect::CollectArgs),
     /// List resources of a snapshot, filtered and grouped.
+    #[command(after_help = "Examples:
+  orgscope list estate.json --filter 'type:instance env=prod -has:owner'
+  orgscope list estate.json --filter 'ou:Prod state:running' --group-by tag:app
+  orgscope list estate.json --filter 'cidr:10.1.0.0/16' --format csv --out vpcs.csv
+  orgscope list estate.json --format json | jq '.[] | .id'")]
     List(list::ListArgs),
     /// Compare two scopes of a snapshot, or two snapshots.
+    #[command(after_help = "Examples:
+  orgscope diff estate.json --left ou:Prod --right ou:Test
+  orgscope diff estate.json --left account:payments-prod --right account:payments-test --key instance=tag:role
+  orgscope diff monday.json friday.json --format json | jq '.per_type'
+
+Exit codes: 0 no differences, 4 differences found, 1 error, 2 usage.")]
     Diff(diff::DiffArgs),
     /// Draw the org tree or the network topology as SVG or PNG.
+    #[command(after_help = "Examples:
+  orgscope diagram estate.json --kind org --color-by env --out org.svg
+  orgscope diagram estate.json --kind network --filter 'app=payments' --out network.png --scale 2")]
     Diagram(diagram::DiagramArgs),
     /// Write the built-in demo estate as a snapshot.
+    #[command(after_help = "Examples:
+  orgscope demo --out demo.json
+  orgscope demo --accounts 1000 --out big.json     # about 100,000 resources, for benchmarks")]
     Demo(demo::DemoArgs),
     /// Open a snapshot in the desktop app.
+    #[command(after_help = "Examples:\n  orgscope open estate.json\n  orgscope --demo")]
     Open {
         /// The snapshot file to open.
         file: PathBuf,

@@ -59,7 +59,7 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         return out;
     }
 
-    let creds = if id == ctx.caller_account {
+    let session = if id == ctx.caller_account {
         None
     } else {
         let role_arn = format!("arn:aws:iam::{id}:role/{}", ctx.opts.role_name);
@@ -76,8 +76,9 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
                 return out;
             }
         }
-        Some(session.provider())
+        Some(session)
     };
+    let creds = session.as_ref().map(|s| s.provider());
 
     let regions = match &ctx.opts.regions {
         Regions::List(list) => list.clone(),
@@ -101,8 +102,10 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
     let results: Vec<_> = stream::iter(regions)
         .map(|region| {
             let client = ctx.clients.ec2(id, &region, creds.clone());
+            let session = session.clone();
             async move {
-                let r = ec2::describe_region(&client, id, &region, page_size).await;
+                let r =
+                    describe_renewing(&client, session.as_deref(), id, &region, page_size).await;
                 (region, r)
             }
         })
@@ -121,4 +124,42 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         }
     }
     out
+}
+
+/// Error codes meaning "these credentials are no longer valid" although
+/// they had not reached their stated expiry.
+const EXPIRED_CODES: [&str; 3] = ["ExpiredToken", "ExpiredTokenException", "RequestExpired"];
+
+fn is_expired<T>(r: &Result<T, Failure>) -> bool {
+    matches!(r, Err(f) if f.code.as_deref().is_some_and(|c| EXPIRED_CODES.contains(&c)))
+}
+
+/// Describe a region; calls refused because the role session expired are
+/// redone, each with the session dropped and assumed again (three rounds at
+/// most), keeping every answer that had succeeded.
+async fn describe_renewing(
+    client: &aws_sdk_ec2::Client,
+    session: Option<&RoleSession>,
+    id: &str,
+    region: &str,
+    page_size: i32,
+) -> Vec<(&'static str, Result<Vec<Resource>, Failure>)> {
+    let mut generation = session.map(RoleSession::generation).unwrap_or(0);
+    let mut per_api = ec2::describe_region(client, id, region, page_size).await;
+    let Some(session) = session else {
+        return per_api;
+    };
+    for _ in 0..3 {
+        if !per_api.iter().any(|(_, r)| is_expired(r)) {
+            break;
+        }
+        session.expired(generation).await;
+        generation = session.generation();
+        for (api, r) in per_api.iter_mut() {
+            if is_expired(r) {
+                *r = ec2::describe_one(client, id, region, page_size, api).await;
+            }
+        }
+    }
+    per_api
 }

@@ -207,6 +207,9 @@ pub struct RoleSession {
     external_id: Option<String>,
     duration: Option<Duration>,
     cached: tokio::sync::Mutex<Option<Credentials>>,
+    /// Bumped each time AWS rejects the cached credentials as expired, so
+    /// concurrent callers that saw the same rejection drop them only once.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl RoleSession {
@@ -223,6 +226,7 @@ impl RoleSession {
             external_id: opts.external_id.clone(),
             duration: opts.session_duration,
             cached: tokio::sync::Mutex::new(None),
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -238,6 +242,23 @@ impl RoleSession {
         let fresh = self.assume().await?;
         *cached = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    /// Read before a batch of calls, handed to [`RoleSession::expired`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// AWS said the credentials of `generation` have expired (before their
+    /// stated expiry: revoked, clock skew, a shortened session): forget them
+    /// so the next call assumes the role again.
+    pub async fn expired(&self, generation: u64) {
+        let mut cached = self.cached.lock().await;
+        if self.generation() == generation {
+            *cached = None;
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     async fn assume(&self) -> Result<Credentials, Failure> {

@@ -49,6 +49,30 @@ pub async fn describe_region(
     ]
 }
 
+/// One of [`APIS`] in one account-region, e.g. to redo a call that failed.
+pub async fn describe_one(
+    client: &aws_sdk_ec2::Client,
+    account_id: &str,
+    region: &str,
+    page_size: i32,
+    api: &str,
+) -> Result<Vec<Resource>, Failure> {
+    let at = Where { account_id, region };
+    let page = clamp_page_size(page_size);
+    match api {
+        "ec2:DescribeInstances" => instances(client, &at, page).await,
+        "ec2:DescribeVpcs" => vpcs(client, &at, page).await,
+        "ec2:DescribeSubnets" => subnets(client, &at, page).await,
+        "ec2:DescribeSecurityGroups" => security_groups(client, &at, page).await,
+        "ec2:DescribeVolumes" => volumes(client, &at, page).await,
+        other => Err(Failure::new(
+            model::CoverageStatus::Error,
+            "UnknownApi",
+            format!("orgscope does not collect {other}"),
+        )),
+    }
+}
+
 /// Regions enabled for the account (`DescribeRegions` without
 /// `AllRegions` lists exactly those).
 pub async fn enabled_regions(client: &aws_sdk_ec2::Client) -> Result<Vec<String>, Failure> {

@@ -72,11 +72,13 @@ pub struct Mfa {
 #[derive(Debug, thiserror::Error)]
 pub enum MfaError {
     #[error(
-        "profile {profile} requires MFA (mfa_serial {serial}) but there is no way to ask for a code here; run from a terminal or the desktop app"
+        "profile {profile} requires MFA (mfa_serial {serial}) and this run has no way to ask for the code; run `orgscope collect` from a terminal"
     )]
     NoPrompt { profile: String, serial: String },
-    #[error("no MFA code was entered")]
-    Cancelled,
+    #[error(
+        "no MFA code was entered for {serial} (profile {profile}); the code is asked on a terminal"
+    )]
+    Cancelled { profile: String, serial: String },
     #[error("an MFA code is 6 digits; got {0} characters")]
     BadCode(usize),
     #[error("sts:GetSessionToken with the MFA code failed: {0}")]
@@ -111,7 +113,10 @@ pub async fn apply(base: SdkConfig, opts: &CollectOptions) -> Result<SdkConfig, 
             serial: serial.clone(),
         })
         .await
-        .ok_or(MfaError::Cancelled)?;
+        .ok_or_else(|| MfaError::Cancelled {
+            profile: opts.profile.clone().unwrap_or_else(|| "default".into()),
+            serial: serial.clone(),
+        })?;
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(MfaError::BadCode(code.chars().count()));
@@ -295,7 +300,7 @@ mod tests {
         let err = apply(base(), &with(given(None)))
             .await
             .expect_err("gave up");
-        assert!(matches!(err, MfaError::Cancelled));
+        assert!(matches!(err, MfaError::Cancelled { .. }));
         let err = apply(base(), &with(given(Some("12ab56"))))
             .await
             .expect_err("bad");

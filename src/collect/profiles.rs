@@ -30,10 +30,11 @@ pub fn merge(config: &str, credentials: &str) -> Vec<String> {
         // `[sso-session x]` and `[services x]` are not profiles.
         if header == "default" {
             names.insert(header.to_string());
-        } else if let Some(rest) = header.strip_prefix("profile") {
-            if rest.starts_with(char::is_whitespace) && !rest.trim().is_empty() {
-                names.insert(rest.trim().to_string());
-            }
+        } else if let Some(rest) = header.strip_prefix("profile")
+            && rest.starts_with(char::is_whitespace)
+            && !rest.trim().is_empty()
+        {
+            names.insert(rest.trim().to_string());
         }
     }
     for header in headers(credentials) {

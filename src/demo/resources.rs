@@ -68,6 +68,7 @@ pub(crate) fn account_resources(plan: &Plan, out: &mut Vec<Resource>) {
         Role::SecurityAudit | Role::LogArchive => {
             let mut stack = Stack::new(plan, 0, 0);
             stack.app = "security".to_string();
+            stack.env = "shared".to_string();
             stack.prefix = plan.name.clone();
             stack.octet = if plan.role == Role::SecurityAudit {
                 250

@@ -15,8 +15,9 @@ pub const MARGIN: f32 = 24.0;
 /// Inner padding of every box.
 pub const PAD: f32 = 8.0;
 
-/// Aspect ratio (width / height) layouts aim for: a landscape page/screen.
-const TARGET_ASPECT: f32 = 1.6;
+/// Aspect ratio (width / height) layouts aim for: a 16:9 screen or slide,
+/// where these diagrams are mostly shown.
+const TARGET_ASPECT: f32 = 16.0 / 9.0;
 
 /// A path into a block for a parent's connector: starts on the block's top
 /// edge (y = 0) and ends at the box it connects to.

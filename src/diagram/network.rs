@@ -147,9 +147,26 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
         .flat_map(|regions| regions.values())
         .map(|vpcs| vpcs.keys().filter(|k| !k.is_empty()).count())
         .sum();
-    let accounts: Vec<Block> = tree
+    // Accounts in org order (OU path, then name), as the org tree shows them,
+    // rather than by their meaningless numeric ids.
+    let mut order: Vec<(Vec<&str>, &str, &str)> = tree
+        .keys()
+        .map(|id| match estate.account(id) {
+            Some(a) => (
+                a.ou_path.iter().map(String::as_str).collect(),
+                a.name.as_str(),
+                *id,
+            ),
+            None => (Vec::new(), *id, *id),
+        })
+        .collect();
+    order.sort();
+    let accounts: Vec<Block> = order
         .iter()
-        .map(|(account_id, regions)| account_block(&ctx, estate, account_id, regions))
+        .filter_map(|(_, _, id)| {
+            let regions = tree.get(id)?;
+            Some(account_block(&ctx, estate, id, regions))
+        })
         .collect();
     let body = layout::best_of(&[1200.0, 1800.0, 2700.0, 4000.0, 6000.0, 9000.0], |limit| {
         let mut top = Block::default();
@@ -369,7 +386,11 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
         .flat_map(|s| s.instances.iter().copied())
         .collect();
     let mut details = vec![title.clone(), second.clone()];
-    let collapse = ctx.opts.collapsed.contains(vpc_id) || instances.len() > ctx.opts.collapse_above;
+    // An untouched default VPC (three empty default subnets per region) is
+    // noise in a topology: it shrinks to its summary like a collapsed one.
+    let collapse = ctx.opts.collapsed.contains(vpc_id)
+        || instances.len() > ctx.opts.collapse_above
+        || (default && instances.is_empty());
     if collapse {
         let public = g
             .subnets
@@ -382,9 +403,13 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
             (second, 10.5, false, MUTED),
             (
                 format!(
-                    "Summary: {named} subnets ({public} public, {} private) · {} instances",
+                    "Summary: {named} subnets ({public} public, {} private) · {}",
                     named - public,
-                    instances.len()
+                    match instances.len() {
+                        0 => "no instances".to_string(),
+                        1 => "1 instance".to_string(),
+                        n => format!("{n} instances"),
+                    }
                 ),
                 11.0,
                 false,
@@ -393,7 +418,9 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
         ];
         let (types, states) = aggregate(&instances);
         details.extend(types.iter().cloned());
-        details.push(states.clone());
+        if !states.is_empty() {
+            details.push(states.clone());
+        }
         for t in types.iter().take(4) {
             lines.push((t.clone(), 11.0, false, TEXT));
         }
@@ -405,7 +432,9 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
                 MUTED,
             ));
         }
-        lines.push((states, 10.5, false, MUTED));
+        if !states.is_empty() {
+            lines.push((states, 10.5, false, MUTED));
+        }
         return container(
             id,
             NodeKind::Vpc,
@@ -452,7 +481,8 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
         vec![(title, 12.5, true, TEXT), (second, 10.5, false, MUTED)],
         details,
         groups,
-        1500.0,
+        // Room for three AZs of three-glyph-wide subnets side by side.
+        1800.0,
         240.0,
     )
 }

@@ -162,7 +162,9 @@ pub fn org_scene(estate: &Estate, opts: &OrgOptions) -> Scene {
             };
             legend.push((swatch(fill, stroke), label));
         }
-        legend.push((swatch(NO_TAG_FILL, ACC_STROKE), format!("no {key} tag")));
+        if estate.accounts.iter().any(|a| !a.tags.contains_key(key)) {
+            legend.push((swatch(NO_TAG_FILL, ACC_STROKE), format!("no {key} tag")));
+        }
     }
     layout::frame(body, &title, &subtitle, legend)
 }

@@ -244,8 +244,9 @@ pub fn diff(
     let rside = side::Side::new(right, right_idx, &norm, opts);
     let lkeys = lside.keyed();
     let rkeys = rside.keyed();
-    let mut pairs: HashMap<(ResourceType, &str), (Option<usize>, Option<usize>)> =
-        HashMap::with_capacity(lkeys.len() + rkeys.len());
+    // (type, key) → (left index, right index)
+    type Pairs<'k> = HashMap<(ResourceType, &'k str), (Option<usize>, Option<usize>)>;
+    let mut pairs: Pairs = HashMap::with_capacity(lkeys.len() + rkeys.len());
     for (t, k, i) in &lkeys {
         pairs.entry((*t, k.as_str())).or_default().0 = Some(*i);
     }

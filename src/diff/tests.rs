@@ -7,7 +7,7 @@ fn scope(e: &Estate, q: &str) -> Vec<usize> {
     filter(&Context::new(e), &parse(q).expect("query"), None)
 }
 
-fn entries<'r>(rep: &'r DiffReport, status: EntryStatus) -> Vec<&'r DiffEntry> {
+fn entries(rep: &DiffReport, status: EntryStatus) -> Vec<&DiffEntry> {
     rep.entries.iter().filter(|e| e.status == status).collect()
 }
 
@@ -37,7 +37,8 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     );
     assert!(keys(EntryStatus::OnlyRight).is_empty());
     let changed = entries(&rep, EntryStatus::Changed);
-    let summary: Vec<(String, Vec<(String, Option<String>, Option<String>)>)> = changed
+    type Change = (String, Option<String>, Option<String>);
+    let summary: Vec<(String, Vec<Change>)> = changed
         .iter()
         .map(|c| {
             (
@@ -118,6 +119,15 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
         },
     );
     assert_eq!(entries(&all, EntryStatus::Same).len(), t.same);
+    // The report serializes for the GUI's and the CLI's JSON.
+    let v = serde_json::to_value(&rep).expect("serializes");
+    assert_eq!(v["per_type"]["instance"]["only_left"], 1);
+    let listed = v["entries"].as_array().expect("entries");
+    assert!(
+        listed
+            .iter()
+            .any(|x| x["status"] == "only_left" && x["rtype"] == "instance")
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub struct Context<'e> {
     account_by_id: HashMap<&'e str, usize>,
     /// Per account: ids, names and paths (`Workloads/Prod`) of every
     /// ancestor OU, root excluded — what `ou:` matches against.
-    account_ous: Vec<Vec<&'e str>>,
+    account_ous: Vec<Vec<String>>,
     account_ou_paths: Vec<String>,
     ou_paths: Vec<String>,
     vpc_names: HashMap<&'e str, &'e str>,
@@ -77,16 +77,20 @@ impl<'e> Context<'e> {
         let mut account_ous = Vec::with_capacity(estate.accounts.len());
         let mut account_ou_paths = Vec::with_capacity(estate.accounts.len());
         for a in &estate.accounts {
-            let mut names: Vec<&str> = Vec::new();
+            let mut names: Vec<String> = Vec::new();
             // Prefer the tree (it has ids); fall back to the account's own path.
             match chains.get(a.parent_id.as_str()) {
                 Some(chain) => {
-                    for (id, name, _) in chain {
-                        names.push(id);
-                        names.push(name);
+                    for (id, name, path) in chain {
+                        names.extend([id.to_string(), name.to_string(), path.clone()]);
                     }
                 }
-                None => names.extend(a.ou_path.iter().map(String::as_str)),
+                None => {
+                    for (i, name) in a.ou_path.iter().enumerate() {
+                        names.push(name.clone());
+                        names.push(a.ou_path[..=i].join("/"));
+                    }
+                }
             }
             account_ous.push(names);
             account_ou_paths.push(a.ou_path.join("/"));
@@ -148,7 +152,7 @@ impl<'e> Context<'e> {
         &self.ou_paths
     }
 
-    pub(crate) fn account_ou_terms(&self, account: usize) -> &[&'e str] {
+    pub(crate) fn account_ou_terms(&self, account: usize) -> &[String] {
         self.account_ous
             .get(account)
             .map(Vec::as_slice)

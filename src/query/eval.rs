@@ -77,12 +77,10 @@ fn term(t: &Term, ctx: &Context, r: &Resource, m: &ResMeta) -> bool {
                         .get(m.account)
                         .is_some_and(|a| any(values, &a.name))
             }
-            Field::Ou => {
-                ctx.account_ou_terms(m.account)
-                    .iter()
-                    .any(|s| any(values, s))
-                    || (m.account != usize::MAX && any(values, ctx.ou_path(&r.account_id)))
-            }
+            Field::Ou => ctx
+                .account_ou_terms(m.account)
+                .iter()
+                .any(|s| any(values, s)),
             Field::State => state(r).is_some_and(|s| any(values, s)),
             Field::Vpc => r.vpc_id().is_some_and(|id| {
                 any(values, id) || ctx.vpc_name(id).is_some_and(|n| any(values, n))

@@ -4,6 +4,8 @@
 //! emit commands; `workers` run file and dialog work on the tokio runtime
 //! handed in from `main`, so no frame blocks on I/O.
 
+pub mod diagram_view;
+
 use std::path::PathBuf;
 
 mod app;

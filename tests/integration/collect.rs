@@ -18,10 +18,13 @@ use tokio_util::sync::CancellationToken;
 use crate::support::moto::{MANAGEMENT_ACCOUNT, Moto};
 use crate::support::seed::{self, Counts, ODD_TAG_KEY, ODD_TAG_VALUE};
 
-/// Every operation the collector sends: (service, operation, role ARN for
+/// One operation the collector sent: (service, operation, role ARN for
 /// AssumeRole).
+type Call = (String, String, Option<String>);
+
+/// Every operation the collector sends.
 #[derive(Debug, Default, Clone)]
-struct Recorder(Arc<Mutex<Vec<(String, String, Option<String>)>>>);
+struct Recorder(Arc<Mutex<Vec<Call>>>);
 
 impl Intercept for Recorder {
     fn name(&self) -> &'static str {
@@ -52,7 +55,7 @@ impl Intercept for Recorder {
 }
 
 impl Recorder {
-    fn calls(&self) -> Vec<(String, String, Option<String>)> {
+    fn calls(&self) -> Vec<Call> {
         self.0.lock().map(|c| c.clone()).unwrap_or_default()
     }
 }
@@ -80,7 +83,7 @@ async fn run(opts: CollectOptions) -> (Estate, Vec<CollectEvent>) {
     (estate, events)
 }
 
-fn counts(estate: &Estate, account: &str, region: &str) -> Counts {
+pub(crate) fn counts(estate: &Estate, account: &str, region: &str) -> Counts {
     let mut c = Counts::default();
     for r in estate
         .resources
@@ -300,6 +303,30 @@ async fn ou_and_account_scoping_collect_only_what_was_asked() {
         );
     }
 
+    // `all` regions: the account's enabled regions from DescribeRegions.
+    let mut opts = options(&moto, &["eu-west-1"]).await;
+    opts.regions = Regions::AllEnabled;
+    opts.accounts = vec!["logging".into()];
+    let (estate, _) = run(opts).await;
+    assert!(estate.regions.len() > 3, "{:?}", estate.regions);
+    assert!(estate.regions.iter().any(|r| r == "ap-southeast-2"));
+    assert!(!estate.is_partial());
+    let logging = &seeded.account("logging").id;
+    assert!(estate.coverage.iter().any(|c| c.account_id == *logging
+        && c.api == "ec2:DescribeRegions"
+        && c.status == CoverageStatus::Ok));
+    let regions_with_vpcs: std::collections::BTreeSet<&str> = estate
+        .resources
+        .iter()
+        .filter(|r| r.resource_type() == ResourceType::Vpc)
+        .map(|r| r.region.as_str())
+        .collect();
+    assert_eq!(
+        regions_with_vpcs.len(),
+        estate.regions.len(),
+        "a default VPC per region"
+    );
+
     // An unknown name is an error, not an empty estate.
     let mut opts = options(&moto, &["eu-west-1"]).await;
     opts.ous = vec!["NoSuchOu".into()];
@@ -428,117 +455,51 @@ async fn cancellation_returns_a_visibly_partial_estate() {
     }
 }
 
-fn orgscope(moto: &Moto) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"));
-    cmd.env_remove("AWS_PROFILE")
-        .env_remove("RUST_LOG")
-        .envs(moto.env())
-        .stdin(std::process::Stdio::null());
-    cmd
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_binary_writes_a_snapshot_matching_the_seed_and_exits_by_outcome() {
+async fn role_sessions_are_reused_and_renewed_before_they_expire() {
+    use orgscope::collect::auth::{Clients, RoleSession};
+
     let moto = Moto::start();
-    let conf = moto.sdk_config().await;
-    let seeded = seed::standard_org(&conf).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("estate.json");
+    let recorder = Recorder::default();
+    let mut opts = options(&moto, &["us-east-1"]).await;
+    opts.hooks.interceptors = vec![SharedInterceptor::new(recorder.clone())];
+    let clients = Clients::new(moto.sdk_config().await, &opts);
+    let account = "111122223333";
+    let arn = format!("arn:aws:iam::{account}:role/ReadOnly");
+    let assumes = || {
+        recorder
+            .calls()
+            .iter()
+            .filter(|c| c.1 == "AssumeRole")
+            .count()
+    };
 
-    let run = orgscope(&moto)
-        .args([
-            "collect",
-            "--regions",
-            "us-east-1,eu-west-1",
-            "--page-size",
-            "5",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("run orgscope");
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "stderr: {stderr}");
-    assert!(run.stdout.is_empty(), "the snapshot goes to --out only");
-    assert!(
-        stderr.contains("OrganizationAccountAccessRole"),
-        "role warning: {stderr}"
+    // A one-hour session is assumed once and reused.
+    let s = RoleSession::new(
+        clients.sts(None, account),
+        arn.clone(),
+        "orgscope-t".into(),
+        &opts,
     );
-    let estate = orgscope::snapshot::read(&out).expect("snapshot");
-    assert_eq!(estate.accounts.len(), 11);
-    let mut total = 0;
-    for s in &seeded.accounts {
-        for region in ["us-east-1", "eu-west-1"] {
-            let want = seeded.expected(&s.id, region);
-            assert_eq!(counts(&estate, &s.id, region), want, "{} {region}", s.name);
-            total += want.total();
-        }
-    }
-    assert_eq!(estate.resources.len(), total);
-    // Scripts rely on these top-level arrays and fields.
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("json");
-    let first = &json["accounts"][0];
-    for key in ["id", "name", "email", "status", "ou_path", "tags"] {
-        assert!(first.get(key).is_some(), "accounts[].{key}");
-    }
-    let r = &json["resources"][0];
-    for key in ["account_id", "region", "type", "id", "name", "tags"] {
-        assert!(r.get(key).is_some(), "resources[].{key}");
-    }
-    let c = &json["coverage"][0];
-    for key in ["account_id", "region", "api", "status", "code", "message"] {
-        assert!(c.get(key).is_some(), "coverage[].{key}");
-    }
+    let a = s.credentials().await.expect("assume");
+    let b = s.credentials().await.expect("cached");
+    assert_eq!(a.access_key_id(), b.access_key_id());
+    assert_eq!(assumes(), 1);
 
-    // To stdout, scoped to one account.
-    let run = orgscope(&moto)
-        .args([
-            "collect",
-            "--regions",
-            "eu-west-1",
-            "--account",
-            "payments-prod",
-        ])
-        .output()
-        .expect("run orgscope");
-    assert_eq!(run.status.code(), Some(0));
-    let scoped = orgscope::snapshot::from_slice(&run.stdout, std::path::Path::new("stdout"))
-        .expect("snapshot on stdout");
-    let id = &seeded.account("payments-prod").id;
-    assert_eq!(scoped.accounts.len(), 1);
-    assert_eq!(
-        counts(&scoped, id, "eu-west-1"),
-        seeded.expected(id, "eu-west-1")
-    );
-
-    // A fatal error: one line, exit 1, the old file untouched.
-    let before = std::fs::read(&out).expect("read");
-    let run = orgscope(&moto)
-        .args([
-            "collect",
-            "--regions",
-            "eu-west-1",
-            "--ou",
-            "NoSuchOu",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("run orgscope");
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "stderr: {stderr}");
-    let last = stderr.lines().last().unwrap_or_default();
-    assert!(
-        last.starts_with("orgscope: ") && last.contains("NoSuchOu"),
-        "{stderr}"
-    );
-    assert_eq!(std::fs::read(&out).expect("read"), before);
-
-    // A usage error: exit 2.
-    let run = orgscope(&moto)
-        .args(["collect", "--regions", "eu west 1"])
-        .output()
-        .expect("run orgscope");
-    assert_eq!(run.status.code(), Some(2));
+    // A session already inside the renewal margin is renewed before each
+    // use, including when an SDK client asks through the provider.
+    opts.session_duration = Some(std::time::Duration::from_secs(60));
+    let s = RoleSession::new(clients.sts(None, account), arn, "orgscope-t".into(), &opts);
+    let c = s.credentials().await.expect("assume");
+    let d = s.credentials().await.expect("renew");
+    assert_ne!(c.access_key_id(), d.access_key_id());
+    assert_eq!(assumes(), 3);
+    let ec2 = clients.ec2(account, "us-east-1", Some(s.provider()));
+    for _ in 0..2 {
+        ec2.describe_vpcs()
+            .send()
+            .await
+            .expect("describe with renewed credentials");
+    }
+    assert_eq!(assumes(), 5);
 }

@@ -895,9 +895,77 @@ fn cli_writes_svg_and_png_and_explains_bad_output_names() {
     let img = decode(&std::fs::read(&png).expect("png written"));
     assert!(img.width() > 400);
 
+    let filtered = dir.path().join("one.svg");
+    let out = run(&[
+        "--kind",
+        "network",
+        "--filter",
+        "id:i-1",
+        "--out",
+        filtered.to_str().unwrap_or(""),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let nodes = parse_svg(&std::fs::read_to_string(&filtered).expect("svg written"));
+    let instances: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.kind == "instance")
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(instances, ["i-1"]);
+
+    let out = run(&[
+        "--kind",
+        "network",
+        "--filter",
+        "type:(",
+        "--out",
+        filtered.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid --filter"));
+
     let bad = dir.path().join("org.pdf");
     let out = run(&["--kind", "org", "--out", bad.to_str().unwrap_or("")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".svg or .png"));
     assert!(!bad.exists());
+}
+
+/// The demo estate, both diagrams, through the same checks; with
+/// `ORGSCOPE_KEEP_DIAGRAMS=DIR` the PNGs are kept for a human to look at.
+#[test]
+fn demo_estate_diagrams_are_tidy() {
+    let estate = orgscope::demo::demo_estate(25);
+    let org = diagram::org_scene(
+        &estate,
+        &OrgOptions {
+            color_by: Some("env".into()),
+        },
+    );
+    let nodes = parse_svg(&diagram::to_svg(&org));
+    assert_eq!(
+        nodes.iter().filter(|n| n.kind == "account").count(),
+        estate.accounts.len()
+    );
+    assert_no_overlap(&nodes);
+    assert_text_fits(&nodes);
+
+    let all: Vec<usize> = (0..estate.resources.len()).collect();
+    let net = diagram::network_scene(&estate, &all, &NetworkOptions::default());
+    let nodes = parse_svg(&diagram::to_svg(&net));
+    assert_children_inside(&nodes);
+    assert_no_overlap(&nodes);
+    assert_text_fits(&nodes);
+
+    if let Ok(dir) = std::env::var("ORGSCOPE_KEEP_DIAGRAMS") {
+        for (name, scene) in [("demo-org", &org), ("demo-network", &net)] {
+            let png = diagram::to_png(scene, 1.0).expect("renders");
+            let _ = std::fs::write(format!("{dir}/{name}.png"), png);
+            let _ = std::fs::write(format!("{dir}/{name}.svg"), diagram::to_svg(scene));
+        }
+    }
 }

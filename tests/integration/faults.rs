@@ -10,7 +10,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 
+use crate::support::moto::Moto;
 use crate::support::proxy::{Expiry, Fault, FaultProxy, Match, Rate, Rule, Rules};
+
+mod matrix;
 
 const MEMBER_A: &str = "111111111111";
 const MEMBER_B: &str = "222222222222";
@@ -80,7 +83,7 @@ fn code<E: ProvideErrorMetadata>(e: &E) -> String {
 
 #[tokio::test]
 async fn proxy_forwards_and_attributes_requests_to_the_assumed_account() {
-    let moto = Moto::start().await;
+    let moto = Moto::start();
     let proxy = FaultProxy::start(&moto.endpoint(), Rules::none())
         .await
         .expect("proxy");
@@ -105,7 +108,7 @@ async fn proxy_forwards_and_attributes_requests_to_the_assumed_account() {
 
 #[tokio::test]
 async fn proxy_denies_assume_role_for_chosen_accounts_only() {
-    let moto = Moto::start().await;
+    let moto = Moto::start();
     let rules = Rules::none().with(Rule::deny_assume_role(MEMBER_B));
     let proxy = FaultProxy::start(&moto.endpoint(), rules)
         .await
@@ -137,7 +140,7 @@ async fn proxy_denies_assume_role_for_chosen_accounts_only() {
 
 #[tokio::test]
 async fn proxy_region_faults_reach_the_sdk_as_aws_error_codes() {
-    let moto = Moto::start().await;
+    let moto = Moto::start();
     let rules = Rules::none()
         .with(Rule::auth_failure(MEMBER_A, "ap-east-1"))
         .with(Rule::opt_in_required(MEMBER_A, "me-south-1"))
@@ -172,7 +175,7 @@ async fn proxy_region_faults_reach_the_sdk_as_aws_error_codes() {
 
 #[tokio::test]
 async fn proxy_throttles_each_service_in_its_own_protocol() {
-    let moto = Moto::start().await;
+    let moto = Moto::start();
     let rules = Rules::none()
         .with(Rule::throttle(
             Match::any().service("ec2").account(MEMBER_A),
@@ -208,7 +211,7 @@ async fn proxy_throttles_each_service_in_its_own_protocol() {
 
 #[tokio::test]
 async fn proxy_throttles_at_a_deterministic_rate_that_retries_absorb() {
-    let moto = Moto::start().await;
+    let moto = Moto::start();
     let rules = Rules::none()
         .with(Rule::throttle(Match::any().service("ec2")).rate(Rate { num: 3, den: 10 }));
     let proxy = FaultProxy::start(&moto.endpoint(), rules)
@@ -231,7 +234,7 @@ async fn proxy_throttles_at_a_deterministic_rate_that_retries_absorb() {
 
 #[tokio::test]
 async fn proxy_expires_session_keys_after_n_requests() {
-    let moto = Moto::start().await;
+    let moto = Moto::start();
     let rules = Rules::none().expire(Expiry {
         after_requests: Some(2),
         ..Expiry::default()
@@ -259,7 +262,7 @@ async fn proxy_expires_session_keys_after_n_requests() {
 
 #[tokio::test]
 async fn proxy_hangs_and_drops_end_in_sdk_errors_not_waits() {
-    let moto = Moto::start().await;
+    let moto = Moto::start();
     let rules = Rules::none()
         .with(Rule::new(
             Match::any().service("ec2").region("eu-north-1"),
@@ -304,46 +307,3 @@ async fn proxy_hangs_and_drops_end_in_sdk_errors_not_waits() {
         .await
         .expect("delay then forward");
 }
-
-/// Stand-in for the shared moto harness until it lands in main.
-mod moto_tmp {
-    use std::process::{Child, Command, Stdio};
-
-    pub struct Moto {
-        child: Child,
-        port: u16,
-    }
-
-    impl Moto {
-        pub async fn start() -> Moto {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("free port")
-                .port();
-            let child = Command::new("/work/venv-moto/bin/moto_server")
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("moto");
-            for _ in 0..200 {
-                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Moto { child, port };
-                }
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            panic!("moto did not start");
-        }
-        pub fn endpoint(&self) -> String {
-            format!("http://127.0.0.1:{}", self.port)
-        }
-    }
-
-    impl Drop for Moto {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-use moto_tmp::Moto;

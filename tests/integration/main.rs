@@ -1,10 +1,14 @@
 //! One integration-test binary (each file directly in `tests/` would link
 //! the whole dependency tree again). Each area is a module here.
 
+mod cli_engine;
 mod collect;
+mod collect_cli;
 mod diagram;
+mod engine;
 mod faults;
 mod robustness;
+mod security;
 mod support;
 mod ui;
 mod ui_live;

@@ -168,3 +168,61 @@ proptest! {
         prop_assert_eq!(mfa::mfa_serial(&config, "default", true), None);
     }
 }
+
+/// Hostile names and tag values in an estate stay text in every SVG the
+/// CLI draws: the file parses as XML, has no script element or event
+/// attribute, and shows the name as written.
+#[test]
+fn hostile_names_stay_text_in_svg_exports() {
+    const NAME: &str = "<script>x</script>";
+    const VALUE: &str = "\"><svg onload=alert(1)>&amp;]]>";
+    let mut estate = demo_estate(3);
+    estate.accounts[0].name = NAME.to_string();
+    for r in estate.resources.iter_mut().take(50) {
+        r.name = Some(VALUE.to_string());
+        r.tags.insert("owner".into(), VALUE.to_string());
+        r.tags.insert(VALUE.to_string(), NAME.to_string());
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = dir.path().join("hostile.json");
+    snapshot::write(&snap, &estate).expect("write");
+    for kind in ["org", "network"] {
+        let svg_path = dir.path().join(format!("{kind}.svg"));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"))
+            .arg("diagram")
+            .arg(&snap)
+            .args(["--kind", kind, "--out"])
+            .arg(&svg_path)
+            .output()
+            .expect("run orgscope diagram");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let svg = std::fs::read_to_string(&svg_path).expect("svg");
+        let doc = roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
+        for node in doc.descendants().filter(|n| n.is_element()) {
+            let tag = node.tag_name().name().to_ascii_lowercase();
+            assert!(
+                tag != "script" && tag != "foreignobject",
+                "{kind}: <{tag}> element"
+            );
+            for a in node.attributes() {
+                assert!(
+                    !a.name().to_ascii_lowercase().starts_with("on"),
+                    "{kind}: event attribute {}",
+                    a.name()
+                );
+            }
+        }
+        if kind == "org" {
+            let text: String = doc
+                .descendants()
+                .filter(|n| n.is_text())
+                .filter_map(|n| n.text())
+                .collect();
+            assert!(text.contains(NAME), "the account name is shown as text");
+        }
+    }
+}

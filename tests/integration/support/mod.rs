@@ -3,5 +3,5 @@
 #![allow(dead_code)]
 
 pub mod moto;
-pub mod seed;
 pub mod proxy;
+pub mod seed;

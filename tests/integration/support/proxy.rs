@@ -55,6 +55,8 @@ use wire::{
 #[derive(Debug)]
 struct Session {
     account: String,
+    /// The action that issued the key (`sts:AssumeRole`, `sts:GetSessionToken`).
+    origin: String,
     issued: Instant,
     uses: u64,
 }
@@ -67,6 +69,11 @@ struct Counters {
     seen_by_account: BTreeMap<(String, String), u64>,
     /// Answers the proxy made up, per error code (or `hang`, `drop`).
     injected: BTreeMap<String, u64>,
+    /// Requests per (origin of the signing key, `service:Action`); the
+    /// origin is `base` for keys no STS answer issued.
+    seen_by_origin: BTreeMap<(String, String), u64>,
+    /// Every secret key and session token STS handed out.
+    secrets: Vec<String>,
 }
 
 struct Shared {
@@ -192,6 +199,22 @@ impl FaultProxy {
             .unwrap_or(0)
     }
 
+    /// Requests for `service:Action` signed by a key that `origin` issued
+    /// (`sts:AssumeRole`, `sts:GetSessionToken`, or `base`).
+    pub fn seen_signed_by(&self, origin: &str, action: &str) -> u64 {
+        lock(&self.shared.counters)
+            .seen_by_origin
+            .get(&(origin.to_string(), action.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every secret access key and session token seen in STS answers, for
+    /// tests that prove none of them is ever written anywhere.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        lock(&self.shared.counters).secrets.clone()
+    }
+
     /// Answers made up by the proxy, per error code (`hang`, `drop` too).
     pub fn injected(&self) -> BTreeMap<String, u64> {
         lock(&self.shared.counters).injected.clone()
@@ -267,8 +290,17 @@ enum Outcome {
 async fn handle(shared: &Shared, req: Request) -> Outcome {
     let form = parse_form(&req.body);
     let c = classify(shared, &req, &form);
+    let origin = c
+        .access_key
+        .as_deref()
+        .and_then(|k| lock(&shared.sessions).get(k).map(|s| s.origin.clone()))
+        .unwrap_or_else(|| "base".to_string());
     {
         let mut counters = lock(&shared.counters);
+        *counters
+            .seen_by_origin
+            .entry((origin, c.action.clone()))
+            .or_default() += 1;
         *counters.seen.entry(c.action.clone()).or_default() += 1;
         *counters
             .seen_by_account
@@ -482,10 +514,19 @@ fn learn_session(shared: &Shared, c: &Classified, body: &[u8]) {
     let Some(key) = xml_text(&text, "AccessKeyId") else {
         return;
     };
+    {
+        let mut counters = lock(&shared.counters);
+        for tag in ["SecretAccessKey", "SessionToken"] {
+            if let Some(secret) = xml_text(&text, tag) {
+                counters.secrets.push(secret.to_string());
+            }
+        }
+    }
     lock(&shared.sessions).insert(
         key.to_string(),
         Session {
             account: c.account.clone(),
+            origin: c.action.clone(),
             issued: Instant::now(),
             uses: 0,
         },

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target in fuzz/ for a while (default 120 s each,
+# or the first argument) and prints libFuzzer's closing stats. Not part of
+# CI: it builds the whole dependency tree with coverage instrumentation.
+#
+# cargo-fuzz needs nightly compiler flags; on a stable toolchain
+# RUSTC_BOOTSTRAP=1 unlocks them. No sanitizer (-s none): the code under
+# test is safe Rust, what we look for is panics, hangs and memory blow-ups
+# (libFuzzer's -rss_limit_mb and -timeout catch the latter two).
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+secs=${1:-120}
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked --version 0.13.2
+fi
+
+export RUSTC_BOOTSTRAP=1
+# Instrumented artifacts share nothing with the normal build: keep them
+# apart so the two never wait on each other's lock.
+export CARGO_BUILD_BUILD_DIR="$PWD/target/build"
+
+targets=$(cargo fuzz list)
+cargo fuzz build -s none
+for t in $targets; do
+  mkdir -p "corpus/$t"
+  echo "==> $t (${secs}s)" >&2
+  cargo fuzz run -s none "$t" "corpus/$t" -- \
+    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+    -print_final_stats=1 2>&1 | grep -E '^(stat::|==|INFO: (Done|seed)|#[0-9]+.*DONE)|panicked|ERROR|SUMMARY' || true
+  if [ -n "$(ls -A "artifacts/$t" 2>/dev/null)" ]; then
+    echo "fuzz: $t found crashes in fuzz/artifacts/$t" >&2
+    exit 1
+  fi
+done

@@ -1,0 +1,269 @@
+//! The real `orgscope` binary's `demo`, `list` and `diff` subcommands:
+//! exit codes, the exact text a user sees (insta snapshots), safe CSV, and
+//! one-line errors for bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn orgscope(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run orgscope")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A temp dir holding `demo.json` written by `orgscope demo`.
+fn demo_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = orgscope(dir.path(), &["demo", "--out", "demo.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    dir
+}
+
+#[test]
+fn demo_writes_a_snapshot_file_or_stdout() {
+    let dir = demo_dir();
+    let estate = orgscope::snapshot::read(&dir.path().join("demo.json")).expect("valid snapshot");
+    assert_eq!(estate.accounts.len(), orgscope::demo::DEFAULT_ACCOUNTS);
+    let o = orgscope(dir.path(), &["demo", "--accounts", "30"]);
+    assert_eq!(o.status.code(), Some(0));
+    let e = orgscope::snapshot::from_slice(&o.stdout, Path::new("stdout")).expect("parses");
+    assert_eq!(e.accounts.len(), 30);
+    assert_eq!(e, orgscope::demo::demo_estate(30));
+}
+
+#[test]
+fn diff_prod_vs_test_reports_drift_and_exits_4() {
+    let dir = demo_dir();
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diff",
+            "demo.json",
+            "--left",
+            "ou:Prod",
+            "--right",
+            "ou:Test",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    insta::assert_snapshot!("diff_prod_vs_test", stdout(&o));
+
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diff",
+            "demo.json",
+            "--left",
+            "ou:Prod",
+            "--right",
+            "ou:Test",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(4));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["totals"]["only_left"], 3);
+    assert_eq!(v["totals"]["changed"], 3);
+    let changed: Vec<_> = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["status"] == "changed")
+        .collect();
+    assert!(
+        changed
+            .iter()
+            .any(|e| e["left"]["account"] == "payments-prod"
+                && e["right"]["account"] == "payments-test"
+                && e["changes"][0]["field"] == "instance_type")
+    );
+}
+
+#[test]
+fn diff_exit_codes_for_no_drift_and_not_collected() {
+    let dir = demo_dir();
+    // The same snapshot twice: no differences.
+    let o = orgscope(dir.path(), &["diff", "demo.json", "demo.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // Undrifted twins, one side unreadable: not collected only → 3.
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diff",
+            "demo.json",
+            "--left",
+            "account:catalog-prod",
+            "--right",
+            "ou:Test account:catalog-*",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("catalog-prod eu-west-1:"),
+        "{}",
+        stdout(&o)
+    );
+    // Undrifted twins, both readable: 0.
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diff",
+            "demo.json",
+            "--left",
+            "account:orders-prod",
+            "--right",
+            "account:orders-test",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // A custom key that still pairs everything.
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diff",
+            "demo.json",
+            "--left",
+            "account:orders-prod",
+            "--right",
+            "account:orders-test",
+            "--key",
+            "instance=tag:role",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn list_outputs_table_csv_json_and_groups() {
+    let dir = demo_dir();
+    let o = orgscope(
+        dir.path(),
+        &["list", "demo.json", "--filter", "type:instance -has:owner"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("list_missing_owner_table", stdout(&o));
+
+    let o = orgscope(
+        dir.path(),
+        &[
+            "list",
+            "demo.json",
+            "-f",
+            "type:instance",
+            "--group-by",
+            "tag:env",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("list_group_by_env", stdout(&o));
+
+    let o = orgscope(
+        dir.path(),
+        &[
+            "list",
+            "demo.json",
+            "-f",
+            "account:payments-prod type:vpc",
+            "--format",
+            "json",
+            "--columns",
+            "name,cidr,region,tag:owner",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(5));
+    assert!(
+        v.as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["name"] == "payments-prod-vpc"
+                && r["cidr"] == "10.10.0.0/17"
+                && r["tag:owner"] == "payments-team@example.com")
+    );
+}
+
+#[test]
+fn list_csv_is_safe_for_spreadsheets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut e = orgscope::demo::demo_estate(11);
+    e.resources[0]
+        .tags
+        .insert("note".into(), "=HYPERLINK(\"http://x\",\"a, b\")".into());
+    e.resources[0].tags.insert("Name".into(), "-1".into());
+    orgscope::snapshot::write(&dir.path().join("e.json"), &e).expect("write");
+    let o = orgscope(
+        dir.path(),
+        &[
+            "list",
+            "e.json",
+            "-f",
+            &format!("id:{}", e.resources[0].id),
+            "--format",
+            "csv",
+            "--columns",
+            "id,tag:note,tag:Name",
+            "--out",
+            "out.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(dir.path().join("out.csv")).expect("written");
+    assert_eq!(
+        csv,
+        format!(
+            "id,tag:note,tag:Name\r\n{},\"'=HYPERLINK(\"\"http://x\"\",\"\"a, b\"\")\",'-1\r\n",
+            e.resources[0].id
+        )
+    );
+}
+
+#[test]
+fn bad_input_is_one_clear_line() {
+    let dir = demo_dir();
+    let o = orgscope(dir.path(), &["list", "demo.json", "--filter", "env="]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).trim(),
+        "orgscope: invalid --filter \"env=\": col 5: expected a value after '='"
+    );
+    let o = orgscope(dir.path(), &["diff", "demo.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("give both --left and --right"),
+        "{}",
+        stderr(&o)
+    );
+    let o = orgscope(
+        dir.path(),
+        &["diff", "demo.json", "demo.json", "--key", "instance=colour"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("bad key 'instance=colour'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = orgscope(dir.path(), &["list", "demo.json", "--group-by", "colour"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unknown group key 'colour'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = orgscope(dir.path(), &["list", "missing.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("missing.json"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1);
+}

@@ -1,0 +1,150 @@
+//! `orgscope collect` as a user runs it: the real binary against a seeded
+//! moto, checking exit codes (0 complete, 3 partial, 1 fatal, 2 usage),
+//! where the snapshot goes, and that its counts match what was seeded.
+
+use orgscope::model::CoverageStatus;
+
+use crate::collect::counts;
+use crate::support::moto::Moto;
+use crate::support::seed;
+
+fn orgscope(moto: &Moto) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"));
+    cmd.env_remove("AWS_PROFILE")
+        .env_remove("RUST_LOG")
+        .envs(moto.env())
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_writes_a_snapshot_matching_the_seed_and_exits_by_outcome() {
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    let seeded = seed::standard_org(&conf).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("estate.json");
+
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--page-size",
+            "5",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run orgscope");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "stderr: {stderr}");
+    assert!(run.stdout.is_empty(), "the snapshot goes to --out only");
+    assert!(
+        stderr.contains("OrganizationAccountAccessRole"),
+        "role warning: {stderr}"
+    );
+    let estate = orgscope::snapshot::read(&out).expect("snapshot");
+    assert_eq!(estate.accounts.len(), 11);
+    let mut total = 0;
+    for s in &seeded.accounts {
+        for region in ["us-east-1", "eu-west-1"] {
+            let want = seeded.expected(&s.id, region);
+            assert_eq!(counts(&estate, &s.id, region), want, "{} {region}", s.name);
+            total += want.total();
+        }
+    }
+    assert_eq!(estate.resources.len(), total);
+    // Scripts rely on these top-level arrays and fields.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("json");
+    let first = &json["accounts"][0];
+    for key in ["id", "name", "email", "status", "ou_path", "tags"] {
+        assert!(first.get(key).is_some(), "accounts[].{key}");
+    }
+    let r = &json["resources"][0];
+    for key in ["account_id", "region", "type", "id", "name", "tags"] {
+        assert!(r.get(key).is_some(), "resources[].{key}");
+    }
+    let c = &json["coverage"][0];
+    for key in ["account_id", "region", "api", "status", "code", "message"] {
+        assert!(c.get(key).is_some(), "coverage[].{key}");
+    }
+
+    // To stdout, scoped to one account.
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "eu-west-1",
+            "--account",
+            "payments-prod",
+        ])
+        .output()
+        .expect("run orgscope");
+    assert_eq!(run.status.code(), Some(0));
+    let scoped = orgscope::snapshot::from_slice(&run.stdout, std::path::Path::new("stdout"))
+        .expect("snapshot on stdout");
+    let id = &seeded.account("payments-prod").id;
+    assert_eq!(scoped.accounts.len(), 1);
+    assert_eq!(
+        counts(&scoped, id, "eu-west-1"),
+        seeded.expected(id, "eu-west-1")
+    );
+
+    // A fatal error: one line, exit 1, the old file untouched.
+    let before = std::fs::read(&out).expect("read");
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "eu-west-1",
+            "--ou",
+            "NoSuchOu",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run orgscope");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "stderr: {stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("orgscope: ") && last.contains("NoSuchOu"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&out).expect("read"), before);
+
+    // A partial run: moto answers 500 for a region it does not know. The
+    // snapshot is written, exit 3, failed cells summarized on stderr.
+    let partial = dir.path().join("partial.json");
+    let run = orgscope(&moto)
+        .args([
+            "collect",
+            "--regions",
+            "eu-west-1,xx-nowhere-1",
+            "--account",
+            "network",
+            "--out",
+        ])
+        .arg(&partial)
+        .output()
+        .expect("run orgscope");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(3), "stderr: {stderr}");
+    assert!(stderr.contains("partial snapshot: 5 of"), "{stderr}");
+    let estate = orgscope::snapshot::read(&partial).expect("partial snapshot written");
+    assert!(estate.is_partial());
+    assert!(
+        estate
+            .failed_cells()
+            .all(|c| c.region == "xx-nowhere-1" && c.status == CoverageStatus::Error)
+    );
+
+    // A usage error: exit 2.
+    let run = orgscope(&moto)
+        .args(["collect", "--regions", "eu west 1"])
+        .output()
+        .expect("run orgscope");
+    assert_eq!(run.status.code(), Some(2));
+}

@@ -1,0 +1,518 @@
+//! The fault matrix of issue 6: a seeded estate in moto, collected through
+//! the fault proxy once without faults (the baseline) and once with one
+//! row's faults. Each test asserts the exact coverage of the cells the
+//! fault hits and that every other cell is `ok` with the same resources as
+//! the baseline. Times are bounded by the run's own timeouts and attempt
+//! limits, never by sleeping.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use orgscope::collect::{self, CollectEvent, CollectOptions, Hooks, Regions};
+use orgscope::model::{CoverageStatus, Estate, GLOBAL_REGION};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::support::moto::Moto;
+use crate::support::proxy::{Expiry, Fault, FaultProxy, Match, Rate, Rule, Rules};
+
+const MANAGEMENT: &str = "123456789012";
+const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+const MAX_ATTEMPTS: u32 = 4;
+
+/// moto + proxy + a small organization: the management account and four
+/// members, two of them in an OU.
+struct Fixture {
+    _moto: Moto,
+    proxy: FaultProxy,
+    members: Vec<String>,
+    baseline: Estate,
+}
+
+type Cell = (String, String, String);
+
+impl Fixture {
+    async fn new() -> Fixture {
+        let moto = Moto::start();
+        let proxy = FaultProxy::start(&moto.endpoint(), Rules::none())
+            .await
+            .expect("proxy");
+        let members = seed(&sdk_config(&moto.endpoint()).await).await;
+        let mut fx = Fixture {
+            _moto: moto,
+            proxy,
+            members,
+            baseline: empty_estate(),
+        };
+        // Fault-free run through the same proxy: the reference for "the
+        // cells a fault did not hit are complete". It also makes moto create
+        // every default VPC now, so later runs are quick to answer.
+        fx.baseline = fx.run(options(&fx.proxy).await).await;
+        assert!(
+            fx.baseline
+                .coverage
+                .iter()
+                .all(|c| c.status == CoverageStatus::Ok),
+            "baseline must be clean: {:?}",
+            fx.baseline.coverage
+        );
+        assert!(!fx.baseline.resources.is_empty());
+        fx.proxy.reset_counters();
+        fx
+    }
+
+    fn member(&self, i: usize) -> &str {
+        &self.members[i]
+    }
+
+    async fn run(&self, opts: CollectOptions) -> Estate {
+        let (tx, _rx) = mpsc::unbounded_channel();
+        collect::collect(opts, tx, CancellationToken::new())
+            .await
+            .expect("collection runs to the end")
+    }
+
+    async fn run_with(&self, rules: Rules) -> Estate {
+        self.proxy.set_rules(rules);
+        self.run(options(&self.proxy).await).await
+    }
+
+    /// Every baseline cell for which `hit` is false is `ok` in `estate`
+    /// too, and every account-region with no hit cell has exactly the
+    /// baseline's resources.
+    fn assert_rest_complete(&self, estate: &Estate, hit: impl Fn(&Cell) -> bool) {
+        let got = cells(estate);
+        let mut hit_places = BTreeSet::new();
+        for (cell, (status, code)) in cells(&self.baseline) {
+            if hit(&cell) {
+                hit_places.insert((cell.0.clone(), cell.1.clone()));
+                continue;
+            }
+            assert_eq!(
+                got.get(&cell),
+                Some(&(status, code)),
+                "cell {cell:?} should be untouched"
+            );
+        }
+        let want = resources(&self.baseline);
+        let have = resources(estate);
+        for (place, ids) in &want {
+            let account_hit = hit_places.contains(place)
+                || hit_places.contains(&(place.0.clone(), GLOBAL_REGION.to_string()));
+            if !account_hit {
+                assert_eq!(have.get(place), Some(ids), "resources of {place:?}");
+            }
+        }
+        assert_eq!(estate.accounts, self.baseline.accounts, "accounts");
+        assert_eq!(estate.tree, self.baseline.tree, "org tree");
+    }
+}
+
+fn empty_estate() -> Estate {
+    Estate::new(
+        String::new(),
+        orgscope::model::Source {
+            kind: orgscope::model::SourceKind::Live,
+            profile: None,
+            label: String::new(),
+        },
+        orgscope::model::CallerIdentity {
+            account_id: String::new(),
+            arn: String::new(),
+            user_id: String::new(),
+        },
+    )
+}
+
+async fn sdk_config(endpoint: &str) -> SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_credential_types::Credentials::for_tests())
+        .load()
+        .await
+}
+
+/// Run options for tests: quick backoff, generous timeouts (a row that
+/// needs short ones sets them), through the proxy.
+async fn options(proxy: &FaultProxy) -> CollectOptions {
+    CollectOptions {
+        regions: Regions::List(REGIONS.iter().map(|r| r.to_string()).collect()),
+        role_name: "orgscope-reader".into(),
+        concurrency: 4,
+        region_concurrency: 2,
+        max_attempts: MAX_ATTEMPTS,
+        initial_backoff: Duration::from_millis(1),
+        attempt_timeout: Duration::from_secs(30),
+        operation_timeout: Duration::from_secs(90),
+        hooks: Hooks {
+            base_config: Some(sdk_config(&proxy.endpoint()).await),
+            interceptors: Vec::new(),
+        },
+        ..CollectOptions::default()
+    }
+}
+
+/// Create the organization and four members (two under `Workloads`).
+async fn seed(conf: &SdkConfig) -> Vec<String> {
+    let org = aws_sdk_organizations::Client::new(conf);
+    org.create_organization()
+        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+        .send()
+        .await
+        .expect("create organization");
+    let root = org.list_roots().send().await.expect("roots").roots()[0]
+        .id()
+        .expect("root id")
+        .to_string();
+    let ou = org
+        .create_organizational_unit()
+        .parent_id(&root)
+        .name("Workloads")
+        .send()
+        .await
+        .expect("ou")
+        .organizational_unit()
+        .and_then(|o| o.id())
+        .expect("ou id")
+        .to_string();
+    let mut members = Vec::new();
+    for i in 0..4 {
+        let name = format!("member-{i}");
+        let id = org
+            .create_account()
+            .account_name(&name)
+            .email(format!("{name}@example.com"))
+            .send()
+            .await
+            .expect("create account")
+            .create_account_status()
+            .and_then(|s| s.account_id())
+            .expect("account id")
+            .to_string();
+        if i < 2 {
+            org.move_account()
+                .account_id(&id)
+                .source_parent_id(&root)
+                .destination_parent_id(&ou)
+                .send()
+                .await
+                .expect("move account");
+        }
+        members.push(id);
+    }
+    members
+}
+
+fn cells(e: &Estate) -> BTreeMap<Cell, (CoverageStatus, Option<String>)> {
+    e.coverage
+        .iter()
+        .map(|c| {
+            (
+                (c.account_id.clone(), c.region.clone(), c.api.clone()),
+                (c.status, c.code.clone()),
+            )
+        })
+        .collect()
+}
+
+fn resources(e: &Estate) -> BTreeMap<(String, String), BTreeSet<String>> {
+    let mut out: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for r in &e.resources {
+        out.entry((r.account_id.clone(), r.region.clone()))
+            .or_default()
+            .insert(r.id.clone());
+    }
+    out
+}
+
+/// The cells of `estate` that are not `ok`, as (account, region, api) →
+/// (status, code).
+fn failed(e: &Estate) -> BTreeMap<Cell, (CoverageStatus, Option<String>)> {
+    cells(e)
+        .into_iter()
+        .filter(|(_, (s, _))| *s != CoverageStatus::Ok)
+        .collect()
+}
+
+fn ec2_apis() -> Vec<String> {
+    collect::ec2::APIS.iter().map(|a| a.to_string()).collect()
+}
+
+#[tokio::test]
+async fn two_accounts_deny_assume_role() {
+    let fx = Fixture::new().await;
+    let (a, b) = (fx.member(0).to_string(), fx.member(2).to_string());
+    let e = fx
+        .run_with(
+            Rules::none()
+                .with(Rule::deny_assume_role(&a))
+                .with(Rule::deny_assume_role(&b)),
+        )
+        .await;
+    let want: BTreeMap<_, _> = [&a, &b]
+        .into_iter()
+        .map(|id| {
+            (
+                (id.clone(), GLOBAL_REGION.into(), "sts:AssumeRole".into()),
+                (CoverageStatus::Denied, Some("AccessDenied".into())),
+            )
+        })
+        .collect();
+    assert_eq!(failed(&e), want);
+    // A denied account has no other cells and no resources.
+    assert!(
+        e.coverage
+            .iter()
+            .all(|c| (c.account_id != a && c.account_id != b) || c.api == "sts:AssumeRole")
+    );
+    assert!(
+        e.resources
+            .iter()
+            .all(|r| r.account_id != a && r.account_id != b)
+    );
+    fx.assert_rest_complete(&e, |c| c.0 == a || c.0 == b);
+    // Not retried: AccessDenied is final.
+    assert_eq!(fx.proxy.seen_for(&a, "sts:AssumeRole"), 1);
+}
+
+#[tokio::test]
+async fn one_disabled_opt_in_region_in_one_account() {
+    let fx = Fixture::new().await;
+    let acct = fx.member(1).to_string();
+    let e = fx
+        .run_with(Rules::none().with(Rule::opt_in_required(&acct, "eu-west-1")))
+        .await;
+    let want: BTreeMap<_, _> = ec2_apis()
+        .into_iter()
+        .map(|api| {
+            (
+                (acct.clone(), "eu-west-1".to_string(), api),
+                (CoverageStatus::RegionDisabled, Some("OptInRequired".into())),
+            )
+        })
+        .collect();
+    assert_eq!(failed(&e), want);
+    fx.assert_rest_complete(&e, |c| c.0 == acct && c.1 == "eu-west-1");
+}
+
+#[tokio::test]
+async fn scp_blocked_region_is_denied_without_retrying() {
+    let fx = Fixture::new().await;
+    let e = fx
+        .run_with(Rules::none().with(Rule::unauthorized_region("eu-west-1")))
+        .await;
+    let all_accounts: Vec<String> = std::iter::once(MANAGEMENT.to_string())
+        .chain(fx.members.iter().cloned())
+        .collect();
+    let mut want = BTreeMap::new();
+    for a in &all_accounts {
+        for api in ec2_apis() {
+            want.insert(
+                (a.clone(), "eu-west-1".to_string(), api),
+                (
+                    CoverageStatus::Denied,
+                    Some("UnauthorizedOperation".to_string()),
+                ),
+            );
+        }
+    }
+    assert_eq!(failed(&e), want);
+    // One attempt per cell: denied is final, never retried.
+    let cells = (all_accounts.len() * ec2_apis().len()) as u64;
+    assert_eq!(
+        fx.proxy.injected().get("UnauthorizedOperation"),
+        Some(&cells)
+    );
+    fx.assert_rest_complete(&e, |c| c.1 == "eu-west-1");
+}
+
+#[tokio::test]
+async fn thirty_percent_of_ec2_throttled_still_completes_with_bounded_retries() {
+    let fx = Fixture::new().await;
+    let e = fx
+        .run_with(
+            Rules::none()
+                .with(Rule::throttle(Match::any().service("ec2")).rate(Rate { num: 3, den: 10 })),
+        )
+        .await;
+    assert_eq!(failed(&e), BTreeMap::new());
+    fx.assert_rest_complete(&e, |_| false);
+    let ec2_seen: u64 = fx
+        .proxy
+        .seen_all()
+        .iter()
+        .filter(|(k, _)| k.starts_with("ec2:"))
+        .map(|(_, n)| n)
+        .sum();
+    let throttled = fx
+        .proxy
+        .injected()
+        .get("RequestLimitExceeded")
+        .copied()
+        .unwrap_or(0);
+    // 30% of attempts were throttled; each throttle cost one more request.
+    assert_eq!(throttled, ec2_seen * 3 / 10);
+    assert!(throttled > 0);
+    let calls = ec2_seen - throttled;
+    assert!(ec2_seen <= calls * u64::from(MAX_ATTEMPTS));
+}
+
+#[tokio::test]
+async fn one_account_always_throttled_does_not_starve_the_others() {
+    let fx = Fixture::new().await;
+    let acct = fx.member(3).to_string();
+    let e = fx
+        .run_with(Rules::none().with(Rule::throttle(Match::any().service("ec2").account(&acct))))
+        .await;
+    let mut want = BTreeMap::new();
+    for region in REGIONS {
+        for api in ec2_apis() {
+            want.insert(
+                (acct.clone(), region.to_string(), api),
+                (
+                    CoverageStatus::Throttled,
+                    Some("RequestLimitExceeded".to_string()),
+                ),
+            );
+        }
+    }
+    assert_eq!(failed(&e), want);
+    fx.assert_rest_complete(&e, |c| c.0 == acct && c.1 != GLOBAL_REGION);
+    // Bounded: each throttled cell made exactly MAX_ATTEMPTS attempts.
+    for api in ec2_apis() {
+        assert_eq!(
+            fx.proxy.seen_for(&acct, &api),
+            u64::from(MAX_ATTEMPTS) * REGIONS.len() as u64,
+            "{api}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn organizations_throttled_on_list_accounts_still_gives_the_whole_tree() {
+    let fx = Fixture::new().await;
+    // Five throttles in a row, then every other call: more patience than
+    // EC2 gets, as Organizations' rate limit is shared org-wide.
+    let e = fx
+        .run_with(
+            Rules::none()
+                .with(
+                    Rule::throttle(Match::any().action("organizations:ListAccountsForParent"))
+                        .limit(5),
+                )
+                .with(
+                    Rule::throttle(Match::any().action("organizations:ListAccountsForParent"))
+                        .rate(Rate { num: 1, den: 2 }),
+                ),
+        )
+        .await;
+    assert_eq!(failed(&e), BTreeMap::new());
+    fx.assert_rest_complete(&e, |_| false);
+    assert!(
+        fx.proxy
+            .injected()
+            .get("TooManyRequestsException")
+            .is_some_and(|n| *n >= 5)
+    );
+}
+
+#[tokio::test]
+async fn one_region_hangs_gives_timeout_there_in_bounded_time() {
+    let fx = Fixture::new().await;
+    let acct = fx.member(0).to_string();
+    fx.proxy.set_rules(
+        Rules::none().with(Rule::new(
+            Match::any()
+                .service("ec2")
+                .account(&acct)
+                .region("eu-west-1"),
+            Fault::Hang,
+        )),
+    );
+    let mut opts = options(&fx.proxy).await;
+    // Bounded by construction: 2 attempts of 1 s, 3 s per call at most.
+    opts.attempt_timeout = Duration::from_secs(1);
+    opts.operation_timeout = Duration::from_secs(3);
+    opts.max_attempts = 2;
+    let e = fx.run(opts).await;
+    let failed = failed(&e);
+    let want: BTreeSet<Cell> = ec2_apis()
+        .into_iter()
+        .map(|api| (acct.clone(), "eu-west-1".to_string(), api))
+        .collect();
+    assert_eq!(failed.keys().cloned().collect::<BTreeSet<_>>(), want);
+    assert!(
+        failed.values().all(|(s, _)| *s == CoverageStatus::Timeout),
+        "{failed:?}"
+    );
+    fx.assert_rest_complete(&e, |c| c.0 == acct && c.1 == "eu-west-1");
+}
+
+#[tokio::test]
+async fn expired_session_credentials_are_renewed_and_nothing_is_lost() {
+    let fx = Fixture::new().await;
+    // Every member session dies after 6 requests: at least once per
+    // account (each does 10 EC2 calls here).
+    let e = fx
+        .run_with(Rules::none().expire(Expiry {
+            after_requests: Some(6),
+            ..Expiry::default()
+        }))
+        .await;
+    assert!(fx.proxy.injected().contains_key("RequestExpired"));
+    assert_eq!(failed(&e), BTreeMap::new());
+    fx.assert_rest_complete(&e, |_| false);
+}
+
+#[tokio::test]
+async fn cancel_mid_run_keeps_finished_accounts_and_marks_the_rest() {
+    let fx = Fixture::new().await;
+    let stuck = fx.member(2).to_string();
+    fx.proxy.set_rules(Rules::none().with(Rule::new(
+        Match::any().service("ec2").account(&stuck),
+        Fault::Hang,
+    )));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let cancel = CancellationToken::new();
+    let opts = options(&fx.proxy).await;
+    // Cancel once every other account has finished: the stuck one can only
+    // end by cancellation (its calls hang for the 30 s attempt timeout).
+    // Members minus the stuck one, plus the management account.
+    let others = fx.members.len();
+    let watch = async {
+        let mut finished = BTreeSet::new();
+        while finished.len() < others {
+            match rx.recv().await {
+                Some(CollectEvent::AccountFinished { account_id, .. }) => {
+                    assert_ne!(account_id, stuck);
+                    finished.insert(account_id);
+                }
+                Some(_) => {}
+                None => panic!("the run ended before it was cancelled"),
+            }
+        }
+        cancel.cancel();
+    };
+    // Driven side by side in this task (the watcher must see events while
+    // the run is in flight).
+    let (run, ()) = tokio::join!(collect::collect(opts, tx, cancel.clone()), watch);
+    let e = run.expect("a cancelled run still returns its estate");
+    let want: BTreeMap<_, _> = [(
+        (
+            stuck.clone(),
+            GLOBAL_REGION.to_string(),
+            collect::CANCELLED_API.to_string(),
+        ),
+        (
+            CoverageStatus::Error,
+            Some(collect::CANCELLED_CODE.to_string()),
+        ),
+    )]
+    .into_iter()
+    .collect();
+    assert_eq!(failed(&e), want);
+    assert!(e.resources.iter().all(|r| r.account_id != stuck));
+    fx.assert_rest_complete(&e, |c| c.0 == stuck);
+}
