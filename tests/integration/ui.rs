@@ -271,3 +271,34 @@ fn write_demo_with_cli(path: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_welcome_screen_opens_the_demo() {
+    let rt = runtime();
+    let mut h = harness(&rt, |_| {});
+    assert!(h.state().estate().is_none());
+    h.get_by_role_and_label(Role::Button, "Open demo estate").click();
+    h.run();
+    assert!(h.state().estate().is_some_and(|e| e.accounts.len() >= 25));
+    assert!(h.query_by_label("Expand Workloads").is_some());
+}
+
+#[test]
+fn ctrl_s_saves_back_to_the_opened_snapshot_off_the_ui_thread() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let path = dir.path().join("estate.json");
+    write_demo_with_cli(&path);
+    let rt = runtime();
+    let handle = rt.handle().clone();
+    let p = path.clone();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| OrgscopeApp::new(cc, Start::Open(p), handle));
+    run_until(&mut h, |app| app.estate().is_some());
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("remove: {e}"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    run_until(&mut h, |app| app.log_lines().iter().any(|l| l.starts_with("Saved")));
+    let back = orgscope::snapshot::read(&path).unwrap_or_else(|e| panic!("read back: {e}"));
+    assert_eq!(Some(&back), h.state().estate());
+}
