@@ -302,3 +302,17 @@ fn ctrl_s_saves_back_to_the_opened_snapshot_off_the_ui_thread() {
     let back = orgscope::snapshot::read(&path).unwrap_or_else(|e| panic!("read back: {e}"));
     assert_eq!(Some(&back), h.state().estate());
 }
+
+#[test]
+fn a_pane_switches_to_the_network_diagram_of_its_rows() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    expand(&mut h, "Workloads");
+    tick(&mut h, "Prod");
+    h.get_by_role_and_label(Role::Button, "Diagram").click();
+    h.run();
+    assert!(h.query_by_label("Fit").is_some(), "the diagram widget is shown");
+    h.get_by_role_and_label(Role::Button, "Table").click();
+    h.run();
+    assert!(h.query_by_label("Fit").is_none());
+}
