@@ -47,6 +47,7 @@ pub enum Command {
     ScopeAll,
     FilterEdited(PaneId),
     SetType(PaneId, Option<ResourceType>),
+    SetView(PaneId, super::state::PaneView),
     SortBy(PaneId, super::engine::ColumnKey),
     ToggleTagColumn(PaneId, String),
     Select(PaneId, Option<usize>),

@@ -50,6 +50,17 @@ pub fn refresh(app: &mut OrgscopeApp) {
         p.derived.completions = engine::completions(ctx, &p.derived.rows, &p.cfg.filter);
         p.derived.generation += 1;
     }
+    // Diagrams are built only for panes that show one, once per new rows.
+    for pane in app.settings.panes.values_mut() {
+        let Pane::Inventory(p) = pane else { continue };
+        let d = &mut p.derived;
+        if p.cfg.view == super::state::PaneView::Diagram
+            && d.scene.as_ref().is_none_or(|(g, _)| *g != d.generation)
+        {
+            let scene = crate::diagram::network_scene(&estate, &d.rows, &Default::default());
+            d.scene = Some((d.generation, std::sync::Arc::new(scene)));
+        }
+    }
     let app_scopes: std::collections::BTreeMap<PaneId, super::state::Scope> = app
         .settings
         .panes

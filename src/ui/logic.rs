@@ -341,6 +341,11 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 p.derived.stale = true;
             }
         }
+        Command::SetView(id, view) => {
+            if let Some(p) = inventory(app, id) {
+                p.cfg.view = view;
+            }
+        }
         Command::SortBy(id, col) => {
             if let Some(p) = inventory(app, id) {
                 p.cfg.sort = match p.cfg.sort.take() {

@@ -104,7 +104,14 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut In
     filter_ui(b, ui, id, p);
     ui.add_space(4.0);
     if p.cfg.view == PaneView::Diagram {
-        ui.label("The diagram view is not in this build yet.");
+        match p.derived.scene.clone() {
+            Some((_, scene)) => {
+                super::diagram_view::diagram_ui(ui, &scene, &mut p.derived.diagram, None);
+            }
+            None => {
+                ui.spinner();
+            }
+        }
         return;
     }
     let selected = p
@@ -153,6 +160,19 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                     b.commands.push(Command::Export(id, ExportFormat::Json));
                 }
             });
+            let diagram = p.cfg.view == PaneView::Diagram;
+            if ui
+                .selectable_label(diagram, "Diagram")
+                .on_hover_text(
+                    "Network diagram of these rows: account → region → VPC → subnet → instances",
+                )
+                .clicked()
+            {
+                b.commands.push(Command::SetView(id, PaneView::Diagram));
+            }
+            if ui.selectable_label(!diagram, "Table").clicked() {
+                b.commands.push(Command::SetView(id, PaneView::Table));
+            }
             ui.menu_button("Columns", |ui| {
                 ui.label(RichText::new("Tag columns").small().strong());
                 let keys = engine::tag_keys(estate, &p.derived.rows);

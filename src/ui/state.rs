@@ -212,6 +212,10 @@ pub struct InventoryDerived {
     pub scroll_to: Option<usize>,
     /// Bumped on every recompute so diffs know their inputs changed.
     pub generation: u64,
+    /// The network diagram of `rows`, built when the diagram view is shown,
+    /// with the `generation` it was built from.
+    pub scene: Option<(u64, std::sync::Arc<crate::diagram::Scene>)>,
+    pub diagram: super::diagram_view::DiagramView,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

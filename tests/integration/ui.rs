@@ -277,7 +277,8 @@ fn the_welcome_screen_opens_the_demo() {
     let rt = runtime();
     let mut h = harness(&rt, |_| {});
     assert!(h.state().estate().is_none());
-    h.get_by_role_and_label(Role::Button, "Open demo estate").click();
+    h.get_by_role_and_label(Role::Button, "Open demo estate")
+        .click();
     h.run();
     assert!(h.state().estate().is_some_and(|e| e.accounts.len() >= 25));
     assert!(h.query_by_label("Expand Workloads").is_some());
@@ -298,7 +299,26 @@ fn ctrl_s_saves_back_to_the_opened_snapshot_off_the_ui_thread() {
     run_until(&mut h, |app| app.estate().is_some());
     std::fs::remove_file(&path).unwrap_or_else(|e| panic!("remove: {e}"));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    run_until(&mut h, |app| app.log_lines().iter().any(|l| l.starts_with("Saved")));
+    run_until(&mut h, |app| {
+        app.log_lines().iter().any(|l| l.starts_with("Saved"))
+    });
     let back = orgscope::snapshot::read(&path).unwrap_or_else(|e| panic!("read back: {e}"));
     assert_eq!(Some(&back), h.state().estate());
+}
+
+#[test]
+fn a_pane_switches_to_the_network_diagram_of_its_rows() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    expand(&mut h, "Workloads");
+    tick(&mut h, "Prod");
+    h.get_by_role_and_label(Role::Button, "Diagram").click();
+    h.run();
+    assert!(
+        h.query_by_label("Fit").is_some(),
+        "the diagram widget is shown"
+    );
+    h.get_by_role_and_label(Role::Button, "Table").click();
+    h.run();
+    assert!(h.query_by_label("Fit").is_none());
 }
