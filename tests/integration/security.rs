@@ -230,6 +230,22 @@ async fn nothing_written_contains_a_secret() {
         String::from_utf8_lossy(&diagram.stderr)
     );
 
+    for format in ["csv", "json"] {
+        let path = dir.path().join(format!("list.{format}"));
+        let list = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"))
+            .arg("list")
+            .arg(&snap)
+            .args(["--format", format, "--out"])
+            .arg(&path)
+            .output()
+            .expect("run orgscope list");
+        assert!(
+            list.status.success(),
+            "{}",
+            String::from_utf8_lossy(&list.stderr)
+        );
+    }
+
     // The library with MFA: its snapshot holds no trace of the session.
     let asked = Arc::new(AtomicUsize::new(0));
     let mfa = Mfa {
@@ -256,7 +272,8 @@ async fn nothing_written_contains_a_secret() {
             std::fs::read(&path).expect("read output"),
         ));
     }
-    assert!(outputs.len() >= 6, "every output file is scanned");
+    // estate.json, org.svg, list.csv, list.json, mfa.json + 3 streams.
+    assert!(outputs.len() >= 8, "every output file is scanned");
     // The scan itself finds a secret where there is one.
     let probe = vec![("probe".to_string(), secrets[0].clone().into_bytes())];
     assert_eq!(leaks(&secrets, &probe).len(), 1);
