@@ -275,6 +275,11 @@ def main():
     log(f"seeded in {seeded['seconds']}s: {seeded['created']}")
 
     exes = build.result() if build else {}
+    for given in (a.orgscope_bin, a.replay_bin):
+        # A binary given by path may still be on its way from another build.
+        deadline = time.monotonic() + 1800
+        while given and not os.access(given, os.X_OK) and time.monotonic() < deadline:
+            time.sleep(5)
     orgscope_bin = a.orgscope_bin or exes["orgscope"]
     replay_bin = a.replay_bin or exes["replay"]
 
