@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use egui::{RichText, TextEdit};
 use egui_tiles::{TileId, UiResponse};
 
-use super::command::{Command, ExportFormat};
+use super::command::{Command, DiagramKind, ExportFormat};
 use super::engine::{self, Context};
 use super::state::{InventoryPane, Loaded, Pane, PaneId, PaneView};
 use super::{compare_ui, details_ui, table_ui, theme};
@@ -158,6 +158,21 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                 }
                 if ui.button("JSON…").clicked() {
                     b.commands.push(Command::Export(id, ExportFormat::Json));
+                }
+                ui.separator();
+                for (label, kind, png_scale) in [
+                    ("Network diagram (SVG)…", DiagramKind::Network, None),
+                    ("Network diagram (PNG 1×)…", DiagramKind::Network, Some(1)),
+                    ("Network diagram (PNG 2×)…", DiagramKind::Network, Some(2)),
+                    ("Org tree diagram (SVG)…", DiagramKind::Org, None),
+                    ("Org tree diagram (PNG 2×)…", DiagramKind::Org, Some(2)),
+                ] {
+                    if ui.button(label).clicked() {
+                        b.commands.push(Command::Export(
+                            id,
+                            ExportFormat::Diagram { kind, png_scale },
+                        ));
+                    }
                 }
             });
             let diagram = p.cfg.view == PaneView::Diagram;
