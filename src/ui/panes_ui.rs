@@ -106,7 +106,30 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut In
     if p.cfg.view == PaneView::Diagram {
         match p.derived.scene.clone() {
             Some((_, scene)) => {
-                super::diagram_view::diagram_ui(ui, &scene, &mut p.derived.diagram, None);
+                // Selection is shared with the table: the selected row is
+                // outlined here, and a clicked box selects its row (and
+                // scrolls the table to it when the user switches back).
+                let selected_id = p
+                    .derived
+                    .selected
+                    .and_then(|i| estate.resources.get(i))
+                    .map(|r| r.id.as_str());
+                let clicked = super::diagram_view::diagram_ui(
+                    ui,
+                    &scene,
+                    &mut p.derived.diagram,
+                    selected_id,
+                );
+                if let Some(node_id) = clicked {
+                    let hit =
+                        p.derived.rows.iter().enumerate().find(|(_, i)| {
+                            estate.resources.get(**i).is_some_and(|r| r.id == node_id)
+                        });
+                    if let Some((pos, &ri)) = hit {
+                        p.derived.scroll_to = Some(pos);
+                        b.commands.push(Command::Select(id, Some(ri)));
+                    }
+                }
             }
             None => {
                 ui.spinner();
