@@ -148,3 +148,68 @@ async fn the_binary_writes_a_snapshot_matching_the_seed_and_exits_by_outcome() {
         .expect("run orgscope");
     assert_eq!(run.status.code(), Some(2));
 }
+
+/// Ctrl-C in the middle of a run (issue 6's cancel row, as a user does it):
+/// the binary stops promptly, says so, exits 1, and the file named by
+/// `--out` keeps its previous content with no temporary file left beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_mid_run_writes_nothing_and_keeps_the_old_file() {
+    use crate::support::proxy::{Fault, FaultProxy, Match, Rule, Rules};
+
+    let moto = Moto::start();
+    let conf = moto.sdk_config().await;
+    seed::standard_org(&conf).await;
+    // Every DescribeInstances hangs, so the run is certainly in flight when
+    // the signal arrives.
+    let proxy = FaultProxy::start(
+        &moto.endpoint(),
+        Rules::none().with(Rule::new(
+            Match::any().action("ec2:DescribeInstances"),
+            Fault::Hang,
+        )),
+    )
+    .await
+    .expect("proxy");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("estate.json");
+    std::fs::write(&out, b"previous snapshot").expect("seed file");
+
+    let mut child = orgscope(&moto)
+        .env("AWS_ENDPOINT_URL", proxy.endpoint())
+        .args(["collect", "--regions", "us-east-1", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn orgscope");
+
+    // Wait (bounded) until the collector is inside a describe call.
+    let mut in_flight = false;
+    for _ in 0..600 {
+        if proxy.seen("ec2:DescribeInstances") > 0 {
+            in_flight = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(in_flight, "the run never reached DescribeInstances");
+
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("cancelled"), "stderr: {stderr}");
+    assert_eq!(std::fs::read(&out).expect("old file"), b"previous snapshot");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("estate.json")]);
+}
