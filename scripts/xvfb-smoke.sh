@@ -10,7 +10,6 @@ BIN=${1:-${ORGSCOPE_BIN:-target/debug/orgscope}}
 OUT=${2:-target/xvfb-smoke.png}
 WANT_W=1440
 WANT_H=900
-DISP=":${XVFB_DISPLAY:-97}"
 
 for tool in Xvfb xdpyinfo xwininfo import identify; do
     command -v "$tool" >/dev/null || { echo "xvfb-smoke: $tool is missing (run scripts/setup-system.sh)" >&2; exit 1; }
@@ -29,14 +28,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-Xvfb "$DISP" -screen 0 1600x1000x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+# Let Xvfb pick a free display (-displayfd) so another X server on the
+# machine (a developer's, another test's) can never be mistaken for ours.
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
 XPID=$!
 
-# Poll (bounded) until the X server answers.
+# Poll (bounded) until the X server has said which display it took.
+DISP=""
 for _ in $(seq 100); do
-    xdpyinfo -display "$DISP" >/dev/null 2>&1 && break
+    if [ -s "$WORK/display" ]; then
+        DISP=":$(tr -d '[:space:]' <"$WORK/display")"
+        xdpyinfo -display "$DISP" >/dev/null 2>&1 && break
+    fi
+    kill -0 "$XPID" 2>/dev/null || break
     sleep 0.1
 done
+[ -n "$DISP" ] || { echo "xvfb-smoke: Xvfb did not start" >&2; cat "$WORK/xvfb.log" >&2; exit 1; }
 xdpyinfo -display "$DISP" >/dev/null 2>&1 || { echo "xvfb-smoke: Xvfb did not start" >&2; cat "$WORK/xvfb.log" >&2; exit 1; }
 
 # A private data dir so a layout saved by an earlier run cannot change what we see.
