@@ -21,7 +21,8 @@ appstreamcli validate --no-net /usr/share/metainfo/dev.orgscope.orgscope.metainf
 man=/usr/share/man/man1/orgscope.1.gz
 [ -f "$man" ] || fail "man page missing"
 zcat "$man" | grep -q '^\.TH orgscope 1' || fail "man page has no .TH header"
-zcat /usr/share/man/man1/orgscope-collect.1.gz | grep -q -- '--role-name' || fail "collect man page lacks --role-name"
+# roff escapes hyphens (\-\-role\-name); compare with the escapes removed.
+zcat /usr/share/man/man1/orgscope-collect.1.gz | sed 's/\\-/-/g' | grep -q -- '--role-name' || fail "collect man page lacks --role-name"
 
 for s in 16 32 48 64 128 256; do
   [ -s "/usr/share/icons/hicolor/${s}x${s}/apps/orgscope.png" ] || fail "icon ${s}x${s} missing"
