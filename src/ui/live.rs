@@ -43,7 +43,7 @@ pub fn options(conn: &Connection, hooks: &collect::Hooks) -> CollectOptions {
 
 /// Start a run; its events arrive as [`WorkerEvent::Collect`] in the order
 /// collect sent them, then one [`WorkerEvent::CollectDone`].
-pub fn start(app: &mut OrgscopeApp, opts: CollectOptions, kind: RunKind) {
+pub fn start(app: &mut OrgscopeApp, mut opts: CollectOptions, kind: RunKind) {
     if app.progress.is_some() {
         log(
             app,
@@ -54,6 +54,11 @@ pub fn start(app: &mut OrgscopeApp, opts: CollectOptions, kind: RunKind) {
     }
     let token = CancellationToken::new();
     let out: Outbox = app.outbox();
+    // A profile with `mfa_serial` asks for the code in a dialog, once.
+    opts.mfa = collect::mfa::Mfa {
+        serial: app.mfa_serial.clone().or(opts.mfa.serial),
+        prompt: Some(super::credentials_ui::gui_prompt(out.clone())),
+    };
     let cancel = token.clone();
     let rt = app.rt.clone();
     // `collect`'s future is not provably `Send` (a higher-ranked closure
