@@ -15,7 +15,7 @@ use orgscope::query::{self, Context, GroupKey};
 /// Accounts giving just over 100,000 resources.
 const ACCOUNTS_100K: usize = 1050;
 /// Accounts giving about 50,000 resources.
-const ACCOUNTS_50K: usize = 525;
+const ACCOUNTS_50K: usize = 530;
 
 fn bench_query(c: &mut Criterion) {
     let estate = demo_estate(ACCOUNTS_100K);

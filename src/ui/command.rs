@@ -10,8 +10,21 @@ use crate::model::{Estate, ResourceType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
+    /// The pane's table.
     Csv,
     Json,
+    /// A diagram: the network topology of the pane's rows, or the org tree.
+    Diagram {
+        kind: DiagramKind,
+        /// `None` for SVG, `Some(scale)` for PNG at that scale.
+        png_scale: Option<u8>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagramKind {
+    Network,
+    Org,
 }
 
 impl ExportFormat {
@@ -19,6 +32,20 @@ impl ExportFormat {
         match self {
             ExportFormat::Csv => "csv",
             ExportFormat::Json => "json",
+            ExportFormat::Diagram {
+                png_scale: None, ..
+            } => "svg",
+            ExportFormat::Diagram {
+                png_scale: Some(_), ..
+            } => "png",
+        }
+    }
+
+    /// What the exported count counts, for the log line.
+    pub fn unit(self) -> &'static str {
+        match self {
+            ExportFormat::Csv | ExportFormat::Json => "rows",
+            ExportFormat::Diagram { .. } => "boxes",
         }
     }
 }
@@ -82,7 +109,9 @@ pub enum WorkerEvent {
     },
     Exported {
         path: PathBuf,
+        /// How many rows or boxes were written, or why nothing was.
         result: Result<usize, String>,
+        unit: &'static str,
     },
     /// A dialog was dismissed: nothing to do, but the log says so.
     Cancelled(&'static str),

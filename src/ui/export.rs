@@ -1,10 +1,12 @@
-//! Export of a pane's table (the rows and columns the user sees, in the
+//! Export of a pane: its table (the rows and columns the user sees, in the
 //! order shown) to CSV or JSON through `orgscope::export`, the CLI's
-//! formatter. The rows are snapshotted on the UI thread (an index vector
-//! copy); formatting and writing happen on a worker.
+//! formatter, or a diagram (the network topology of those rows, or the org
+//! tree) to SVG or PNG through `orgscope::diagram`, the same scene the
+//! Diagram view draws. The rows are snapshotted on the UI thread (an index
+//! vector copy); layout, formatting and writing happen on a worker.
 
 use super::app::OrgscopeApp;
-use super::command::ExportFormat;
+use super::command::{DiagramKind, ExportFormat};
 use super::engine::ColumnKey;
 use super::state::Pane;
 use super::state::PaneId;
@@ -31,15 +33,63 @@ pub fn start(app: &mut OrgscopeApp, id: PaneId, format: ExportFormat) {
         p.cfg.title.to_lowercase().replace(' ', "-")
     };
     let render = Box::new(move || {
+        if let ExportFormat::Diagram { kind, png_scale } = format {
+            return render_diagram(&estate, &rows, kind, png_scale);
+        }
         // The same safe CSV / JSON as `orgscope list`, built off the UI
         // thread (the query context indexes every resource).
         let ctx = crate::query::Context::new(&estate);
         let columns: Vec<crate::query::Column> = cols.iter().map(ColumnKey::to_query).collect();
         let text = match format {
-            ExportFormat::Csv => crate::export::resources_csv(&ctx, &rows, &columns),
             ExportFormat::Json => crate::export::resources_json(&ctx, &rows, &columns),
+            _ => crate::export::resources_csv(&ctx, &rows, &columns),
         };
-        (text.into_bytes(), rows.len())
+        Ok((text.into_bytes(), rows.len()))
     });
     workers::export_dialog(&app.rt, app.outbox(), format, name, render);
+}
+
+/// Lay out and encode a diagram; the count is the number of boxes drawn.
+pub fn render_diagram(
+    estate: &crate::model::Estate,
+    rows: &[usize],
+    kind: DiagramKind,
+    png_scale: Option<u8>,
+) -> Result<(Vec<u8>, usize), String> {
+    let scene = match kind {
+        DiagramKind::Network => crate::diagram::network_scene(estate, rows, &Default::default()),
+        DiagramKind::Org => crate::diagram::org_scene(estate, &Default::default()),
+    };
+    let bytes = match png_scale {
+        None => crate::diagram::to_svg(&scene).into_bytes(),
+        Some(scale) => crate::diagram::to_png(&scene, f32::from(scale))
+            .map_err(|e| format!("cannot export the diagram: {e}"))?,
+    };
+    Ok((bytes, scene.nodes.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagram_exports_are_the_scene_as_svg_or_png_and_failures_say_why() {
+        let estate = crate::demo::demo_estate(crate::demo::DEFAULT_ACCOUNTS);
+        let rows: Vec<usize> = (0..estate.resources.len()).collect();
+
+        let (svg, boxes) =
+            render_diagram(&estate, &rows, DiagramKind::Network, None).expect("network svg");
+        let text = String::from_utf8(svg).expect("utf-8");
+        assert!(text.starts_with("<?xml"), "{}", &text[..40]);
+        assert!(boxes > estate.accounts.len(), "{boxes} boxes");
+
+        let (png, org_boxes) =
+            render_diagram(&estate, &rows, DiagramKind::Org, Some(1)).expect("org png");
+        assert_eq!(&png[1..4], b"PNG");
+        // Root + OUs + every account.
+        assert!(org_boxes > estate.accounts.len(), "{org_boxes} boxes");
+
+        let err = render_diagram(&estate, &rows, DiagramKind::Org, Some(0)).expect_err("scale 0");
+        assert!(err.contains("cannot export the diagram"), "{err}");
+    }
 }

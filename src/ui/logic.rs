@@ -87,11 +87,11 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
             }
             Err(err) => log(app, LogLevel::Error, err),
         },
-        WorkerEvent::Exported { path, result } => match result {
+        WorkerEvent::Exported { path, result, unit } => match result {
             Ok(n) => log(
                 app,
                 LogLevel::Info,
-                format!("Exported {n} rows to {}", path.display()),
+                format!("Exported {n} {unit} to {}", path.display()),
             ),
             Err(err) => log(app, LogLevel::Error, err),
         },

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use egui::{RichText, TextEdit};
 use egui_tiles::{TileId, UiResponse};
 
-use super::command::{Command, ExportFormat};
+use super::command::{Command, DiagramKind, ExportFormat};
 use super::engine::{self, Context};
 use super::state::{InventoryPane, Loaded, Pane, PaneId, PaneView};
 use super::{compare_ui, details_ui, table_ui, theme};
@@ -106,7 +106,30 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut In
     if p.cfg.view == PaneView::Diagram {
         match p.derived.scene.clone() {
             Some((_, scene)) => {
-                super::diagram_view::diagram_ui(ui, &scene, &mut p.derived.diagram, None);
+                // Selection is shared with the table: the selected row is
+                // outlined here, and a clicked box selects its row (and
+                // scrolls the table to it when the user switches back).
+                let selected_id = p
+                    .derived
+                    .selected
+                    .and_then(|i| estate.resources.get(i))
+                    .map(|r| r.id.as_str());
+                let clicked = super::diagram_view::diagram_ui(
+                    ui,
+                    &scene,
+                    &mut p.derived.diagram,
+                    selected_id,
+                );
+                if let Some(node_id) = clicked {
+                    let hit =
+                        p.derived.rows.iter().enumerate().find(|(_, i)| {
+                            estate.resources.get(**i).is_some_and(|r| r.id == node_id)
+                        });
+                    if let Some((pos, &ri)) = hit {
+                        p.derived.scroll_to = Some(pos);
+                        b.commands.push(Command::Select(id, Some(ri)));
+                    }
+                }
             }
             None => {
                 ui.spinner();
@@ -158,6 +181,21 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                 }
                 if ui.button("JSON…").clicked() {
                     b.commands.push(Command::Export(id, ExportFormat::Json));
+                }
+                ui.separator();
+                for (label, kind, png_scale) in [
+                    ("Network diagram (SVG)…", DiagramKind::Network, None),
+                    ("Network diagram (PNG 1×)…", DiagramKind::Network, Some(1)),
+                    ("Network diagram (PNG 2×)…", DiagramKind::Network, Some(2)),
+                    ("Org tree diagram (SVG)…", DiagramKind::Org, None),
+                    ("Org tree diagram (PNG 2×)…", DiagramKind::Org, Some(2)),
+                ] {
+                    if ui.button(label).clicked() {
+                        b.commands.push(Command::Export(
+                            id,
+                            ExportFormat::Diagram { kind, png_scale },
+                        ));
+                    }
                 }
             });
             let diagram = p.cfg.view == PaneView::Diagram;

@@ -79,6 +79,10 @@ pub fn save_dialog(rt: &tokio::runtime::Handle, out: Outbox, estate: Arc<Estate>
     });
 }
 
+/// Produces an export's bytes and how many rows or boxes they hold, off
+/// the UI thread; an error says why nothing can be written.
+pub type Render = Box<dyn FnOnce() -> Result<(Vec<u8>, usize), String> + Send>;
+
 /// Ask where, then write the rows; `render` turns them into bytes off the
 /// UI thread.
 pub fn export_dialog(
@@ -86,12 +90,15 @@ pub fn export_dialog(
     out: Outbox,
     format: ExportFormat,
     suggested: String,
-    render: Box<dyn FnOnce() -> (Vec<u8>, usize) + Send>,
+    render: Render,
 ) {
     let handle = rt.clone();
     rt.spawn(async move {
         let picked = rfd::AsyncFileDialog::new()
-            .set_title("Export pane")
+            .set_title(match format {
+                ExportFormat::Diagram { .. } => "Export diagram",
+                _ => "Export pane",
+            })
             .set_file_name(format!("{suggested}.{}", format.extension()))
             .add_filter(format.extension(), &[format.extension()])
             .save_file()
@@ -102,11 +109,16 @@ pub fn export_dialog(
         };
         let path = f.path().to_path_buf();
         handle.spawn_blocking(move || {
-            let (bytes, rows) = render();
-            let result = snapshot::write_atomic(&path, &bytes)
-                .map(|()| rows)
-                .map_err(|e| e.to_string());
-            out.send(WorkerEvent::Exported { path, result });
+            let result = render().and_then(|(bytes, count)| {
+                snapshot::write_atomic(&path, &bytes)
+                    .map(|()| count)
+                    .map_err(|e| e.to_string())
+            });
+            out.send(WorkerEvent::Exported {
+                path,
+                result,
+                unit: format.unit(),
+            });
         });
     });
 }
