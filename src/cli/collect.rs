@@ -140,7 +140,7 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
     if opts.role_name == DEFAULT_ROLE_NAME {
         eprintln!(
             "warning: assuming {DEFAULT_ROLE_NAME}, an administrator role, in every member account; \
-             a read-only role (e.g. one with the ViewOnlyAccess policy) is safer: --role-name NAME"
+             deploy the least-privilege orgscope-reader role (template in docs/iam/) and use it: --role-name orgscope-reader"
         );
     }
 

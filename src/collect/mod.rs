@@ -21,7 +21,7 @@ use futures::{StreamExt, stream};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{self, Account, Coverage, CoverageStatus, Estate, GLOBAL_REGION};
+use crate::model::{self, Coverage, CoverageStatus, Estate, GLOBAL_REGION};
 
 mod account;
 pub mod auth;
@@ -236,8 +236,14 @@ pub async fn collect(
     let mut pending: Vec<String> = crawl.accounts.iter().map(|a| a.id.clone()).collect();
     let mut all_regions: Vec<String> = Vec::new();
     {
-        let mut runs = stream::iter(crawl.accounts.iter())
-            .map(|a: &Account| {
+        // Indices rather than `accounts.iter()`: a closure taking `&Account`
+        // is higher-ranked over the reference's lifetime, and rustc then
+        // cannot prove this future `Send` ("FnOnce is not general
+        // enough"), so `collect` could not be `tokio::spawn`ed.
+        let accounts = &crawl.accounts;
+        let mut runs = stream::iter(0..accounts.len())
+            .map(|i| {
+                let a = &accounts[i];
                 emit(CollectEvent::AccountStarted {
                     account_id: a.id.clone(),
                 });

@@ -41,6 +41,11 @@ pub struct OrgscopeApp {
     /// Collected data arrived since the tree and panes were last updated.
     pub(crate) live_dirty: bool,
     pub(crate) last_live_refresh: Option<std::time::Instant>,
+    /// The MFA code dialog, while a run waits for it.
+    pub(crate) mfa: Option<super::credentials_ui::MfaDialog>,
+    /// MFA device used instead of the profile's `mfa_serial` (tests set
+    /// it, since a base config from hooks has no profile to read).
+    pub(crate) mfa_serial: Option<String>,
 }
 
 impl OrgscopeApp {
@@ -91,6 +96,8 @@ impl OrgscopeApp {
             collect_hooks: Default::default(),
             live_dirty: false,
             last_live_refresh: None,
+            mfa: None,
+            mfa_serial: None,
         };
         logic::ensure_layout(&mut app);
         super::workers::load_profiles(&app.rt, app.outbox());
@@ -200,6 +207,24 @@ impl OrgscopeApp {
     /// Use these hooks (e.g. an emulator's SDK config) for live collection.
     pub fn set_collect_hooks(&mut self, hooks: crate::collect::Hooks) {
         self.collect_hooks = hooks;
+    }
+
+    /// Ask for an MFA code for this device on every run, as if the
+    /// profile named it in `mfa_serial`.
+    pub fn set_mfa_serial(&mut self, serial: Option<String>) {
+        self.mfa_serial = serial;
+    }
+
+    /// The device of the MFA code the dialog is asking for, if it is open.
+    pub fn mfa_pending(&self) -> Option<&str> {
+        self.mfa.as_ref().map(|d| d.request.serial.as_str())
+    }
+
+    /// Answer the open MFA dialog as its OK (`Some`) or Cancel (`None`)
+    /// button does; applied on the next frame.
+    pub fn answer_mfa(&mut self, code: Option<String>) {
+        self.commands.push(Command::MfaAnswer(code));
+        self.ctx.request_repaint();
     }
 
     /// Fill in the connect form and start a live collection, as the

@@ -83,6 +83,8 @@ pub enum Command {
     Connect,
     Refresh(RefreshScope),
     CancelCollect,
+    /// The MFA dialog's answer: the code, or `None` to cancel the run.
+    MfaAnswer(Option<String>),
     ToggleLog,
 }
 
@@ -119,4 +121,9 @@ pub enum WorkerEvent {
     Collect(Box<crate::collect::CollectEvent>),
     /// The end of a live collection: the final estate or why not.
     CollectDone(Result<Box<Estate>, String>),
+    /// A live run needs an MFA code; answer through `reply`.
+    MfaRequest {
+        request: crate::collect::mfa::MfaRequest,
+        reply: tokio::sync::oneshot::Sender<Option<String>>,
+    },
 }

@@ -43,7 +43,7 @@ pub fn options(conn: &Connection, hooks: &collect::Hooks) -> CollectOptions {
 
 /// Start a run; its events arrive as [`WorkerEvent::Collect`] in the order
 /// collect sent them, then one [`WorkerEvent::CollectDone`].
-pub fn start(app: &mut OrgscopeApp, opts: CollectOptions, kind: RunKind) {
+pub fn start(app: &mut OrgscopeApp, mut opts: CollectOptions, kind: RunKind) {
     if app.progress.is_some() {
         log(
             app,
@@ -54,37 +54,26 @@ pub fn start(app: &mut OrgscopeApp, opts: CollectOptions, kind: RunKind) {
     }
     let token = CancellationToken::new();
     let out: Outbox = app.outbox();
+    // A profile with `mfa_serial` asks for the code in a dialog, once.
+    opts.mfa = collect::mfa::Mfa {
+        serial: app.mfa_serial.clone().or(opts.mfa.serial),
+        prompt: Some(super::credentials_ui::gui_prompt(out.clone())),
+    };
     let cancel = token.clone();
-    let rt = app.rt.clone();
-    // `collect`'s future is not provably `Send` (a higher-ranked closure
-    // lifetime inside it), so it cannot be `spawn`ed: a small thread drives
-    // it with `block_on` while the runtime's workers do the I/O.
-    let spawned = std::thread::Builder::new()
-        .name("orgscope-collect".into())
-        .spawn(move || {
-            rt.block_on(async move {
-                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-                let forward = async {
-                    // Ends when `collect` returns and drops its sender, so
-                    // Done can never overtake an event.
-                    while let Some(ev) = rx.recv().await {
-                        out.send(WorkerEvent::Collect(Box::new(ev)));
-                    }
-                };
-                let (result, ()) = tokio::join!(collect::collect(opts, tx, cancel), forward);
-                out.send(WorkerEvent::CollectDone(
-                    result.map(Box::new).map_err(|e| e.to_string()),
-                ));
-            });
-        });
-    if let Err(e) = spawned {
-        log(
-            app,
-            LogLevel::Error,
-            format!("cannot start the collection: {e}"),
-        );
-        return;
-    }
+    app.rt.spawn(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let forward = async {
+            // Ends when `collect` returns and drops its sender, so Done can
+            // never overtake an event.
+            while let Some(ev) = rx.recv().await {
+                out.send(WorkerEvent::Collect(Box::new(ev)));
+            }
+        };
+        let (result, ()) = tokio::join!(collect::collect(opts, tx, cancel), forward);
+        out.send(WorkerEvent::CollectDone(
+            result.map(Box::new).map_err(|e| e.to_string()),
+        ));
+    });
     app.progress = Some(CollectProgress {
         cancel: Some(token),
         kind_partial: kind == RunKind::Partial,

@@ -101,6 +101,9 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
         WorkerEvent::Profiles(p) => app.profiles = p,
         WorkerEvent::Collect(ev) => super::live::on_event(app, *ev),
         WorkerEvent::CollectDone(result) => super::live::on_done(app, result),
+        WorkerEvent::MfaRequest { request, reply } => {
+            super::credentials_ui::on_request(app, request, reply);
+        }
     }
 }
 
@@ -391,6 +394,7 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 t.cancel();
             }
         }
+        Command::MfaAnswer(code) => super::credentials_ui::on_answer(app, code),
         Command::ToggleLog => app.settings.show_log = !app.settings.show_log,
     }
 }

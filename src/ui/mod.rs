@@ -12,6 +12,7 @@ mod app;
 mod command;
 mod compare;
 mod compare_ui;
+mod credentials_ui;
 mod derive;
 mod details_ui;
 pub mod engine;

@@ -24,6 +24,7 @@ pub fn app_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
         egui::CentralPanel::default().show(ui, |ui| {
             welcome_ui::welcome_ui(ui, &mut app.settings, &app.profiles, &mut app.commands);
         });
+        super::credentials_ui::mfa_dialog_ui(app, ui);
         return;
     }
     egui::Panel::left("org-tree")
@@ -34,6 +35,7 @@ pub fn app_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
     egui::CentralPanel::default()
         .frame(egui::Frame::new().inner_margin(egui::Margin::same(6)))
         .show(ui, |ui| panes_ui(app, ui));
+    super::credentials_ui::mfa_dialog_ui(app, ui);
 }
 
 fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
@@ -85,6 +87,16 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                 if live {
                     ui.add_enabled_ui(app.progress.is_none(), |ui| {
                         ui.menu_button("Refresh", |ui| {
+                            if super::credentials_ui::is_admin_role(
+                                &app.settings.connection.role_name,
+                            ) {
+                                ui.set_max_width(320.0);
+                                super::credentials_ui::admin_role_warning_ui(
+                                    ui,
+                                    &app.settings.connection.role_name,
+                                );
+                                ui.separator();
+                            }
                             if ui.button("Everything").clicked() {
                                 app.commands.push(Command::Refresh(RefreshScope::All));
                             }
@@ -181,6 +193,10 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     });
                     if ui.small_button("Cancel").clicked() {
                         app.commands.push(Command::CancelCollect);
+                    }
+                    if super::credentials_ui::is_admin_role(&app.settings.connection.role_name) {
+                        theme::chip(ui, "admin role", ui.visuals().warn_fg_color)
+                            .on_hover_text(super::credentials_ui::ADMIN_ROLE_WARNING);
                     }
                     ui.separator();
                 }

@@ -126,8 +126,11 @@ fn connect_ui(
                 .labelled_by(label.id);
             ui.end_row();
             let label = ui.label("Role to assume");
-            ui.add(TextEdit::singleline(&mut c.role_name).desired_width(260.0))
-                .labelled_by(label.id);
+            ui.vertical(|ui| {
+                ui.add(TextEdit::singleline(&mut c.role_name).desired_width(260.0))
+                    .labelled_by(label.id);
+                super::credentials_ui::admin_role_warning_ui(ui, &c.role_name);
+            });
             ui.end_row();
             let label = ui.label("External ID");
             ui.add(

@@ -322,3 +322,106 @@ fn a_pane_switches_to_the_network_diagram_of_its_rows() {
     h.run();
     assert!(h.query_by_label("Fit").is_none());
 }
+
+#[test]
+fn the_connect_form_warns_about_the_admin_role() {
+    let rt = runtime();
+    let mut h = harness(&rt, |_| {});
+    assert_eq!(
+        h.state().settings().connection.role_name,
+        "OrganizationAccountAccessRole"
+    );
+    // One label says why and what to do instead.
+    h.get_by_label_contains("is an administrator role. orgscope only reads: deploy the least-privilege orgscope-reader role (template in docs/iam/)");
+    // Naming another role makes it go away.
+    h.get_by_label("Role to assume").focus();
+    h.run();
+    h.get_by_label("Role to assume").type_text("-x");
+    h.run();
+    assert!(
+        h.query_by_label_contains("orgscope-reader role").is_none(),
+        "no warning for a non-admin role"
+    );
+}
+
+/// A connection whose run asks for an MFA code before any network call:
+/// the base config comes from hooks (so nothing is loaded or signed) and
+/// the device is named explicitly.
+fn mfa_harness(rt: &tokio::runtime::Runtime) -> Harness<'_, OrgscopeApp> {
+    let mut h = harness(rt, |app| {
+        app.set_collect_hooks(orgscope::collect::Hooks {
+            base_config: Some(aws_config::SdkConfig::builder().build()),
+            interceptors: Vec::new(),
+        });
+        app.set_mfa_serial(Some("arn:aws:iam::123456789012:mfa/alice".into()));
+    });
+    h.state_mut().connect(orgscope::ui::state::Connection {
+        regions: std::collections::BTreeSet::from(["us-east-1".to_string()]),
+        ..Default::default()
+    });
+    run_until(&mut h, |app| app.mfa_pending().is_some());
+    assert!(h.state().is_collecting(), "the run waits for the code");
+    assert_eq!(
+        h.state().mfa_pending(),
+        Some("arn:aws:iam::123456789012:mfa/alice")
+    );
+    assert!(
+        h.query_by_label_contains(
+            "needs a code from MFA device arn:aws:iam::123456789012:mfa/alice"
+        )
+        .is_some(),
+        "the dialog names the device"
+    );
+    h
+}
+
+#[test]
+fn the_mfa_dialog_hands_the_typed_code_to_the_waiting_run() {
+    let rt = runtime();
+    let mut h = mfa_harness(&rt);
+    h.get_by_label("Code").focus();
+    h.run();
+    // Five digits: collect rejects it before any call, which proves the
+    // text typed in the dialog reached the collection thread.
+    h.get_by_label("Code").type_text("12345");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "OK").click();
+    run_until(&mut h, |app| !app.is_collecting());
+    assert!(h.state().mfa_pending().is_none(), "the dialog closed");
+    assert!(
+        h.state()
+            .log_lines()
+            .iter()
+            .any(|l| l.contains("an MFA code is 6 digits; got 5 characters")),
+        "{:?}",
+        h.state().log_lines()
+    );
+    assert!(h.state().estate().is_none());
+}
+
+#[test]
+fn cancelling_the_mfa_dialog_ends_the_run_cleanly() {
+    let rt = runtime();
+    let mut h = mfa_harness(&rt);
+    h.get_by_role_and_label(Role::Button, "Cancel sign-in")
+        .click();
+    run_until(&mut h, |app| !app.is_collecting());
+    assert!(h.state().mfa_pending().is_none(), "the dialog closed");
+    assert!(
+        h.state()
+            .log_lines()
+            .iter()
+            .any(|l| l.contains("no MFA code was entered")),
+        "{:?}",
+        h.state().log_lines()
+    );
+    assert!(h.state().estate().is_none(), "nothing half-collected");
+    // A new run can start and asks again.
+    h.state_mut().connect(orgscope::ui::state::Connection {
+        regions: std::collections::BTreeSet::from(["us-east-1".to_string()]),
+        ..Default::default()
+    });
+    run_until(&mut h, |app| app.mfa_pending().is_some());
+    h.state_mut().answer_mfa(None);
+    run_until(&mut h, |app| !app.is_collecting());
+}

@@ -2,6 +2,8 @@
 //! organization seeded in moto through the fault proxy, which denies
 //! AssumeRole into one account. Accounts and resources must appear in the
 //! org tree and the pane, and the denied account must carry its badge.
+//! With an MFA device, the code typed in the app's dialog becomes the
+//! session every AssumeRole is signed with.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -152,4 +154,99 @@ fn live_collection_fills_the_tree_and_badges_the_denied_account() {
         "the denied account's badge"
     );
     assert!(proxy.seen_for(&denied, "sts:AssumeRole") >= 1);
+}
+
+#[test]
+fn the_mfa_code_typed_in_the_dialog_signs_the_whole_run() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => panic!("tokio runtime: {e}"),
+    };
+    let moto = Moto::start();
+    let seeded = rt.block_on(async {
+        let conf = moto.sdk_config().await;
+        let mut seeded = seed::empty_org(&conf).await;
+        let org = aws_sdk_organizations::Client::new(&conf);
+        seed::create_account(&org, &mut seeded, "shop-prod", "Prod", BTreeMap::new()).await;
+        seeded
+    });
+    let proxy = rt
+        .block_on(FaultProxy::start(&moto.endpoint(), Rules::none()))
+        .unwrap_or_else(|e| panic!("fault proxy: {e}"));
+    let conf = rt.block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(proxy.endpoint())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::for_tests())
+            .load(),
+    );
+    let handle = rt.handle().clone();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+            app.set_collect_hooks(Hooks {
+                base_config: Some(conf),
+                interceptors: Vec::new(),
+            });
+            app.set_mfa_serial(Some("arn:aws:iam::123456789012:mfa/alice".into()));
+            app
+        });
+    h.run();
+    h.state_mut().connect(Connection {
+        regions: BTreeSet::from(["us-east-1".to_string()]),
+        ..Connection::default()
+    });
+    for _ in 0..20 {
+        h.run();
+        if h.state().mfa_pending().is_some() {
+            break;
+        }
+        assert!(
+            h.state_mut().wait_for_worker(Duration::from_secs(60)),
+            "no MFA request within 60 s"
+        );
+    }
+    assert!(h.state().mfa_pending().is_some(), "the dialog is open");
+    assert_eq!(proxy.seen("sts:GetCallerIdentity"), 0, "nothing signed yet");
+    h.get_by_label("Code").focus();
+    h.run();
+    h.get_by_label("Code").type_text("123456");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "OK").click();
+    for _ in 0..500 {
+        h.run();
+        if !h.state().is_collecting() {
+            break;
+        }
+        assert!(
+            h.state_mut().wait_for_worker(Duration::from_secs(60)),
+            "no collection progress within 60 s"
+        );
+    }
+    h.run();
+    assert!(!h.state().is_collecting(), "the run finished");
+    assert!(h.state().mfa_pending().is_none(), "asked once, then closed");
+    let estate = h
+        .state()
+        .estate()
+        .cloned()
+        .unwrap_or_else(|| panic!("no estate: {:?}", h.state().log_lines()));
+    assert_eq!(estate.accounts.len(), seeded.accounts.len());
+    assert_eq!(
+        proxy.seen("sts:GetSessionToken"),
+        1,
+        "one code, one session"
+    );
+    assert!(
+        proxy.seen_signed_by("sts:GetSessionToken", "sts:AssumeRole") >= 1,
+        "member roles are assumed with the MFA session: {:?}",
+        proxy.seen_all()
+    );
+    assert_eq!(proxy.seen_signed_by("base", "sts:AssumeRole"), 0);
 }
