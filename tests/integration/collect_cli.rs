@@ -174,7 +174,7 @@ async fn ctrl_c_mid_run_writes_nothing_and_keeps_the_old_file() {
     let out = dir.path().join("estate.json");
     std::fs::write(&out, b"previous snapshot").expect("seed file");
 
-    let mut child = orgscope(&moto)
+    let child = orgscope(&moto)
         .env("AWS_ENDPOINT_URL", proxy.endpoint())
         .args(["collect", "--regions", "us-east-1", "--out"])
         .arg(&out)

@@ -250,3 +250,135 @@ fn the_mfa_code_typed_in_the_dialog_signs_the_whole_run() {
     );
     assert_eq!(proxy.seen_signed_by("base", "sts:AssumeRole"), 0);
 }
+
+/// Cancel in the middle of a live run (issue 6's cancel row, in the GUI):
+/// one account hangs in DescribeInstances, the user presses Cancel, and the
+/// app keeps what it had collected — the finished account's resources —
+/// with the estate marked partial and the cut-short account saying so.
+#[test]
+fn cancel_keeps_what_was_collected_and_marks_the_estate_partial() {
+    use crate::support::proxy::{Fault, Match};
+
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => panic!("tokio runtime: {e}"),
+    };
+    let moto = Moto::start();
+    let (seeded, done, stuck) = rt.block_on(async {
+        let conf = moto.sdk_config().await;
+        let mut seeded = seed::empty_org(&conf).await;
+        let org = aws_sdk_organizations::Client::new(&conf);
+        let done =
+            seed::create_account(&org, &mut seeded, "shop-prod", "Prod", BTreeMap::new()).await;
+        let stuck =
+            seed::create_account(&org, &mut seeded, "shop-test", "Test", BTreeMap::new()).await;
+        seed::seed_region(
+            &conf,
+            &mut seeded,
+            &done,
+            "us-east-1",
+            seed::SMALL,
+            1,
+            false,
+        )
+        .await;
+        seed::measure_default_subnets(&conf, &mut seeded, "us-east-1").await;
+        (seeded, done, stuck)
+    });
+    let proxy = rt
+        .block_on(FaultProxy::start(
+            &moto.endpoint(),
+            Rules::none().with(Rule::new(
+                Match::any().action("ec2:DescribeInstances").account(&stuck),
+                Fault::Hang,
+            )),
+        ))
+        .unwrap_or_else(|e| panic!("fault proxy: {e}"));
+    let conf = rt.block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(proxy.endpoint())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::for_tests())
+            .load(),
+    );
+    let handle = rt.handle().clone();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+            app.set_collect_hooks(Hooks {
+                base_config: Some(conf),
+                interceptors: Vec::new(),
+            });
+            app
+        });
+    h.run();
+    h.state_mut().connect(Connection {
+        regions: BTreeSet::from(["us-east-1".to_string()]),
+        ..Connection::default()
+    });
+    h.run();
+    assert!(h.state().is_collecting(), "Connect starts a run");
+
+    // Wait (bounded) until shop-prod has streamed in and shop-test is stuck.
+    let expected = seeded.expected(&done, "us-east-1").total();
+    let streamed = |h: &Harness<'_, OrgscopeApp>| {
+        h.state().estate().map_or(0, |e| {
+            e.resources.iter().filter(|r| r.account_id == done).count()
+        })
+    };
+    for _ in 0..600 {
+        h.run();
+        if streamed(&h) == expected && proxy.seen_for(&stuck, "ec2:DescribeInstances") > 0 {
+            break;
+        }
+        h.state_mut().wait_for_worker(Duration::from_millis(200));
+    }
+    assert_eq!(
+        streamed(&h),
+        expected,
+        "shop-prod streamed in before Cancel"
+    );
+    assert!(h.state().is_collecting(), "shop-test is still hanging");
+
+    h.get_by_label("Cancel").click();
+    for _ in 0..500 {
+        h.run();
+        if !h.state().is_collecting() {
+            break;
+        }
+        h.state_mut().wait_for_worker(Duration::from_secs(5));
+    }
+    h.run();
+    assert!(!h.state().is_collecting(), "Cancel ends the run");
+
+    let estate = h
+        .state()
+        .estate()
+        .cloned()
+        .unwrap_or_else(|| panic!("the collected estate was kept"));
+    assert_eq!(
+        estate
+            .resources
+            .iter()
+            .filter(|r| r.account_id == done)
+            .count(),
+        expected
+    );
+    assert!(estate.is_partial(), "a cancelled run is partial");
+    assert!(
+        estate.coverage.iter().any(|c| c.account_id == stuck
+            && c.code.as_deref() == Some(orgscope::collect::CANCELLED_CODE)),
+        "the cut-short account says it was cancelled: {:?}",
+        estate
+            .coverage
+            .iter()
+            .filter(|c| c.account_id == stuck)
+            .collect::<Vec<_>>()
+    );
+}
