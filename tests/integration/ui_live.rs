@@ -22,14 +22,7 @@ use crate::support::seed;
 
 #[test]
 fn live_collection_fills_the_tree_and_badges_the_denied_account() {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => panic!("tokio runtime: {e}"),
-    };
+    let rt = runtime();
     let moto = Moto::start();
     let (seeded, allowed, denied) = rt.block_on(async {
         let conf = moto.sdk_config().await;
@@ -71,46 +64,12 @@ fn live_collection_fills_the_tree_and_badges_the_denied_account() {
             Rules::none().with(Rule::deny_assume_role(&denied)),
         ))
         .unwrap_or_else(|e| panic!("fault proxy: {e}"));
-    let conf = rt.block_on(
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(proxy.endpoint())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::for_tests())
-            .load(),
-    );
-
-    let handle = rt.handle().clone();
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
-            app.set_collect_hooks(Hooks {
-                base_config: Some(conf),
-                interceptors: Vec::new(),
-            });
-            app
-        });
-    h.run();
-    h.state_mut().connect(Connection {
-        regions: BTreeSet::from(["us-east-1".to_string()]),
-        ..Connection::default()
-    });
+    let mut h = app_behind(&rt, &proxy, |_| {});
+    connect_us_east_1(&mut h);
     h.run();
     assert!(h.state().is_collecting(), "Connect starts a run");
     // Events arrive one by one through the worker channel; wait on it.
-    for _ in 0..500 {
-        h.run();
-        if !h.state().is_collecting() {
-            break;
-        }
-        assert!(
-            h.state_mut().wait_for_worker(Duration::from_secs(60)),
-            "no collection progress within 60 s"
-        );
-    }
-    h.run();
-    assert!(!h.state().is_collecting(), "the run finished");
+    run_to_the_end(&mut h);
 
     let estate = h
         .state()
@@ -158,14 +117,7 @@ fn live_collection_fills_the_tree_and_badges_the_denied_account() {
 
 #[test]
 fn the_mfa_code_typed_in_the_dialog_signs_the_whole_run() {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => panic!("tokio runtime: {e}"),
-    };
+    let rt = runtime();
     let moto = Moto::start();
     let seeded = rt.block_on(async {
         let conf = moto.sdk_config().await;
@@ -177,31 +129,10 @@ fn the_mfa_code_typed_in_the_dialog_signs_the_whole_run() {
     let proxy = rt
         .block_on(FaultProxy::start(&moto.endpoint(), Rules::none()))
         .unwrap_or_else(|e| panic!("fault proxy: {e}"));
-    let conf = rt.block_on(
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(proxy.endpoint())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::for_tests())
-            .load(),
-    );
-    let handle = rt.handle().clone();
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
-            app.set_collect_hooks(Hooks {
-                base_config: Some(conf),
-                interceptors: Vec::new(),
-            });
-            app.set_mfa_serial(Some("arn:aws:iam::123456789012:mfa/alice".into()));
-            app
-        });
-    h.run();
-    h.state_mut().connect(Connection {
-        regions: BTreeSet::from(["us-east-1".to_string()]),
-        ..Connection::default()
+    let mut h = app_behind(&rt, &proxy, |app| {
+        app.set_mfa_serial(Some("arn:aws:iam::123456789012:mfa/alice".into()));
     });
+    connect_us_east_1(&mut h);
     for _ in 0..20 {
         h.run();
         if h.state().mfa_pending().is_some() {
@@ -219,18 +150,7 @@ fn the_mfa_code_typed_in_the_dialog_signs_the_whole_run() {
     h.get_by_label("Code").type_text("123456");
     h.run();
     h.get_by_role_and_label(Role::Button, "OK").click();
-    for _ in 0..500 {
-        h.run();
-        if !h.state().is_collecting() {
-            break;
-        }
-        assert!(
-            h.state_mut().wait_for_worker(Duration::from_secs(60)),
-            "no collection progress within 60 s"
-        );
-    }
-    h.run();
-    assert!(!h.state().is_collecting(), "the run finished");
+    run_to_the_end(&mut h);
     assert!(h.state().mfa_pending().is_none(), "asked once, then closed");
     let estate = h
         .state()
@@ -259,14 +179,7 @@ fn the_mfa_code_typed_in_the_dialog_signs_the_whole_run() {
 fn cancel_keeps_what_was_collected_and_marks_the_estate_partial() {
     use crate::support::proxy::{Fault, Match};
 
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => panic!("tokio runtime: {e}"),
-    };
+    let rt = runtime();
     let moto = Moto::start();
     let (seeded, done, stuck) = rt.block_on(async {
         let conf = moto.sdk_config().await;
@@ -298,30 +211,8 @@ fn cancel_keeps_what_was_collected_and_marks_the_estate_partial() {
             )),
         ))
         .unwrap_or_else(|e| panic!("fault proxy: {e}"));
-    let conf = rt.block_on(
-        aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(proxy.endpoint())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::for_tests())
-            .load(),
-    );
-    let handle = rt.handle().clone();
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
-            app.set_collect_hooks(Hooks {
-                base_config: Some(conf),
-                interceptors: Vec::new(),
-            });
-            app
-        });
-    h.run();
-    h.state_mut().connect(Connection {
-        regions: BTreeSet::from(["us-east-1".to_string()]),
-        ..Connection::default()
-    });
+    let mut h = app_behind(&rt, &proxy, |_| {});
+    connect_us_east_1(&mut h);
     h.run();
     assert!(h.state().is_collecting(), "Connect starts a run");
 
@@ -381,4 +272,69 @@ fn cancel_keeps_what_was_collected_and_marks_the_estate_partial() {
             .filter(|c| c.account_id == stuck)
             .collect::<Vec<_>>()
     );
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => panic!("tokio runtime: {e}"),
+    }
+}
+
+/// The real app, headless, whose live collections go through `proxy` with
+/// test credentials; `setup` adjusts it before the first frame.
+fn app_behind(
+    rt: &tokio::runtime::Runtime,
+    proxy: &FaultProxy,
+    setup: impl FnOnce(&mut OrgscopeApp) + 'static,
+) -> Harness<'static, OrgscopeApp> {
+    let conf = rt.block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(proxy.endpoint())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::for_tests())
+            .load(),
+    );
+    let handle = rt.handle().clone();
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+            app.set_collect_hooks(Hooks {
+                base_config: Some(conf),
+                interceptors: Vec::new(),
+            });
+            setup(&mut app);
+            app
+        })
+}
+
+/// Start a live collection of us-east-1, as the Connect button does.
+fn connect_us_east_1(h: &mut Harness<'static, OrgscopeApp>) {
+    h.run();
+    h.state_mut().connect(Connection {
+        regions: BTreeSet::from(["us-east-1".to_string()]),
+        ..Connection::default()
+    });
+}
+
+/// Step frames as worker events arrive until the run has finished.
+fn run_to_the_end(h: &mut Harness<'static, OrgscopeApp>) {
+    for _ in 0..500 {
+        h.run();
+        if !h.state().is_collecting() {
+            break;
+        }
+        assert!(
+            h.state_mut().wait_for_worker(Duration::from_secs(60)),
+            "no collection progress within 60 s"
+        );
+    }
+    h.run();
+    assert!(!h.state().is_collecting(), "the run finished");
 }
