@@ -137,7 +137,8 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
         },
         ..CollectOptions::default()
     };
-    if opts.role_name == DEFAULT_ROLE_NAME {
+    // `-q` (or a RUST_LOG above warn) silences warnings, this one included.
+    if opts.role_name == DEFAULT_ROLE_NAME && tracing::enabled!(tracing::Level::WARN) {
         eprintln!(
             "warning: assuming {DEFAULT_ROLE_NAME}, an administrator role, in every member account; \
              deploy the least-privilege orgscope-reader role (template in docs/iam/) and use it: --role-name orgscope-reader"

@@ -45,12 +45,26 @@ pub enum Start {
 /// Open the main window and run until it closes. `rt` runs all network and
 /// file work so the UI thread never blocks.
 pub fn run(start: Start, rt: tokio::runtime::Handle) -> anyhow::Result<()> {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("orgscope")
+        .with_app_id("orgscope")
+        .with_inner_size([1440.0, 900.0])
+        .with_min_inner_size([800.0, 500.0]);
+    // The same drawing as the packaged icons; a window without one is still
+    // usable, so a render failure is logged, not fatal.
+    const ICON_SIZE: u32 = 64;
+    match crate::icon::render_rgba(ICON_SIZE) {
+        Ok(rgba) => {
+            viewport = viewport.with_icon(egui::IconData {
+                rgba,
+                width: ICON_SIZE,
+                height: ICON_SIZE,
+            });
+        }
+        Err(e) => tracing::warn!("no window icon: {e}"),
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("orgscope")
-            .with_app_id("orgscope")
-            .with_inner_size([1440.0, 900.0])
-            .with_min_inner_size([800.0, 500.0]),
+        viewport,
         ..Default::default()
     };
     eframe::run_native(
