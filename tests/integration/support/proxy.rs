@@ -33,8 +33,8 @@ mod wire;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -321,16 +321,9 @@ async fn handle(shared: &Shared, req: Request) -> Outcome {
         if !rule.when.matches(&c) {
             continue;
         }
-        let n = rule.matched.fetch_add(1, Ordering::SeqCst) + 1;
-        if !rule.rate.fires(n) {
+        if !rule.fires_on(&c) {
             continue;
         }
-        if let Some(limit) = rule.limit
-            && rule.fired.load(Ordering::SeqCst) >= limit
-        {
-            continue;
-        }
-        rule.fired.fetch_add(1, Ordering::SeqCst);
         match &rule.fault {
             Fault::Delay(d) => tokio::time::sleep(*d).await,
             Fault::Hang => {
@@ -496,12 +489,18 @@ fn classify(shared: &Shared, req: &Request, form: &HashMap<String, String>) -> C
                 .and_then(|k| lock(&shared.sessions).get(k).map(|s| s.account.clone()))
         })
         .unwrap_or_else(|| shared.base_account.clone());
+    let fingerprint = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&account, &region, &action, &req.body[..]).hash(&mut h);
+        h.finish()
+    };
     Classified {
         service,
         action,
         account,
         region,
         access_key: key,
+        fingerprint,
     }
 }
 

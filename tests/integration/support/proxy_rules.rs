@@ -4,6 +4,8 @@
 //! classification of a request the rules are matched against. Kept apart
 //! from the server in `proxy.rs` so the rules read as a small vocabulary.
 
+use std::collections::HashSet;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -78,9 +80,15 @@ pub enum Fault {
 }
 
 /// A deterministic rate: of every `den` matching requests, `num` fire,
-/// spread evenly (request n fires when `floor(n*num/den)` steps up), so 3/10
-/// never fires twice in a row and every retry of a throttled call succeeds
-/// within a bounded number of attempts.
+/// spread evenly (request n fires when `floor(n*num/den)` steps up).
+///
+/// The spread alone does not bound retries once callers run concurrently:
+/// other calls' requests interleave, and one unlucky call's retries can keep
+/// landing on firing slots (CI saw a cell throttled four times in a row). So
+/// a rule with a partial rate also lets the retry of a request it fired on
+/// through, uncounted — retries are recognised by [`Classified::fingerprint`].
+/// Every throttled call then succeeds on its second attempt, and `num/den`
+/// is exactly the share of first attempts that fire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
     pub num: u64,
@@ -115,6 +123,9 @@ pub struct Rule {
     pub limit: Option<u64>,
     pub(super) matched: AtomicU64,
     pub(super) fired: AtomicU64,
+    /// Fingerprints of requests fired on whose retry has not come yet
+    /// (partial rates only, see [`Rate`]).
+    pub(super) awaiting_retry: Mutex<HashSet<u64>>,
 }
 
 impl Clone for Rule {
@@ -134,7 +145,41 @@ impl Rule {
             limit: None,
             matched: AtomicU64::new(0),
             fired: AtomicU64::new(0),
+            awaiting_retry: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// Whether this request fires the rule's fault (counting it), given it
+    /// already matches. A retry of a request a partial-rate rule fired on
+    /// passes without being counted (see [`Rate`]).
+    pub(super) fn fires_on(&self, req: &Classified) -> bool {
+        let partial = self.rate != Rate::ALWAYS;
+        if partial {
+            let mut waiting = self
+                .awaiting_retry
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if waiting.remove(&req.fingerprint) {
+                return false;
+            }
+        }
+        let n = self.matched.fetch_add(1, Ordering::SeqCst) + 1;
+        if !self.rate.fires(n) {
+            return false;
+        }
+        if let Some(limit) = self.limit
+            && self.fired.load(Ordering::SeqCst) >= limit
+        {
+            return false;
+        }
+        self.fired.fetch_add(1, Ordering::SeqCst);
+        if partial {
+            self.awaiting_retry
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .insert(req.fingerprint);
+        }
+        true
     }
 
     pub fn rate(mut self, rate: Rate) -> Self {
@@ -273,6 +318,10 @@ pub struct Classified {
     pub account: String,
     pub region: String,
     pub access_key: Option<String>,
+    /// Hash of account, region, action and body: equal for a request and
+    /// the SDK's retries of it (a retry is re-signed, but its body and
+    /// target are the same), different for other calls.
+    pub fingerprint: u64,
 }
 
 #[cfg(test)]
@@ -287,5 +336,34 @@ mod unit {
         assert!(!fired.windows(2).any(|w| w[0] && w[1]));
         assert!((1..=10).all(|n| Rate::ALWAYS.fires(n)));
         assert!(!(1..=10).any(|n| Rate::percent(0).fires(n)));
+    }
+
+    fn req(fingerprint: u64) -> Classified {
+        Classified {
+            service: "ec2".into(),
+            action: "ec2:DescribeVpcs".into(),
+            account: MOTO_BASE_ACCOUNT.into(),
+            region: "us-east-1".into(),
+            access_key: None,
+            fingerprint,
+        }
+    }
+
+    #[test]
+    fn a_retry_passes_even_when_it_lands_on_a_firing_slot() {
+        // 1/2 fires on every even count: without retry recognition, call 7
+        // below would be throttled on each of its attempts, as other calls'
+        // requests keep taking the odd slots in between.
+        let rule = Rule::new(Match::any(), Fault::Throttle).rate(Rate { num: 1, den: 2 });
+        assert!(!rule.fires_on(&req(1)));
+        assert!(rule.fires_on(&req(7)));
+        assert!(!rule.fires_on(&req(2)));
+        assert!(!rule.fires_on(&req(7)), "the retry of 7 passes");
+        assert!(rule.fires_on(&req(3)), "and is not counted");
+        assert!(!rule.fires_on(&req(3)));
+        assert_eq!(rule.fired(), 2);
+        // An always-firing rule still fires on every retry.
+        let always = Rule::new(Match::any(), Fault::Throttle);
+        assert!((0..4).all(|_| always.fires_on(&req(7))));
     }
 }
