@@ -39,8 +39,9 @@ CLI_FILES = {
     "volumes": ("volume", lambda d: d["Volumes"]),
 }
 # Levels of the seeded OU tree the crawl lists (root, Workloads/Sandbox,
-# Prod/Test): each level is a ListOrganizationalUnitsForParent then a
-# ListAccountsForParent round trip that no amount of concurrency removes.
+# Prod/Test): each level is one round trip (a parent's
+# ListOrganizationalUnitsForParent and ListAccountsForParent can go
+# together) that no amount of concurrency removes.
 OU_LEVELS = 3
 
 STARTED: list = []
@@ -211,7 +212,7 @@ def main():
     p.add_argument(
         "--account-concurrency",
         type=int,
-        help="orgscope's accounts at once, for the floor (default: --concurrency in --orgscope-args, else 8)",
+        help="orgscope's accounts at once, for the floor (default: --concurrency in --orgscope-args, else 32)",
     )
     p.add_argument("--region-concurrency", type=int, default=4, help="orgscope's regions per account at once")
     p.add_argument("--timeout", type=int, default=7200, help="seconds before one peer run is killed")
@@ -225,7 +226,7 @@ def main():
     if a.account_concurrency is None:
         extra = a.orgscope_args.split()
         given = [extra[i + 1] for i, x in enumerate(extra[:-1]) if x == "--concurrency"]
-        a.account_concurrency = int(given[-1]) if given else 8
+        a.account_concurrency = int(given[-1]) if given else 32
 
     atexit.register(cleanup)
     signal.signal(signal.SIGTERM, on_signal)
@@ -499,7 +500,7 @@ def summarize(a, regions, results, n_accounts):
         concurrency = a.account_concurrency * min(a.region_concurrency, len(regions)) * 5
         # identity, DescribeOrganization, ListRoots, the OU levels, then one
         # account's AssumeRole and its first describe page.
-        chain = 3 + 2 * OU_LEVELS + 2
+        chain = 3 + OU_LEVELS + 2
         floor = chain * lat + (base["calls"] - chain) * lat / concurrency
         peak = statistics.median(r["peak_in_flight"] for r in results["orgscope"])
         lines += [

@@ -59,9 +59,15 @@ pub struct CollectArgs {
     pub accounts: Vec<String>,
 
     /// Accounts collected at the same time.
-    #[arg(long, value_name = "N", default_value_t = 8,
+    #[arg(long, value_name = "N", default_value_t = 32,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+
+    /// Accounts whose tags and SCPs are read from Organizations at the same
+    /// time (two calls each; Organizations throttles org-wide).
+    #[arg(long, value_name = "N", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub org_concurrency: u16,
 
     /// Write the snapshot to this file (atomically) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
@@ -129,6 +135,7 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
         ous: args.ous.clone(),
         accounts: args.accounts.clone(),
         concurrency: usize::from(args.concurrency),
+        org_concurrency: usize::from(args.org_concurrency),
         page_size: args.page_size,
         // Asked once on the terminal if the profile has an mfa_serial.
         mfa: collect::mfa::Mfa {
@@ -236,7 +243,7 @@ async fn show_progress(
                 }
                 bar.set_message(String::new());
             }
-            CollectEvent::AccountStarted { .. } => {}
+            CollectEvent::AccountStarted { .. } | CollectEvent::AccountDetails { .. } => {}
             CollectEvent::AccountFinished {
                 account_id,
                 coverage,

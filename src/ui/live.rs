@@ -125,6 +125,15 @@ pub fn on_event(app: &mut OrgscopeApp, ev: CollectEvent) {
                 p.current.insert(account_id);
             }
         }
+        CollectEvent::AccountDetails { account } => {
+            // Now with its tags and SCPs.
+            if let Some(e) = estate_mut(app)
+                && let Some(slot) = e.accounts.iter_mut().find(|a| a.id == account.id)
+            {
+                *slot = account;
+            }
+            refresh_lookups(app);
+        }
         CollectEvent::AccountFinished {
             account_id,
             resources,

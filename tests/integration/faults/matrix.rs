@@ -478,17 +478,22 @@ async fn cancel_mid_run_keeps_finished_accounts_and_marks_the_rest() {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let cancel = CancellationToken::new();
     let opts = options(&fx.proxy).await;
-    // Cancel once every other account has finished: the stuck one can only
-    // end by cancellation (its calls hang for the 30 s attempt timeout).
+    // Cancel once every other account has finished and the stuck one's
+    // tags and SCPs are in: it can only end by cancellation (its EC2 calls
+    // hang for the 30 s attempt timeout), and it must keep those details.
     // Members minus the stuck one, plus the management account.
     let others = fx.members.len();
     let watch = async {
         let mut finished = BTreeSet::new();
-        while finished.len() < others {
+        let mut stuck_details = false;
+        while finished.len() < others || !stuck_details {
             match rx.recv().await {
                 Some(CollectEvent::AccountFinished { account_id, .. }) => {
                     assert_ne!(account_id, stuck);
                     finished.insert(account_id);
+                }
+                Some(CollectEvent::AccountDetails { account }) => {
+                    stuck_details |= account.id == stuck;
                 }
                 Some(_) => {}
                 None => panic!("the run ended before it was cancelled"),
