@@ -1,6 +1,8 @@
 //! CPU time of one frame of the desktop app with a large estate loaded:
 //! `demo_estate(1000)` (about 100,000 resources) in one pane showing every
-//! row, scrolled to a different place every frame. Runs the real app
+//! row, scrolled to a different place every frame; and of the frame after a
+//! filter keystroke on that pane, sorted by name (the pane's rows are
+//! filtered and sorted again within that frame). Runs the real app
 //! headless through egui_kittest (layout, widgets, accesskit tree; no GPU
 //! work), so it is an upper bound on what the app itself costs per frame.
 
@@ -42,6 +44,31 @@ fn frame(c: &mut Criterion) {
         })
     });
     group.bench_function("100k_rows_idle", |b| b.iter(|| h.step()));
+
+    // A keystroke: the filter gains or loses its last character, and the
+    // frame that follows filters and sorts the 100k rows again.
+    h.state_mut().sort_first_pane_by_name(false);
+    h.step();
+    for (name, full) in [
+        ("keystroke_free_text_sorted", "worker"),
+        (
+            "keystroke_typical_sorted",
+            "env=prod type:instance -has:owner OR itype:m5.* region:eu-*",
+        ),
+    ] {
+        let shorter = &full[..full.len() - 1];
+        let mut flip = false;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                flip = !flip;
+                h.state_mut()
+                    .set_first_pane_filter(if flip { full } else { shorter });
+                h.step();
+            })
+        });
+        let shown = h.state().pane_row_counts().first().copied().unwrap_or(0);
+        assert!(shown > 0, "{name}: the filter left no rows");
+    }
     group.finish();
 }
 

@@ -46,6 +46,10 @@ pub struct OrgscopeApp {
     /// MFA device used instead of the profile's `mfa_serial` (tests set
     /// it, since a base config from hooks has no profile to read).
     pub(crate) mfa_serial: Option<String>,
+    /// Frames drawn so far, and when the current one started: the start-up
+    /// and slow-frame log lines `benches/app` reads.
+    frames: u64,
+    frame_started: Option<std::time::Instant>,
 }
 
 impl OrgscopeApp {
@@ -98,6 +102,8 @@ impl OrgscopeApp {
             last_live_refresh: None,
             mfa: None,
             mfa_serial: None,
+            frames: 0,
+            frame_started: None,
         };
         logic::ensure_layout(&mut app);
         super::workers::load_profiles(&app.rt, app.outbox());
@@ -164,6 +170,29 @@ impl OrgscopeApp {
             }),
             _ => None,
         })
+    }
+
+    /// Set the first inventory pane's filter, as typing it would
+    /// (benchmarks drive keystrokes this way).
+    pub fn set_first_pane_filter(&mut self, text: &str) {
+        let first = logic::inventory_panes_in_order(self).first().copied();
+        if let Some(id) = first
+            && let Some(super::state::Pane::Inventory(p)) = self.settings.panes.get_mut(&id)
+        {
+            p.cfg.filter = text.to_string();
+            p.derived.stale = true;
+        }
+    }
+
+    /// Sort the first inventory pane by name, as a header click would.
+    pub fn sort_first_pane_by_name(&mut self, descending: bool) {
+        let first = logic::inventory_panes_in_order(self).first().copied();
+        if let Some(id) = first
+            && let Some(super::state::Pane::Inventory(p)) = self.settings.panes.get_mut(&id)
+        {
+            p.cfg.sort = Some((super::engine::ColumnKey::Name, descending));
+            p.derived.stale = true;
+        }
     }
 
     /// Scroll the first inventory pane so `row` is in view (benchmarks
@@ -261,13 +290,32 @@ impl OrgscopeApp {
     }
 }
 
+/// Frames longer than this are logged (debug level): a frame this long is
+/// a visible stutter.
+const SLOW_FRAME: Duration = Duration::from_millis(50);
+
 impl eframe::App for OrgscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if self.frames == 1 {
+            // The first frame has been painted and presented by now.
+            tracing::info!("first frame shown");
+        }
+        self.frame_started = Some(std::time::Instant::now());
         logic::run(self, ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         view::app_ui(self, ui);
+        if self.frames == 0 {
+            // Make sure there is a second frame to log "first frame shown".
+            ui.ctx().request_repaint();
+        }
+        self.frames += 1;
+        if let Some(t) = self.frame_started.take()
+            && t.elapsed() > SLOW_FRAME
+        {
+            tracing::debug!("slow frame: {} ms", t.elapsed().as_millis());
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

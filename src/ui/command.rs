@@ -99,9 +99,10 @@ pub enum RefreshScope {
 /// Results of background work.
 #[derive(Debug)]
 pub enum WorkerEvent {
+    /// A snapshot read and indexed, ready to install.
     Opened {
         path: PathBuf,
-        result: Result<Box<Estate>, String>,
+        result: Result<Box<super::state::Loaded>, String>,
     },
     Saved {
         path: PathBuf,

@@ -13,21 +13,15 @@ use crate::model::Estate;
 pub fn refresh(app: &mut OrgscopeApp) {
     let Some(loaded) = &app.loaded else { return };
     let estate = loaded.estate.clone();
-    // The query context indexes every resource: build it only when some
-    // pane needs new rows, and once for all of them.
-    let any_stale = app
-        .settings
-        .panes
-        .values()
-        .any(|p| matches!(p, Pane::Inventory(p) if p.derived.stale));
-    let qctx = any_stale.then(|| crate::query::Context::new(&estate));
     for pane in app.settings.panes.values_mut() {
-        let Some(ctx) = &qctx else { break };
         let Pane::Inventory(p) = pane else { continue };
         if !p.derived.stale {
             continue;
         }
         p.derived.stale = false;
+        let started = std::time::Instant::now();
+        // Built once per estate (the first time a pane needs it).
+        let ctx = loaded.query();
         match engine::parse_filter(&p.cfg.filter) {
             Ok(filter) => {
                 p.derived.error = None;
@@ -40,15 +34,30 @@ pub fn refresh(app: &mut OrgscopeApp) {
                         Some(p.cfg.scope.regions.iter().map(String::as_str).collect())
                     },
                 };
+                let ranks = p
+                    .cfg
+                    .sort
+                    .as_ref()
+                    .map(|(col, desc)| (loaded.sort_ranks(col), *desc));
+                let sort = ranks.as_ref().map(|(r, desc)| (r.as_slice(), *desc));
                 let (rows, per_type) =
-                    engine::visible_rows(ctx, &scope, &filter, p.cfg.rtype, p.cfg.sort.as_ref());
+                    engine::visible_rows(ctx, &scope, &filter, p.cfg.rtype, sort);
                 p.derived.rows = rows;
                 p.derived.per_type = per_type;
             }
             Err(e) => p.derived.error = Some(e),
         }
-        p.derived.completions = engine::completions(ctx, &p.derived.rows, &p.cfg.filter);
+        if p.derived.completions_for.as_deref() != Some(p.cfg.filter.as_str()) {
+            p.derived.completions = engine::completions(loaded.tag_catalog(), &p.cfg.filter);
+            p.derived.completions_for = Some(p.cfg.filter.clone());
+        }
         p.derived.generation += 1;
+        tracing::debug!(
+            "pane rows: {} of {} in {:.2} ms",
+            p.derived.rows.len(),
+            estate.resources.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
     // Diagrams are built only for panes that show one, once per new rows.
     for pane in app.settings.panes.values_mut() {

@@ -158,12 +158,15 @@ pub struct ScopeSet<'a> {
 /// The rows a pane shows: in scope, passing the filter, of the chosen type,
 /// sorted. Also returns the per-type counts before the type restriction so
 /// the type selector can show them.
+///
+/// `sort` is the sort column's ranks ([`sort_ranks`], cached per estate)
+/// and whether it is descending.
 pub fn visible_rows(
     qctx: &query::Context,
     scope: &ScopeSet,
     filter: &Filter,
     rtype: Option<ResourceType>,
-    sort: Option<&(ColumnKey, bool)>,
+    sort: Option<(&[u32], bool)>,
 ) -> (Vec<usize>, [usize; 5]) {
     let resources = &qctx.estate().resources;
     let in_scope: Vec<usize> = resources
@@ -195,10 +198,53 @@ pub fn visible_rows(
             out.push(i);
         }
     }
-    if let Some((col, desc)) = sort {
-        query::sort(qctx, &mut out, &col.to_query(), *desc);
+    if let Some((ranks, desc)) = sort {
+        sort_by_ranks(&mut out, ranks, desc);
     }
     (out, per_type)
+}
+
+/// Rank of every resource of the estate in `query::sort` order by `col`,
+/// ascending; equal keys share a rank and empty keys rank last
+/// (`u32::MAX`), as `query::sort` keeps them last in both directions.
+pub fn sort_ranks(qctx: &query::Context, col: &ColumnKey) -> Vec<u32> {
+    let resources = &qctx.estate().resources;
+    let col = col.to_query();
+    let mut order: Vec<usize> = (0..resources.len()).collect();
+    query::sort(qctx, &mut order, &col, false);
+    let mut ranks = vec![u32::MAX; resources.len()];
+    let mut rank = 0u32;
+    let mut prev: Option<std::borrow::Cow<'_, str>> = None;
+    for i in order {
+        let key = query::cell_str(qctx, &resources[i], &col);
+        if key.is_empty() {
+            continue;
+        }
+        if prev
+            .as_ref()
+            .is_some_and(|p| query::natural_cmp(p, &key) != std::cmp::Ordering::Equal)
+        {
+            rank += 1;
+        }
+        ranks[i] = rank;
+        prev = Some(key);
+    }
+    ranks
+}
+
+/// Sort row indices the way `query::sort` would, from precomputed ranks:
+/// stable, so equal keys keep their input order in both directions, and
+/// empty keys (`u32::MAX`) last in both directions.
+pub fn sort_by_ranks(rows: &mut [usize], ranks: &[u32], descending: bool) {
+    let key = |i: usize| {
+        let r = ranks.get(i).copied().unwrap_or(u32::MAX);
+        if descending && r != u32::MAX {
+            u32::MAX - 1 - r
+        } else {
+            r
+        }
+    };
+    rows.sort_by_key(|&i| key(i));
 }
 
 pub fn type_slot(t: ResourceType) -> usize {
@@ -269,10 +315,10 @@ pub struct Suggestion {
 
 /// Suggestions for the word at the end of the filter: tag keys, values
 /// once the word has `key=`, field names (`orgscope::query` completion over
-/// the tag catalog of the pane's rows).
-pub fn completions(qctx: &query::Context, rows: &[usize], src: &str) -> Vec<Suggestion> {
-    let catalog = query::tag_catalog(qctx, rows);
-    query::completions(src, src.chars().count(), &catalog)
+/// the estate's tag catalog: a catalog of the pane's rows would cost a
+/// pass over every row on every keystroke).
+pub fn completions(catalog: &query::TagCatalog, src: &str) -> Vec<Suggestion> {
+    query::completions(src, src.chars().count(), catalog)
         .into_iter()
         .take(12)
         .map(|c| Suggestion {
@@ -313,6 +359,32 @@ mod tests {
         let e = parse_filter("env=prod (").err();
         assert!(e.is_some_and(|e| e.col >= 9 && !e.message.is_empty()));
         assert!(parse_filter("env=prod has:owner type:instance").is_ok());
+    }
+
+    #[test]
+    fn ranked_sort_orders_rows_exactly_as_query_sort() {
+        let estate = crate::demo::demo_estate(4);
+        let qctx = query::Context::new(&estate);
+        // Every third row: a subset, as a filter would leave.
+        let subset: Vec<usize> = (0..estate.resources.len()).step_by(3).collect();
+        let cols = [
+            ColumnKey::Name,
+            ColumnKey::Type,
+            ColumnKey::Account,
+            ColumnKey::InstanceType,
+            ColumnKey::Cidr,
+            ColumnKey::Tag("owner".into()),
+        ];
+        for col in &cols {
+            let ranks = sort_ranks(&qctx, col);
+            for desc in [false, true] {
+                let mut want = subset.clone();
+                query::sort(&qctx, &mut want, &col.to_query(), desc);
+                let mut got = subset.clone();
+                sort_by_ranks(&mut got, &ranks, desc);
+                assert_eq!(got, want, "{col:?} descending={desc}");
+            }
+        }
     }
 
     #[test]

@@ -69,10 +69,10 @@ fn drain(app: &mut OrgscopeApp) {
 fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
     match e {
         WorkerEvent::Opened { path, result } => match result {
-            Ok(estate) => {
+            Ok(loaded) => {
                 app.settings.remember_recent(path.clone());
                 log(app, LogLevel::Info, format!("Opened {}", path.display()));
-                install_estate(app, Arc::new(*estate), Origin::File(path));
+                install_loaded(app, *loaded);
             }
             Err(err) => log(app, LogLevel::Error, err),
         },
@@ -120,7 +120,11 @@ pub fn log(app: &mut OrgscopeApp, level: LogLevel, text: String) {
 }
 
 pub fn install_estate(app: &mut OrgscopeApp, estate: Arc<Estate>, origin: Origin) {
-    app.loaded = Some(Loaded::new(estate, origin));
+    install_loaded(app, Loaded::new(estate, origin));
+}
+
+pub fn install_loaded(app: &mut OrgscopeApp, loaded: Loaded) {
+    app.loaded = Some(loaded);
     ensure_layout(app);
     for pane in app.settings.panes.values_mut() {
         match pane {
@@ -266,12 +270,30 @@ fn place_beside(tree: &mut Tree<PaneId>, existing: TileId, new: TileId, dir: Lin
     }
 }
 
+/// The sort columns of the inventory panes, whose ranks a new estate
+/// should have ready.
+fn pane_sorts(app: &OrgscopeApp) -> Vec<super::engine::ColumnKey> {
+    let mut sorts: Vec<_> = app
+        .settings
+        .panes
+        .values()
+        .filter_map(|p| match p {
+            Pane::Inventory(p) => p.cfg.sort.as_ref().map(|(c, _)| c.clone()),
+            Pane::Compare(_) => None,
+        })
+        .collect();
+    sorts.dedup();
+    sorts
+}
+
 fn apply(app: &mut OrgscopeApp, c: Command) {
     match c {
-        Command::OpenDialog => super::workers::open_dialog(&app.rt, app.outbox()),
+        Command::OpenDialog => {
+            super::workers::open_dialog(&app.rt, app.outbox(), pane_sorts(app));
+        }
         Command::OpenFile(path) => {
             app.status = format!("Opening {}…", path.display());
-            super::workers::open_file(&app.rt, app.outbox(), path);
+            super::workers::open_file(&app.rt, app.outbox(), path, pane_sorts(app));
         }
         Command::OpenDemo => {
             // Generating the demo is pure and takes milliseconds.
