@@ -11,7 +11,9 @@ mod compare;
 mod keys;
 mod side;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -244,14 +246,15 @@ pub fn diff(
     let rside = side::Side::new(right, right_idx, &norm, opts);
     let lkeys = lside.keyed();
     let rkeys = rside.keyed();
-    // (type, key) → (left index, right index)
-    type Pairs<'k> = HashMap<(ResourceType, &'k str), (Option<usize>, Option<usize>)>;
-    let mut pairs: Pairs = HashMap::with_capacity(lkeys.len() + rkeys.len());
-    for (t, k, i) in &lkeys {
-        pairs.entry((*t, k.as_str())).or_default().0 = Some(*i);
+    // (type, key, nth duplicate) → (left index, right index)
+    type Pairs<'k> = FxHashMap<(ResourceType, &'k str, u32), (Option<usize>, Option<usize>)>;
+    let mut pairs: Pairs =
+        FxHashMap::with_capacity_and_hasher(lkeys.len() + rkeys.len(), Default::default());
+    for (t, k, n, i) in lkeys.iter() {
+        pairs.entry((t, k, n)).or_default().0 = Some(i);
     }
-    for (t, k, i) in &rkeys {
-        pairs.entry((*t, k.as_str())).or_default().1 = Some(*i);
+    for (t, k, n, i) in rkeys.iter() {
+        pairs.entry((t, k, n)).or_default().1 = Some(i);
     }
     let scopes = side::Scopes::new(&lside, &rside, opts);
     let ignore: Vec<String> = opts.ignore_tags.iter().map(|t| t.to_lowercase()).collect();
@@ -263,7 +266,7 @@ pub fn diff(
     };
     let mut report = DiffReport::default();
     let mut entries = Vec::with_capacity(pairs.len());
-    for ((rtype, key), (l, r)) in pairs {
+    for ((rtype, key, nth), (l, r)) in pairs {
         let (status, changes) = match (l, r) {
             (Some(li), Some(ri)) => {
                 let changes = cmp.changes(&left.resources[li], &right.resources[ri]);
@@ -296,7 +299,7 @@ pub fn diff(
         if status != EntryStatus::Same || opts.include_same {
             entries.push(DiffEntry {
                 rtype,
-                key: key.to_string(),
+                key: side::key_text(key, nth),
                 status,
                 left: l,
                 right: r,
@@ -309,5 +312,7 @@ pub fn diff(
     report
 }
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod tests;
