@@ -22,7 +22,11 @@ fn reference(s: &str, tokens: &[String]) -> String {
 fn tokens() -> Vec<String> {
     let mut t: Vec<String> = DEFAULT_ENV_TOKENS.iter().map(|s| s.to_string()).collect();
     // User-configured tokens may be upper-case or not ASCII at all.
-    t.extend(["PRE".to_string(), "prüf".to_string(), "\u{212A}".to_string()]);
+    t.extend([
+        "PRE".to_string(),
+        "prüf".to_string(),
+        "\u{212A}".to_string(),
+    ]);
     t
 }
 

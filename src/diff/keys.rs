@@ -9,24 +9,30 @@ use std::collections::HashSet;
 
 pub(crate) struct Normalizer {
     tokens: HashSet<String>,
-    /// The same tokens (lowercased) as a list: for an ASCII word, a length
-    /// check and `eq_ignore_ascii_case` against a dozen short tokens is
-    /// cheaper than lowercasing it into a buffer to hash.
-    list: Vec<String>,
+    /// The same tokens (lowercased) by byte length: an ASCII word is
+    /// compared with `eq_ignore_ascii_case` against the few tokens of its
+    /// length, cheaper than lowercasing it into a buffer to hash.
+    by_len: Vec<Vec<String>>,
 }
 
 impl Normalizer {
     pub(crate) fn new(tokens: &[String]) -> Normalizer {
         let tokens: HashSet<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
-        let list = tokens.iter().cloned().collect();
-        Normalizer { tokens, list }
+        let mut by_len: Vec<Vec<String>> = Vec::new();
+        for t in &tokens {
+            if by_len.len() <= t.len() {
+                by_len.resize(t.len() + 1, Vec::new());
+            }
+            by_len[t.len()].push(t.clone());
+        }
+        Normalizer { tokens, by_len }
     }
 
     /// Is the ASCII word `tok` an environment token (case-insensitively)?
     fn is_token_ascii(&self, tok: &str) -> bool {
-        self.list
-            .iter()
-            .any(|t| t.len() == tok.len() && t.eq_ignore_ascii_case(tok))
+        self.by_len
+            .get(tok.len())
+            .is_some_and(|ts| ts.iter().any(|t| t.eq_ignore_ascii_case(tok)))
     }
 
     /// The kept (non-token) words of an ASCII `s`, not yet lowercased.
@@ -49,7 +55,9 @@ impl Normalizer {
                 if out.len() > start {
                     out.push('-');
                 }
-                out.extend(tok.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                let at = out.len();
+                out.push_str(tok);
+                out[at..].make_ascii_lowercase();
             }
             return;
         }

@@ -157,6 +157,8 @@ impl<'a> Side<'a> {
         // entries get an owned copy.
         let mut arena = String::with_capacity(self.idx.len() * 48);
         let mut spans = Vec::with_capacity(self.idx.len());
+        // (account id, its key) of the previous resource: runs of one account.
+        let mut last: Option<(&str, &str)> = None;
         for &i in self.idx {
             let Some(r) = self.estate.resources.get(i) else {
                 continue;
@@ -164,11 +166,18 @@ impl<'a> Side<'a> {
             let start = arena.len();
             match self.opts.scope {
                 MatchScope::AccountRegion => {
-                    let acct = self
-                        .account_key
-                        .get(r.account_id.as_str())
-                        .map(String::as_str)
-                        .unwrap_or(&r.account_id);
+                    let acct = match last {
+                        Some((id, k)) if id == r.account_id => k,
+                        _ => {
+                            let k = self
+                                .account_key
+                                .get(r.account_id.as_str())
+                                .map(String::as_str)
+                                .unwrap_or(&r.account_id);
+                            last = Some((&r.account_id, k));
+                            k
+                        }
+                    };
                     arena.push_str(acct);
                     arena.push('/');
                     arena.push_str(&r.region);
@@ -205,6 +214,11 @@ pub(crate) struct Keyed {
 impl Keyed {
     pub(crate) fn len(&self) -> usize {
         self.spans.len()
+    }
+
+    /// The resource index of the `n`-th keyed resource.
+    pub(crate) fn index(&self, n: usize) -> usize {
+        self.spans[n].3
     }
 
     /// `(type, key, nth, index)` of every keyed resource.
@@ -292,20 +306,10 @@ fn scope_accounts<'a>(
         }
         return out;
     }
-    let present: HashSet<&str> = this
-        .idx
-        .iter()
-        .filter_map(|&i| this.estate.resources.get(i))
-        .map(|r| r.account_id.as_str())
-        .collect();
+    let present = accounts_of(this);
     let same_estate = std::ptr::eq(this.estate, other.estate);
     let other_present: HashSet<&str> = if same_estate {
-        other
-            .idx
-            .iter()
-            .filter_map(|&i| other.estate.resources.get(i))
-            .map(|r| r.account_id.as_str())
-            .collect()
+        accounts_of(other)
     } else {
         HashSet::default()
     };
@@ -323,6 +327,24 @@ fn scope_accounts<'a>(
                 && (envs.is_empty() || this.norm.env_of(&a.name).iter().any(|e| envs.contains(e))));
         if include {
             push(id);
+        }
+    }
+    out
+}
+
+/// The accounts of a side's chosen resources. Resources come in runs of
+/// one account, so only a change of account is hashed.
+fn accounts_of<'a>(side: &Side<'a>) -> HashSet<&'a str> {
+    let mut out = HashSet::default();
+    let mut last: Option<&str> = None;
+    for r in side
+        .idx
+        .iter()
+        .filter_map(|&i| side.estate.resources.get(i))
+    {
+        if last != Some(r.account_id.as_str()) {
+            out.insert(r.account_id.as_str());
+            last = Some(&r.account_id);
         }
     }
     out

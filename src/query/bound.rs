@@ -102,9 +102,7 @@ impl<'q> Bound<'q> {
                 let (col, hits) = match field {
                     Field::Region => (Col::Region, hits_of(&table.region, |v| any(values, v))),
                     Field::State => (Col::State, hits_of(&table.state, |v| any(values, v))),
-                    Field::InstanceType => {
-                        (Col::Itype, hits_of(&table.itype, |v| any(values, v)))
-                    }
+                    Field::InstanceType => (Col::Itype, hits_of(&table.itype, |v| any(values, v))),
                     Field::Az => (Col::Az, hits_of(&table.az, |v| any(values, v))),
                     Field::Vpc => (
                         Col::Vpc,

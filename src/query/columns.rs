@@ -157,17 +157,17 @@ pub fn sort(ctx: &Context, indices: &mut [usize], col: &Column, descending: bool
             (start..buf.len(), cell, i)
         })
         .collect();
-    keyed.sort_by(|(ka, a, _), (kb, b, _)| match (a.is_empty(), b.is_empty()) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Greater,
-        (false, true) => Ordering::Less,
-        _ => {
-            let o = buf[ka.clone()]
-                .cmp(&buf[kb.clone()])
-                .then_with(|| a.cmp(b));
-            if descending { o.reverse() } else { o }
-        }
-    });
+    keyed.sort_by(
+        |(ka, a, _), (kb, b, _)| match (a.is_empty(), b.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            _ => {
+                let o = buf[ka.clone()].cmp(&buf[kb.clone()]).then_with(|| a.cmp(b));
+                if descending { o.reverse() } else { o }
+            }
+        },
+    );
     for (slot, (_, _, i)) in indices.iter_mut().zip(keyed) {
         *slot = i;
     }

@@ -107,14 +107,23 @@ impl<'e> Context<'e> {
             .filter(|r| matches!(r.details, Details::Vpc(_)))
             .filter_map(|r| Some((r.id.as_str(), r.name.as_deref()?)))
             .collect();
+        // Resources come in runs of one account: remember the last lookup.
+        let mut last: Option<(&str, usize)> = None;
         let meta = estate
             .resources
             .iter()
             .map(|r| ResMeta {
-                account: account_by_id
-                    .get(r.account_id.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
+                account: match last {
+                    Some((id, n)) if id == r.account_id => n,
+                    _ => {
+                        let n = account_by_id
+                            .get(r.account_id.as_str())
+                            .copied()
+                            .unwrap_or(usize::MAX);
+                        last = Some((&r.account_id, n));
+                        n
+                    }
+                },
                 haystack: haystack(r),
                 net: resource_net(r),
             })
@@ -218,7 +227,9 @@ fn haystack(r: &Resource) -> Box<str> {
         // Lowercase in place of a second allocation; `to_lowercase` only for
         // the rare non-ASCII part, where lengths may change.
         if p.is_ascii() {
-            s.extend(p.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            let at = s.len();
+            s.push_str(p);
+            s[at..].make_ascii_lowercase();
         } else {
             s.push_str(&p.to_lowercase());
         }

@@ -135,7 +135,11 @@ fn dense_key<'c>(ctx: &'c Context, key: &GroupKey) -> Option<(Reader, Vec<Option
         GroupKey::Tag(k) => match t.tag_keys.get(k) {
             Some(kid) => (
                 Reader::Tag(kid),
-                t.tag_values[kid as usize].values().iter().map(|&v| Some(v)).collect(),
+                t.tag_values[kid as usize]
+                    .values()
+                    .iter()
+                    .map(|&v| Some(v))
+                    .collect(),
             ),
             // No resource carries the key: every id is NONE, out of range.
             None => (Reader::Tag(NONE), Vec::new()),
@@ -199,7 +203,13 @@ impl<'c> Builder<'c> {
             slot: FxHashMap::default(),
             groups: Vec::new(),
             missing: None,
-            vcpus: ctx.table().itype.values().iter().map(|t| vcpus(t)).collect(),
+            vcpus: ctx
+                .table()
+                .itype
+                .values()
+                .iter()
+                .map(|t| vcpus(t))
+                .collect(),
         }
     }
 

@@ -23,10 +23,24 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) struct Interner<'e> {
     ids: FxHashMap<&'e str, u32>,
     values: Vec<&'e str>,
+    /// The last value interned: resources come in runs of one account,
+    /// region and VPC, so a string compare often saves the hash lookup.
+    last: Option<(&'e str, u32)>,
 }
 
 impl<'e> Interner<'e> {
     fn intern(&mut self, s: &'e str) -> u32 {
+        if let Some((v, id)) = self.last
+            && v == s
+        {
+            return id;
+        }
+        let id = self.intern_new(s);
+        self.last = Some((s, id));
+        id
+    }
+
+    fn intern_new(&mut self, s: &'e str) -> u32 {
         if let Some(&id) = self.ids.get(s) {
             return id;
         }
@@ -96,10 +110,21 @@ impl<'e> Table<'e> {
             tags: Vec::with_capacity(resources.len() * 6),
             ..Table::default()
         };
+        // The previous resource's tag keys by position: most resources
+        // carry the same keys, so comparing beats hashing each key again.
+        let mut prev_keys: Vec<(&str, u32)> = Vec::new();
         for r in resources {
             let tags_start = u32::try_from(t.tags.len()).unwrap_or(u32::MAX);
-            for (k, v) in &r.tags {
-                let key = t.tag_keys.intern(k);
+            for (j, (k, v)) in r.tags.iter().enumerate() {
+                let key = match prev_keys.get(j) {
+                    Some(&(pk, id)) if pk == k => id,
+                    _ => {
+                        let id = t.tag_keys.intern(k);
+                        prev_keys.truncate(j);
+                        prev_keys.push((k, id));
+                        id
+                    }
+                };
                 if key as usize == t.tag_values.len() {
                     t.tag_values.push(Interner::default());
                 }
