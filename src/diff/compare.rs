@@ -6,6 +6,10 @@
 //! ignored (environment) ones, values compared after env normalization so
 //! `Name=payments-prod-web-1` equals `Name=payments-test-web-1`. Volatile
 //! fields (ids, IPs, launch times, free IP counts) are never compared.
+//!
+//! Most matched pairs are equal, so each comparison first checks the raw
+//! values and only normalizes, formats or builds sets when they differ:
+//! raw-equal values always normalize equal.
 
 use std::collections::BTreeSet;
 
@@ -57,21 +61,28 @@ impl Comparer<'_> {
                     a.platform.as_deref(),
                     b.platform.as_deref(),
                 );
-                let groups = |side: &Side, gs: &[crate::model::GroupRef]| {
-                    let set: BTreeSet<String> =
-                        gs.iter().map(|g| side.norm.normalize(&g.name)).collect();
-                    set.into_iter().collect::<Vec<_>>().join(", ")
-                };
-                let (ga, gb) = (
-                    groups(self.left, &a.security_groups),
-                    groups(self.right, &b.security_groups),
-                );
-                push(&mut out, "security_groups", Some(&ga), Some(&gb));
+                let same_names = a.security_groups.len() == b.security_groups.len()
+                    && a.security_groups
+                        .iter()
+                        .zip(&b.security_groups)
+                        .all(|(x, y)| x.name == y.name);
+                if !same_names {
+                    let groups = |side: &Side, gs: &[crate::model::GroupRef]| {
+                        let set: BTreeSet<String> =
+                            gs.iter().map(|g| side.norm.normalize(&g.name)).collect();
+                        set.into_iter().collect::<Vec<_>>().join(", ")
+                    };
+                    let (ga, gb) = (
+                        groups(self.left, &a.security_groups),
+                        groups(self.right, &b.security_groups),
+                    );
+                    push(&mut out, "security_groups", Some(&ga), Some(&gb));
+                }
             }
             (Details::Vpc(a), Details::Vpc(b)) => {
-                let (ca, cb) = (a.cidr_blocks.join(", "), b.cidr_blocks.join(", "));
                 push(&mut out, "cidr", Some(&a.cidr_block), Some(&b.cidr_block));
-                if a.cidr_block == b.cidr_block {
+                if a.cidr_block == b.cidr_block && a.cidr_blocks != b.cidr_blocks {
+                    let (ca, cb) = (a.cidr_blocks.join(", "), b.cidr_blocks.join(", "));
                     push(&mut out, "cidr_blocks", Some(&ca), Some(&cb));
                 }
             }
@@ -86,20 +97,28 @@ impl Comparer<'_> {
                 );
             }
             (Details::SecurityGroup(a), Details::SecurityGroup(b)) => {
-                self.rules(&mut out, "ingress", &a.ingress, &b.ingress);
-                self.rules(&mut out, "egress", &a.egress, &b.egress);
+                if !self.same_rules(&a.ingress, &b.ingress) {
+                    self.rules(&mut out, "ingress", &a.ingress, &b.ingress);
+                }
+                if !self.same_rules(&a.egress, &b.egress) {
+                    self.rules(&mut out, "egress", &a.egress, &b.egress);
+                }
             }
             (Details::Volume(a), Details::Volume(b)) => {
-                let (sa, sb) = (a.size_gib.to_string(), b.size_gib.to_string());
-                push(&mut out, "size_gib", Some(&sa), Some(&sb));
+                if a.size_gib != b.size_gib {
+                    let (sa, sb) = (a.size_gib.to_string(), b.size_gib.to_string());
+                    push(&mut out, "size_gib", Some(&sa), Some(&sb));
+                }
                 push(
                     &mut out,
                     "volume_type",
                     Some(&a.volume_type),
                     Some(&b.volume_type),
                 );
-                let (ia, ib) = (a.iops.map(|x| x.to_string()), b.iops.map(|x| x.to_string()));
-                push(&mut out, "iops", ia.as_deref(), ib.as_deref());
+                if a.iops != b.iops {
+                    let (ia, ib) = (a.iops.map(|x| x.to_string()), b.iops.map(|x| x.to_string()));
+                    push(&mut out, "iops", ia.as_deref(), ib.as_deref());
+                }
                 let enc = |e: bool| if e { "true" } else { "false" };
                 push(
                     &mut out,
@@ -114,24 +133,45 @@ impl Comparer<'_> {
         out
     }
 
+    /// Walk both tag maps in key order (what a set of the union of keys
+    /// would give) without collecting the keys.
     fn tags(&self, out: &mut Vec<FieldChange>, l: &Resource, r: &Resource) {
         let ignored = |k: &str| self.ignore.iter().any(|i| i.eq_ignore_ascii_case(k));
-        let keys: BTreeSet<&String> = l.tags.keys().chain(r.tags.keys()).collect();
-        for k in keys {
+        let (mut x, mut y) = (l.tags.iter().peekable(), r.tags.iter().peekable());
+        loop {
+            let (k, a, b) = match (x.peek().copied(), y.peek().copied()) {
+                (None, None) => break,
+                (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
+                    std::cmp::Ordering::Equal => {
+                        x.next();
+                        y.next();
+                        (ka, Some(va), Some(vb))
+                    }
+                    std::cmp::Ordering::Less => {
+                        x.next();
+                        (ka, Some(va), None)
+                    }
+                    std::cmp::Ordering::Greater => {
+                        y.next();
+                        (kb, None, Some(vb))
+                    }
+                },
+                (Some((ka, va)), None) => {
+                    x.next();
+                    (ka, Some(va), None)
+                }
+                (None, Some((kb, vb))) => {
+                    y.next();
+                    (kb, None, Some(vb))
+                }
+            };
             if ignored(k) {
                 continue;
             }
-            let (a, b) = (l.tags.get(k), r.tags.get(k));
             let same = match (a, b) {
                 // A value that is nothing but an env token (`env=prod`)
                 // normalizes to "" and is compared raw.
-                (Some(a), Some(b)) => {
-                    a == b || {
-                        let na = self.norm.normalize(a);
-                        !na.is_empty() && na == self.norm.normalize(b)
-                    }
-                }
-                (None, None) => true,
+                (Some(a), Some(b)) => a == b || self.norm.same_nonempty(a, b),
                 _ => false,
             };
             if !same {
@@ -142,6 +182,19 @@ impl Comparer<'_> {
                 });
             }
         }
+    }
+
+    /// Raw-equal rule lists whose group references name the same groups
+    /// on both sides give equal rule texts, so nothing to report.
+    fn same_rules(&self, a: &[SgRule], b: &[SgRule]) -> bool {
+        a == b
+            && a.iter().all(|rule| match &rule.peer {
+                RulePeer::SecurityGroup(id) => {
+                    let bare = id.rsplit('/').next().unwrap_or(id);
+                    self.left.sg_names.get(bare) == self.right.sg_names.get(bare)
+                }
+                _ => true,
+            })
     }
 
     fn rule_text(&self, side: &Side, rule: &SgRule) -> String {

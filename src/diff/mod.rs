@@ -11,7 +11,9 @@ mod compare;
 mod keys;
 mod side;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -244,14 +246,27 @@ pub fn diff(
     let rside = side::Side::new(right, right_idx, &norm, opts);
     let lkeys = lside.keyed();
     let rkeys = rside.keyed();
-    // (type, key) → (left index, right index)
-    type Pairs<'k> = HashMap<(ResourceType, &'k str), (Option<usize>, Option<usize>)>;
-    let mut pairs: Pairs = HashMap::with_capacity(lkeys.len() + rkeys.len());
-    for (t, k, i) in &lkeys {
-        pairs.entry((*t, k.as_str())).or_default().0 = Some(*i);
+    // Keys are unique per side (duplicates are numbered), so the right side
+    // is indexed once and the left walked in index order: resources are then
+    // read roughly in memory order instead of in hash order.
+    let mut right_of: FxHashMap<(ResourceType, &str, u32), usize> =
+        FxHashMap::with_capacity_and_hasher(rkeys.len(), Default::default());
+    for (n, (t, k, nth, _)) in rkeys.iter().enumerate() {
+        right_of.insert((t, k, nth), n);
     }
-    for (t, k, i) in &rkeys {
-        pairs.entry((*t, k.as_str())).or_default().1 = Some(*i);
+    let mut right_matched = vec![false; rkeys.len()];
+    let mut pairs = Vec::with_capacity(lkeys.len() + rkeys.len());
+    for (t, k, nth, li) in lkeys.iter() {
+        let ri = right_of.get(&(t, k, nth)).map(|&n| {
+            right_matched[n] = true;
+            rkeys.index(n)
+        });
+        pairs.push((t, k, nth, Some(li), ri));
+    }
+    for ((t, k, nth, ri), matched) in rkeys.iter().zip(&right_matched) {
+        if !matched {
+            pairs.push((t, k, nth, None, Some(ri)));
+        }
     }
     let scopes = side::Scopes::new(&lside, &rside, opts);
     let ignore: Vec<String> = opts.ignore_tags.iter().map(|t| t.to_lowercase()).collect();
@@ -262,8 +277,8 @@ pub fn diff(
         ignore: &ignore,
     };
     let mut report = DiffReport::default();
-    let mut entries = Vec::with_capacity(pairs.len());
-    for ((rtype, key), (l, r)) in pairs {
+    let mut entries = Vec::new();
+    for (rtype, key, nth, l, r) in pairs {
         let (status, changes) = match (l, r) {
             (Some(li), Some(ri)) => {
                 let changes = cmp.changes(&left.resources[li], &right.resources[ri]);
@@ -296,7 +311,7 @@ pub fn diff(
         if status != EntryStatus::Same || opts.include_same {
             entries.push(DiffEntry {
                 rtype,
-                key: key.to_string(),
+                key: side::key_text(key, nth),
                 status,
                 left: l,
                 right: r,
@@ -309,5 +324,7 @@ pub fn diff(
     report
 }
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod tests;

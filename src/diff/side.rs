@@ -15,7 +15,7 @@
 //! hold side A's resources. With no candidate account at all, the
 //! counterpart is missing, not uncollected.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::{CoverageStatus, Details, Estate, GLOBAL_REGION, Resource, ResourceType};
 
@@ -46,9 +46,9 @@ impl<'a> Side<'a> {
             .iter()
             .map(|a| (a.id.as_str(), norm.normalize(&a.name)))
             .collect();
-        let mut sg_names = HashMap::new();
-        let mut vpc_keys = HashMap::new();
-        let mut instances = HashMap::new();
+        let mut sg_names = HashMap::default();
+        let mut vpc_keys = HashMap::default();
+        let mut instances = HashMap::default();
         for (i, r) in estate.resources.iter().enumerate() {
             match &r.details {
                 Details::SecurityGroup(g) => {
@@ -79,33 +79,47 @@ impl<'a> Side<'a> {
         }
     }
 
-    fn name_key(&self, r: &Resource) -> String {
+    fn name_key_into(&self, r: &Resource, out: &mut String) {
         match &r.name {
-            Some(n) => self.norm.normalize(n),
-            None => format!("id:{}", r.id),
+            Some(n) => self.norm.normalize_into(n, out),
+            None => {
+                out.push_str("id:");
+                out.push_str(&r.id);
+            }
         }
     }
 
-    /// The type-specific part of the key (no account/region prefix).
-    fn own_key(&self, r: &Resource) -> String {
+    /// Append the type-specific part of the key (no account/region prefix).
+    fn own_key_into(&self, r: &Resource, out: &mut String) {
         let t = r.resource_type();
         let key = self.opts.keys.get(&t).unwrap_or(&MatchKey::Default);
+        let cidr = |out: &mut String, c: &str| {
+            out.push_str("cidr:");
+            out.push_str(c);
+        };
         match (key, &r.details) {
-            (MatchKey::Id, _) => r.id.clone(),
+            (MatchKey::Id, _) => out.push_str(&r.id),
             (MatchKey::Tag(k), _) => match r.tags.get(k) {
-                Some(v) => format!("{k}={}", self.norm.normalize(v)),
-                None => format!("id:{}", r.id),
+                Some(v) => {
+                    out.push_str(k);
+                    out.push('=');
+                    self.norm.normalize_into(v, out);
+                }
+                None => {
+                    out.push_str("id:");
+                    out.push_str(&r.id);
+                }
             },
-            (MatchKey::Cidr, Details::Vpc(v)) => format!("cidr:{}", v.cidr_block),
-            (MatchKey::Cidr, Details::Subnet(s)) => format!("cidr:{}", s.cidr_block),
-            (MatchKey::Name, _) | (MatchKey::Cidr, _) => self.name_key(r),
+            (MatchKey::Cidr, Details::Vpc(v)) => cidr(out, &v.cidr_block),
+            (MatchKey::Cidr, Details::Subnet(s)) => cidr(out, &s.cidr_block),
+            (MatchKey::Name, _) | (MatchKey::Cidr, _) => self.name_key_into(r, out),
             (MatchKey::Default, Details::Vpc(v)) => match &r.name {
-                Some(n) => self.norm.normalize(n),
-                None => format!("cidr:{}", v.cidr_block),
+                Some(n) => self.norm.normalize_into(n, out),
+                None => cidr(out, &v.cidr_block),
             },
             (MatchKey::Default, Details::Subnet(s)) => match &r.name {
-                Some(n) => self.norm.normalize(n),
-                None => format!("cidr:{}", s.cidr_block),
+                Some(n) => self.norm.normalize_into(n, out),
+                None => cidr(out, &s.cidr_block),
             },
             (MatchKey::Default, Details::SecurityGroup(g)) => {
                 // Group names repeat per VPC (`default`), so the VPC is part
@@ -116,53 +130,111 @@ impl<'a> Side<'a> {
                     .and_then(|v| self.vpc_keys.get(v))
                     .map(String::as_str)
                     .unwrap_or("");
-                format!("{vpc}/{}", self.norm.normalize(&g.group_name))
+                out.push_str(vpc);
+                out.push('/');
+                self.norm.normalize_into(&g.group_name, out);
             }
             (MatchKey::Default, Details::Volume(v)) => match v.attachments.first() {
-                Some(a) => match self.instances.get(a.instance_id.as_str()) {
-                    Some(&i) => {
-                        let inst = &self.estate.resources[i];
-                        format!("{}:{}", self.own_key(inst), a.device)
+                Some(a) => {
+                    match self.instances.get(a.instance_id.as_str()) {
+                        Some(&i) => self.own_key_into(&self.estate.resources[i], out),
+                        None => out.push_str(&a.instance_id),
                     }
-                    None => format!("{}:{}", a.instance_id, a.device),
-                },
-                None => self.name_key(r),
+                    out.push(':');
+                    out.push_str(&a.device);
+                }
+                None => self.name_key_into(r, out),
             },
-            (MatchKey::Default, _) => self.name_key(r),
+            (MatchKey::Default, _) => self.name_key_into(r, out),
         }
     }
 
-    /// `(type, full key, index)` for every chosen resource, duplicates of a
-    /// key numbered `#2`, `#3`... in index order.
-    pub(crate) fn keyed(&self) -> Vec<(ResourceType, String, usize)> {
-        let mut out = Vec::with_capacity(self.idx.len());
-        let mut seen: HashMap<(ResourceType, String), usize> = HashMap::new();
+    /// The full key of every chosen resource, duplicates of a key numbered
+    /// 2, 3... in index order (shown as `key#2`).
+    pub(crate) fn keyed(&self) -> Keyed {
+        // One buffer for all keys instead of a `String` per resource: the
+        // keys are only borrowed for pairing, and only the few reported
+        // entries get an owned copy.
+        let mut arena = String::with_capacity(self.idx.len() * 48);
+        let mut spans = Vec::with_capacity(self.idx.len());
+        // (account id, its key) of the previous resource: runs of one account.
+        let mut last: Option<(&str, &str)> = None;
         for &i in self.idx {
             let Some(r) = self.estate.resources.get(i) else {
                 continue;
             };
-            let own = self.own_key(r);
-            let mut key = match self.opts.scope {
+            let start = arena.len();
+            match self.opts.scope {
                 MatchScope::AccountRegion => {
-                    let acct = self
-                        .account_key
-                        .get(r.account_id.as_str())
-                        .map(String::as_str)
-                        .unwrap_or(&r.account_id);
-                    format!("{acct}/{}/{own}", r.region)
+                    let acct = match last {
+                        Some((id, k)) if id == r.account_id => k,
+                        _ => {
+                            let k = self
+                                .account_key
+                                .get(r.account_id.as_str())
+                                .map(String::as_str)
+                                .unwrap_or(&r.account_id);
+                            last = Some((&r.account_id, k));
+                            k
+                        }
+                    };
+                    arena.push_str(acct);
+                    arena.push('/');
+                    arena.push_str(&r.region);
+                    arena.push('/');
                 }
-                MatchScope::Region => format!("{}/{own}", r.region),
-                MatchScope::Anywhere => own,
-            };
-            let t = r.resource_type();
-            let n = seen.entry((t, key.clone())).or_insert(0);
-            *n += 1;
-            if *n > 1 {
-                key = format!("{key}#{n}");
+                MatchScope::Region => {
+                    arena.push_str(&r.region);
+                    arena.push('/');
+                }
+                MatchScope::Anywhere => {}
             }
-            out.push((t, key, i));
+            self.own_key_into(r, &mut arena);
+            spans.push((r.resource_type(), start..arena.len(), 0, i));
         }
-        out
+        let mut seen: HashMap<(ResourceType, &str), u32> = HashMap::default();
+        seen.reserve(spans.len());
+        for (t, span, nth, _) in &mut spans {
+            let n = seen.entry((*t, &arena[span.clone()])).or_insert(0);
+            *n += 1;
+            *nth = *n;
+        }
+        drop(seen);
+        Keyed { arena, spans }
+    }
+}
+
+/// The keys of one side: `(type, key span in arena, nth of that key,
+/// resource index)`.
+pub(crate) struct Keyed {
+    arena: String,
+    spans: Vec<(ResourceType, std::ops::Range<usize>, u32, usize)>,
+}
+
+impl Keyed {
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// The resource index of the `n`-th keyed resource.
+    pub(crate) fn index(&self, n: usize) -> usize {
+        self.spans[n].3
+    }
+
+    /// `(type, key, nth, index)` of every keyed resource.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (ResourceType, &str, u32, usize)> {
+        self.spans
+            .iter()
+            .map(|(t, span, nth, i)| (*t, &self.arena[span.clone()], *nth, *i))
+    }
+}
+
+/// The key as reported: `key`, or `key#n` for the n-th duplicate.
+pub(crate) fn key_text(key: &str, nth: u32) -> String {
+    if nth > 1 {
+        format!("{key}#{nth}")
+    } else {
+        key.to_string()
     }
 }
 
@@ -176,9 +248,9 @@ struct Coverage<'a> {
 impl<'a> Coverage<'a> {
     fn new(e: &'a Estate) -> Self {
         let mut c = Coverage {
-            with_cells: HashSet::new(),
-            bad: HashSet::new(),
-            bad_global: HashSet::new(),
+            with_cells: HashSet::default(),
+            bad: HashSet::default(),
+            bad_global: HashSet::default(),
         };
         for cell in &e.coverage {
             let key = (cell.account_id.as_str(), cell.region.as_str());
@@ -220,7 +292,7 @@ fn scope_accounts<'a>(
     other: &'a Side<'a>,
     given: Option<&'a std::collections::BTreeSet<String>>,
 ) -> HashMap<&'a str, Vec<&'a str>> {
-    let mut out: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+    let mut out: HashMap<&'a str, Vec<&'a str>> = HashMap::default();
     let mut push = |id: &'a str| {
         if let Some(k) = this.account_key.get(id) {
             out.entry(k.as_str()).or_default().push(id);
@@ -234,22 +306,12 @@ fn scope_accounts<'a>(
         }
         return out;
     }
-    let present: HashSet<&str> = this
-        .idx
-        .iter()
-        .filter_map(|&i| this.estate.resources.get(i))
-        .map(|r| r.account_id.as_str())
-        .collect();
+    let present = accounts_of(this);
     let same_estate = std::ptr::eq(this.estate, other.estate);
     let other_present: HashSet<&str> = if same_estate {
-        other
-            .idx
-            .iter()
-            .filter_map(|&i| other.estate.resources.get(i))
-            .map(|r| r.account_id.as_str())
-            .collect()
+        accounts_of(other)
     } else {
-        HashSet::new()
+        HashSet::default()
     };
     let envs: HashSet<String> = this
         .estate
@@ -265,6 +327,24 @@ fn scope_accounts<'a>(
                 && (envs.is_empty() || this.norm.env_of(&a.name).iter().any(|e| envs.contains(e))));
         if include {
             push(id);
+        }
+    }
+    out
+}
+
+/// The accounts of a side's chosen resources. Resources come in runs of
+/// one account, so only a change of account is hashed.
+fn accounts_of<'a>(side: &Side<'a>) -> HashSet<&'a str> {
+    let mut out = HashSet::default();
+    let mut last: Option<&str> = None;
+    for r in side
+        .idx
+        .iter()
+        .filter_map(|&i| side.estate.resources.get(i))
+    {
+        if last != Some(r.account_id.as_str()) {
+            out.insert(r.account_id.as_str());
+            last = Some(&r.account_id);
         }
     }
     out

@@ -142,27 +142,56 @@ pub fn cell(ctx: &Context, r: &Resource, col: &Column) -> String {
 /// stable so a previous sort breaks ties.
 pub fn sort(ctx: &Context, indices: &mut [usize], col: &Column, descending: bool) {
     let resources = &ctx.estate().resources;
-    let mut keyed: Vec<(Cow<'_, str>, usize)> = indices
+    // Each cell's [`natural_key`] goes into one shared buffer, so the sort
+    // compares bytes instead of re-walking digit runs on every comparison.
+    let mut buf: Vec<u8> = Vec::with_capacity(indices.len() * 24);
+    let mut keyed: Vec<(std::ops::Range<usize>, Cow<'_, str>, usize)> = indices
         .iter()
         .map(|&i| {
-            let k = resources
+            let cell = resources
                 .get(i)
                 .map(|r| cell_str(ctx, r, col))
                 .unwrap_or(Cow::Borrowed(""));
-            (k, i)
+            let start = buf.len();
+            natural_key(&cell, &mut buf);
+            (start..buf.len(), cell, i)
         })
         .collect();
-    keyed.sort_by(|(a, _), (b, _)| match (a.is_empty(), b.is_empty()) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Greater,
-        (false, true) => Ordering::Less,
-        _ => {
-            let o = natural_cmp(a, b);
-            if descending { o.reverse() } else { o }
-        }
-    });
-    for (slot, (_, i)) in indices.iter_mut().zip(keyed) {
+    keyed.sort_by(
+        |(ka, a, _), (kb, b, _)| match (a.is_empty(), b.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            _ => {
+                let o = buf[ka.clone()].cmp(&buf[kb.clone()]).then_with(|| a.cmp(b));
+                if descending { o.reverse() } else { o }
+            }
+        },
+    );
+    for (slot, (_, _, i)) in indices.iter_mut().zip(keyed) {
         *slot = i;
+    }
+}
+
+/// Append a key of `s` whose byte order is [`natural_cmp`]'s order, up to
+/// its final tie-break on the raw strings: bytes ASCII-lowercased, and each
+/// digit run as `'0'`, its length without leading zeros (4 bytes, big
+/// endian), then those digits. The `'0'` marker sorts against a non-digit
+/// exactly as any digit would, and length-then-digits is the numeric order.
+pub(crate) fn natural_key(s: &str, out: &mut Vec<u8>) {
+    let mut x = s.as_bytes();
+    while let Some(&c) = x.first() {
+        if c.is_ascii_digit() {
+            let n = x.iter().take_while(|c| c.is_ascii_digit()).count();
+            let d = trim_zeros(&x[..n]);
+            out.push(b'0');
+            out.extend_from_slice(&u32::try_from(d.len()).unwrap_or(u32::MAX).to_be_bytes());
+            out.extend_from_slice(d);
+            x = &x[n..];
+        } else {
+            out.push(c.to_ascii_lowercase());
+            x = &x[1..];
+        }
     }
 }
 

@@ -1,27 +1,32 @@
 //! The per-estate lookup tables every query, sort and group needs, built once
 //! when an estate is loaded so the hot paths (filtering 100,000 rows on each
 //! keystroke) only compare borrowed strings: account index by id, each
-//! account's OU ancestry, VPC names, and for every resource a lowercase
-//! free-text haystack and its parsed address range.
+//! account's OU ancestry, VPC names, for every resource a lowercase
+//! free-text haystack and its parsed address range, and the interned
+//! columns of [`Table`] that let a term be decided once per distinct value.
 
 use std::collections::HashMap;
 
 use ipnet::Ipv4Net;
+use rustc_hash::FxHashMap;
 
 use crate::model::{Details, Estate, OrgUnit, Resource};
+
+use super::table::Table;
 
 /// Lookup tables over one estate. Cheap to share by reference; rebuild
 /// when the estate changes.
 pub struct Context<'e> {
     estate: &'e Estate,
-    account_by_id: HashMap<&'e str, usize>,
+    account_by_id: FxHashMap<&'e str, usize>,
     /// Per account: ids, names and paths (`Workloads/Prod`) of every
     /// ancestor OU, root excluded — what `ou:` matches against.
     account_ous: Vec<Vec<String>>,
     account_ou_paths: Vec<String>,
     ou_paths: Vec<String>,
-    vpc_names: HashMap<&'e str, &'e str>,
+    vpc_names: FxHashMap<&'e str, &'e str>,
     pub(crate) meta: Vec<ResMeta>,
+    table: Table<'e>,
 }
 
 /// Precomputed per-resource data.
@@ -38,7 +43,7 @@ pub(crate) struct ResMeta {
 
 impl<'e> Context<'e> {
     pub fn new(estate: &'e Estate) -> Self {
-        let account_by_id: HashMap<&str, usize> = estate
+        let account_by_id: FxHashMap<&str, usize> = estate
             .accounts
             .iter()
             .enumerate()
@@ -102,14 +107,23 @@ impl<'e> Context<'e> {
             .filter(|r| matches!(r.details, Details::Vpc(_)))
             .filter_map(|r| Some((r.id.as_str(), r.name.as_deref()?)))
             .collect();
+        // Resources come in runs of one account: remember the last lookup.
+        let mut last: Option<(&str, usize)> = None;
         let meta = estate
             .resources
             .iter()
             .map(|r| ResMeta {
-                account: account_by_id
-                    .get(r.account_id.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
+                account: match last {
+                    Some((id, n)) if id == r.account_id => n,
+                    _ => {
+                        let n = account_by_id
+                            .get(r.account_id.as_str())
+                            .copied()
+                            .unwrap_or(usize::MAX);
+                        last = Some((&r.account_id, n));
+                        n
+                    }
+                },
                 haystack: haystack(r),
                 net: resource_net(r),
             })
@@ -122,7 +136,13 @@ impl<'e> Context<'e> {
             ou_paths,
             vpc_names,
             meta,
+            table: Table::new(&estate.resources),
         }
+    }
+
+    /// The estate's resources as interned ids.
+    pub(crate) fn table(&self) -> &Table<'e> {
+        &self.table
     }
 
     pub fn estate(&self) -> &'e Estate {
@@ -193,17 +213,28 @@ impl<'e> Context<'e> {
 }
 
 fn haystack(r: &Resource) -> Box<str> {
-    let mut s = String::with_capacity(64);
-    s.push_str(&r.id);
-    if let Some(n) = &r.name {
-        s.push('\x1f');
-        s.push_str(n);
+    let parts = || {
+        std::iter::once(r.id.as_str())
+            .chain(r.name.as_deref())
+            .chain(r.tags.values().map(String::as_str))
+    };
+    let len: usize = parts().map(|p| p.len() + 1).sum();
+    let mut s = String::with_capacity(len);
+    for (n, p) in parts().enumerate() {
+        if n > 0 {
+            s.push('\x1f');
+        }
+        // Lowercase in place of a second allocation; `to_lowercase` only for
+        // the rare non-ASCII part, where lengths may change.
+        if p.is_ascii() {
+            let at = s.len();
+            s.push_str(p);
+            s[at..].make_ascii_lowercase();
+        } else {
+            s.push_str(&p.to_lowercase());
+        }
     }
-    for v in r.tags.values() {
-        s.push('\x1f');
-        s.push_str(v);
-    }
-    s.to_lowercase().into_boxed_str()
+    s.into_boxed_str()
 }
 
 fn resource_net(r: &Resource) -> Option<Ipv4Net> {

@@ -1,9 +1,12 @@
-//! Evaluating a parsed [`Query`] against resources. Pure comparisons of
-//! borrowed strings against the precomputed [`Context`]; nothing here
-//! allocates per resource.
+//! Evaluating a parsed [`Query`] against resources. [`filter`] binds the
+//! query to the context's interned tables first ([`Bound`]); the direct AST
+//! evaluation here answers [`Query::matches`] for any resource, including
+//! ones from outside the estate, and is the reference the fast path is
+//! tested against. Nothing here allocates per resource.
 
 use crate::model::{Details, Resource};
 
+use super::bound::Bound;
 use super::context::{Context, ResMeta};
 use super::parse::{Expr, Field, Pattern, Query, Term};
 
@@ -27,7 +30,9 @@ pub fn filter(ctx: &Context, q: &Query, candidates: Option<&[usize]>) -> Vec<usi
             None => (0..resources.len()).collect(),
         };
     };
-    let test = |i: usize| eval(root, ctx, &resources[i], &ctx.meta[i]);
+    let bound = Bound::new(root, ctx);
+    let table = ctx.table();
+    let test = |i: usize| bound.matches(ctx, table, i);
     match candidates {
         Some(c) => c
             .iter()
@@ -47,7 +52,7 @@ fn eval(e: &Expr, ctx: &Context, r: &Resource, m: &ResMeta) -> bool {
     }
 }
 
-fn any(values: &[Pattern], s: &str) -> bool {
+pub(crate) fn any(values: &[Pattern], s: &str) -> bool {
     values.iter().any(|p| p.matches(s))
 }
 

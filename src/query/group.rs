@@ -2,12 +2,15 @@
 //! capacity, and the catalog of tag keys and values with their counts that
 //! feeds the filter bar's completion.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use crate::model::{Details, ResourceType};
+use rustc_hash::FxHashMap;
+
+use crate::model::ResourceType;
 
 use super::columns::{Column, cell_str};
 use super::context::Context;
+use super::table::{Interner, NONE, Row, Table};
 
 /// What to group by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,58 +55,231 @@ pub struct Group {
 /// Group `indices` by `key`; groups sorted by count (descending), then key,
 /// with the "missing" group last.
 pub fn group_by(ctx: &Context, indices: &[usize], key: &GroupKey) -> Vec<Group> {
+    let table = ctx.table();
     let resources = &ctx.estate().resources;
-    let mut slot: HashMap<&str, usize> = HashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
-    let mut missing: Option<Group> = None;
-    let new_group = |k: &str, missing: bool| Group {
-        key: k.to_string(),
-        missing,
-        count: 0,
-        by_type: BTreeMap::new(),
-        instance_types: BTreeMap::new(),
-        vcpus: 0,
-        indices: Vec::new(),
-    };
-    for &i in indices {
-        let Some(r) = resources.get(i) else { continue };
-        let value: Option<&str> = match key {
-            GroupKey::Tag(k) => r.tags.get(k).map(String::as_str),
-            GroupKey::Field(c) => match cell_str(ctx, r, c) {
-                std::borrow::Cow::Borrowed(s) if !s.is_empty() => Some(s),
-                _ => None,
-            },
-        };
-        let g = match value {
-            Some(v) => {
-                let n = *slot.entry(v).or_insert_with(|| {
-                    groups.push(new_group(v, false));
-                    groups.len() - 1
-                });
-                &mut groups[n]
-            }
-            None => missing.get_or_insert_with(|| new_group("", true)),
-        };
-        g.count += 1;
-        *g.by_type.entry(r.resource_type()).or_insert(0) += 1;
-        if let Details::Instance(inst) = &r.details {
-            match g.instance_types.get_mut(&inst.instance_type) {
-                Some(n) => *n += 1,
-                None => {
-                    g.instance_types.insert(inst.instance_type.clone(), 1);
+    let mut b = Builder::new(ctx);
+    match dense_key(ctx, key) {
+        // Each distinct id is labelled once; ids whose labels agree (two
+        // VPCs with one Name) share a group.
+        Some((reader, labels)) => {
+            let mut slot_by_id = vec![UNSEEN; labels.len()];
+            for &i in indices {
+                if i >= resources.len() {
+                    continue;
                 }
+                let id = reader.id(table, i) as usize;
+                let slot = match slot_by_id.get_mut(id) {
+                    None => None,
+                    Some(s) if *s == UNSEEN => {
+                        let found = labels[id].map(|l| b.slot(l));
+                        *s = found.map_or(MISSING, |n| n as u32);
+                        found
+                    }
+                    Some(s) => (*s != MISSING).then_some(*s as usize),
+                };
+                b.add(slot, i);
             }
-            g.vcpus += u64::from(vcpus(&inst.instance_type));
+        }
+        None => {
+            for &i in indices {
+                let Some(r) = resources.get(i) else { continue };
+                let value = match key {
+                    GroupKey::Tag(k) => r.tags.get(k).map(String::as_str),
+                    GroupKey::Field(c) => match cell_str(ctx, r, c) {
+                        std::borrow::Cow::Borrowed(s) if !s.is_empty() => Some(s),
+                        _ => None,
+                    },
+                };
+                let slot = value.map(|v| b.slot(v));
+                b.add(slot, i);
+            }
+        }
+    }
+    b.finish()
+}
+
+/// Slot markers for ids not yet seen, and ids known to have no label.
+const UNSEEN: u32 = NONE;
+const MISSING: u32 = NONE - 1;
+
+/// Where a resource's dense id comes from.
+enum Reader {
+    Tag(u32),
+    Row(fn(&Row) -> u32),
+}
+
+impl Reader {
+    fn id(&self, t: &Table, i: usize) -> u32 {
+        match self {
+            Reader::Tag(k) => t.tag(i, *k).unwrap_or(NONE),
+            Reader::Row(f) => t.rows.get(i).map_or(NONE, f),
+        }
+    }
+}
+
+/// The interned column behind `key` with each id's label (`None`: the
+/// resource lacks the field), or `None` for near-unique columns (id, name,
+/// addresses), which are grouped by string.
+fn dense_key<'c>(ctx: &'c Context, key: &GroupKey) -> Option<(Reader, Vec<Option<&'c str>>)> {
+    let t = ctx.table();
+    // A field whose cell text is empty is missing; a tag carried with an
+    // empty value is a group of its own.
+    let nonempty = |s: &'c str| (!s.is_empty()).then_some(s);
+    let values = |col: &Interner<'c>| -> Vec<Option<&'c str>> {
+        col.values().iter().map(|&v| nonempty(v)).collect()
+    };
+    let labels_by = |col: &Interner<'c>, f: &dyn Fn(&'c str) -> &'c str| -> Vec<Option<&'c str>> {
+        col.values().iter().map(|&v| nonempty(f(v))).collect()
+    };
+    Some(match key {
+        GroupKey::Tag(k) => match t.tag_keys.get(k) {
+            Some(kid) => (
+                Reader::Tag(kid),
+                t.tag_values[kid as usize]
+                    .values()
+                    .iter()
+                    .map(|&v| Some(v))
+                    .collect(),
+            ),
+            // No resource carries the key: every id is NONE, out of range.
+            None => (Reader::Tag(NONE), Vec::new()),
+        },
+        GroupKey::Field(c) => match c {
+            Column::Region => (Reader::Row(|r| r.region), values(&t.region)),
+            Column::AccountId => (Reader::Row(|r| r.account), values(&t.account)),
+            Column::Account => (
+                Reader::Row(|r| r.account),
+                labels_by(&t.account, &|id| ctx.account_name(id)),
+            ),
+            Column::Ou => (
+                Reader::Row(|r| r.account),
+                labels_by(&t.account, &|id| ctx.ou_path(id)),
+            ),
+            Column::State => (Reader::Row(|r| r.state), values(&t.state)),
+            Column::InstanceType => (Reader::Row(|r| r.itype), values(&t.itype)),
+            Column::Az => (Reader::Row(|r| r.az), values(&t.az)),
+            Column::Vpc => (
+                Reader::Row(|r| r.vpc),
+                labels_by(&t.vpc, &|id| ctx.vpc_name(id).unwrap_or(id)),
+            ),
+            Column::Type => {
+                let mut labels = vec![None; ResourceType::ALL.len()];
+                for rt in ResourceType::ALL {
+                    labels[rt as usize] = Some(rt.as_str());
+                }
+                (Reader::Row(|r| r.rtype as u32), labels)
+            }
+            _ => return None,
+        },
+    })
+}
+
+/// One group being filled.
+struct Acc<'c> {
+    key: &'c str,
+    count: usize,
+    /// Indexed by `ResourceType as usize`.
+    by_type: [usize; ResourceType::ALL.len()],
+    /// `(instance type id, count)`: a group holds few instance types.
+    itypes: Vec<(u32, usize)>,
+    vcpus: u64,
+    indices: Vec<usize>,
+}
+
+/// Accumulates groups by label, counting per type and instance type by id.
+struct Builder<'c> {
+    ctx: &'c Context<'c>,
+    slot: FxHashMap<&'c str, usize>,
+    groups: Vec<Acc<'c>>,
+    missing: Option<Acc<'c>>,
+    /// vCPUs per instance type id, computed once.
+    vcpus: Vec<u32>,
+}
+
+impl<'c> Builder<'c> {
+    fn new(ctx: &'c Context<'c>) -> Self {
+        Builder {
+            ctx,
+            slot: FxHashMap::default(),
+            groups: Vec::new(),
+            missing: None,
+            vcpus: ctx
+                .table()
+                .itype
+                .values()
+                .iter()
+                .map(|t| vcpus(t))
+                .collect(),
+        }
+    }
+
+    fn acc(key: &'c str) -> Acc<'c> {
+        Acc {
+            key,
+            count: 0,
+            by_type: [0; ResourceType::ALL.len()],
+            itypes: Vec::new(),
+            vcpus: 0,
+            indices: Vec::new(),
+        }
+    }
+
+    /// The slot of the group labelled `label`, created on first sight.
+    fn slot(&mut self, label: &'c str) -> usize {
+        let groups = &mut self.groups;
+        *self.slot.entry(label).or_insert_with(|| {
+            groups.push(Self::acc(label));
+            groups.len() - 1
+        })
+    }
+
+    /// Count resource `i` (in range) into group `slot`, or the missing group.
+    fn add(&mut self, slot: Option<usize>, i: usize) {
+        let g = match slot {
+            Some(n) => &mut self.groups[n],
+            None => self.missing.get_or_insert_with(|| Self::acc("")),
+        };
+        let row = &self.ctx.table().rows[i];
+        g.count += 1;
+        g.by_type[row.rtype as usize] += 1;
+        if row.itype != NONE {
+            match g.itypes.iter_mut().find(|(t, _)| *t == row.itype) {
+                Some((_, n)) => *n += 1,
+                None => g.itypes.push((row.itype, 1)),
+            }
+            g.vcpus += u64::from(self.vcpus.get(row.itype as usize).copied().unwrap_or(2));
         }
         g.indices.push(i);
     }
-    groups.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| super::columns::natural_cmp(&a.key, &b.key))
-    });
-    groups.extend(missing);
-    groups
+
+    fn finish(self) -> Vec<Group> {
+        let itype_names = self.ctx.table().itype.values();
+        let group = |a: Acc, missing: bool| Group {
+            key: a.key.to_string(),
+            missing,
+            count: a.count,
+            by_type: ResourceType::ALL
+                .into_iter()
+                .filter(|&t| a.by_type[t as usize] > 0)
+                .map(|t| (t, a.by_type[t as usize]))
+                .collect(),
+            instance_types: a
+                .itypes
+                .iter()
+                .map(|&(t, n)| (itype_names[t as usize].to_string(), n))
+                .collect(),
+            vcpus: a.vcpus,
+            indices: a.indices,
+        };
+        let mut groups: Vec<Group> = self.groups.into_iter().map(|a| group(a, false)).collect();
+        groups.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| super::columns::natural_cmp(&a.key, &b.key))
+        });
+        groups.extend(self.missing.map(|a| group(a, true)));
+        groups
+    }
 }
 
 /// vCPUs of an instance type from its size suffix (`m5.2xlarge` → 8): right
@@ -149,28 +325,39 @@ impl TagCatalog {
     }
 }
 
-/// The tag catalog of `indices`.
+/// The tag catalog of `indices`: counted by interned ids, so only the
+/// final catalog allocates strings.
 pub fn tag_catalog(ctx: &Context, indices: &[usize]) -> TagCatalog {
-    let resources = &ctx.estate().resources;
-    let mut acc: HashMap<&str, (usize, HashMap<&str, usize>)> = HashMap::new();
+    let table = ctx.table();
+    let n = ctx.estate().resources.len();
+    let mut keys = vec![0usize; table.tag_keys.len()];
+    let mut values: Vec<Vec<usize>> = table.tag_values.iter().map(|v| vec![0; v.len()]).collect();
     for &i in indices {
-        let Some(r) = resources.get(i) else { continue };
-        for (k, v) in &r.tags {
-            let e = acc.entry(k.as_str()).or_default();
-            e.0 += 1;
-            *e.1.entry(v.as_str()).or_insert(0) += 1;
+        if i >= n {
+            continue;
+        }
+        for &(k, v) in table.tags_of(i) {
+            keys[k as usize] += 1;
+            values[k as usize][v as usize] += 1;
         }
     }
-    TagCatalog {
-        keys: acc
-            .into_iter()
-            .map(|(k, (count, values))| {
-                let values = values
-                    .into_iter()
-                    .map(|(v, n)| (v.to_string(), n))
-                    .collect();
-                (k.to_string(), TagStats { count, values })
-            })
-            .collect(),
-    }
+    let keys = keys
+        .iter()
+        .enumerate()
+        .filter(|&(_, &count)| count > 0)
+        .map(|(k, &count)| {
+            let names = table.tag_values[k].values();
+            let values = values[k]
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .map(|(v, &c)| (names[v].to_string(), c))
+                .collect();
+            (
+                table.tag_keys.values()[k].to_string(),
+                TagStats { count, values },
+            )
+        })
+        .collect();
+    TagCatalog { keys }
 }

@@ -5,12 +5,14 @@
 //! Everything works on index vectors into `estate.resources`, so the table
 //! never copies resources.
 
+mod bound;
 mod columns;
 mod complete;
 mod context;
 mod eval;
 mod group;
 mod parse;
+mod table;
 
 pub use columns::{Column, cell, cell_str, natural_cmp, sort};
 pub use complete::{Completion, completions};
@@ -22,5 +24,7 @@ pub use group::{
 };
 pub use parse::{FIELD_NAMES, ParseError, Query, parse};
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod tests;

@@ -481,8 +481,10 @@ impl Parser {
 
 /// `10.1.0.0/16`, or a bare address as a /32. Host bits are cleared.
 pub(crate) fn parse_cidr(s: &str) -> Option<Ipv4Net> {
-    if let Ok(net) = s.parse::<Ipv4Net>() {
-        return Some(net.trunc());
+    // A CIDR always has a '/', so a bare address (every instance's IP when
+    // the context is built) skips the failing CIDR parse.
+    if s.contains('/') {
+        return s.parse::<Ipv4Net>().ok().map(|net| net.trunc());
     }
     s.parse::<std::net::Ipv4Addr>()
         .ok()

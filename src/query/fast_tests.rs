@@ -1,0 +1,244 @@
+//! The interned fast paths against the direct ones: [`filter`] (terms bound
+//! to per-distinct-value tables) must select exactly what [`Query::matches`]
+//! (the AST evaluated per resource) accepts, and [`group_by`] /
+//! [`tag_catalog`] (counted by ids) must equal a plain string-keyed count.
+
+use std::collections::{BTreeMap, HashMap};
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::demo::demo_estate;
+use crate::model::{Details, Estate};
+
+/// A small demo estate with the awkward cases added: mixed-case and empty
+/// tag values, non-ASCII text, a resource of an account the estate does
+/// not know, an instance without a VPC.
+fn awkward_estate() -> Estate {
+    let mut e = demo_estate(11);
+    let n = e.resources.len();
+    for (i, r) in e.resources.iter_mut().enumerate() {
+        match i % 7 {
+            0 => {
+                r.tags.insert("env".into(), "PROD".into());
+            }
+            1 => {
+                r.tags.insert("note".into(), String::new());
+            }
+            2 => {
+                r.tags.insert("Besitzer".into(), "Jürgen-ÉQUIPE".into());
+            }
+            _ => {}
+        }
+    }
+    let mut stray = e.resources[n / 2].clone();
+    stray.account_id = "999999999999".into();
+    stray.region = "EU-West-9".into();
+    if let Details::Instance(x) = &mut stray.details {
+        x.vpc_id = None;
+        x.instance_type = "M5.Large".into();
+    }
+    e.resources.push(stray);
+    e
+}
+
+fn arb_leaf() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "env=prod",
+        "env=PROD",
+        "env=pr*",
+        "env!=prod,test",
+        "\"env\"=\"pr*\"",
+        "note=\"\"",
+        "note!=x",
+        "Besitzer=jürgen*",
+        "nokey=x",
+        "nokey!=x",
+        "has:owner",
+        "has:nokey",
+        "-has:note",
+        "type:instance",
+        "type:vpc,subnet,sg",
+        "region:eu-*",
+        "region:EU-WEST-?",
+        "region:us-east-1",
+        "account:*prod*",
+        "account:999999999999",
+        "ou:Prod",
+        "ou:Workloads/*",
+        "state:running,stopped",
+        "state:avail*",
+        "vpc:*",
+        "vpc:*-vpc",
+        "itype:m5.*",
+        "itype:t3.micro",
+        "az:*a",
+        "name:*web*",
+        "id:i-*",
+        "cidr:10.0.0.0/8",
+        "worker",
+        "\"jürgen\"",
+        "Name=*-web-*",
+        "app=payments,orders",
+    ])
+    .prop_map(str::to_string)
+}
+
+fn arb_query() -> impl Strategy<Value = String> {
+    arb_leaf().prop_recursive(3, 10, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} OR {b})")),
+            inner.prop_map(|a| format!("-({a})")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn bound_filter_equals_direct_evaluation(src in arb_query()) {
+        let e = awkward_estate();
+        let ctx = Context::new(&e);
+        let q = parse(&src).expect("generated queries parse");
+        let direct: Vec<usize> = (0..e.resources.len())
+            .filter(|&i| q.matches(&ctx, &e.resources[i].clone()))
+            .collect();
+        prop_assert_eq!(filter(&ctx, &q, None), direct.clone(), "{}", src);
+        // Candidates (a pane's scope) go through the same path.
+        let odd: Vec<usize> = (0..e.resources.len() + 3).filter(|i| i % 2 == 1).collect();
+        let want: Vec<usize> = direct.into_iter().filter(|i| i % 2 == 1).collect();
+        prop_assert_eq!(filter(&ctx, &q, Some(&odd)), want, "{}", src);
+    }
+}
+
+/// Grouping as a plain string-keyed count, the definition `group_by` keeps.
+fn reference_groups(ctx: &Context, indices: &[usize], key: &GroupKey) -> Vec<Group> {
+    let resources = &ctx.estate().resources;
+    let mut by: HashMap<Option<String>, Group> = HashMap::new();
+    for &i in indices {
+        let Some(r) = resources.get(i) else { continue };
+        let value = match key {
+            GroupKey::Tag(k) => r.tags.get(k).cloned(),
+            GroupKey::Field(c) => Some(cell(ctx, r, c)).filter(|s| !s.is_empty()),
+        };
+        let g = by.entry(value.clone()).or_insert_with(|| Group {
+            key: value.clone().unwrap_or_default(),
+            missing: value.is_none(),
+            count: 0,
+            by_type: BTreeMap::new(),
+            instance_types: BTreeMap::new(),
+            vcpus: 0,
+            indices: Vec::new(),
+        });
+        g.count += 1;
+        *g.by_type.entry(r.resource_type()).or_insert(0) += 1;
+        if let Details::Instance(x) = &r.details {
+            *g.instance_types.entry(x.instance_type.clone()).or_insert(0) += 1;
+            g.vcpus += u64::from(vcpus(&x.instance_type));
+        }
+        g.indices.push(i);
+    }
+    let mut groups: Vec<Group> = by.into_values().collect();
+    groups.sort_by(|a, b| {
+        a.missing
+            .cmp(&b.missing)
+            .then(b.count.cmp(&a.count))
+            .then_with(|| natural_cmp(&a.key, &b.key))
+    });
+    groups
+}
+
+#[test]
+fn dense_grouping_equals_string_grouping_for_every_key() {
+    let e = awkward_estate();
+    let ctx = Context::new(&e);
+    let all: Vec<usize> = (0..e.resources.len()).collect();
+    let some: Vec<usize> = (0..e.resources.len() + 2).filter(|i| i % 3 != 0).collect();
+    let mut keys: Vec<GroupKey> = [
+        "type",
+        "id",
+        "name",
+        "account",
+        "account_id",
+        "ou",
+        "region",
+        "vpc",
+        "state",
+        "instance_type",
+        "cidr",
+        "az",
+        "private_ip",
+        "public_ip",
+    ]
+    .iter()
+    .map(|k| parse_group_key(k).expect(k))
+    .collect();
+    for k in ["app", "env", "note", "Name", "Besitzer", "nokey"] {
+        keys.push(GroupKey::Tag(k.into()));
+    }
+    for key in &keys {
+        for idx in [&all, &some] {
+            assert_eq!(
+                group_by(&ctx, idx, key),
+                reference_groups(&ctx, idx, key),
+                "{key:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn catalog_by_ids_equals_string_count() {
+    let e = awkward_estate();
+    let ctx = Context::new(&e);
+    let some: Vec<usize> = (0..e.resources.len() + 2).filter(|i| i % 3 != 0).collect();
+    let mut want = TagCatalog::default();
+    for r in some.iter().filter_map(|&i| e.resources.get(i)) {
+        for (k, v) in &r.tags {
+            let s = want.keys.entry(k.clone()).or_default();
+            s.count += 1;
+            *s.values.entry(v.clone()).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(tag_catalog(&ctx, &some), want);
+    assert_eq!(tag_catalog(&ctx, &[]), TagCatalog::default());
+}
+
+fn natural_key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut ka, mut kb) = (Vec::new(), Vec::new());
+    super::columns::natural_key(a, &mut ka);
+    super::columns::natural_key(b, &mut kb);
+    ka.cmp(&kb).then_with(|| a.cmp(b))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn natural_keys_order_as_natural_cmp(
+        a in "[0-9a-zA-Z_./ -]{0,6}[0-9é]{0,12}[a-zA-Z0-9:]{0,3}",
+        b in "[0-9a-zA-Z_./ -]{0,6}[0-9é]{0,12}[a-zA-Z0-9:]{0,3}",
+    ) {
+        prop_assert_eq!(natural_key_order(&a, &b), natural_cmp(&a, &b), "{:?} {:?}", a, b);
+    }
+}
+
+#[test]
+fn natural_keys_on_the_tricky_cases() {
+    for (a, b) in [
+        ("web-2", "web-10"),
+        ("web-02", "web-2"),
+        ("web-0", "web-000"),
+        ("a1", "a"),
+        ("a1", "a/"),
+        ("a1", "a:"),
+        ("A10b", "a10B"),
+        ("x9", "x10y"),
+        ("", "0"),
+    ] {
+        assert_eq!(natural_key_order(a, b), natural_cmp(a, b), "{a} {b}");
+        assert_eq!(natural_key_order(b, a), natural_cmp(b, a), "{b} {a}");
+    }
+}
