@@ -30,7 +30,12 @@ trap cleanup EXIT
 
 # Let Xvfb pick a free display (-displayfd) so another X server on the
 # machine (a developer's, another test's) can never be mistaken for ours.
-Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
+# -noreset: by default Xvfb resets when its last client leaves, and a client
+# that connects during the reset gets NULL from XOpenDisplay. Our readiness
+# probe (xdpyinfo) is such a last client, and orgscope connects right after
+# it: CI failed exactly so ("Failed to open connection to X server").
+# See https://gitlab.freedesktop.org/xorg/xserver/-/issues/1102.
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp -noreset 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
 XPID=$!
 
 # Poll (bounded) until the X server has said which display it took.
@@ -57,6 +62,8 @@ for _ in $(seq 600); do
     if ! kill -0 "$APID" 2>/dev/null; then
         echo "xvfb-smoke: orgscope exited early" >&2
         cat "$WORK/app.log" >&2
+        echo "xvfb-smoke: Xvfb said:" >&2
+        cat "$WORK/xvfb.log" >&2
         exit 1
     fi
     WIN=$(xwininfo -display "$DISP" -name orgscope 2>/dev/null | awk '/Window id:/ {print $4}') || true

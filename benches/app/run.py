@@ -49,7 +49,7 @@ def build():
 def start_xvfb(work):
     r, w = os.pipe()
     xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(w), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(w), "-screen", "0", "1600x1000x24", "-nolisten", "tcp", "-noreset"],
         pass_fds=(w,),
         stdout=subprocess.DEVNULL,
         stderr=open(os.path.join(work, "xvfb.log"), "w"),
