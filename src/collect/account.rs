@@ -103,9 +103,26 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         .map(|region| {
             let client = ctx.clients.ec2(id, &region, creds.clone());
             let session = session.clone();
+            let owned = (id.to_string(), region.clone());
             async move {
-                let r =
-                    describe_renewing(&client, session.as_deref(), id, &region, page_size).await;
+                // Decoding describe responses is most of a run's CPU time.
+                // Polled inside the caller's task, every account's decoding
+                // would share one worker thread; a task per region spreads
+                // it over all of them.
+                let work = async move {
+                    let (id, region) = owned;
+                    describe_renewing(&client, session.as_deref(), &id, &region, page_size).await
+                };
+                // Only a panic in the SDK or in our conversion fails the
+                // join: record it against the region rather than lose the run.
+                let r = on_worker(work).await.unwrap_or_else(|e| {
+                    let f = Failure::new(
+                        CoverageStatus::Error,
+                        "InternalError",
+                        format!("orgscope failed while describing the region: {e}"),
+                    );
+                    ec2::APIS.iter().map(|api| (*api, Err(f.clone()))).collect()
+                });
                 (region, r)
             }
         })
@@ -124,6 +141,22 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         }
     }
     out
+}
+
+/// Run `work` as its own task on the runtime's worker threads. Dropping the
+/// returned future (a cancelled run) aborts the task, so nothing outlives
+/// the run that started it.
+async fn on_worker<T: Send + 'static>(
+    work: impl Future<Output = T> + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+    impl<T> Drop for AbortOnDrop<T> {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let mut task = AbortOnDrop(tokio::spawn(work));
+    (&mut task.0).await
 }
 
 /// Error codes meaning "these credentials are no longer valid" although
@@ -162,4 +195,31 @@ async fn describe_renewing(
         }
     }
     per_api
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn dropping_a_worker_future_aborts_its_task() {
+        let (alive, gone) = tokio::sync::oneshot::channel::<()>();
+        let mut run = Box::pin(on_worker(async move {
+            let _alive = alive;
+            std::future::pending::<()>().await
+        }));
+        // One poll spawns the task; then the run is dropped, as on cancel.
+        assert!(futures::poll!(&mut run).is_pending());
+        drop(run);
+        // The sender dies with the task: the receiver sees the channel closed.
+        let closed = tokio::time::timeout(Duration::from_secs(10), gone).await;
+        assert!(matches!(closed, Ok(Err(_))), "the task outlived its run");
+    }
+
+    #[tokio::test]
+    async fn a_panicking_worker_is_an_error_not_a_crash() {
+        let r = on_worker(async { panic!("conversion bug") }).await;
+        assert!(r.is_err_and(|e| e.is_panic()));
+    }
 }
