@@ -157,6 +157,7 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
     let cancel = CancellationToken::new();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
 
+    let started = std::time::Instant::now();
     let result = rt.block_on(async {
         let ctrl_c = {
             let cancel = cancel.clone();
@@ -186,8 +187,16 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
         }
     };
     bar.finish_and_clear();
+    tracing::info!(
+        "collected {} accounts, {} resources in {:.2} s",
+        estate.accounts.len(),
+        estate.resources.len(),
+        started.elapsed().as_secs_f64()
+    );
 
+    let writing = std::time::Instant::now();
     let bytes = snapshot::to_vec(&estate);
+    let serialized = writing.elapsed();
     match &args.out {
         Some(path) => snapshot::write_atomic(path, &bytes)?,
         None => {
@@ -197,6 +206,12 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
                 .context("cannot write the snapshot to stdout")?;
         }
     }
+    tracing::info!(
+        "snapshot of {:.1} MB serialized in {} ms, written in {} ms",
+        bytes.len() as f64 / 1e6,
+        serialized.as_millis(),
+        (writing.elapsed() - serialized).as_millis()
+    );
 
     if tty {
         eprintln!("{}", summary_line(&estate, args.out.as_deref()));

@@ -90,7 +90,6 @@ pub async fn crawl(client: &Client, caller: &CallerIdentity) -> Result<Crawl, Cr
     let root_id = root.id().unwrap_or_default().to_string();
     let root_name = root.name().unwrap_or("Root").to_string();
 
-    // Walk level by level: every parent of one level is listed concurrently.
     // Walk level by level: every parent of one level is listed concurrently,
     // and each parent's OUs, accounts and SCPs at once, so a level costs
     // one round trip. SCP failures are gathered, not fatal: recorded once
