@@ -83,7 +83,7 @@ pub fn start(app: &mut OrgscopeApp, mut opts: CollectOptions, kind: RunKind) {
 }
 
 fn estate_mut(app: &mut OrgscopeApp) -> Option<&mut Estate> {
-    app.loaded.as_mut().map(|l| Arc::make_mut(&mut l.estate))
+    app.loaded.as_mut().map(Loaded::estate_mut)
 }
 
 pub fn on_event(app: &mut OrgscopeApp, ev: CollectEvent) {
