@@ -103,15 +103,16 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         .map(|region| {
             let client = ctx.clients.ec2(id, &region, creds.clone());
             let session = session.clone();
-            let owned = (id.to_string(), region.clone());
+            let task_id = id.to_string();
+            let task_region = region.clone();
             async move {
                 // Decoding describe responses is most of a run's CPU time.
                 // Polled inside the caller's task, every account's decoding
                 // would share one worker thread; a task per region spreads
                 // it over all of them.
                 let work = async move {
-                    let (id, region) = owned;
-                    describe_renewing(&client, session.as_deref(), &id, &region, page_size).await
+                    let session = session.as_deref();
+                    describe_renewing(&client, session, &task_id, &task_region, page_size).await
                 };
                 // Only a panic in the SDK or in our conversion fails the
                 // join: record it against the region rather than lose the run.
@@ -149,14 +150,7 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
 async fn on_worker<T: Send + 'static>(
     work: impl Future<Output = T> + Send + 'static,
 ) -> Result<T, tokio::task::JoinError> {
-    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-    impl<T> Drop for AbortOnDrop<T> {
-        fn drop(&mut self) {
-            self.0.abort();
-        }
-    }
-    let mut task = AbortOnDrop(tokio::spawn(work));
-    (&mut task.0).await
+    tokio_util::task::AbortOnDropHandle::new(tokio::spawn(work)).await
 }
 
 /// Error codes meaning "these credentials are no longer valid" although
