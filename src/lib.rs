@@ -1,21 +1,18 @@
-//! orgscope: one place to see an AWS Organizations estate. The library holds
-//! every capability (collection, the estate model, filtering, diffing,
-//! diagrams, the desktop app) so that the GUI and the headless CLI in
-//! `main.rs` are two thin faces over the same functions.
+//! orgscope: the desktop app and the headless CLI over one engine. The
+//! engine lives in two library crates whose boundaries the compiler keeps:
+//! `orgscope-core` (model, snapshot, query, diff, diagram, demo, export —
+//! no tokio, no AWS SDK, no egui) and `orgscope-aws` (collection). This
+//! crate adds the eframe app (`ui`) and the CLI (`cli`), and re-exports the
+//! engine's modules under their old paths so `orgscope::model` and
+//! `crate::query` read the same everywhere.
 //!
 //! Data flows one way: `collect` → [`model::Estate`] → `query` / `diff` →
 //! `ui`, with `diagram` drawing from the same estate and `snapshot` storing
-//! it. The pure modules (`model`, `query`, `diff`, `diagram`) know nothing
-//! of egui, tokio or the AWS SDK.
+//! it.
+
+pub use orgscope_aws as collect;
+pub use orgscope_core::{demo, diagram, diff, export, model, query, snapshot};
 
 pub mod cli;
-pub mod collect;
-pub mod demo;
-pub mod diagram;
-pub mod diff;
-pub mod export;
 pub mod icon;
-pub mod model;
-pub mod query;
-pub mod snapshot;
 pub mod ui;

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use super::CollectError;
 use super::org::Crawl;
-use crate::model::OrgUnit;
+use orgscope_core::model::OrgUnit;
 
 pub(super) fn apply(
     crawl: &mut Crawl,
@@ -67,7 +67,7 @@ fn prune(node: &mut OrgUnit, keep: &HashSet<String>, named: &HashSet<String>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Account, Tags};
+    use orgscope_core::model::{Account, Tags};
 
     fn unit(id: &str, name: &str, accounts: &[&str], children: Vec<OrgUnit>) -> OrgUnit {
         OrgUnit {

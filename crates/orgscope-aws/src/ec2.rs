@@ -1,14 +1,14 @@
 //! EC2 inventory of one account-region: the five `Describe*` calls, each
 //! sending `MaxResults` (unpaginated calls land in a smaller throttling
 //! bucket) and paged to the end, and the one-time conversion of SDK shapes
-//! into [`crate::model`] resources. SDK `Option`s become our own types
+//! into [`orgscope_core::model`] resources. SDK `Option`s become our own types
 //! here and nowhere else.
 
 use aws_sdk_ec2::types as sdk;
 use aws_smithy_types::date_time::Format;
 
 use super::classify::{Failure, classify};
-use crate::model::{self, Details, GroupRef, Resource, RulePeer, SgRule, Tags, VolumeAttachment};
+use orgscope_core::model::{self, Details, GroupRef, Resource, RulePeer, SgRule, Tags, VolumeAttachment};
 
 /// The EC2 APIs collected per account-region, as named in coverage cells.
 pub const APIS: [&str; 5] = [

@@ -7,10 +7,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use orgscope::demo::demo_estate;
-use orgscope::diff::{DiffOptions, diff};
-use orgscope::model::Details;
-use orgscope::query::{self, Context, GroupKey};
+use orgscope_core::demo::demo_estate;
+use orgscope_core::diff::{DiffOptions, diff};
+use orgscope_core::model::Details;
+use orgscope_core::query::{self, Context, GroupKey};
 
 /// Accounts giving just over 100,000 resources.
 const ACCOUNTS_100K: usize = 1050;

@@ -8,7 +8,7 @@ use futures::{StreamExt, stream};
 use super::auth::{Clients, RoleSession};
 use super::classify::Failure;
 use super::{CollectOptions, Regions, ec2};
-use crate::model::{Account, Coverage, CoverageStatus, GLOBAL_REGION, Resource};
+use orgscope_core::model::{Account, Coverage, CoverageStatus, GLOBAL_REGION, Resource};
 
 pub(super) struct Ctx<'a> {
     pub clients: &'a Clients,

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::classify::{Failure, classify};
-use crate::model::{
+use orgscope_core::model::{
     Account, CallerIdentity, Coverage, CoverageStatus, GLOBAL_REGION, OrgUnit, Organization, Tags,
 };
 

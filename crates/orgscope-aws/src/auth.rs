@@ -25,7 +25,7 @@ use aws_types::region::Region;
 
 use super::CollectOptions;
 use super::classify::{Failure, classify};
-use crate::model::CallerIdentity;
+use orgscope_core::model::CallerIdentity;
 
 /// Region used for global calls when the chain configured none.
 pub const FALLBACK_REGION: &str = "us-east-1";
@@ -276,7 +276,7 @@ impl RoleSession {
         let out = req.send().await.map_err(|e| classify(&e))?;
         let Some(c) = out.credentials() else {
             return Err(Failure::new(
-                crate::model::CoverageStatus::Error,
+                orgscope_core::model::CoverageStatus::Error,
                 "NoCredentials",
                 "AssumeRole answered without credentials",
             ));

@@ -3,8 +3,8 @@
 //! aggregated, to SVG (< 500 ms). Numbers go to docs/performance.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use orgscope::diagram::{self, NetworkOptions, OrgOptions};
-use orgscope::model::{
+use orgscope_core::diagram::{self, NetworkOptions, OrgOptions};
+use orgscope_core::model::{
     Account, CallerIdentity, Details, Estate, Instance, OrgUnit, Resource, Source, SourceKind,
     Subnet, Tags, Vpc,
 };

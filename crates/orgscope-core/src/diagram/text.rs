@@ -11,11 +11,11 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// DejaVu Sans regular: the diagram face.
-pub static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub static REGULAR: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
 /// DejaVu Sans bold: titles and names.
-pub static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub static BOLD: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans-Bold.ttf");
 /// Droid Sans Fallback: CJK and whatever else DejaVu lacks.
-pub static FALLBACK: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback.ttf");
+pub static FALLBACK: &[u8] = include_bytes!("../../../../assets/fonts/DroidSansFallback.ttf");
 
 /// The `font-family` written into SVGs: the bundled face first, its fallback
 /// second, so viewers without our fonts still pick something sensible.

@@ -131,7 +131,7 @@ pub async fn apply(base: SdkConfig, opts: &CollectOptions) -> Result<SdkConfig, 
         .map_err(|e| MfaError::SessionToken(classify(&e)))?;
     let Some(c) = out.credentials() else {
         return Err(MfaError::SessionToken(Failure::new(
-            crate::model::CoverageStatus::Error,
+            orgscope_core::model::CoverageStatus::Error,
             "NoCredentials",
             "GetSessionToken answered without credentials",
         )));

@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use crate::model::CoverageStatus;
+use orgscope_core::model::CoverageStatus;
 
 /// A classified failure of one AWS call.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,7 +21,7 @@ use futures::{StreamExt, stream};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{self, Coverage, CoverageStatus, Estate, GLOBAL_REGION};
+use orgscope_core::model::{self, Coverage, CoverageStatus, Estate, GLOBAL_REGION};
 
 mod account;
 pub mod auth;
