@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need
-# (system packages, the moto emulator in a project-local virtualenv), builds
-# once, runs every test, then the real-window smoke test under Xvfb and the
-# IAM template lint. `.ci/run` calls exactly this.
+# (system packages, the moto emulator in a project-local virtualenv), checks
+# formatting and lints, builds once, runs every test of every crate, then
+# the real-window smoke test under Xvfb and the IAM template lint. `.ci/run`
+# calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -16,13 +17,22 @@ step "moto emulator (project venv .venv)"
 scripts/setup-moto.sh
 export ORGSCOPE_VENV="$root/.venv"
 
+# The gate the README promises: formatting first (instant), then clippy
+# with warnings as errors over every crate and target. Clippy checks in its
+# own (metadata-only) profile, which costs a few minutes on top of the build.
+step "format"
+cargo fmt --all --check
+
+step "lints"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
 # One debug build serves the unit tests, the integration tests, the smoke
 # test's binary, and proves the benches and examples still compile.
 step "build"
-cargo build --locked --all-targets
+cargo build --locked --workspace --all-targets
 
 step "tests"
-cargo test --locked --no-fail-fast -- --test-threads="${ORGSCOPE_TEST_THREADS:-4}"
+cargo test --locked --workspace --no-fail-fast -- --test-threads="${ORGSCOPE_TEST_THREADS:-4}"
 
 step "real window under Xvfb"
 scripts/xvfb-smoke.sh target/debug/orgscope
