@@ -12,7 +12,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use crate::diff::{self, DiffOptions, DiffReport, EntryStatus};
-use crate::model::{Estate, ResourceType};
+use crate::model::{Estate, Kind};
 use crate::query::{self, Context};
 use crate::snapshot;
 
@@ -277,7 +277,7 @@ pub fn render_json(
     let per_type: BTreeMap<&str, _> = report
         .per_type
         .iter()
-        .map(|(t, c): (&ResourceType, _)| (t.as_str(), c))
+        .map(|(t, c): (&Kind, _)| (t.as_str(), c))
         .collect();
     let entries: Vec<_> = report
         .entries

@@ -31,7 +31,8 @@ pub struct ListArgs {
     pub group_by: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
-    /// Comma-separated columns (type,name,id,account,account_id,ou,region,vpc,state,instance_type,cidr,az,private_ip,public_ip,tag:KEY).
+    /// Comma-separated columns: type,name,id,account,account_id,ou,region,vpc,tag:KEY, or any
+    /// field of a resource type (state,instance_type,cidr,az,private_ip,public_ip,image_id,...).
     #[arg(long, value_delimiter = ',')]
     pub columns: Vec<String>,
     /// Sort by this column (same names as --columns).
@@ -47,7 +48,10 @@ pub struct ListArgs {
 
 fn column(s: &str) -> anyhow::Result<Column> {
     Column::parse(s.trim()).ok_or_else(|| {
-        anyhow!("unknown column '{s}' (type, name, id, account, account_id, ou, region, vpc, state, instance_type, cidr, az, private_ip, public_ip, tag:KEY)")
+        anyhow!(
+            "unknown column '{s}' (type, name, id, account, account_id, ou, region, vpc, tag:KEY, or a field: {})",
+            query::field_names().join(", ")
+        )
     })
 }
 

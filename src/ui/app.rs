@@ -162,7 +162,7 @@ impl OrgscopeApp {
         self.settings.panes.values().find_map(|p| match p {
             super::state::Pane::Compare(c) => c.report.as_ref().map(|r| {
                 r.per_type.values().fold([0; 5], |mut acc, n| {
-                    for (a, b) in acc.iter_mut().zip(n) {
+                    for (a, b) in acc.iter_mut().zip(super::compare::counts_row(n)) {
                         *a += b;
                     }
                     acc
@@ -190,7 +190,7 @@ impl OrgscopeApp {
         if let Some(id) = first
             && let Some(super::state::Pane::Inventory(p)) = self.settings.panes.get_mut(&id)
         {
-            p.cfg.sort = Some((super::engine::ColumnKey::Name, descending));
+            p.cfg.sort = Some((crate::query::Column::Name, descending));
             p.derived.stale = true;
         }
     }

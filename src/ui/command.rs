@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use super::state::PaneId;
-use crate::model::{Estate, ResourceType};
+use crate::model::{Estate, Kind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -73,9 +73,9 @@ pub enum Command {
     /// Reset the focused pane's scope to the whole estate.
     ScopeAll,
     FilterEdited(PaneId),
-    SetType(PaneId, Option<ResourceType>),
+    SetType(PaneId, Option<Kind>),
     SetView(PaneId, super::state::PaneView),
-    SortBy(PaneId, super::engine::ColumnKey),
+    SortBy(PaneId, crate::query::Column),
     ToggleTagColumn(PaneId, String),
     Select(PaneId, Option<usize>),
     Copy(String),

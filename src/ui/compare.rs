@@ -1,14 +1,16 @@
 //! Comparing two panes with `orgscope::diff`: the options the compare view
 //! edits (environment tokens, ignored tags, per-type match keys) are parsed
-//! here, and the report is reordered for reading (changes first, then what
-//! is missing, then what could not be known).
+//! here, and the engine's own [`DiffReport`] is reordered for reading
+//! (changes first, then what is missing, then what could not be known).
+//! The view shows the report as the engine made it: one definition, the
+//! same the CLI prints.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diff::{self, DiffOptions};
-use crate::model::{Estate, ResourceType};
+use crate::model::{Estate, Kind};
 
-pub use crate::diff::EntryStatus;
+pub use crate::diff::{DiffEntry, DiffReport, EntryStatus, TypeCounts};
 
 /// A human label for a status chip.
 pub fn status_label(s: EntryStatus) -> &'static str {
@@ -21,31 +23,20 @@ pub fn status_label(s: EntryStatus) -> &'static str {
     }
 }
 
-/// One row of the diff view; indices point into the (single) estate.
-#[derive(Debug, Clone)]
-pub struct DiffEntry {
-    pub rtype: ResourceType,
-    pub key: String,
-    pub status: EntryStatus,
-    pub left: Option<usize>,
-    pub right: Option<usize>,
-    pub changes: Vec<FieldChange>,
+/// A side of a field change as the view shows it: an em dash for "absent".
+pub fn side_text(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("—")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldChange {
-    pub field: String,
-    pub left: String,
-    pub right: String,
-}
-
-/// Per type: only left, only right, changed, same, not collected.
-pub type TypeSummary = BTreeMap<ResourceType, [usize; 5]>;
-
-#[derive(Debug, Clone, Default)]
-pub struct DiffReport {
-    pub entries: Vec<DiffEntry>,
-    pub per_type: TypeSummary,
+/// The counts of one kind in the order the summary grid shows them.
+pub fn counts_row(c: &TypeCounts) -> [usize; 5] {
+    [
+        c.only_left,
+        c.only_right,
+        c.changed,
+        c.same,
+        c.not_collected,
+    ]
 }
 
 /// What the compare view lets the user change, as typed.
@@ -54,11 +45,11 @@ pub struct CompareOptions {
     pub env_tokens: Vec<String>,
     pub ignore_tags: Vec<String>,
     /// `TYPE=KEY` overrides (`instance=tag:role`), already parsed.
-    pub keys: BTreeMap<ResourceType, diff::MatchKey>,
+    pub keys: BTreeMap<Kind, diff::MatchKey>,
 }
 
 /// Parse the key overrides field: `instance=tag:role, vpc=cidr`.
-pub fn parse_keys(src: &str) -> Result<BTreeMap<ResourceType, diff::MatchKey>, String> {
+pub fn parse_keys(src: &str) -> Result<BTreeMap<Kind, diff::MatchKey>, String> {
     let mut out = BTreeMap::new();
     for part in src.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
         let (t, k) = diff::parse_key(part.trim()).map_err(|e| e.to_string())?;
@@ -84,44 +75,7 @@ pub fn compare(
         right_accounts: Some(racc.iter().cloned().collect::<BTreeSet<_>>()),
         ..Default::default()
     };
-    let report = diff::diff(left, lidx, right, ridx, &options);
-    let per_type = report
-        .per_type
-        .iter()
-        .map(|(t, c)| {
-            (
-                *t,
-                [
-                    c.only_left,
-                    c.only_right,
-                    c.changed,
-                    c.same,
-                    c.not_collected,
-                ],
-            )
-        })
-        .collect();
-    let none = || "—".to_string();
-    let mut entries: Vec<DiffEntry> = report
-        .entries
-        .into_iter()
-        .map(|e| DiffEntry {
-            rtype: e.rtype,
-            key: e.key,
-            status: e.status,
-            left: e.left,
-            right: e.right,
-            changes: e
-                .changes
-                .into_iter()
-                .map(|c| FieldChange {
-                    field: c.field,
-                    left: c.left.unwrap_or_else(none),
-                    right: c.right.unwrap_or_else(none),
-                })
-                .collect(),
-        })
-        .collect();
+    let mut report = diff::diff(left, lidx, right, ridx, &options);
     // What needs attention first: changes, then what is missing.
     let rank = |s: EntryStatus| match s {
         EntryStatus::Changed => 0,
@@ -130,9 +84,10 @@ pub fn compare(
         EntryStatus::NotCollected => 3,
         EntryStatus::Same => 4,
     };
-    entries
+    report
+        .entries
         .sort_by(|a, b| (rank(a.status), a.rtype, &a.key).cmp(&(rank(b.status), b.rtype, &b.key)));
-    DiffReport { entries, per_type }
+    report
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use egui::{Align, Layout, RichText, TextEdit};
 use egui_extras::{Column, TableBuilder};
 
 use super::command::Command;
-use super::compare::{DiffEntry, EntryStatus, status_label};
+use super::compare::{DiffEntry, EntryStatus, counts_row, side_text, status_label};
 use super::engine::Context;
 use super::state::{ComparePane, PaneId};
 use super::theme;
@@ -103,8 +103,8 @@ pub fn compare_ui(
             ui.end_row();
             for (t, n) in &report.per_type {
                 ui.label(t.label());
-                for k in n {
-                    ui.label(theme::count(*k));
+                for k in counts_row(n) {
+                    ui.label(theme::count(k));
                 }
                 ui.end_row();
             }
@@ -217,7 +217,14 @@ pub fn compare_ui(
                     let text = e
                         .changes
                         .iter()
-                        .map(|f| format!("{}: {} → {}", f.field, f.left, f.right))
+                        .map(|f| {
+                            format!(
+                                "{}: {} → {}",
+                                f.field,
+                                side_text(&f.left),
+                                side_text(&f.right)
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join("   ");
                     ui.add(egui::Label::new(RichText::new(text).background_color(bg)).truncate());

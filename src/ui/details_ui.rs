@@ -1,6 +1,9 @@
-//! The selected resource, in full: identity with copy buttons, the fields
-//! of its type, every tag, security-group rules (world-open ones marked),
-//! volume attachments and instance security groups.
+//! The selected resource, in full: identity with copy buttons, every field
+//! its kind's descriptor declares (in the descriptor's order and labels),
+//! every tag, rule lists (world-open rules marked), and its relations both
+//! ways — what it points at and what points at it — each a link that
+//! selects the far end. A far end outside the collected estate is listed
+//! as such, with the account that owns it when the edge says so.
 
 use egui::{Grid, RichText};
 
@@ -8,7 +11,8 @@ use super::command::Command;
 use super::engine::Context;
 use super::state::PaneId;
 use super::theme;
-use crate::model::{Details, Resource, SgRule};
+use crate::model::{Edge, Resource, SgRule, Value, ValueType};
+use crate::query;
 
 fn row(ui: &mut egui::Ui, key: &str, value: impl Into<String>) {
     let value = value.into();
@@ -20,17 +24,27 @@ fn row(ui: &mut egui::Ui, key: &str, value: impl Into<String>) {
     ui.end_row();
 }
 
-fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
+/// A field as the details panel says it: booleans as yes/no, rule lists
+/// in their own section (empty here).
+fn field_text(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Value::Rules(_) => String::new(),
+        other => other.text().into_owned(),
+    }
 }
 
 pub fn details_ui(
     ui: &mut egui::Ui,
     pane: PaneId,
     ectx: &Context,
-    r: &Resource,
+    qctx: &query::Context,
+    index: usize,
     commands: &mut Vec<Command>,
 ) {
+    let Some(r) = ectx.estate.resources.get(index) else {
+        return;
+    };
     ui.horizontal(|ui| {
         ui.add(egui::Label::new(RichText::new(r.display_name()).heading()).truncate());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -60,14 +74,16 @@ pub fn details_ui(
                 .num_columns(2)
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
-                    row(ui, "Type", r.resource_type().label());
+                    row(ui, "Type", r.kind.label());
                     let account = ectx.estate.account(&r.account_id).map_or_else(
                         || r.account_id.clone(),
                         |a| format!("{} ({})", a.name, a.id),
                     );
                     row(ui, "Account", account);
                     row(ui, "Region", r.region.clone());
-                    fields_ui(ui, &r.details);
+                    for (f, v) in r.kind.def().fields.iter().zip(&r.fields) {
+                        row(ui, f.label, field_text(v));
+                    }
                 });
             section(ui, &format!("Tags ({})", r.tags.len()));
             if r.tags.is_empty() {
@@ -90,105 +106,119 @@ pub fn details_ui(
                         );
                     }
                 });
-            match &r.details {
-                Details::SecurityGroup(g) => {
-                    rules_ui(ui, "Inbound rules", &g.ingress);
-                    rules_ui(ui, "Outbound rules", &g.egress);
+            for (f, v) in r.kind.def().fields.iter().zip(&r.fields) {
+                if f.ty == ValueType::Rules {
+                    rules_ui(ui, f.label, v.as_rules());
                 }
-                Details::Instance(i) => {
-                    section(ui, "Security groups");
-                    for g in &i.security_groups {
-                        ui.label(format!("{} · {}", g.name, g.id));
-                    }
+            }
+            relations_ui(ui, pane, qctx, index, r, commands);
+        });
+}
+
+/// Outgoing edges, then incoming ones, each far end a link when it is in
+/// the estate.
+fn relations_ui(
+    ui: &mut egui::Ui,
+    pane: PaneId,
+    qctx: &query::Context,
+    index: usize,
+    r: &Resource,
+    commands: &mut Vec<Command>,
+) {
+    let outgoing: Vec<query::Link> = qctx.edges_of(index).collect();
+    let incoming: Vec<query::Link> = qctx.incoming(index).collect();
+    if outgoing.is_empty() && incoming.is_empty() {
+        return;
+    }
+    section(
+        ui,
+        &format!("Relations ({})", outgoing.len() + incoming.len()),
+    );
+    let resources = &qctx.estate().resources;
+    Grid::new(("relations-grid", pane.0))
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for l in &outgoing {
+                ui.label(RichText::new(l.edge.rel.label()).color(theme::muted(ui.visuals())));
+                match l.far.and_then(|f| resources.get(f).map(|r| (f, r))) {
+                    Some((far, fr)) => link_ui(ui, pane, far, fr, l.edge, commands),
+                    None => outside_ui(ui, r, l.edge),
                 }
-                Details::Volume(v) => {
-                    section(ui, "Attachments");
-                    if v.attachments.is_empty() {
-                        ui.label(RichText::new("Not attached").color(theme::muted(ui.visuals())));
-                    }
-                    for a in &v.attachments {
-                        ui.label(format!("{} on {} ({})", a.device, a.instance_id, a.state));
-                    }
-                }
-                _ => {}
+                ui.end_row();
+            }
+            for l in &incoming {
+                let Some(near) = resources.get(l.near) else {
+                    continue;
+                };
+                ui.label(
+                    RichText::new(l.edge.rel.inverse_label()).color(theme::muted(ui.visuals())),
+                );
+                link_ui(ui, pane, l.near, near, l.edge, commands);
+                ui.end_row();
             }
         });
+}
+
+fn edge_attrs(e: &Edge) -> String {
+    e.attrs
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn link_ui(
+    ui: &mut egui::Ui,
+    pane: PaneId,
+    target: usize,
+    far: &Resource,
+    e: &Edge,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        let text = format!("{} · {}", far.kind.def().name, far.display_name());
+        if ui
+            .link(text)
+            .on_hover_text(format!("{} in {} {}", far.id, far.account_id, far.region))
+            .clicked()
+        {
+            commands.push(Command::Select(pane, Some(target)));
+        }
+        let attrs = edge_attrs(e);
+        if !attrs.is_empty() {
+            ui.label(RichText::new(attrs).color(theme::muted(ui.visuals())));
+        }
+    });
+}
+
+/// A far end that is not in the estate: by id, with its name and owner
+/// account when the edge knows them.
+fn outside_ui(ui: &mut egui::Ui, near: &Resource, e: &Edge) {
+    let mut text = match &e.name {
+        Some(n) => format!("{n} · {}", e.to),
+        None => e.to.clone(),
+    };
+    if let Some(a) = e.account_id.as_deref().filter(|a| *a != near.account_id) {
+        text.push_str(&format!(" (account {a})"));
+    }
+    let attrs = edge_attrs(e);
+    if !attrs.is_empty() {
+        text.push_str(&format!(" · {attrs}"));
+    }
+    ui.horizontal(|ui| {
+        ui.label(text);
+        theme::chip(ui, "not collected", theme::muted(ui.visuals()));
+    })
+    .response
+    .on_hover_text("The far end is outside the collected estate (another account, region, or a resource that was not collected).");
 }
 
 fn section(ui: &mut egui::Ui, title: &str) {
     ui.add_space(8.0);
     ui.label(RichText::new(title).strong());
     ui.add_space(2.0);
-}
-
-fn fields_ui(ui: &mut egui::Ui, d: &Details) {
-    match d {
-        Details::Instance(i) => {
-            row(ui, "Instance type", i.instance_type.clone());
-            row(ui, "State", i.state.clone());
-            row(ui, "Image", opt(&i.image_id));
-            row(
-                ui,
-                "Platform",
-                i.platform.clone().unwrap_or_else(|| "linux".into()),
-            );
-            row(ui, "Architecture", opt(&i.architecture));
-            row(ui, "Private IP", opt(&i.private_ip));
-            row(ui, "Public IP", opt(&i.public_ip));
-            row(ui, "VPC", opt(&i.vpc_id));
-            row(ui, "Subnet", opt(&i.subnet_id));
-            row(ui, "AZ", opt(&i.availability_zone));
-            row(ui, "Launched", opt(&i.launch_time));
-            row(ui, "Key pair", opt(&i.key_name));
-        }
-        Details::Vpc(v) => {
-            row(ui, "CIDR", v.cidr_blocks.join(", "));
-            row(ui, "Default VPC", if v.is_default { "yes" } else { "no" });
-            row(ui, "State", v.state.clone());
-        }
-        Details::Subnet(s) => {
-            row(ui, "VPC", s.vpc_id.clone());
-            row(ui, "CIDR", s.cidr_block.clone());
-            row(ui, "AZ", s.availability_zone.clone());
-            row(
-                ui,
-                "Public",
-                if s.public {
-                    "yes (maps public IPs)"
-                } else {
-                    "no"
-                },
-            );
-            row(
-                ui,
-                "Default for AZ",
-                if s.default_for_az { "yes" } else { "no" },
-            );
-            row(
-                ui,
-                "Free IPs",
-                s.available_ips.map(|n| n.to_string()).unwrap_or_default(),
-            );
-            row(ui, "State", s.state.clone());
-        }
-        Details::SecurityGroup(g) => {
-            row(ui, "Group name", g.group_name.clone());
-            row(ui, "Description", g.description.clone());
-            row(ui, "VPC", opt(&g.vpc_id));
-        }
-        Details::Volume(v) => {
-            row(ui, "Size", format!("{} GiB", v.size_gib));
-            row(ui, "Volume type", v.volume_type.clone());
-            row(
-                ui,
-                "IOPS",
-                v.iops.map(|n| n.to_string()).unwrap_or_default(),
-            );
-            row(ui, "Encrypted", if v.encrypted { "yes" } else { "no" });
-            row(ui, "State", v.state.clone());
-            row(ui, "AZ", v.availability_zone.clone());
-        }
-    }
 }
 
 fn rules_ui(ui: &mut egui::Ui, title: &str, rules: &[SgRule]) {

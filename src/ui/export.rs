@@ -7,15 +7,15 @@
 
 use super::app::OrgscopeApp;
 use super::command::{DiagramKind, ExportFormat};
-use super::engine::ColumnKey;
 use super::state::Pane;
 use super::state::PaneId;
 use super::workers;
+use crate::query::Column;
 
 /// The columns a pane shows, tag columns included.
-pub fn pane_columns(cfg: &super::state::InventoryConfig) -> Vec<ColumnKey> {
-    let mut cols = ColumnKey::defaults(cfg.rtype);
-    cols.extend(cfg.tag_columns.iter().cloned().map(ColumnKey::Tag));
+pub fn pane_columns(cfg: &super::state::InventoryConfig) -> Vec<Column> {
+    let mut cols = Column::defaults(cfg.rtype);
+    cols.extend(cfg.tag_columns.iter().cloned().map(Column::Tag));
     cols
 }
 
@@ -39,10 +39,9 @@ pub fn start(app: &mut OrgscopeApp, id: PaneId, format: ExportFormat) {
         // The same safe CSV / JSON as `orgscope list`, built off the UI
         // thread (the query context indexes every resource).
         let ctx = crate::query::Context::new(&estate);
-        let columns: Vec<crate::query::Column> = cols.iter().map(ColumnKey::to_query).collect();
         let text = match format {
-            ExportFormat::Json => crate::export::resources_json(&ctx, &rows, &columns),
-            _ => crate::export::resources_csv(&ctx, &rows, &columns),
+            ExportFormat::Json => crate::export::resources_json(&ctx, &rows, &cols),
+            _ => crate::export::resources_csv(&ctx, &rows, &cols),
         };
         Ok((text.into_bytes(), rows.len()))
     });

@@ -12,7 +12,6 @@ use egui_tiles::{Container, LinearDir, Tile, TileId, Tree};
 
 use super::app::OrgscopeApp;
 use super::command::{Command, WorkerEvent};
-use super::engine;
 use super::state::{ComparePane, InventoryPane, Loaded, LogLevel, LogLine, Origin, Pane, PaneId};
 use crate::model::Estate;
 
@@ -169,7 +168,7 @@ pub fn ensure_layout(app: &mut OrgscopeApp) {
         pane.cfg.title = "Inventory".into();
         // Named resources first: AWS defaults (unnamed VPCs, subnets) sort
         // last, where they distract least.
-        pane.cfg.sort = Some((engine::ColumnKey::Name, false));
+        pane.cfg.sort = Some((crate::query::Column::Name, false));
         pane.derived.stale = true;
         s.panes.insert(id, Pane::Inventory(pane));
         tree = Tree::new_horizontal(egui::Id::unique("panes"), vec![id]);
@@ -272,7 +271,7 @@ fn place_beside(tree: &mut Tree<PaneId>, existing: TileId, new: TileId, dir: Lin
 
 /// The sort columns of the inventory panes, whose ranks a new estate
 /// should have ready.
-fn pane_sorts(app: &OrgscopeApp) -> Vec<super::engine::ColumnKey> {
+fn pane_sorts(app: &OrgscopeApp) -> Vec<crate::query::Column> {
     let mut sorts: Vec<_> = app
         .settings
         .panes
@@ -358,8 +357,8 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
             if let Some(p) = inventory(app, id) {
                 p.cfg.rtype = t;
                 if p.cfg.sort.as_ref().is_some_and(|(c, _)| {
-                    !engine::ColumnKey::defaults(t).contains(c)
-                        && !matches!(c, engine::ColumnKey::Tag(_))
+                    !crate::query::Column::defaults(t).contains(c)
+                        && !matches!(c, crate::query::Column::Tag(_))
                 }) {
                     p.cfg.sort = None;
                 }

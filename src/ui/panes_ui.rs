@@ -12,7 +12,7 @@ use super::command::{Command, DiagramKind, ExportFormat};
 use super::engine::{self, Context};
 use super::state::{InventoryPane, Loaded, Pane, PaneId, PaneView};
 use super::{compare_ui, details_ui, table_ui, theme};
-use crate::model::ResourceType;
+use crate::model::Kind;
 
 pub struct PanesBehavior<'a> {
     pub panes: &'a mut BTreeMap<PaneId, Pane>,
@@ -141,7 +141,7 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut In
         .derived
         .selected
         .and_then(|i| estate.resources.get(i).map(|r| (i, r)));
-    if let Some((_, r)) = selected {
+    if let Some((ri, _)) = selected {
         egui::Panel::right(egui::Id::unique(("details", id.0)))
             .resizable(true)
             .default_size(320.0)
@@ -151,7 +151,7 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut In
                 ..Default::default()
             }))
             .show(ui, |ui| {
-                details_ui::details_ui(ui, id, b.ectx, r, b.commands)
+                details_ui::details_ui(ui, id, b.ectx, b.ectx.query, ri, b.commands)
             });
     }
     egui::CentralPanel::no_frame().show(ui, |ui| {
@@ -259,8 +259,13 @@ fn type_selector_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &In
         if ui.selectable_label(p.cfg.rtype.is_none(), all).clicked() {
             b.commands.push(Command::SetType(id, None));
         }
-        for t in ResourceType::ALL {
-            let n = p.derived.per_type[engine::type_slot(t)];
+        // Kinds the pane's rows have (and the chosen one, even when a
+        // filter leaves none): with dozens of kinds, empty chips are noise.
+        for t in Kind::all() {
+            let n = p.derived.per_type.get(t.index()).copied().unwrap_or(0);
+            if n == 0 && p.cfg.rtype != Some(t) {
+                continue;
+            }
             let text = format!("{} {}", t.label(), theme::count(n));
             if ui.selectable_label(p.cfg.rtype == Some(t), text).clicked() {
                 b.commands.push(Command::SetType(id, Some(t)));

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::compare::DiffReport;
-use super::engine::{ColumnKey, FilterError, Lookups, Suggestion};
-use crate::model::{CoverageStatus, Estate, ResourceType};
+use super::engine::{FilterError, Suggestion};
+use crate::model::{CoverageStatus, Estate, Kind};
+use crate::query::Column;
 use crate::query::Context as QueryContext;
 
 /// Where the loaded estate came from, for headers and "Save".
@@ -68,11 +69,10 @@ pub struct Loaded {
     /// Account id → index in `estate.accounts` (the tree looks up every
     /// visible account each frame).
     pub account_pos: HashMap<String, usize>,
-    pub lookups: Lookups,
     pub dirty: bool,
     index: OnceCell<QueryIndex>,
     catalog: OnceCell<crate::query::TagCatalog>,
-    sort_ranks: RefCell<HashMap<ColumnKey, Arc<Vec<u32>>>>,
+    sort_ranks: RefCell<HashMap<Column, Arc<Vec<u32>>>>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -109,13 +109,11 @@ impl Loaded {
             .enumerate()
             .map(|(i, a)| (a.id.clone(), i))
             .collect();
-        let lookups = Lookups::new(&estate);
         Loaded {
             estate,
             origin,
             health,
             account_pos,
-            lookups,
             dirty: false,
             index: OnceCell::new(),
             catalog: OnceCell::new(),
@@ -154,7 +152,7 @@ impl Loaded {
     /// Every resource's rank when the whole estate is sorted by `col`
     /// (equal keys share a rank), so sorting a pane's rows is a sort of
     /// integers, not of strings, on each keystroke.
-    pub fn sort_ranks(&self, col: &ColumnKey) -> Arc<Vec<u32>> {
+    pub fn sort_ranks(&self, col: &Column) -> Arc<Vec<u32>> {
         if let Some(r) = self.sort_ranks.borrow().get(col) {
             return r.clone();
         }
@@ -166,7 +164,7 @@ impl Loaded {
     }
 
     /// Build what the first frames would otherwise build on the UI thread.
-    pub fn warm(&self, sorts: &[ColumnKey]) {
+    pub fn warm(&self, sorts: &[Column]) {
         self.tag_catalog();
         for col in sorts {
             self.sort_ranks(col);
@@ -272,10 +270,10 @@ pub enum PaneView {
 pub struct InventoryConfig {
     pub title: String,
     pub scope: Scope,
-    pub rtype: Option<ResourceType>,
+    pub rtype: Option<Kind>,
     pub filter: String,
     pub tag_columns: Vec<String>,
-    pub sort: Option<(ColumnKey, bool)>,
+    pub sort: Option<(Column, bool)>,
     pub view: PaneView,
 }
 
@@ -283,7 +281,7 @@ pub struct InventoryConfig {
 #[derive(Debug, Clone, Default)]
 pub struct InventoryDerived {
     pub rows: Vec<usize>,
-    pub per_type: [usize; 5],
+    pub per_type: Vec<usize>,
     pub error: Option<FilterError>,
     /// Set whenever something the rows depend on changed.
     pub stale: bool,

@@ -8,25 +8,37 @@ use egui::{Align, Layout, RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
 use super::command::Command;
-use super::engine::{self, ColumnKey, Context};
+use super::engine::{self, Context};
 use super::export::pane_columns;
 use super::state::{InventoryPane, PaneId};
 use super::theme;
+use crate::model::{Kind, ValueType};
+use crate::query;
 
-fn initial_width(c: &ColumnKey) -> f32 {
+/// The value type of the field `name` (the same in every kind that has it).
+fn field_type(name: &str) -> Option<ValueType> {
+    Kind::all().find_map(|k| {
+        let def = k.def();
+        def.field_index(name).map(|i| def.fields[i].ty)
+    })
+}
+
+fn initial_width(c: &query::Column) -> f32 {
+    use query::Column as C;
     match c {
-        ColumnKey::Type => 100.0,
-        ColumnKey::Name => 200.0,
-        ColumnKey::Id => 200.0,
-        ColumnKey::Account => 160.0,
-        ColumnKey::Ou => 140.0,
-        ColumnKey::Region => 95.0,
-        ColumnKey::Vpc => 170.0,
-        ColumnKey::State => 80.0,
-        ColumnKey::InstanceType => 95.0,
-        ColumnKey::Cidr => 115.0,
-        ColumnKey::Az => 95.0,
-        ColumnKey::Tag(_) => 110.0,
+        C::Type => 100.0,
+        C::Name | C::Id => 200.0,
+        C::Account => 160.0,
+        C::AccountId | C::Ou => 140.0,
+        C::Region => 95.0,
+        C::Vpc | C::Rel(_) => 170.0,
+        C::Field(name) => match field_type(name) {
+            Some(ValueType::Bool | ValueType::Number) => 80.0,
+            Some(ValueType::Cidr | ValueType::Ip) => 115.0,
+            Some(ValueType::Time) => 160.0,
+            _ => 95.0,
+        },
+        C::Tag(_) => 110.0,
     }
 }
 
@@ -125,11 +137,17 @@ pub fn table_ui(
                 for c in &cols {
                     row.col(|ui| {
                         let text = engine::cell(ectx, r, c);
-                        let rich = match c {
-                            ColumnKey::Id | ColumnKey::Vpc | ColumnKey::Cidr => {
-                                RichText::new(text).monospace()
+                        let mono = match c {
+                            query::Column::Id | query::Column::Vpc => true,
+                            query::Column::Field(name) => {
+                                matches!(field_type(name), Some(ValueType::Cidr | ValueType::Ip))
                             }
-                            _ => RichText::new(text),
+                            _ => false,
+                        };
+                        let rich = if mono {
+                            RichText::new(text).monospace()
+                        } else {
+                            RichText::new(text)
                         };
                         ui.add(egui::Label::new(rich).truncate().selectable(false));
                     });

@@ -305,7 +305,7 @@ fn panes_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
         return;
     };
     let estate = loaded.estate.clone();
-    let ectx = Context::new(&estate, &loaded.lookups);
+    let ectx = Context::new(&estate, loaded.query());
     let inventory_count = inventory_panes_in_order(app).len();
     let titles = app
         .settings

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 use super::command::{ExportFormat, WorkerEvent};
-use super::engine::ColumnKey;
 use super::state::{Loaded, Origin};
 use crate::model::Estate;
+use crate::query::Column;
 use crate::snapshot;
 
 /// What a worker needs to report back.
@@ -38,7 +38,7 @@ pub fn load_profiles(rt: &tokio::runtime::Handle, out: Outbox) {
 /// 100,000 resources the index, the tag catalog and the ranks of the
 /// panes' sort columns cost a few hundred milliseconds, which would
 /// otherwise freeze the first frame after loading.
-pub fn open_file(rt: &tokio::runtime::Handle, out: Outbox, path: PathBuf, sorts: Vec<ColumnKey>) {
+pub fn open_file(rt: &tokio::runtime::Handle, out: Outbox, path: PathBuf, sorts: Vec<Column>) {
     rt.spawn_blocking(move || {
         let started = std::time::Instant::now();
         let result = snapshot::read(&path)
@@ -58,7 +58,7 @@ pub fn open_file(rt: &tokio::runtime::Handle, out: Outbox, path: PathBuf, sorts:
     });
 }
 
-pub fn open_dialog(rt: &tokio::runtime::Handle, out: Outbox, sorts: Vec<ColumnKey>) {
+pub fn open_dialog(rt: &tokio::runtime::Handle, out: Outbox, sorts: Vec<Column>) {
     let handle = rt.clone();
     rt.spawn(async move {
         let picked = rfd::AsyncFileDialog::new()

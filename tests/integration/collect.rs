@@ -1,6 +1,7 @@
 //! The collection engine against a real AWS emulator (moto): each test
 //! seeds its own organization, collects it through the public `collect`
-//! API (or the real binary) and compares the estate with what was seeded.
+//! API (or the real binary) and compares the estate with what was seeded:
+//! counts per kind, fields, and the relations between what was seeded.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -12,11 +13,11 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use orgscope::collect::{self, CollectEvent, CollectOptions, Hooks, Regions};
-use orgscope::model::{CoverageStatus, Estate, GLOBAL_REGION, ResourceType};
+use orgscope::model::{CoverageStatus, Estate, GLOBAL_REGION, Rel, Resource, kinds};
 use tokio_util::sync::CancellationToken;
 
 use crate::support::moto::{MANAGEMENT_ACCOUNT, Moto};
-use crate::support::seed::{self, Counts, ODD_TAG_KEY, ODD_TAG_VALUE};
+use crate::support::seed::{self, Counts, ODD_TAG_KEY, ODD_TAG_VALUE, Seeded};
 
 /// One operation the collector sent: (service, operation, role ARN for
 /// AssumeRole).
@@ -90,15 +91,160 @@ pub(crate) fn counts(estate: &Estate, account: &str, region: &str) -> Counts {
         .iter()
         .filter(|r| r.account_id == account && r.region == region)
     {
-        match r.resource_type() {
-            ResourceType::Instance => c.instances += 1,
-            ResourceType::Vpc => c.vpcs += 1,
-            ResourceType::Subnet => c.subnets += 1,
-            ResourceType::SecurityGroup => c.security_groups += 1,
-            ResourceType::Volume => c.volumes += 1,
+        // A kind the collector gains must be counted (and expected) here.
+        match r.kind {
+            k if k == kinds::INSTANCE => c.instances += 1,
+            k if k == kinds::VPC => c.vpcs += 1,
+            k if k == kinds::SUBNET => c.subnets += 1,
+            k if k == kinds::SECURITY_GROUP => c.security_groups += 1,
+            k if k == kinds::VOLUME => c.volumes += 1,
+            other => panic!("{other} is collected but not counted by this test"),
         }
     }
     c
+}
+
+/// Every seeded network as collected: the VPC, its subnets and its group
+/// with the fields they were created with and an `in_vpc` edge to the VPC;
+/// every instance there with its type, image and zone, `in_vpc`,
+/// `in_subnet` and `member_of` edges to what it was launched in (the group
+/// by id, with its name), and its root volume `attached_to` it at moto's
+/// root device; the unattached data volumes with no edge.
+fn assert_seeded_networks(estate: &Estate, seeded: &Seeded) {
+    assert!(!seeded.networks.is_empty());
+    for ((account, region), net) in &seeded.networks {
+        let at = format!("{account} {region}");
+        let here: Vec<&Resource> = estate
+            .resources
+            .iter()
+            .filter(|r| &r.account_id == account && &r.region == region)
+            .collect();
+        let find = |id: &str| {
+            here.iter()
+                .copied()
+                .find(|r| r.id == id)
+                .unwrap_or_else(|| panic!("{id} not collected in {at}"))
+        };
+        let in_vpc = |r: &Resource| {
+            r.edges(Rel::InVpc)
+                .map(|e| (e.to.clone(), e.kind))
+                .collect::<Vec<_>>()
+        };
+        let want_vpc = vec![(net.vpc_id.clone(), Some(kinds::VPC))];
+
+        let vpc = find(&net.vpc_id);
+        assert_eq!(vpc.kind, kinds::VPC, "{at}");
+        assert_eq!(vpc.name.as_deref(), Some("main"), "{at}");
+        assert_eq!(vpc.text("cidr"), Some(net.vpc_cidr.as_str()), "{at}");
+        assert!(vpc.relations.is_empty(), "{at}: {:?}", vpc.relations);
+
+        for (id, cidr, az) in &net.subnets {
+            let s = find(id);
+            assert_eq!(s.kind, kinds::SUBNET, "{at}");
+            assert_eq!(s.text("cidr"), Some(cidr.as_str()), "{at}");
+            assert_eq!(s.text("az"), Some(az.as_str()), "{at}");
+            assert_eq!(in_vpc(s), want_vpc, "subnet {id} in {at}");
+        }
+
+        let sg = find(&net.sg_id);
+        assert_eq!(sg.kind, kinds::SECURITY_GROUP, "{at}");
+        assert_eq!(sg.text("group_name"), Some(seed::SG_NAME), "{at}");
+        assert_eq!(sg.name.as_deref(), Some(seed::SG_NAME), "{at}");
+        let ingress: Vec<String> = sg
+            .get("ingress")
+            .map(|v| v.as_rules().iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        assert_eq!(ingress, ["tcp/443 from 0.0.0.0/0"], "{at}");
+        assert_eq!(in_vpc(sg), want_vpc, "group in {at}");
+
+        let (subnet_id, _, subnet_az) = &net.subnets[0];
+        let instances: Vec<&Resource> = here
+            .iter()
+            .copied()
+            .filter(|r| r.kind == kinds::INSTANCE)
+            .collect();
+        assert_eq!(
+            instances.len(),
+            seeded.created[&(account.clone(), region.clone())].instances,
+            "{at}"
+        );
+        let volumes: Vec<&Resource> = here
+            .iter()
+            .copied()
+            .filter(|r| r.kind == kinds::VOLUME)
+            .collect();
+        for i in &instances {
+            assert_eq!(i.text("instance_type"), Some("t3.micro"), "{at}");
+            assert_eq!(i.text("image_id"), Some(seed::IMAGE_ID), "{at}");
+            assert_eq!(i.text("az"), Some(subnet_az.as_str()), "{at}");
+            assert_eq!(i.first(Rel::InVpc), Some(net.vpc_id.as_str()), "{at}");
+            assert_eq!(in_vpc(i), want_vpc, "instance {} in {at}", i.id);
+            let subnets: Vec<_> = i
+                .edges(Rel::InSubnet)
+                .map(|e| (e.to.as_str(), e.kind))
+                .collect();
+            assert_eq!(
+                subnets,
+                [(subnet_id.as_str(), Some(kinds::SUBNET))],
+                "instance {} in {at}",
+                i.id
+            );
+            let groups: Vec<_> = i
+                .edges(Rel::MemberOf)
+                .map(|e| (e.to.as_str(), e.name.as_deref(), e.kind))
+                .collect();
+            assert_eq!(
+                groups,
+                [(
+                    net.sg_id.as_str(),
+                    Some(seed::SG_NAME),
+                    Some(kinds::SECURITY_GROUP)
+                )],
+                "instance {} in {at}",
+                i.id
+            );
+            // Exactly one volume is attached to it: its root volume.
+            let attached: Vec<_> = volumes
+                .iter()
+                .flat_map(|v| v.edges(Rel::AttachedTo).map(move |e| (v, e)))
+                .filter(|(_, e)| e.to == i.id)
+                .map(|(v, e)| {
+                    (
+                        v.get("size_gib").and_then(|s| s.as_number()),
+                        e.kind,
+                        e.attrs.get("device").map(String::as_str),
+                        e.attrs.get("state").map(String::as_str),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                attached,
+                [(
+                    Some(8),
+                    Some(kinds::INSTANCE),
+                    Some(seed::ROOT_DEVICE),
+                    Some("attached")
+                )],
+                "volumes of instance {} in {at}",
+                i.id
+            );
+        }
+        // The seeded data volumes are attached to nothing.
+        let data: Vec<&&Resource> = volumes
+            .iter()
+            .filter(|v| v.name.as_deref() == Some("data"))
+            .collect();
+        assert_eq!(
+            data.len(),
+            seeded.created[&(account.clone(), region.clone())].volumes,
+            "{at}"
+        );
+        for v in data {
+            assert_eq!(v.get("size_gib").and_then(|s| s.as_number()), Some(20));
+            assert_eq!(v.text("volume_type"), Some("gp3"));
+            assert_eq!(v.first(Rel::AttachedTo), None, "{at}");
+        }
+    }
 }
 
 /// Read actions only: the collector must never change an estate.
@@ -199,6 +345,9 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
     );
     assert_eq!(inst.name.as_deref(), Some("app"));
 
+    // What was seeded, field by field and edge by edge.
+    assert_seeded_networks(&estate, &seeded);
+
     // Coverage: every cell ok except the suspended account's.
     let closed = seeded.account("sandbox-closed").id.clone();
     for c in &estate.coverage {
@@ -249,7 +398,14 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
     assert_eq!(orgscope::snapshot::to_vec(&back), bytes);
     let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
     assert_eq!(json["format"], "orgscope-estate");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
+    // References are written as edges, not as fields of the near end.
+    let odd = json["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["id"] == id.as_str()))
+        .expect("odd-tagged instance in the file");
+    assert_eq!(odd["relations"][0]["rel"], "in_vpc");
+    assert!(odd.get("vpc_id").is_none(), "{odd}");
     let raw = String::from_utf8(bytes).expect("utf-8");
     // Non-ASCII is written as UTF-8, not \u escapes; only `"` is escaped.
     assert!(
@@ -318,7 +474,7 @@ async fn ou_and_account_scoping_collect_only_what_was_asked() {
     let regions_with_vpcs: std::collections::BTreeSet<&str> = estate
         .resources
         .iter()
-        .filter(|r| r.resource_type() == ResourceType::Vpc)
+        .filter(|r| r.kind == kinds::VPC)
         .map(|r| r.region.as_str())
         .collect();
     assert_eq!(
@@ -368,7 +524,7 @@ async fn more_than_a_thousand_instances_are_paged_to_the_end() {
     let mut ids: Vec<&str> = estate
         .resources
         .iter()
-        .filter(|r| r.resource_type() == ResourceType::Instance)
+        .filter(|r| r.kind == kinds::INSTANCE)
         .map(|r| r.id.as_str())
         .collect();
     ids.sort();

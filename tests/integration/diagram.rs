@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use orgscope::diagram::{self, NetworkOptions, OrgOptions, Rect, text};
 use orgscope::model::{
-    Account, CallerIdentity, Coverage, CoverageStatus, Details, Estate, GroupRef, Instance,
-    OrgUnit, Resource, Source, SourceKind, Subnet, Tags, Vpc,
+    Account, CallerIdentity, Coverage, CoverageStatus, Edge, Estate, OrgUnit, Rel, Resource,
+    Source, SourceKind, Tags, kinds,
 };
 
 /// A tiny deterministic generator (no rand dependency needed for tests).
@@ -64,41 +64,29 @@ fn account(id: String, name: String, ou_path: &[&str], parent: &str, env: &str) 
 }
 
 fn vpc(account: &str, region: &str, id: &str, name: &str, cidr: &str) -> Resource {
-    Resource {
-        account_id: account.into(),
-        region: region.into(),
-        id: id.into(),
-        name: Some(name.into()),
-        tags: Tags::new(),
-        details: Details::Vpc(Vpc {
-            cidr_block: cidr.into(),
-            cidr_blocks: vec![cidr.into()],
-            is_default: false,
-            state: "available".into(),
-        }),
-    }
+    let mut r = Resource::new(kinds::VPC, account, region, id)
+        .with("cidr", cidr)
+        .with("cidr_blocks", vec![cidr.to_string()])
+        .with("is_default", false)
+        .with("state", "available");
+    r.name = Some(name.into());
+    r
 }
 
 fn subnet(account: &str, region: &str, id: &str, vpc_id: &str, az: &str, public: bool) -> Resource {
-    Resource {
-        account_id: account.into(),
-        region: region.into(),
-        id: id.into(),
-        name: Some(format!(
-            "{} {az}",
-            if public { "public" } else { "private" }
-        )),
-        tags: Tags::new(),
-        details: Details::Subnet(Subnet {
-            vpc_id: vpc_id.into(),
-            cidr_block: "10.0.1.0/24".into(),
-            availability_zone: az.into(),
-            public,
-            default_for_az: false,
-            available_ips: Some(250),
-            state: "available".into(),
-        }),
-    }
+    let mut r = Resource::new(kinds::SUBNET, account, region, id)
+        .with("cidr", "10.0.1.0/24")
+        .with("az", az)
+        .with("public", public)
+        .with("default_for_az", false)
+        .with("available_ips", 250i64)
+        .with("state", "available")
+        .with_edge(Edge::new(Rel::InVpc, kinds::VPC, vpc_id));
+    r.name = Some(format!(
+        "{} {az}",
+        if public { "public" } else { "private" }
+    ));
+    r
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -112,31 +100,15 @@ fn instance(
     itype: &str,
     state: &str,
 ) -> Resource {
-    Resource {
-        account_id: account.into(),
-        region: region.into(),
-        id: id.into(),
-        name: Some(name.into()),
-        tags: Tags::new(),
-        details: Details::Instance(Instance {
-            instance_type: itype.into(),
-            state: state.into(),
-            image_id: None,
-            platform: None,
-            architecture: None,
-            private_ip: Some("10.0.1.10".into()),
-            public_ip: None,
-            vpc_id: Some(vpc_id.into()),
-            subnet_id: Some(subnet_id.into()),
-            availability_zone: None,
-            launch_time: None,
-            key_name: None,
-            security_groups: vec![GroupRef {
-                id: "sg-1".into(),
-                name: "web <public>".into(),
-            }],
-        }),
-    }
+    let mut r = Resource::new(kinds::INSTANCE, account, region, id)
+        .with("instance_type", itype)
+        .with("state", state)
+        .with("private_ip", "10.0.1.10")
+        .with_edge(Edge::new(Rel::InVpc, kinds::VPC, vpc_id))
+        .with_edge(Edge::new(Rel::InSubnet, kinds::SUBNET, subnet_id))
+        .with_edge(Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, "sg-1").named("web <public>"));
+    r.name = Some(name.into());
+    r
 }
 
 fn empty_estate() -> Estate {
@@ -576,11 +548,13 @@ fn network_svg_nests_every_box_inside_its_container() {
         assert_text_fits(&nodes);
         // Instances of small subnets are glyphs; big subnets aggregate.
         for r in &estate.resources {
-            if let Details::Subnet(_) = r.details {
+            if r.kind == kinds::SUBNET {
                 let n = estate
                     .resources
                     .iter()
-                    .filter(|i| matches!(&i.details, Details::Instance(x) if x.subnet_id.as_deref() == Some(r.id.as_str())))
+                    .filter(|i| {
+                        i.kind == kinds::INSTANCE && i.first(Rel::InSubnet) == Some(r.id.as_str())
+                    })
                     .count();
                 let glyphs = nodes
                     .iter()
@@ -612,7 +586,7 @@ fn network_scope_limits_what_is_drawn_and_collapses_big_vpcs() {
     let first_instance = estate
         .resources
         .iter()
-        .position(|r| matches!(r.details, Details::Instance(_)))
+        .position(|r| r.kind == kinds::INSTANCE)
         .expect("fixture has instances");
     let r = &estate.resources[first_instance];
     let scene = diagram::network_scene(

@@ -5,7 +5,7 @@
 use orgscope::demo::demo_estate;
 use orgscope::diff::{DiffOptions, EntryStatus, diff};
 use orgscope::export;
-use orgscope::model::ResourceType;
+use orgscope::model::kinds;
 use orgscope::query::{self, Column, Context, GroupKey};
 use orgscope::snapshot;
 
@@ -60,9 +60,8 @@ fn two_snapshots_diff_like_two_scopes() {
         .iter()
         .position(|r| r.name.as_deref() == Some("orders-prod-db-1"))
         .expect("db-1");
-    if let orgscope::model::Details::Instance(x) = &mut after.resources[i].details {
-        x.instance_type = "r5.2xlarge".into();
-    }
+    assert_eq!(after.resources[i].kind, kinds::INSTANCE);
+    after.resources[i].set("instance_type", "r5.2xlarge");
     let v = after
         .resources
         .iter()
@@ -89,7 +88,7 @@ fn two_snapshots_diff_like_two_scopes() {
         .iter()
         .find(|e| e.status == EntryStatus::Changed)
         .expect("changed");
-    assert_eq!(changed.rtype, ResourceType::Instance);
+    assert_eq!(changed.rtype, kinds::INSTANCE);
     assert_eq!(changed.changes[0].right.as_deref(), Some("r5.2xlarge"));
     // The denied account is unreadable in both snapshots: nothing to compare,
     // nothing reported.

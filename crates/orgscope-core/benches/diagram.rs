@@ -5,8 +5,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use orgscope_core::diagram::{self, NetworkOptions, OrgOptions};
 use orgscope_core::model::{
-    Account, CallerIdentity, Details, Estate, Instance, OrgUnit, Resource, Source, SourceKind,
-    Subnet, Tags, Vpc,
+    Account, CallerIdentity, Edge, Estate, OrgUnit, Rel, Resource, Source, SourceKind, Tags, kinds,
 };
 
 fn estate() -> Estate {
@@ -79,15 +78,9 @@ fn org_estate() -> Estate {
 /// 40 accounts × 2 regions × 2 VPCs × 6 subnets × ~21 instances = 20,160.
 fn network_estate() -> Estate {
     let mut e = estate();
-    let push = |e: &mut Estate, account: &str, region: &str, id: String, details: Details| {
-        e.resources.push(Resource {
-            account_id: account.into(),
-            region: region.into(),
-            name: Some(format!("name-{id}")),
-            id,
-            tags: Tags::new(),
-            details,
-        })
+    let push = |e: &mut Estate, mut r: Resource| {
+        r.name = Some(format!("name-{}", r.id));
+        e.resources.push(r)
     };
     for a in 0..40 {
         let acct = format!("{:012}", 300_000_000_000u64 + a);
@@ -103,54 +96,36 @@ fn network_estate() -> Estate {
                 let vpc_id = format!("vpc-{a}-{region}-{v}");
                 push(
                     &mut e,
-                    &acct,
-                    region,
-                    vpc_id.clone(),
-                    Details::Vpc(Vpc {
-                        cidr_block: "10.0.0.0/16".into(),
-                        cidr_blocks: vec!["10.0.0.0/16".into()],
-                        is_default: false,
-                        state: "available".into(),
-                    }),
+                    Resource::new(kinds::VPC, &acct, region, &vpc_id)
+                        .with("cidr", "10.0.0.0/16")
+                        .with("cidr_blocks", vec!["10.0.0.0/16".to_string()])
+                        .with("is_default", false)
+                        .with("state", "available"),
                 );
                 for s in 0..6 {
                     let subnet_id = format!("subnet-{a}-{region}-{v}-{s}");
                     push(
                         &mut e,
-                        &acct,
-                        region,
-                        subnet_id.clone(),
-                        Details::Subnet(Subnet {
-                            vpc_id: vpc_id.clone(),
-                            cidr_block: format!("10.0.{s}.0/24"),
-                            availability_zone: format!("{region}{}", ["a", "b", "c"][s % 3]),
-                            public: s < 3,
-                            default_for_az: false,
-                            available_ips: None,
-                            state: "available".into(),
-                        }),
+                        Resource::new(kinds::SUBNET, &acct, region, &subnet_id)
+                            .with_edge(Edge::new(Rel::InVpc, kinds::VPC, &vpc_id))
+                            .with("cidr", format!("10.0.{s}.0/24"))
+                            .with("az", format!("{region}{}", ["a", "b", "c"][s % 3]))
+                            .with("public", s < 3)
+                            .with("default_for_az", false)
+                            .with("state", "available"),
                     );
                     for i in 0..21 {
+                        let id = format!("i-{a}-{region}-{v}-{s}-{i}");
                         push(
                             &mut e,
-                            &acct,
-                            region,
-                            format!("i-{a}-{region}-{v}-{s}-{i}"),
-                            Details::Instance(Instance {
-                                instance_type: ["t3.micro", "m5.large", "c6g.xlarge"][i % 3].into(),
-                                state: if i % 7 == 0 { "stopped" } else { "running" }.into(),
-                                image_id: None,
-                                platform: None,
-                                architecture: None,
-                                private_ip: None,
-                                public_ip: None,
-                                vpc_id: Some(vpc_id.clone()),
-                                subnet_id: Some(subnet_id.clone()),
-                                availability_zone: None,
-                                launch_time: None,
-                                key_name: None,
-                                security_groups: vec![],
-                            }),
+                            Resource::new(kinds::INSTANCE, &acct, region, id)
+                                .with_edge(Edge::new(Rel::InVpc, kinds::VPC, &vpc_id))
+                                .with_edge(Edge::new(Rel::InSubnet, kinds::SUBNET, &subnet_id))
+                                .with(
+                                    "instance_type",
+                                    ["t3.micro", "m5.large", "c6g.xlarge"][i % 3],
+                                )
+                                .with("state", if i % 7 == 0 { "stopped" } else { "running" }),
                         );
                     }
                 }
@@ -181,7 +156,7 @@ fn benches(c: &mut Criterion) {
     let instances = net
         .resources
         .iter()
-        .filter(|r| matches!(r.details, Details::Instance(_)))
+        .filter(|r| r.kind == kinds::INSTANCE)
         .count();
     assert!(instances >= 20_000);
     c.bench_function("network 20000 instances aggregated: layout + SVG", |b| {

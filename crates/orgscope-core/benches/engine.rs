@@ -9,7 +9,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use orgscope_core::demo::demo_estate;
 use orgscope_core::diff::{DiffOptions, diff};
-use orgscope_core::model::Details;
+use orgscope_core::model::kinds;
 use orgscope_core::query::{self, Context, GroupKey};
 
 /// Accounts giving just over 100,000 resources.
@@ -74,10 +74,8 @@ fn bench_diff(c: &mut Criterion) {
         !n.is_multiple_of(100)
     });
     for (i, r) in after.resources.iter_mut().enumerate() {
-        if let Details::Instance(x) = &mut r.details
-            && i.is_multiple_of(37)
-        {
-            x.instance_type = "m6i.large".into();
+        if r.kind == kinds::INSTANCE && i.is_multiple_of(37) {
+            r.set("instance_type", "m6i.large");
         }
     }
     let (li, ri): (Vec<usize>, Vec<usize>) = (

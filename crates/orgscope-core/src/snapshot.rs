@@ -5,6 +5,11 @@
 //! writes every file (snapshots, exports, anything else) through a temporary
 //! file in the same directory followed by a rename, so a crash or a full
 //! disk never leaves a half-written file under the user's chosen name.
+//!
+//! Older versions are migrated as they are read: a version 1 file (five EC2
+//! kinds, references such as `vpc_id` held as fields) becomes a version 2
+//! estate whose references are edges (the resource reader does that, see
+//! `model/resource.rs`), and is written back as version 2 when saved.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -118,7 +123,7 @@ pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Estate, SnapshotError> {
         && estate.format == FORMAT
         && estate.version <= VERSION
     {
-        return Ok(estate);
+        return Ok(migrated(estate));
     }
     let header: Header = serde_json::from_slice(bytes).map_err(malformed)?;
     match header.format.as_deref() {
@@ -137,7 +142,17 @@ pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Estate, SnapshotError> {
             found: version,
         });
     }
-    serde_json::from_slice(bytes).map_err(malformed)
+    serde_json::from_slice(bytes)
+        .map(migrated)
+        .map_err(malformed)
+}
+
+/// An estate read from an older version, now in this version's form: the
+/// resource reader already turned version 1 references into edges, so what
+/// is left is the version number the next save writes.
+fn migrated(mut estate: Estate) -> Estate {
+    estate.version = VERSION;
+    estate
 }
 
 /// serde_json appends " at line L column C"; we report those separately.
@@ -255,6 +270,84 @@ mod tests {
                 assert_eq!((line, column), (3, 3));
             }
             other => panic!("unexpected {other}"),
+        }
+    }
+
+    /// A version 1 file written by the first release's `orgscope demo
+    /// --accounts 11`, kept as it was written.
+    const V1_DEMO: &[u8] = include_bytes!("../tests/fixtures/v1-demo-11-accounts.json");
+
+    #[test]
+    fn version_1_demo_opens_as_the_same_estate_in_version_2() {
+        let old = from_slice(V1_DEMO, Path::new("v1.json")).expect("v1 file reads");
+        assert_eq!(old.version, VERSION, "migrated on read");
+        let new = crate::demo::demo_estate(11);
+        assert_eq!(old.resources.len(), new.resources.len());
+        // Resource by resource, so a failure names the one that differs:
+        // the migration turned `vpc_id`, `subnet_id`, `security_groups` and
+        // `attachments` into exactly the edges today's demo generates.
+        for (a, b) in old.resources.iter().zip(&new.resources) {
+            assert_eq!(a, b);
+        }
+        assert_eq!(old, new);
+        // And it saves as version 2, which reads back equal.
+        let again = from_slice(&to_vec(&old), Path::new("v2.json")).expect("v2 reads");
+        assert_eq!(again, old);
+    }
+
+    #[test]
+    fn version_1_references_become_edges() {
+        use crate::model::{Rel, kinds};
+        let e = from_slice(V1_DEMO, Path::new("v1.json")).expect("v1 file reads");
+        let instance = e
+            .resources
+            .iter()
+            .find(|r| r.kind == kinds::INSTANCE && r.first(Rel::InSubnet).is_some())
+            .expect("an instance in a subnet");
+        let vpc = instance.first(Rel::InVpc).expect("in a VPC");
+        assert!(
+            e.resources
+                .iter()
+                .any(|r| r.kind == kinds::VPC && r.id == vpc)
+        );
+        assert!(instance.edges(Rel::MemberOf).all(|g| g.name.is_some()));
+        let volume = e
+            .resources
+            .iter()
+            .find(|r| r.kind == kinds::VOLUME && r.first(Rel::AttachedTo).is_some())
+            .expect("an attached volume");
+        let att = volume.edges(Rel::AttachedTo).next().expect("edge");
+        assert!(att.attrs.contains_key("device") && att.attrs.contains_key("state"));
+    }
+
+    #[test]
+    fn malformed_resource_in_either_version_is_positioned() {
+        for version in [1, 2] {
+            let doc = format!(
+                "{{\"format\":\"orgscope-estate\",\"version\":{version},\n\"resources\":[\n{{\"account_id\":\"1\",\"region\":\"r\",\"type\":\"instance\",\"id\":\"i\",\"tags\":{{}},\"instance_type\":7}}]}}"
+            );
+            let err = from_slice(doc.as_bytes(), Path::new("x.json")).expect_err("must fail");
+            match err {
+                SnapshotError::Malformed { line, message, .. } => {
+                    assert_eq!(line, 3, "v{version}: {message}");
+                    assert!(message.contains("invalid type"), "v{version}: {message}");
+                }
+                other => panic!("v{version}: unexpected {other}"),
+            }
+            let doc = doc.replace("\"instance_type\":7", "\"no_such_field\":1");
+            let err = from_slice(doc.as_bytes(), Path::new("x.json")).expect_err("must fail");
+            assert!(
+                err.to_string()
+                    .contains("unknown field 'no_such_field' for resource type instance"),
+                "v{version}: {err}"
+            );
+            let doc = doc.replace("\"type\":\"instance\"", "\"type\":\"teleporter\"");
+            let err = from_slice(doc.as_bytes(), Path::new("x.json")).expect_err("must fail");
+            assert!(
+                err.to_string()
+                    .contains("unknown resource type 'teleporter'"),
+                "{err}"
+            );
         }
     }
 

@@ -6,7 +6,10 @@
 //! moto creates a default VPC, one default subnet per availability zone and
 //! a default security group the first time any EC2 call touches an
 //! account-region, and a root EBS volume for every instance. [`Seeded::expected`]
-//! accounts for all of that.
+//! accounts for all of that; [`Seeded::networks`] keeps the ids of the
+//! network seeded in each account-region, so a test can check that what was
+//! collected points at it (instance → VPC, subnet, security group; subnet
+//! and group → VPC).
 
 use std::collections::BTreeMap;
 
@@ -22,6 +25,12 @@ pub const MANAGEMENT_NAME: &str = "master";
 /// The tag that must survive byte for byte (non-ASCII, `=`, `<`, `"`).
 pub const ODD_TAG_KEY: &str = "Ünïcødé=<\"key\">";
 pub const ODD_TAG_VALUE: &str = "値 = <\"välue\"> 🚀";
+/// The image every seeded instance is launched from.
+pub const IMAGE_ID: &str = "ami-12c6146b";
+/// The name of the security group seeded with each network.
+pub const SG_NAME: &str = "web";
+/// moto attaches every instance's 8 GiB root volume at this device.
+pub const ROOT_DEVICE: &str = "/dev/sda1";
 
 /// Per account-region resource counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,6 +59,18 @@ pub struct SeededAccount {
     pub scps: Vec<String>,
 }
 
+/// The network seeded in one account-region ([`Content::network`]).
+#[derive(Debug, Clone, Default)]
+pub struct SeededNetwork {
+    pub vpc_id: String,
+    pub vpc_cidr: String,
+    /// (id, CIDR, availability zone) of each subnet; instances are launched
+    /// in the first.
+    pub subnets: Vec<(String, String, String)>,
+    /// The [`SG_NAME`] group, every instance's only group.
+    pub sg_id: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Seeded {
     pub root_id: String,
@@ -61,6 +82,8 @@ pub struct Seeded {
     pub accounts: Vec<SeededAccount>,
     /// What was created per (account id, region), defaults excluded.
     pub created: BTreeMap<(String, String), Counts>,
+    /// The network seeded per (account id, region), where there is one.
+    pub networks: BTreeMap<(String, String), SeededNetwork>,
     /// Default subnets moto creates per region (one per AZ).
     pub default_subnets: BTreeMap<String, usize>,
     /// (account, region, instance id) of the instance with [`ODD_TAG_KEY`].
@@ -416,9 +439,10 @@ pub async fn seed_region(
     let mut subnet_id: Option<String> = None;
     let mut sg_id: Option<String> = None;
     if content.network {
+        let vpc_cidr = format!("10.{n}.0.0/16");
         let vpc = ec2
             .create_vpc()
-            .cidr_block(format!("10.{n}.0.0/16"))
+            .cidr_block(&vpc_cidr)
             .tag_specifications(tag_spec(
                 ec2t::ResourceType::Vpc,
                 &[("Name", "main"), ("env", "seed")],
@@ -430,12 +454,15 @@ pub async fn seed_region(
             .and_then(|v| v.vpc_id())
             .expect("vpc id")
             .to_string();
+        let mut subnets = Vec::new();
         for (i, az) in ["a", "b"].iter().enumerate() {
+            let cidr = format!("10.{n}.{i}.0/24");
+            let az = format!("{region}{az}");
             let out = ec2
                 .create_subnet()
                 .vpc_id(&vpc)
-                .cidr_block(format!("10.{n}.{i}.0/24"))
-                .availability_zone(format!("{region}{az}"))
+                .cidr_block(&cidr)
+                .availability_zone(&az)
                 .tag_specifications(tag_spec(
                     ec2t::ResourceType::Subnet,
                     &[("Name", if i == 0 { "private-a" } else { "private-b" })],
@@ -443,13 +470,19 @@ pub async fn seed_region(
                 .send()
                 .await
                 .unwrap_or_else(|e| panic!("create_subnet: {e:?}"));
+            let id = out
+                .subnet()
+                .and_then(|s| s.subnet_id())
+                .expect("subnet id")
+                .to_string();
             if i == 0 {
-                subnet_id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
+                subnet_id = Some(id.clone());
             }
+            subnets.push((id, cidr, az));
         }
         let sg = ec2
             .create_security_group()
-            .group_name("web")
+            .group_name(SG_NAME)
             .description("web tier")
             .vpc_id(&vpc)
             .send()
@@ -471,6 +504,15 @@ pub async fn seed_region(
             .send()
             .await
             .unwrap_or_else(|e| panic!("authorize ingress: {e:?}"));
+        seeded.networks.insert(
+            (account_id.to_string(), region.to_string()),
+            SeededNetwork {
+                vpc_id: vpc,
+                vpc_cidr,
+                subnets,
+                sg_id: sg.clone(),
+            },
+        );
         sg_id = Some(sg);
         counts.vpcs += 1;
         counts.subnets += 2;
@@ -484,7 +526,7 @@ pub async fn seed_region(
         let count = i32::try_from(content.instances_per_reservation).expect("count");
         let mut req = ec2
             .run_instances()
-            .image_id("ami-12c6146b")
+            .image_id(IMAGE_ID)
             .instance_type(ec2t::InstanceType::T3Micro)
             .min_count(count)
             .max_count(count)

@@ -4,7 +4,9 @@
 //! disaster-recovery copy in the secondary one, a lab in a sandbox, a few
 //! security tools. It owns the realism rules: CIDRs that nest, private IPs
 //! inside their subnet, volumes attached to real instances, and consistent
-//! `Name`/`env`/`app`/`owner`/`cost-center` tags.
+//! `Name`/`env`/`app`/`owner`/`cost-center` tags. Resources are built as a
+//! collector would build them: fields by their descriptor names, references
+//! (VPC, subnet, security groups, attachments) as edges.
 //!
 //! Twins (an app's prod, test and dev accounts) reuse the app's CIDRs, AMIs
 //! and instance types — a common pattern for isolated accounts — so a diff
@@ -13,10 +15,7 @@
 //! extra `0.0.0.0/0` rule on the `db` security group, and no `owner` tag on
 //! `web-2`. Dev uses smaller instance types, as dev accounts do.
 
-use crate::model::{
-    Details, GroupRef, Instance, Resource, RulePeer, SecurityGroup, SgRule, Subnet, Tags, Volume,
-    VolumeAttachment, Vpc,
-};
+use crate::model::{Edge, Kind, Rel, Resource, RulePeer, SgRule, Tags, kinds};
 
 use super::{ENVS, Plan, REGIONS, Role, app_name, ec2_id, hash64};
 
@@ -104,63 +103,59 @@ pub(crate) fn account_resources(plan: &Plan, out: &mut Vec<Resource>) {
 /// The default VPC, subnets and security group AWS creates in every region.
 fn default_vpc(plan: &Plan, region: &str, out: &mut Vec<Resource>) {
     let vpc_id = ec2_id("vpc", &[&plan.id, region, "default"]);
-    let cidr = "172.31.0.0/16".to_string();
-    out.push(Resource {
-        account_id: plan.id.clone(),
-        region: region.to_string(),
-        id: vpc_id.clone(),
-        name: None,
-        tags: Tags::new(),
-        details: Details::Vpc(Vpc {
-            cidr_block: cidr.clone(),
-            cidr_blocks: vec![cidr],
-            is_default: true,
-            state: "available".to_string(),
-        }),
-    });
+    let cidr = "172.31.0.0/16";
+    out.push(vpc(
+        Resource::new(kinds::VPC, &plan.id, region, &vpc_id),
+        cidr,
+        true,
+    ));
     for (i, az) in AZ_LETTERS.iter().enumerate() {
-        out.push(Resource {
-            account_id: plan.id.clone(),
-            region: region.to_string(),
-            id: ec2_id("subnet", &[&plan.id, region, "default", az]),
-            name: None,
-            tags: Tags::new(),
-            details: Details::Subnet(Subnet {
-                vpc_id: vpc_id.clone(),
-                cidr_block: format!("172.31.{}.0/20", i * 16),
-                availability_zone: format!("{region}{az}"),
-                public: true,
-                default_for_az: true,
-                available_ips: Some(4091),
-                state: "available".to_string(),
-            }),
-        });
+        let id = ec2_id("subnet", &[&plan.id, region, "default", az]);
+        out.push(
+            Resource::new(kinds::SUBNET, &plan.id, region, id)
+                .with_edge(in_vpc(&vpc_id))
+                .with("cidr", format!("172.31.{}.0/20", i * 16))
+                .with("az", format!("{region}{az}"))
+                .with("public", true)
+                .with("default_for_az", true)
+                .with("available_ips", 4091_i64)
+                .with("state", "available"),
+        );
     }
     let sg_id = ec2_id("sg", &[&plan.id, region, "default"]);
-    out.push(Resource {
-        account_id: plan.id.clone(),
-        region: region.to_string(),
-        id: sg_id.clone(),
-        name: Some("default".to_string()),
-        tags: Tags::new(),
-        details: Details::SecurityGroup(default_sg(&sg_id, &vpc_id)),
-    });
+    out.push(default_sg(
+        Resource::new(kinds::SECURITY_GROUP, &plan.id, region, &sg_id),
+        &vpc_id,
+    ));
 }
 
-fn default_sg(sg_id: &str, vpc_id: &str) -> SecurityGroup {
-    SecurityGroup {
-        group_name: "default".to_string(),
-        description: "default VPC security group".to_string(),
-        vpc_id: Some(vpc_id.to_string()),
-        ingress: vec![rule(
-            "all",
-            None,
-            None,
-            RulePeer::SecurityGroup(sg_id.to_string()),
-            None,
-        )],
-        egress: vec![egress_all()],
-    }
+fn in_vpc(vpc_id: &str) -> Edge {
+    Edge::new(Rel::InVpc, kinds::VPC, vpc_id)
+}
+
+/// Fill in a VPC with one IPv4 CIDR.
+fn vpc(r: Resource, cidr: &str, is_default: bool) -> Resource {
+    r.with("cidr", cidr)
+        .with("cidr_blocks", vec![cidr.to_string()])
+        .with("is_default", is_default)
+        .with("state", "available")
+}
+
+/// Fill in the `default` group of a VPC: it lets its own members in.
+fn default_sg(mut r: Resource, vpc_id: &str) -> Resource {
+    let ingress = vec![rule(
+        "all",
+        None,
+        None,
+        RulePeer::SecurityGroup(r.id.clone()),
+        None,
+    )];
+    r.name = Some("default".to_string());
+    r.with_edge(in_vpc(vpc_id))
+        .with("group_name", "default")
+        .with("description", "default VPC security group")
+        .with("ingress", ingress)
+        .with("egress", vec![egress_all()])
 }
 
 fn rule(
@@ -235,15 +230,12 @@ impl<'p> Stack<'p> {
         t
     }
 
-    fn resource(&self, region: &str, id: String, name: &str, tags: Tags, d: Details) -> Resource {
-        Resource {
-            account_id: self.plan.id.clone(),
-            region: region.to_string(),
-            id,
-            name: Some(name.to_string()),
-            tags,
-            details: d,
-        }
+    /// A named, tagged resource of this stack's account.
+    fn resource(&self, kind: Kind, region: &str, id: String, name: &str, tags: Tags) -> Resource {
+        let mut r = Resource::new(kind, &self.plan.id, region, id);
+        r.name = Some(name.to_string());
+        r.tags = tags;
+        r
     }
 
     /// Build the VPC in `region` using `10.{octet}.{base}.0/17`.
@@ -259,17 +251,16 @@ impl<'p> Stack<'p> {
         let vpc_name = format!("{}-vpc", self.prefix);
         let vpc_id = ec2_id("vpc", &[acct, region, &vpc_name]);
         let vpc_cidr = format!("10.{o}.{base}.0/17");
-        out.push(self.resource(
-            region,
-            vpc_id.clone(),
-            &vpc_name,
-            self.tags(&vpc_name),
-            Details::Vpc(Vpc {
-                cidr_block: vpc_cidr.clone(),
-                cidr_blocks: vec![vpc_cidr],
-                is_default: false,
-                state: "available".to_string(),
-            }),
+        out.push(vpc(
+            self.resource(
+                kinds::VPC,
+                region,
+                vpc_id.clone(),
+                &vpc_name,
+                self.tags(&vpc_name),
+            ),
+            &vpc_cidr,
+            false,
         ));
 
         // Public subnets x.{base+0..3}, private x.{base+10..13}.
@@ -287,35 +278,26 @@ impl<'p> Stack<'p> {
                 } else {
                     private_subnets.push(entry);
                 }
-                out.push(self.resource(
-                    region,
-                    id,
-                    &name,
-                    self.tags(&name),
-                    Details::Subnet(Subnet {
-                        vpc_id: vpc_id.clone(),
-                        cidr_block: format!("10.{o}.{third}.0/24"),
-                        availability_zone: format!("{region}{az}"),
-                        public,
-                        default_for_az: false,
-                        available_ips: Some(240 - (hash64(&[&name, acct]) % 40) as i64),
-                        state: "available".to_string(),
-                    }),
-                ));
+                out.push(
+                    self.resource(kinds::SUBNET, region, id, &name, self.tags(&name))
+                        .with_edge(in_vpc(&vpc_id))
+                        .with("cidr", format!("10.{o}.{third}.0/24"))
+                        .with("az", format!("{region}{az}"))
+                        .with("public", public)
+                        .with("default_for_az", false)
+                        .with("available_ips", 240 - (hash64(&[&name, acct]) % 40) as i64)
+                        .with("state", "available"),
+                );
             }
         }
 
         // Security groups: the VPC's default, the load balancer, one per tier.
         let sg = |n: &str| ec2_id("sg", &[acct, region, &vpc_name, n]);
         let default_id = sg("default");
-        out.push(Resource {
-            account_id: acct.to_string(),
-            region: region.to_string(),
-            id: default_id.clone(),
-            name: Some("default".to_string()),
-            tags: Tags::new(),
-            details: Details::SecurityGroup(default_sg(&default_id, &vpc_id)),
-        });
+        out.push(default_sg(
+            Resource::new(kinds::SECURITY_GROUP, acct, region, default_id),
+            &vpc_id,
+        ));
         let has_bastion = tiers.iter().any(|t| t.0 == "bastion");
         let world = || RulePeer::Cidr("0.0.0.0/0".to_string());
         let from_sg = |n: &str| RulePeer::SecurityGroup(sg(n));
@@ -359,19 +341,20 @@ impl<'p> Stack<'p> {
             ingress.sort();
             let group_name = format!("{}-{tier}", self.prefix);
             let id = sg(tier);
-            out.push(self.resource(
-                region,
-                id,
-                &group_name,
-                self.tags(&group_name),
-                Details::SecurityGroup(SecurityGroup {
-                    group_name: group_name.clone(),
-                    description: format!("{tier} tier of {}", self.prefix),
-                    vpc_id: Some(vpc_id.clone()),
-                    ingress,
-                    egress: vec![egress_all()],
-                }),
-            ));
+            out.push(
+                self.resource(
+                    kinds::SECURITY_GROUP,
+                    region,
+                    id,
+                    &group_name,
+                    self.tags(&group_name),
+                )
+                .with_edge(in_vpc(&vpc_id))
+                .with("group_name", group_name.clone())
+                .with("description", format!("{tier} tier of {}", self.prefix))
+                .with("ingress", ingress)
+                .with("egress", vec![egress_all()]),
+            );
         }
 
         // Instances, spread over the AZs, each with its root volume and, for
@@ -418,36 +401,34 @@ impl<'p> Stack<'p> {
                         1 + (h >> 16) % 254
                     )
                 });
-                out.push(self.resource(
-                    region,
-                    id.clone(),
-                    &name,
-                    tags,
-                    Details::Instance(Instance {
-                        instance_type: itype.to_string(),
-                        state: if stopped { "stopped" } else { "running" }.to_string(),
-                        image_id: Some(ami.clone()),
-                        platform: None,
-                        architecture: Some("x86_64".to_string()),
-                        private_ip: Some(format!("10.{o}.{third}.{host}")),
-                        public_ip,
-                        vpc_id: Some(vpc_id.clone()),
-                        subnet_id: Some(subnet_id),
-                        availability_zone: Some(az.clone()),
-                        launch_time: Some(format!(
-                            "2026-{:02}-{:02}T{:02}:{:02}:00Z",
-                            1 + h % 10,
-                            1 + (h >> 4) % 28,
-                            (h >> 12) % 24,
-                            (h >> 20) % 60
-                        )),
-                        key_name: Some(format!("{}-ops", self.prefix)),
-                        security_groups: vec![GroupRef {
-                            id: sg(tier),
-                            name: format!("{}-{tier}", self.prefix),
-                        }],
-                    }),
-                ));
+                // Linux: `platform` stays null, as EC2 reports it.
+                out.push(
+                    self.resource(kinds::INSTANCE, region, id.clone(), &name, tags)
+                        .with_edge(in_vpc(&vpc_id))
+                        .with_edge(Edge::new(Rel::InSubnet, kinds::SUBNET, subnet_id))
+                        .with_edge(
+                            Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, sg(tier))
+                                .named(format!("{}-{tier}", self.prefix)),
+                        )
+                        .with("instance_type", itype)
+                        .with("state", if stopped { "stopped" } else { "running" })
+                        .with("image_id", ami.clone())
+                        .with("architecture", "x86_64")
+                        .with("private_ip", format!("10.{o}.{third}.{host}"))
+                        .with("public_ip", public_ip)
+                        .with("az", az.clone())
+                        .with(
+                            "launch_time",
+                            format!(
+                                "2026-{:02}-{:02}T{:02}:{:02}:00Z",
+                                1 + h % 10,
+                                1 + (h >> 4) % 28,
+                                (h >> 12) % 24,
+                                (h >> 20) % 60
+                            ),
+                        )
+                        .with("key_name", format!("{}-ops", self.prefix)),
+                );
                 let mut volumes = vec![("root", "/dev/xvda", 20)];
                 if *data_gib > 0 {
                     volumes.push(("data", "/dev/sdf", *data_gib));
@@ -458,25 +439,21 @@ impl<'p> Stack<'p> {
                     if self.untidy {
                         vtags.remove("owner");
                     }
-                    out.push(self.resource(
-                        region,
-                        ec2_id("vol", &[acct, region, &vname]),
-                        &vname,
-                        vtags,
-                        Details::Volume(Volume {
-                            size_gib: size,
-                            volume_type: "gp3".to_string(),
-                            state: "in-use".to_string(),
-                            availability_zone: az.clone(),
-                            encrypted: !self.untidy,
-                            iops: Some(3000),
-                            attachments: vec![VolumeAttachment {
-                                instance_id: id.clone(),
-                                device: device.to_string(),
-                                state: "attached".to_string(),
-                            }],
-                        }),
-                    ));
+                    let vol_id = ec2_id("vol", &[acct, region, &vname]);
+                    out.push(
+                        self.resource(kinds::VOLUME, region, vol_id, &vname, vtags)
+                            .with_edge(
+                                Edge::new(Rel::AttachedTo, kinds::INSTANCE, id.clone())
+                                    .attr("device", device)
+                                    .attr("state", "attached"),
+                            )
+                            .with("size_gib", size)
+                            .with("volume_type", "gp3")
+                            .with("state", "in-use")
+                            .with("az", az.clone())
+                            .with("encrypted", !self.untidy)
+                            .with("iops", 3000_i64),
+                    );
                 }
             }
         }

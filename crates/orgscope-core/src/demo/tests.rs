@@ -1,7 +1,10 @@
+//! Unit tests of the demo estate: determinism, the documented shape, the
+//! staged flaws, and realism (ids, nesting addresses, edges that resolve).
+
 use std::collections::{HashMap, HashSet};
 
 use super::*;
-use crate::model::{Details, Resource, ResourceType};
+use crate::model::{Kind, Rel, Resource, RulePeer, Value, kinds};
 
 fn by_name<'e>(estate: &'e Estate, account: &str, name: &str) -> Option<&'e Resource> {
     let id = &estate.accounts.iter().find(|a| a.name == account)?.id;
@@ -125,18 +128,31 @@ fn prod_and_test_drift_exactly_as_staged() {
     assert!(by_name(&e, "payments-prod", "payments-prod-worker-4").is_some());
     assert!(by_name(&e, "payments-test", "payments-test-worker-4").is_none());
     // Different instance type.
-    let itype = |acct: &str, name: &str| match by_name(&e, acct, name).map(|r| &r.details) {
-        Some(Details::Instance(i)) => i.instance_type.clone(),
+    let itype = |acct: &str, name: &str| match by_name(&e, acct, name) {
+        Some(r) if r.kind == kinds::INSTANCE => r.text("instance_type").map(str::to_string),
         other => panic!("{name}: {other:?}"),
     };
-    assert_eq!(itype("payments-prod", "payments-prod-app-1"), "m5.xlarge");
-    assert_eq!(itype("payments-test", "payments-test-app-1"), "m5.large");
-    assert_eq!(itype("payments-test", "payments-test-app-2"), "m5.xlarge");
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        itype("payments-prod", "payments-prod-app-1"),
+        some("m5.xlarge")
+    );
+    assert_eq!(
+        itype("payments-test", "payments-test-app-1"),
+        some("m5.large")
+    );
+    assert_eq!(
+        itype("payments-test", "payments-test-app-2"),
+        some("m5.xlarge")
+    );
     // Extra open SG rule.
-    let open = |acct: &str, name: &str| match by_name(&e, acct, name).map(|r| &r.details) {
-        Some(Details::SecurityGroup(g)) => {
-            g.ingress.iter().filter(|r| r.is_open_to_world()).count()
-        }
+    let open = |acct: &str, name: &str| match by_name(&e, acct, name) {
+        Some(r) if r.kind == kinds::SECURITY_GROUP => r
+            .get("ingress")
+            .map_or(&[][..], Value::as_rules)
+            .iter()
+            .filter(|r| r.is_open_to_world())
+            .count(),
         other => panic!("{name}: {other:?}"),
     };
     assert_eq!(open("payments-prod", "payments-prod-db"), 0);
@@ -178,14 +194,17 @@ fn ids_are_unique_and_look_like_aws() {
     for r in &e.resources {
         assert!(seen.insert(r.id.clone()), "duplicate id {}", r.id);
         let (prefix, hex) = r.id.split_once('-').expect("prefixed id");
-        let want = match r.resource_type() {
-            ResourceType::Instance => "i",
-            ResourceType::Vpc => "vpc",
-            ResourceType::Subnet => "subnet",
-            ResourceType::SecurityGroup => "sg",
-            ResourceType::Volume => "vol",
-        };
-        assert_eq!(prefix, want);
+        let want = [
+            (kinds::INSTANCE, "i"),
+            (kinds::VPC, "vpc"),
+            (kinds::SUBNET, "subnet"),
+            (kinds::SECURITY_GROUP, "sg"),
+            (kinds::VOLUME, "vol"),
+        ]
+        .into_iter()
+        .find(|(k, _)| *k == r.kind)
+        .map(|(_, p)| p);
+        assert_eq!(Some(prefix), want, "{}", r.id);
         assert_eq!(hex.len(), 17);
         assert!(hex.chars().all(|c| c.is_ascii_hexdigit()));
     }
@@ -202,44 +221,62 @@ fn addresses_nest_and_references_resolve() {
     let e = demo_estate(DEFAULT_ACCOUNTS);
     let by_id: HashMap<_, _> = e.resources.iter().map(|r| (r.id.as_str(), r)).collect();
     let net = |s: &str| s.parse::<ipnet::Ipv4Net>().expect("cidr");
+    let text = |r: &Resource, f: &str| r.text(f).map(str::to_string).expect(f);
+    // Every edge of the demo lands on a resource of its declared kind, in
+    // the same account and region.
     for r in &e.resources {
-        match &r.details {
-            Details::Subnet(s) => {
-                let Some(Details::Vpc(v)) = by_id.get(s.vpc_id.as_str()).map(|v| &v.details) else {
-                    panic!("subnet {} without vpc", r.id)
-                };
-                assert!(net(&v.cidr_block).contains(&net(&s.cidr_block)), "{}", r.id);
+        for edge in &r.relations {
+            let far = by_id
+                .get(edge.to.as_str())
+                .unwrap_or_else(|| panic!("dangling {} edge {} -> {}", edge.rel, r.id, edge.to));
+            assert_eq!(Some(far.kind), edge.kind, "{} -> {}", r.id, edge.to);
+            assert_eq!((&far.account_id, &far.region), (&r.account_id, &r.region));
+            assert!(edge.account_id.is_none() && edge.region.is_none());
+        }
+    }
+    for r in &e.resources {
+        match r.kind {
+            kinds::SUBNET => {
+                let vpc = r
+                    .vpc_id()
+                    .and_then(|v| by_id.get(v))
+                    .expect("subnet in a vpc");
+                assert_eq!(vpc.kind, kinds::VPC);
+                assert!(
+                    net(&text(vpc, "cidr")).contains(&net(&text(r, "cidr"))),
+                    "{}",
+                    r.id
+                );
             }
-            Details::Instance(i) => {
-                let subnet = i
-                    .subnet_id
-                    .as_deref()
+            kinds::INSTANCE => {
+                let subnet = r
+                    .first(Rel::InSubnet)
                     .and_then(|s| by_id.get(s))
                     .expect("subnet");
-                let Details::Subnet(s) = &subnet.details else {
-                    panic!("not a subnet")
-                };
-                let ip: std::net::Ipv4Addr =
-                    i.private_ip.as_deref().expect("ip").parse().expect("ip");
-                assert!(
-                    net(&s.cidr_block).contains(&ip),
-                    "{} {ip} not in {}",
-                    r.id,
-                    s.cidr_block
+                assert_eq!(subnet.kind, kinds::SUBNET);
+                let ip: std::net::Ipv4Addr = text(r, "private_ip").parse().expect("ip");
+                let cidr = text(subnet, "cidr");
+                assert!(net(&cidr).contains(&ip), "{} {ip} not in {cidr}", r.id);
+                assert_eq!(r.vpc_id(), subnet.vpc_id());
+                let groups: Vec<_> = r.edges(Rel::MemberOf).collect();
+                assert_eq!(groups.len(), 1, "{}", r.id);
+                // The name the instance knows its group by is the group's.
+                assert_eq!(groups[0].name, by_id[groups[0].to.as_str()].name);
+            }
+            kinds::VOLUME => {
+                let atts: Vec<_> = r.edges(Rel::AttachedTo).collect();
+                assert_eq!(atts.len(), 1, "{}", r.id);
+                assert_eq!(
+                    atts[0].attrs.get("state").map(String::as_str),
+                    Some("attached")
                 );
-                assert_eq!(i.vpc_id.as_deref(), Some(s.vpc_id.as_str()));
-                for g in &i.security_groups {
-                    assert!(by_id.contains_key(g.id.as_str()), "dangling sg {}", g.id);
-                }
+                assert!(atts[0].attrs.contains_key("device"));
             }
-            Details::Volume(v) => {
-                for a in &v.attachments {
-                    assert!(by_id.contains_key(a.instance_id.as_str()));
-                }
-            }
-            Details::SecurityGroup(g) => {
-                for rule in g.ingress.iter().chain(&g.egress) {
-                    if let crate::model::RulePeer::SecurityGroup(id) = &rule.peer {
+            kinds::SECURITY_GROUP => {
+                assert!(r.vpc_id().is_some());
+                let rules = |f| r.get(f).map_or(&[][..], Value::as_rules);
+                for rule in rules("ingress").iter().chain(rules("egress")) {
+                    if let RulePeer::SecurityGroup(id) = &rule.peer {
                         assert!(
                             by_id.contains_key(id.as_str()),
                             "dangling peer {id} in {}",
@@ -248,7 +285,7 @@ fn addresses_nest_and_references_resolve() {
                     }
                 }
             }
-            Details::Vpc(_) => {}
+            _ => {}
         }
     }
     // Consistent tags on every app resource.
@@ -280,4 +317,32 @@ fn scales_to_about_a_hundred_resources_per_account() {
             .any(|c| c.status == CoverageStatus::Denied)
     );
     assert!(small.accounts.iter().any(|a| a.status == "SUSPENDED"));
+}
+
+#[test]
+fn every_kind_is_in_the_demo_with_its_fields_set() {
+    // The demo is where a new kind shows up first: every kind of the
+    // registry has resources, and each field the kind declares is set on
+    // at least one of them (else the descriptor, or the demo, is wrong).
+    let e = demo_estate(MIN_ACCOUNTS);
+    for kind in Kind::all() {
+        let of_kind: Vec<_> = e.resources.iter().filter(|r| r.kind == kind).collect();
+        assert!(!of_kind.is_empty(), "no {kind} in the demo");
+        for (i, f) in kind.def().fields.iter().enumerate() {
+            // Linux instances have no platform, as EC2 reports them.
+            if kind == kinds::INSTANCE && f.name == "platform" {
+                continue;
+            }
+            assert!(
+                of_kind.iter().any(|r| !r.fields[i].is_null()),
+                "{kind}.{} is never set",
+                f.name
+            );
+        }
+        assert!(
+            of_kind
+                .iter()
+                .all(|r| r.fields.len() == kind.def().fields.len())
+        );
+    }
 }

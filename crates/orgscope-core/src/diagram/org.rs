@@ -6,11 +6,11 @@
 //! pass the width limit they wrap into rows fed by a spine on the left. The
 //! limit itself is chosen for a page-like aspect ratio.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use super::layout::{self, Block, Entry, MUTED, PAD, TEXT};
 use super::{Color, Edge, Label, Node, NodeKind, Point, Rect, Scene, Style};
-use crate::model::{Account, Estate, OrgUnit, ResourceType};
+use crate::model::{Account, Estate, Kind, OrgUnit};
 
 /// What to draw on the org tree.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,6 +38,7 @@ const SUSP_FILL: Color = Color(0xf1, 0xf5, 0xf9);
 const SUSP_STROKE: Color = Color(0x94, 0xa3, 0xb8);
 const SUSP_TEXT: Color = Color(0x64, 0x74, 0x8b);
 const PARTIAL: Color = Color(0xc2, 0x41, 0x0c);
+
 const NO_TAG_FILL: Color = Color(0xf8, 0xfa, 0xfc);
 
 /// Fills (and their outlines) for tag values, in legend order; values past
@@ -220,13 +221,11 @@ fn account_boxes<'a>(
     estate: &'a Estate,
     colour_of: &dyn Fn(&Account) -> (Color, Color),
 ) -> (f32, f32, HashMap<&'a str, Node>) {
-    let mut counts: HashMap<&str, BTreeMap<ResourceType, usize>> = HashMap::new();
+    let mut counts: HashMap<&str, Vec<usize>> = HashMap::new();
     for r in &estate.resources {
-        *counts
+        counts
             .entry(r.account_id.as_str())
-            .or_default()
-            .entry(r.resource_type())
-            .or_insert(0) += 1;
+            .or_insert_with(|| vec![0; Kind::count()])[r.kind.index()] += 1;
     }
     let mut problems: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for c in estate.failed_cells() {
@@ -260,25 +259,17 @@ fn account_boxes<'a>(
         .iter()
         .map(|a| {
             let c = counts.get(a.id.as_str());
-            let n = |t| c.and_then(|m| m.get(&t)).copied().unwrap_or(0);
-            let parts: Vec<String> = [
-                (ResourceType::Instance, "EC2"),
-                (ResourceType::Vpc, "VPC"),
-                (ResourceType::Subnet, "subnet"),
-                (ResourceType::Volume, "EBS"),
-            ]
-            .iter()
-            .filter(|(t, _)| n(*t) > 0)
-            .map(|(t, label)| {
-                let count = n(*t);
-                let plural = if count != 1 && *t == ResourceType::Subnet {
-                    "s"
-                } else {
-                    ""
-                };
-                format!("{count} {label}{plural}")
-            })
-            .collect();
+            let parts: Vec<String> = Kind::all()
+                .filter_map(|kind| {
+                    // Kinds whose descriptor says how to count them, in
+                    // registry order: `12 EC2 · 2 VPC · 6 subnets · 14 EBS`.
+                    let counted = kind.def().counted.as_ref()?;
+                    let count = c.map_or(0, |c| c[kind.index()]);
+                    let short = counted.short;
+                    let plural = if count != 1 { counted.plural } else { "" };
+                    (count > 0).then(|| format!("{count} {short}{plural}"))
+                })
+                .collect();
             let counts = if parts.is_empty() {
                 "no resources".to_string()
             } else {

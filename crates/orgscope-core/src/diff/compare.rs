@@ -1,23 +1,28 @@
-//! Field-level comparison of two matched resources. Compared: instance
-//! type, AMI, state, platform and security groups of instances; CIDRs of
-//! VPCs and subnets; security-group rules as order-independent sets with
-//! group references resolved to env-normalised group names and descriptions
-//! ignored; volume size, type, IOPS and encryption; and every tag except the
-//! ignored (environment) ones, values compared after env normalization so
-//! `Name=payments-prod-web-1` equals `Name=payments-test-web-1`. Volatile
-//! fields (ids, IPs, launch times, free IP counts) are never compared.
+//! Field-level comparison of two matched resources, as their kind's
+//! descriptor says: each field marked compared, in the descriptor's order
+//! (text raw, numbers and booleans as their text, lists joined with ", ",
+//! rules as order-independent sets with group references resolved to
+//! env-normalised group names and descriptions ignored); a field that
+//! refines the one before it (a VPC's CIDR list after its primary CIDR) only
+//! when that one agrees; then each relation compared as the set of its far
+//! ends' env-normalised names (an instance's security groups); then every
+//! tag except the ignored (environment) ones, values compared after env
+//! normalization so `Name=payments-prod-web-1` equals
+//! `Name=payments-test-web-1`. Volatile fields (ids, IPs, launch times, free
+//! IP counts) are never compared: their descriptors say so.
 //!
 //! Most matched pairs are equal, so each comparison first checks the raw
 //! values and only normalizes, formats or builds sets when they differ:
 //! raw-equal values always normalize equal.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use crate::model::{Details, Resource, RulePeer, SgRule};
+use crate::model::{Compare, FieldDef, Resource, RulePeer, SgRule, Value, ValueType};
 
 use super::FieldChange;
 use super::keys::Normalizer;
-use super::side::Side;
+use super::side::{ComparedRel, Side};
 
 pub(crate) struct Comparer<'a> {
     pub left: &'a Side<'a>,
@@ -37,100 +42,102 @@ fn push(out: &mut Vec<FieldChange>, field: &str, l: Option<&str>, r: Option<&str
     }
 }
 
-impl Comparer<'_> {
-    pub(crate) fn changes(&self, l: &Resource, r: &Resource) -> Vec<FieldChange> {
+/// Field `i` of `r`; null when the resource has fewer fields than its kind.
+fn value_of(r: &Resource, i: usize) -> &Value {
+    const NULL: &Value = &Value::Null;
+    r.fields.get(i).unwrap_or(NULL)
+}
+
+/// A value as reported: absent when null.
+fn shown(v: &Value) -> Option<Cow<'_, str>> {
+    match v {
+        Value::Null => None,
+        v => Some(v.text()),
+    }
+}
+
+/// The `account/sg-id` of a cross-account reference names group `sg-id`.
+fn bare(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
+}
+
+impl<'a> Comparer<'a> {
+    pub(crate) fn changes(&self, l: &'a Resource, r: &'a Resource) -> Vec<FieldChange> {
         let mut out = Vec::new();
-        match (&l.details, &r.details) {
-            (Details::Instance(a), Details::Instance(b)) => {
-                push(
-                    &mut out,
-                    "instance_type",
-                    Some(&a.instance_type),
-                    Some(&b.instance_type),
-                );
-                push(
-                    &mut out,
-                    "image_id",
-                    a.image_id.as_deref(),
-                    b.image_id.as_deref(),
-                );
-                push(&mut out, "state", Some(&a.state), Some(&b.state));
-                push(
-                    &mut out,
-                    "platform",
-                    a.platform.as_deref(),
-                    b.platform.as_deref(),
-                );
-                let same_names = a.security_groups.len() == b.security_groups.len()
-                    && a.security_groups
-                        .iter()
-                        .zip(&b.security_groups)
-                        .all(|(x, y)| x.name == y.name);
-                if !same_names {
-                    let groups = |side: &Side, gs: &[crate::model::GroupRef]| {
-                        let set: BTreeSet<String> =
-                            gs.iter().map(|g| side.norm.normalize(&g.name)).collect();
-                        set.into_iter().collect::<Vec<_>>().join(", ")
-                    };
-                    let (ga, gb) = (
-                        groups(self.left, &a.security_groups),
-                        groups(self.right, &b.security_groups),
-                    );
-                    push(&mut out, "security_groups", Some(&ga), Some(&gb));
+        // Keys include the kind, so a matched pair is of one kind.
+        if l.kind == r.kind {
+            let def = l.kind.def();
+            for (i, f) in def.fields.iter().enumerate() {
+                let compared = match f.compare {
+                    Compare::No => false,
+                    Compare::Yes => true,
+                    Compare::Refines => i == 0 || value_of(l, i - 1) == value_of(r, i - 1),
+                };
+                if compared {
+                    self.field(&mut out, f, value_of(l, i), value_of(r, i));
                 }
             }
-            (Details::Vpc(a), Details::Vpc(b)) => {
-                push(&mut out, "cidr", Some(&a.cidr_block), Some(&b.cidr_block));
-                if a.cidr_block == b.cidr_block && a.cidr_blocks != b.cidr_blocks {
-                    let (ca, cb) = (a.cidr_blocks.join(", "), b.cidr_blocks.join(", "));
-                    push(&mut out, "cidr_blocks", Some(&ca), Some(&cb));
-                }
+            for c in &self.left.plan.compared[l.kind.index()] {
+                self.relation(&mut out, c, l, r);
             }
-            (Details::Subnet(a), Details::Subnet(b)) => {
-                push(&mut out, "cidr", Some(&a.cidr_block), Some(&b.cidr_block));
-                let public = |p: bool| if p { "true" } else { "false" };
-                push(
-                    &mut out,
-                    "public",
-                    Some(public(a.public)),
-                    Some(public(b.public)),
-                );
-            }
-            (Details::SecurityGroup(a), Details::SecurityGroup(b)) => {
-                if !self.same_rules(&a.ingress, &b.ingress) {
-                    self.rules(&mut out, "ingress", &a.ingress, &b.ingress);
-                }
-                if !self.same_rules(&a.egress, &b.egress) {
-                    self.rules(&mut out, "egress", &a.egress, &b.egress);
-                }
-            }
-            (Details::Volume(a), Details::Volume(b)) => {
-                if a.size_gib != b.size_gib {
-                    let (sa, sb) = (a.size_gib.to_string(), b.size_gib.to_string());
-                    push(&mut out, "size_gib", Some(&sa), Some(&sb));
-                }
-                push(
-                    &mut out,
-                    "volume_type",
-                    Some(&a.volume_type),
-                    Some(&b.volume_type),
-                );
-                if a.iops != b.iops {
-                    let (ia, ib) = (a.iops.map(|x| x.to_string()), b.iops.map(|x| x.to_string()));
-                    push(&mut out, "iops", ia.as_deref(), ib.as_deref());
-                }
-                let enc = |e: bool| if e { "true" } else { "false" };
-                push(
-                    &mut out,
-                    "encrypted",
-                    Some(enc(a.encrypted)),
-                    Some(enc(b.encrypted)),
-                );
-            }
-            _ => {}
         }
         self.tags(&mut out, l, r);
         out
+    }
+
+    fn field(&self, out: &mut Vec<FieldChange>, f: &FieldDef, a: &Value, b: &Value) {
+        match f.ty {
+            ValueType::Rules => {
+                let (a, b) = (a.as_rules(), b.as_rules());
+                if !self.same_rules(a, b) {
+                    self.rules(out, f.name, a, b);
+                }
+            }
+            // A missing list is an empty one, reported as "".
+            ValueType::List => {
+                let (a, b) = (a.as_list(), b.as_list());
+                if a != b {
+                    push(out, f.name, Some(&a.join(", ")), Some(&b.join(", ")));
+                }
+            }
+            _ => {
+                if a != b {
+                    push(out, f.name, shown(a).as_deref(), shown(b).as_deref());
+                }
+            }
+        }
+    }
+
+    /// The far ends' names as sets: raw names in the same order are the
+    /// same set; otherwise the sorted, deduplicated normalised names are
+    /// compared and reported comma-joined.
+    fn relation(
+        &self,
+        out: &mut Vec<FieldChange>,
+        c: &ComparedRel,
+        l: &'a Resource,
+        r: &'a Resource,
+    ) {
+        let (mut x, mut y) = (l.edges(c.rel), r.edges(c.rel));
+        let same = loop {
+            match (x.next(), y.next()) {
+                (None, None) => break true,
+                (Some(p), Some(q)) if self.left.edge_name(p, c) == self.right.edge_name(q, c) => {}
+                _ => break false,
+            }
+        };
+        if same {
+            return;
+        }
+        let names = |side: &Side<'a>, res: &'a Resource| {
+            let set: BTreeSet<String> = res
+                .edges(c.rel)
+                .map(|e| self.norm.normalize(side.edge_name(e, c)))
+                .collect();
+            set.into_iter().collect::<Vec<_>>().join(", ")
+        };
+        let (na, nb) = (names(self.left, l), names(self.right, r));
+        push(out, c.name, Some(&na), Some(&nb));
     }
 
     /// Walk both tag maps in key order (what a set of the union of keys
@@ -190,8 +197,7 @@ impl Comparer<'_> {
         a == b
             && a.iter().all(|rule| match &rule.peer {
                 RulePeer::SecurityGroup(id) => {
-                    let bare = id.rsplit('/').next().unwrap_or(id);
-                    self.left.sg_names.get(bare) == self.right.sg_names.get(bare)
+                    self.left.group_name(bare(id)) == self.right.group_name(bare(id))
                 }
                 _ => true,
             })
@@ -200,12 +206,10 @@ impl Comparer<'_> {
     fn rule_text(&self, side: &Side, rule: &SgRule) -> String {
         let mut r = rule.clone();
         r.description = None;
-        if let RulePeer::SecurityGroup(id) = &rule.peer {
-            // `account/sg-id` for cross-account references.
-            let bare = id.rsplit('/').next().unwrap_or(id);
-            if let Some(name) = side.sg_names.get(bare) {
-                r.peer = RulePeer::SecurityGroup(format!("sg:{}", self.norm.normalize(name)));
-            }
+        if let RulePeer::SecurityGroup(id) = &rule.peer
+            && let Some(name) = side.group_name(bare(id))
+        {
+            r.peer = RulePeer::SecurityGroup(format!("sg:{}", self.norm.normalize(name)));
         }
         r.to_string()
     }

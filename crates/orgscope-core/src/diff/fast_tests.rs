@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 use super::keys::Normalizer;
 use super::*;
-use crate::model::{Details, Estate, Resource, RulePeer, SgRule};
+use crate::model::{Estate, Resource, RulePeer, SgRule, kinds};
 
 /// Normalization as first written: the definition the fast path keeps.
 fn reference(s: &str, tokens: &[String]) -> String {
@@ -59,20 +59,13 @@ proptest! {
 }
 
 fn sg(id: &str, name: &str, ingress: Vec<SgRule>) -> Resource {
-    Resource {
-        account_id: "111111111111".into(),
-        region: "eu-west-1".into(),
-        id: id.into(),
-        name: Some(name.into()),
-        tags: Default::default(),
-        details: Details::SecurityGroup(crate::model::SecurityGroup {
-            group_name: name.into(),
-            description: "d".into(),
-            vpc_id: None,
-            ingress,
-            egress: vec![],
-        }),
-    }
+    let mut r = Resource::new(kinds::SECURITY_GROUP, "111111111111", "eu-west-1", id)
+        .with("group_name", name)
+        .with("description", "d")
+        .with("ingress", ingress)
+        .with("egress", Vec::<SgRule>::new());
+    r.name = Some(name.into());
+    r
 }
 
 fn estate(resources: Vec<Resource>) -> Estate {
@@ -101,7 +94,7 @@ fn raw_equal_rules_naming_different_groups_differ() {
         sg("sg-2", "db", vec![]),
     ]);
     let opts = DiffOptions {
-        keys: [(ResourceType::SecurityGroup, MatchKey::Id)]
+        keys: [(kinds::SECURITY_GROUP, MatchKey::Id)]
             .into_iter()
             .collect(),
         ..DiffOptions::default()
@@ -142,7 +135,7 @@ fn tag_changes_come_in_key_order_from_both_sides() {
     r.tags.insert("e".into(), "prod".into());
     l.tags.insert("e".into(), "test".into());
     let opts = DiffOptions {
-        keys: [(ResourceType::SecurityGroup, MatchKey::Id)]
+        keys: [(kinds::SECURITY_GROUP, MatchKey::Id)]
             .into_iter()
             .collect(),
         ..DiffOptions::default()

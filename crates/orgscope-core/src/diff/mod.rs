@@ -1,11 +1,16 @@
 //! Comparing two resource sets — two panes, two OUs of one snapshot, or two
-//! snapshots: resources of the same type are matched by a key (the `Name`
-//! tag with environment tokens stripped, a CIDR, a group name, a volume's
-//! attachment...), then reported as only-left, only-right, changed (with
-//! field-level differences) or same, with per-type counts. A resource
-//! without a counterpart is reported "not collected", not missing, when the
-//! other side could not see where its counterpart would be (see
-//! [`side`] for the rule). Pure: no egui, tokio or AWS SDK.
+//! snapshots: resources of the same kind are matched by a key (by default
+//! the one the kind's descriptor gives, [`KeyDef`]: the `Name` tag with
+//! environment tokens stripped, a CIDR, a group name within its VPC, a
+//! volume's attachment...), then reported as only-left, only-right, changed
+//! (with field-level differences on the fields and relations the descriptor
+//! marks compared) or same, with per-kind counts. A resource without a
+//! counterpart is reported "not collected", not missing, when the other
+//! side could not see where its counterpart would be (see [`side`] for the
+//! rule). Nothing here names a kind: a new kind's descriptor is all the
+//! diff reads. Pure: no egui, tokio or AWS SDK.
+//!
+//! [`KeyDef`]: crate::model::KeyDef
 
 mod compare;
 mod keys;
@@ -17,7 +22,7 @@ use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
-use crate::model::{Estate, ResourceType};
+use crate::model::{Estate, Kind};
 
 pub use keys::normalize;
 
@@ -45,12 +50,15 @@ pub const DEFAULT_ENV_TOKENS: [&str; 16] = [
 /// itself (keys compared case-insensitively).
 pub const DEFAULT_IGNORE_TAGS: [&str; 3] = ["env", "environment", "stage"];
 
-/// How resources of one type are paired.
+/// How resources of one kind are paired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MatchKey {
-    /// The type's default: instances by Name; VPCs and subnets by Name, else
-    /// CIDR; security groups by VPC and group name; volumes by the attached
-    /// instance's key and device, else Name.
+    /// The kind's default, from its descriptor ([`KeyDef`]): today
+    /// instances by Name; VPCs and subnets by Name, else CIDR; security
+    /// groups by VPC and group name; volumes by the attached instance's key
+    /// and device, else Name.
+    ///
+    /// [`KeyDef`]: crate::model::KeyDef
     Default,
     /// The resource's name (Name tag or group name).
     Name,
@@ -58,7 +66,7 @@ pub enum MatchKey {
     Tag(String),
     /// The AWS id: only meaningful between two snapshots of the same estate.
     Id,
-    /// VPC/subnet CIDR.
+    /// The kind's first CIDR field (VPCs' and subnets' today).
     Cidr,
 }
 
@@ -74,8 +82,8 @@ pub enum MatchScope {
 
 #[derive(Debug, Clone)]
 pub struct DiffOptions {
-    /// Per-type key; types not listed use [`MatchKey::Default`].
-    pub keys: BTreeMap<ResourceType, MatchKey>,
+    /// Per-kind key; kinds not listed use [`MatchKey::Default`].
+    pub keys: BTreeMap<Kind, MatchKey>,
     /// Tokens stripped when normalizing names, values and account names.
     pub env_tokens: Vec<String>,
     /// Tag keys never reported (case-insensitive).
@@ -113,13 +121,13 @@ pub struct KeyError {
 }
 
 /// Parse `TYPE=KEY` (`instance=tag:role`, `vpc=cidr`, `sg=name`).
-pub fn parse_key(s: &str) -> Result<(ResourceType, MatchKey), KeyError> {
+pub fn parse_key(s: &str) -> Result<(Kind, MatchKey), KeyError> {
     let fail = |reason: &str| KeyError {
         input: s.to_string(),
         reason: reason.to_string(),
     };
     let (t, k) = s.split_once('=').ok_or_else(|| fail("missing '='"))?;
-    let rtype = ResourceType::parse(t.trim()).ok_or_else(|| fail("unknown resource type"))?;
+    let rtype = Kind::parse(t.trim()).ok_or_else(|| fail("unknown resource type"))?;
     let k = k.trim();
     let key = match k.to_ascii_lowercase().as_str() {
         "default" => MatchKey::Default,
@@ -131,10 +139,34 @@ pub fn parse_key(s: &str) -> Result<(ResourceType, MatchKey), KeyError> {
             _ => return Err(fail("unknown key")),
         },
     };
-    if key == MatchKey::Cidr && !matches!(rtype, ResourceType::Vpc | ResourceType::Subnet) {
-        return Err(fail("only VPCs and subnets have a CIDR"));
+    if key == MatchKey::Cidr && !side::has_cidr(rtype) {
+        return Err(fail(&only_cidr_kinds()));
     }
     Ok((rtype, key))
+}
+
+/// `only VPCs and subnets have a CIDR`, from the registry.
+fn only_cidr_kinds() -> String {
+    // Labels are headers (`Subnets`); mid-sentence they are lowercased,
+    // except an acronym (`VPCs`).
+    let in_sentence = |label: &str| {
+        let mut c = label.chars();
+        match (c.next(), c.next()) {
+            (Some(a), Some(b)) if !(a.is_uppercase() && b.is_uppercase()) => {
+                a.to_lowercase().chain(label.chars().skip(1)).collect()
+            }
+            _ => label.to_string(),
+        }
+    };
+    let labels: Vec<String> = Kind::all()
+        .filter(|&k| side::has_cidr(k))
+        .map(|k| in_sentence(k.label()))
+        .collect();
+    match labels.as_slice() {
+        [] => "no resource type has a CIDR".to_string(),
+        [one] => format!("only {one} have a CIDR"),
+        [init @ .., last] => format!("only {} and {last} have a CIDR", init.join(", ")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -171,7 +203,7 @@ pub struct FieldChange {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiffEntry {
-    pub rtype: ResourceType,
+    pub rtype: Kind,
     /// The normalized matching key (`payments/eu-west-1/payments-web-1`).
     pub key: String,
     pub status: EntryStatus,
@@ -209,9 +241,9 @@ impl TypeCounts {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DiffReport {
-    /// Sorted by type, then key.
+    /// Sorted by kind (registry order), then key.
     pub entries: Vec<DiffEntry>,
-    pub per_type: BTreeMap<ResourceType, TypeCounts>,
+    pub per_type: BTreeMap<Kind, TypeCounts>,
 }
 
 impl DiffReport {
@@ -242,14 +274,15 @@ pub fn diff(
     opts: &DiffOptions,
 ) -> DiffReport {
     let norm = keys::Normalizer::new(&opts.env_tokens);
-    let lside = side::Side::new(left, left_idx, &norm, opts);
-    let rside = side::Side::new(right, right_idx, &norm, opts);
+    let plan = side::Plan::new(opts);
+    let lside = side::Side::new(left, left_idx, &norm, &plan, opts);
+    let rside = side::Side::new(right, right_idx, &norm, &plan, opts);
     let lkeys = lside.keyed();
     let rkeys = rside.keyed();
     // Keys are unique per side (duplicates are numbered), so the right side
     // is indexed once and the left walked in index order: resources are then
     // read roughly in memory order instead of in hash order.
-    let mut right_of: FxHashMap<(ResourceType, &str, u32), usize> =
+    let mut right_of: FxHashMap<(Kind, &str, u32), usize> =
         FxHashMap::with_capacity_and_hasher(rkeys.len(), Default::default());
     for (n, (t, k, nth, _)) in rkeys.iter().enumerate() {
         right_of.insert((t, k, nth), n);
@@ -326,5 +359,7 @@ pub fn diff(
 
 #[cfg(test)]
 mod fast_tests;
+#[cfg(test)]
+mod kind_tests;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,8 @@
 //! One side of a diff: its estate, the chosen indices, and the lookups that
-//! keying and comparing need (normalized account names, VPC keys, security
-//! group names, instance keys for volumes, coverage). Also the rule that
-//! decides "not collected":
+//! keying and comparing need (normalized account names; the resources, by
+//! id, of the kinds that keys and comparisons reach through an edge or a
+//! rule), plus the [`Plan`]: what the kind descriptors say about keys,
+//! read once per diff. Also the rule that decides "not collected":
 //!
 //! A resource on side A without a counterpart is *not collected* when some
 //! account on side B that would hold the counterpart — an account of B's
@@ -17,21 +18,169 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::model::{CoverageStatus, Details, Estate, GLOBAL_REGION, Resource, ResourceType};
+use crate::model::{
+    CoverageStatus, Edge, Estate, GLOBAL_REGION, KeyDef, Kind, KindSet, Rel, Resource, ValueType,
+};
 
 use super::keys::Normalizer;
 use super::{DiffOptions, MatchKey, MatchScope};
+
+/// How deep a key may reach through edges (a volume's key through its
+/// instance's). The registry's keys reach one or two levels; the limit
+/// only stops a cycle in hand-made data from recursing forever.
+const KEY_DEPTH: u8 = 4;
+
+/// A kind's default key with its names resolved to indices.
+enum KeyPlan {
+    Name,
+    /// The name, else `label:` and field `field`.
+    NameElse {
+        field: Option<usize>,
+        label: &'static str,
+    },
+    /// The far end's default key, `/`, field `field` normalised.
+    Within {
+        rel: Rel,
+        far: Vec<Kind>,
+        field: Option<usize>,
+    },
+    /// The far end's key, `:`, the edge's attribute `attr`.
+    Via {
+        rel: Rel,
+        far: Vec<Kind>,
+        attr: &'static str,
+    },
+}
+
+/// A relation compared as the set of its far ends' names.
+pub(crate) struct ComparedRel {
+    pub rel: Rel,
+    /// The field name of the report (`security_groups`).
+    pub name: &'static str,
+    /// The kinds its far ends may be, for an edge that does not say.
+    pub far: Vec<Kind>,
+}
+
+/// What the descriptors say about keying and resolving, read once per diff
+/// so that no row looks a field or a kind up by name. Every per-kind vector
+/// is indexed by [`Kind::index`].
+pub(crate) struct Plan<'o> {
+    keys: Vec<KeyPlan>,
+    /// The user's key of each kind (`--key KIND=...`).
+    user: Vec<&'o MatchKey>,
+    /// Each kind's first CIDR field, what `--key KIND=cidr` pairs by.
+    cidr: Vec<Option<usize>>,
+    /// The field that names a resource within its container (the field of
+    /// a `Within` key: a security group's group name): what a reference
+    /// to it reads as, rather than a `Name` tag that may say otherwise.
+    own_name: Vec<Option<usize>>,
+    /// Per kind, its relations compared as sets of names.
+    pub compared: Vec<Vec<ComparedRel>>,
+    /// The kinds a rule's group reference may name: the kinds with rules.
+    groups: Vec<Kind>,
+    /// The kinds whose resources are looked up by id: far ends of `Within`
+    /// and `Via` keys and of compared relations, and `groups`.
+    lookup: KindSet,
+}
+
+/// The kinds named in a relation's `to`.
+fn kinds_named(to: &[&str]) -> Vec<Kind> {
+    Kind::all().filter(|k| to.contains(&k.as_str())).collect()
+}
+
+/// Does kind `k` have a CIDR field (`--key KIND=cidr`)?
+pub(crate) fn has_cidr(k: Kind) -> bool {
+    cidr_field(k).is_some()
+}
+
+fn cidr_field(k: Kind) -> Option<usize> {
+    k.def().fields.iter().position(|f| f.ty == ValueType::Cidr)
+}
+
+impl<'o> Plan<'o> {
+    pub(crate) fn new(opts: &'o DiffOptions) -> Plan<'o> {
+        let n = Kind::count();
+        let mut plan = Plan {
+            keys: Vec::with_capacity(n),
+            user: Vec::with_capacity(n),
+            cidr: Vec::with_capacity(n),
+            own_name: Vec::with_capacity(n),
+            compared: Vec::with_capacity(n),
+            groups: Vec::new(),
+            lookup: KindSet::default(),
+        };
+        for k in Kind::all() {
+            let def = k.def();
+            let far_of = |rel: Rel| {
+                def.relation(rel)
+                    .map_or_else(Vec::new, |r| kinds_named(r.to))
+            };
+            let key = match def.key {
+                KeyDef::Name => KeyPlan::Name,
+                KeyDef::NameElse(f) => {
+                    let field = def.field_index(f);
+                    KeyPlan::NameElse {
+                        field,
+                        label: field.map_or(f, |i| def.fields[i].name),
+                    }
+                }
+                KeyDef::Within { rel, field } => KeyPlan::Within {
+                    rel,
+                    far: far_of(rel),
+                    field: def.field_index(field),
+                },
+                KeyDef::Via { rel, attr } => KeyPlan::Via {
+                    rel,
+                    far: far_of(rel),
+                    attr,
+                },
+            };
+            if let KeyPlan::Within { far, .. } | KeyPlan::Via { far, .. } = &key {
+                far.iter().for_each(|&f| plan.lookup.insert(f));
+            }
+            plan.own_name.push(match &key {
+                KeyPlan::Within { field, .. } => *field,
+                _ => None,
+            });
+            plan.keys.push(key);
+            plan.user
+                .push(opts.keys.get(&k).unwrap_or(&MatchKey::Default));
+            plan.cidr.push(cidr_field(k));
+            let compared: Vec<ComparedRel> = def
+                .relations
+                .iter()
+                .filter_map(|r| {
+                    r.compare_as.map(|name| ComparedRel {
+                        rel: r.rel,
+                        name,
+                        far: kinds_named(r.to),
+                    })
+                })
+                .collect();
+            for c in &compared {
+                c.far.iter().for_each(|&f| plan.lookup.insert(f));
+            }
+            plan.compared.push(compared);
+            if def.fields.iter().any(|f| f.ty == ValueType::Rules) {
+                plan.groups.push(k);
+                plan.lookup.insert(k);
+            }
+        }
+        plan
+    }
+}
 
 pub(crate) struct Side<'a> {
     pub estate: &'a Estate,
     pub idx: &'a [usize],
     pub norm: &'a Normalizer,
+    pub plan: &'a Plan<'a>,
     opts: &'a DiffOptions,
     /// Account id → env-normalised account name.
     pub account_key: HashMap<&'a str, String>,
-    pub sg_names: HashMap<&'a str, &'a str>,
-    vpc_keys: HashMap<&'a str, String>,
-    instances: HashMap<&'a str, usize>,
+    /// Per kind, id → resource index; empty for kinds not in
+    /// `plan.lookup`.
+    by_id: Vec<HashMap<&'a str, usize>>,
 }
 
 impl<'a> Side<'a> {
@@ -39,6 +188,7 @@ impl<'a> Side<'a> {
         estate: &'a Estate,
         idx: &'a [usize],
         norm: &'a Normalizer,
+        plan: &'a Plan<'a>,
         opts: &'a DiffOptions,
     ) -> Side<'a> {
         let account_key = estate
@@ -46,36 +196,71 @@ impl<'a> Side<'a> {
             .iter()
             .map(|a| (a.id.as_str(), norm.normalize(&a.name)))
             .collect();
-        let mut sg_names = HashMap::default();
-        let mut vpc_keys = HashMap::default();
-        let mut instances = HashMap::default();
-        for (i, r) in estate.resources.iter().enumerate() {
-            match &r.details {
-                Details::SecurityGroup(g) => {
-                    sg_names.insert(r.id.as_str(), g.group_name.as_str());
+        let mut by_id: Vec<HashMap<&'a str, usize>> =
+            (0..Kind::count()).map(|_| HashMap::default()).collect();
+        if !plan.lookup.is_empty() {
+            for (i, r) in estate.resources.iter().enumerate() {
+                if plan.lookup.contains(r.kind) {
+                    by_id[r.kind.index()].insert(r.id.as_str(), i);
                 }
-                Details::Vpc(v) => {
-                    let k = match &r.name {
-                        Some(n) => norm.normalize(n),
-                        None => format!("cidr:{}", v.cidr_block),
-                    };
-                    vpc_keys.insert(r.id.as_str(), k);
-                }
-                Details::Instance(_) => {
-                    instances.insert(r.id.as_str(), i);
-                }
-                _ => {}
             }
         }
         Side {
             estate,
             idx,
             norm,
+            plan,
             opts,
             account_key,
-            sg_names,
-            vpc_keys,
-            instances,
+            by_id,
+        }
+    }
+
+    fn find(&self, kind: Kind, id: &str) -> Option<&'a Resource> {
+        let i = *self.by_id.get(kind.index())?.get(id)?;
+        self.estate.resources.get(i)
+    }
+
+    /// The far end of `e` in this side's estate: of the kind the edge
+    /// names, else of one of the kinds the relation declares.
+    fn far(&self, e: &Edge, far: &[Kind]) -> Option<&'a Resource> {
+        match e.kind {
+            Some(k) => self.find(k, &e.to),
+            None => far.iter().find_map(|&k| self.find(k, &e.to)),
+        }
+    }
+
+    /// What a reference to `r` reads as: its own name field (a group's
+    /// name), else its name.
+    fn ref_name(&self, r: &'a Resource) -> Option<&'a str> {
+        self.plan.own_name[r.kind.index()]
+            .and_then(|i| r.fields.get(i))
+            .and_then(|v| v.as_str())
+            .or(r.name.as_deref())
+    }
+
+    /// The name of the group a rule refers to by (bare) id, when the group
+    /// is in this side's estate.
+    pub(crate) fn group_name(&self, id: &str) -> Option<&'a str> {
+        self.plan
+            .groups
+            .iter()
+            .find_map(|&k| self.find(k, id))
+            .and_then(|r| self.ref_name(r))
+    }
+
+    /// A far end's name as a compared relation reads it: the name the edge
+    /// carries, else the far end's in this estate, else its id.
+    pub(crate) fn edge_name<'e>(&self, e: &'e Edge, c: &ComparedRel) -> &'e str
+    where
+        'a: 'e,
+    {
+        match &e.name {
+            Some(n) => n,
+            None => self
+                .far(e, &c.far)
+                .and_then(|r| self.ref_name(r))
+                .unwrap_or(&e.to),
         }
     }
 
@@ -89,19 +274,24 @@ impl<'a> Side<'a> {
         }
     }
 
-    /// Append the type-specific part of the key (no account/region prefix).
-    fn own_key_into(&self, r: &Resource, out: &mut String) {
-        let t = r.resource_type();
-        let key = self.opts.keys.get(&t).unwrap_or(&MatchKey::Default);
-        let cidr = |out: &mut String, c: &str| {
-            out.push_str("cidr:");
-            out.push_str(c);
-        };
-        match (key, &r.details) {
-            (MatchKey::Id, _) => out.push_str(&r.id),
-            (MatchKey::Tag(k), _) => match r.tags.get(k) {
+    /// Append `label:` and the text of field `i`.
+    fn field_key_into(r: &Resource, label: &str, i: usize, out: &mut String) {
+        out.push_str(label);
+        out.push(':');
+        if let Some(v) = r.fields.get(i) {
+            out.push_str(&v.text());
+        }
+    }
+
+    /// Append the kind-specific part of the key (no account/region prefix)
+    /// as the user chose it for `r`'s kind.
+    fn own_key_into(&self, r: &Resource, out: &mut String, depth: u8) {
+        let k = r.kind.index();
+        match self.plan.user[k] {
+            MatchKey::Id => out.push_str(&r.id),
+            MatchKey::Tag(t) => match r.tags.get(t) {
                 Some(v) => {
-                    out.push_str(k);
+                    out.push_str(t);
                     out.push('=');
                     self.norm.normalize_into(v, out);
                 }
@@ -110,42 +300,49 @@ impl<'a> Side<'a> {
                     out.push_str(&r.id);
                 }
             },
-            (MatchKey::Cidr, Details::Vpc(v)) => cidr(out, &v.cidr_block),
-            (MatchKey::Cidr, Details::Subnet(s)) => cidr(out, &s.cidr_block),
-            (MatchKey::Name, _) | (MatchKey::Cidr, _) => self.name_key_into(r, out),
-            (MatchKey::Default, Details::Vpc(v)) => match &r.name {
-                Some(n) => self.norm.normalize_into(n, out),
-                None => cidr(out, &v.cidr_block),
+            MatchKey::Cidr => match self.plan.cidr[k] {
+                Some(i) => Self::field_key_into(r, r.kind.def().fields[i].name, i, out),
+                None => self.name_key_into(r, out),
             },
-            (MatchKey::Default, Details::Subnet(s)) => match &r.name {
-                Some(n) => self.norm.normalize_into(n, out),
-                None => cidr(out, &s.cidr_block),
+            MatchKey::Name => self.name_key_into(r, out),
+            MatchKey::Default => self.default_key_into(r, out, depth),
+        }
+    }
+
+    /// Append the key the kind's descriptor gives `r` ([`KeyDef`]).
+    fn default_key_into(&self, r: &Resource, out: &mut String, depth: u8) {
+        if depth > KEY_DEPTH {
+            return self.name_key_into(r, out);
+        }
+        match &self.plan.keys[r.kind.index()] {
+            KeyPlan::Name => self.name_key_into(r, out),
+            KeyPlan::NameElse { field, label } => match (&r.name, field) {
+                (Some(n), _) => self.norm.normalize_into(n, out),
+                (None, Some(i)) => Self::field_key_into(r, label, *i, out),
+                (None, None) => self.name_key_into(r, out),
             },
-            (MatchKey::Default, Details::SecurityGroup(g)) => {
-                // Group names repeat per VPC (`default`), so the VPC is part
-                // of the key.
-                let vpc = g
-                    .vpc_id
-                    .as_deref()
-                    .and_then(|v| self.vpc_keys.get(v))
-                    .map(String::as_str)
-                    .unwrap_or("");
-                out.push_str(vpc);
+            KeyPlan::Within { rel, far, field } => {
+                // The container by its default key, whatever key the user
+                // chose for the container's own kind.
+                if let Some(f) = r.edges(*rel).next().and_then(|e| self.far(e, far)) {
+                    self.default_key_into(f, out, depth + 1);
+                }
                 out.push('/');
-                self.norm.normalize_into(&g.group_name, out);
+                if let Some(v) = field.and_then(|i| r.fields.get(i)) {
+                    self.norm.normalize_into(&v.text(), out);
+                }
             }
-            (MatchKey::Default, Details::Volume(v)) => match v.attachments.first() {
-                Some(a) => {
-                    match self.instances.get(a.instance_id.as_str()) {
-                        Some(&i) => self.own_key_into(&self.estate.resources[i], out),
-                        None => out.push_str(&a.instance_id),
+            KeyPlan::Via { rel, far, attr } => match r.edges(*rel).next() {
+                Some(e) => {
+                    match self.far(e, far) {
+                        Some(f) => self.own_key_into(f, out, depth + 1),
+                        None => out.push_str(&e.to),
                     }
                     out.push(':');
-                    out.push_str(&a.device);
+                    out.push_str(e.attrs.get(*attr).map_or("", String::as_str));
                 }
                 None => self.name_key_into(r, out),
             },
-            (MatchKey::Default, _) => self.name_key_into(r, out),
         }
     }
 
@@ -189,10 +386,10 @@ impl<'a> Side<'a> {
                 }
                 MatchScope::Anywhere => {}
             }
-            self.own_key_into(r, &mut arena);
-            spans.push((r.resource_type(), start..arena.len(), 0, i));
+            self.own_key_into(r, &mut arena, 0);
+            spans.push((r.kind, start..arena.len(), 0, i));
         }
-        let mut seen: HashMap<(ResourceType, &str), u32> = HashMap::default();
+        let mut seen: HashMap<(Kind, &str), u32> = HashMap::default();
         seen.reserve(spans.len());
         for (t, span, nth, _) in &mut spans {
             let n = seen.entry((*t, &arena[span.clone()])).or_insert(0);
@@ -204,11 +401,11 @@ impl<'a> Side<'a> {
     }
 }
 
-/// The keys of one side: `(type, key span in arena, nth of that key,
+/// The keys of one side: `(kind, key span in arena, nth of that key,
 /// resource index)`.
 pub(crate) struct Keyed {
     arena: String,
-    spans: Vec<(ResourceType, std::ops::Range<usize>, u32, usize)>,
+    spans: Vec<(Kind, std::ops::Range<usize>, u32, usize)>,
 }
 
 impl Keyed {
@@ -221,8 +418,8 @@ impl Keyed {
         self.spans[n].3
     }
 
-    /// `(type, key, nth, index)` of every keyed resource.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (ResourceType, &str, u32, usize)> {
+    /// `(kind, key, nth, index)` of every keyed resource.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Kind, &str, u32, usize)> {
         self.spans
             .iter()
             .map(|(t, span, nth, i)| (*t, &self.arena[span.clone()], *nth, *i))

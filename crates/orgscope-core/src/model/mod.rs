@@ -1,23 +1,43 @@
 //! The estate: everything orgscope knows about an AWS Organizations estate at
-//! one moment — who collected it, the org tree, the accounts, the EC2
-//! resources of every account-region, and the coverage status of every
-//! (account, region, api) cell. These are plain serde types with no egui,
-//! tokio or AWS SDK in sight: `collect` produces them, `snapshot` stores them,
-//! and `query`, `diff`, `diagram` and `ui` only ever read them.
+//! one moment — who collected it, the org tree, the accounts, the resources
+//! of every account-region with their relations, and the coverage status of
+//! every (account, region, api) cell. These are plain serde types with no
+//! egui, tokio or AWS SDK in sight: `collect` produces them, `snapshot`
+//! stores them, and `query`, `diff`, `diagram` and `ui` only ever read them.
+//!
+//! Resources are open: a [`Resource`] is a [`Kind`] plus typed field values
+//! and [`Edge`]s, and what a kind means lives in its descriptor
+//! ([`KindDef`], one file per kind under `kinds/`).
 //!
 //! The JSON shape is a public contract (scripts read `accounts[]`,
 //! `resources[]` and `coverage[]`), so field names here are chosen for the
-//! file, not for Rust, and changing one means bumping [`VERSION`].
+//! file, not for Rust, and changing one means bumping [`VERSION`]. Version
+//! 2 added kinds as data and `relations` on each resource; version 1 files
+//! are migrated as they are read (see `resource.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod kind;
+pub mod kinds;
+mod relation;
+mod resource;
+mod value;
+
+pub use kind::{
+    Compare, Counted, Draw, FieldDef, KeyDef, Kind, KindDef, KindSet, RelationDef, Scope, ValueType,
+};
+pub use relation::{Edge, Rel};
+pub use resource::Resource;
+pub use value::{RulePeer, SgRule, Value};
+
 /// Value of the `format` field of every estate file.
 pub const FORMAT: &str = "orgscope-estate";
 /// The estate file version this build writes and the newest it reads.
-pub const VERSION: u32 = 1;
+/// Version 1 (five EC2 kinds, references as fields) is read and migrated.
+pub const VERSION: u32 = 2;
 
 /// Tags as AWS has them: keys are case-sensitive, values may be empty.
 /// A `BTreeMap` keeps the file and every listing deterministic.
@@ -152,257 +172,6 @@ impl Account {
     pub fn is_active(&self) -> bool {
         self.status == "ACTIVE"
     }
-}
-
-/// The five EC2 resource types orgscope collects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceType {
-    Instance,
-    Vpc,
-    Subnet,
-    SecurityGroup,
-    Volume,
-}
-
-impl ResourceType {
-    pub const ALL: [ResourceType; 5] = [
-        ResourceType::Instance,
-        ResourceType::Vpc,
-        ResourceType::Subnet,
-        ResourceType::SecurityGroup,
-        ResourceType::Volume,
-    ];
-
-    /// The name used in files, filters and the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceType::Instance => "instance",
-            ResourceType::Vpc => "vpc",
-            ResourceType::Subnet => "subnet",
-            ResourceType::SecurityGroup => "security_group",
-            ResourceType::Volume => "volume",
-        }
-    }
-
-    /// Human label for headers and legends.
-    pub fn label(self) -> &'static str {
-        match self {
-            ResourceType::Instance => "Instances",
-            ResourceType::Vpc => "VPCs",
-            ResourceType::Subnet => "Subnets",
-            ResourceType::SecurityGroup => "Security groups",
-            ResourceType::Volume => "Volumes",
-        }
-    }
-
-    /// Parse a type name; accepts `sg` and `security-group` as aliases.
-    pub fn parse(s: &str) -> Option<ResourceType> {
-        match s.to_ascii_lowercase().as_str() {
-            "instance" | "instances" | "ec2" => Some(ResourceType::Instance),
-            "vpc" | "vpcs" => Some(ResourceType::Vpc),
-            "subnet" | "subnets" => Some(ResourceType::Subnet),
-            "security_group" | "security-group" | "sg" | "security_groups" => {
-                Some(ResourceType::SecurityGroup)
-            }
-            "volume" | "volumes" | "ebs" => Some(ResourceType::Volume),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ResourceType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One EC2 resource in one account-region.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Resource {
-    pub account_id: String,
-    pub region: String,
-    pub id: String,
-    /// The `Name` tag, or the natural name (a security group's group name).
-    pub name: Option<String>,
-    pub tags: Tags,
-    /// Type-specific fields; serialized flat with a `type` discriminator.
-    #[serde(flatten)]
-    pub details: Details,
-}
-
-impl Resource {
-    pub fn resource_type(&self) -> ResourceType {
-        match self.details {
-            Details::Instance(_) => ResourceType::Instance,
-            Details::Vpc(_) => ResourceType::Vpc,
-            Details::Subnet(_) => ResourceType::Subnet,
-            Details::SecurityGroup(_) => ResourceType::SecurityGroup,
-            Details::Volume(_) => ResourceType::Volume,
-        }
-    }
-
-    /// The VPC this resource lives in, where it has one.
-    pub fn vpc_id(&self) -> Option<&str> {
-        match &self.details {
-            Details::Instance(i) => i.vpc_id.as_deref(),
-            Details::Vpc(_) => Some(&self.id),
-            Details::Subnet(s) => Some(&s.vpc_id),
-            Details::SecurityGroup(g) => g.vpc_id.as_deref(),
-            Details::Volume(_) => None,
-        }
-    }
-
-    /// `Name` tag, falling back to the id, for display.
-    pub fn display_name(&self) -> &str {
-        self.name.as_deref().unwrap_or(&self.id)
-    }
-
-    /// The resource ARN (for "copy ARN").
-    pub fn arn(&self) -> String {
-        let kind = match self.resource_type() {
-            ResourceType::Instance => "instance",
-            ResourceType::Vpc => "vpc",
-            ResourceType::Subnet => "subnet",
-            ResourceType::SecurityGroup => "security-group",
-            ResourceType::Volume => "volume",
-        };
-        format!(
-            "arn:aws:ec2:{}:{}:{}/{}",
-            self.region, self.account_id, kind, self.id
-        )
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Details {
-    Instance(Instance),
-    Vpc(Vpc),
-    Subnet(Subnet),
-    SecurityGroup(SecurityGroup),
-    Volume(Volume),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Instance {
-    pub instance_type: String,
-    /// `pending`, `running`, `stopping`, `stopped`, `shutting-down`, `terminated`.
-    pub state: String,
-    pub image_id: Option<String>,
-    /// `windows` or `None` (Linux/UNIX), as EC2 reports it.
-    pub platform: Option<String>,
-    pub architecture: Option<String>,
-    pub private_ip: Option<String>,
-    pub public_ip: Option<String>,
-    pub vpc_id: Option<String>,
-    pub subnet_id: Option<String>,
-    pub availability_zone: Option<String>,
-    pub launch_time: Option<String>,
-    pub key_name: Option<String>,
-    pub security_groups: Vec<GroupRef>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct GroupRef {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Vpc {
-    /// The primary IPv4 CIDR.
-    pub cidr_block: String,
-    /// Every associated IPv4 CIDR, the primary included.
-    pub cidr_blocks: Vec<String>,
-    pub is_default: bool,
-    pub state: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Subnet {
-    pub vpc_id: String,
-    pub cidr_block: String,
-    pub availability_zone: String,
-    /// `MapPublicIpOnLaunch`: the usual marker of a public subnet.
-    pub public: bool,
-    pub default_for_az: bool,
-    pub available_ips: Option<i64>,
-    pub state: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecurityGroup {
-    pub group_name: String,
-    pub description: String,
-    pub vpc_id: Option<String>,
-    /// Normalized: one rule per peer, sorted, so equal rule sets compare equal.
-    pub ingress: Vec<SgRule>,
-    pub egress: Vec<SgRule>,
-}
-
-/// One normalized security-group rule: a protocol/port range and one peer.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct SgRule {
-    /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `all`.
-    pub protocol: String,
-    pub from_port: Option<i32>,
-    pub to_port: Option<i32>,
-    pub peer: RulePeer,
-    pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum RulePeer {
-    Cidr(String),
-    Ipv6Cidr(String),
-    /// A security group id (possibly `account/sg-id` for cross-account refs).
-    SecurityGroup(String),
-    PrefixList(String),
-}
-
-impl SgRule {
-    /// True when the rule lets the whole internet in.
-    pub fn is_open_to_world(&self) -> bool {
-        matches!(&self.peer, RulePeer::Cidr(c) if c == "0.0.0.0/0")
-            || matches!(&self.peer, RulePeer::Ipv6Cidr(c) if c == "::/0")
-    }
-}
-
-impl fmt::Display for SgRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ports = match (self.from_port, self.to_port) {
-            (Some(a), Some(b)) if a == b => format!("{a}"),
-            (Some(a), Some(b)) if a == -1 && b == -1 => "all".to_string(),
-            (Some(a), Some(b)) => format!("{a}-{b}"),
-            _ => "all".to_string(),
-        };
-        let peer = match &self.peer {
-            RulePeer::Cidr(c) | RulePeer::Ipv6Cidr(c) => c.clone(),
-            RulePeer::SecurityGroup(g) => g.clone(),
-            RulePeer::PrefixList(p) => p.clone(),
-        };
-        write!(f, "{}/{} from {}", self.protocol, ports, peer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Volume {
-    pub size_gib: i64,
-    pub volume_type: String,
-    pub state: String,
-    pub availability_zone: String,
-    pub encrypted: bool,
-    pub iops: Option<i64>,
-    pub attachments: Vec<VolumeAttachment>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct VolumeAttachment {
-    pub instance_id: String,
-    pub device: String,
-    pub state: String,
 }
 
 /// The outcome of one (account, region, api) cell of a collection.
@@ -548,10 +317,10 @@ impl Estate {
     pub fn canonicalize(&mut self) {
         self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
         self.resources.sort_by(|a, b| {
-            (&a.account_id, &a.region, a.resource_type(), &a.id).cmp(&(
+            (&a.account_id, &a.region, a.kind, &a.id).cmp(&(
                 &b.account_id,
                 &b.region,
-                b.resource_type(),
+                b.kind,
                 &b.id,
             ))
         });

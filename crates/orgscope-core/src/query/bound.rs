@@ -1,19 +1,29 @@
 //! A [`Query`] bound to one [`Context`]: the fast path of [`filter`](super::filter).
 //! Every term over a column with few distinct values (tags, region, account,
-//! OU, state, VPC, instance type, AZ) is evaluated once per distinct value of
-//! the estate into a table of hits indexed by the value's id, so matching a
-//! resource is an id lookup. Globs and case-insensitive comparisons run once
-//! per distinct value instead of once per resource. Terms on unique values
+//! OU, VPC, and every facet field such as state, instance type or AZ) is
+//! evaluated once per distinct value of the estate into a table of hits
+//! indexed by the value's id, so matching a resource is an id lookup. Globs
+//! and case-insensitive comparisons run once per distinct value instead of
+//! once per resource. Other descriptor fields resolve their index in each
+//! kind once and compare per resource; a relation term reads the resolved
+//! far ends and decides each far resource once. Terms on unique values
 //! (name, id, free text, CIDR) keep the per-resource comparison. The answer
 //! is the same as [`Query::matches`], which evaluates the AST directly and
 //! stays the reference (tests compare both).
+//!
+//! [`Query`]: super::Query
+//! [`Query::matches`]: super::Query::matches
+
+use std::cell::Cell;
 
 use ipnet::Ipv4Net;
 
-use crate::model::ResourceType;
+use crate::model::{Kind, KindSet, Rel};
 
 use super::context::Context;
-use super::eval::any;
+use super::eval::{any, far_matches, kind_matches};
+use super::fields::{FieldInfo, catalog, value_matches};
+use super::links::OUTSIDE;
 use super::parse::{Expr, Field, Pattern, Term};
 use super::table::{Interner, NONE, Table};
 
@@ -22,11 +32,15 @@ use super::table::{Interner, NONE, Table};
 pub(crate) enum Col {
     Region,
     Account,
-    State,
     Vpc,
-    Itype,
-    Az,
+    /// Index into [`Table::facets`].
+    Facet(usize),
 }
+
+/// A far resource's answer, decided on first sight.
+const UNKNOWN: u8 = 0;
+const NO: u8 = 1;
+const YES: u8 = 2;
 
 pub(crate) enum Bound<'q> {
     Const(bool),
@@ -41,12 +55,25 @@ pub(crate) enum Bound<'q> {
         negated: bool,
     },
     Has(u32),
-    /// Bit `1 << type as u8` set for each accepted type.
-    Type(u8),
+    Type(KindSet),
     /// The row's id in `col` has `hits[id]` set (`NONE` never matches).
     Column {
         col: Col,
         hits: Vec<bool>,
+    },
+    /// A descriptor field that is not a facet, read per resource.
+    Data {
+        field: &'static FieldInfo,
+        values: &'q [Pattern],
+    },
+    /// An edge of `rel` to a far end matching `values`. `far_hit` memoises
+    /// the answer per far resource (`UNKNOWN`, `NO`, `YES`): many near
+    /// ends share a few far ones (instances and their security groups).
+    Rel {
+        rel: Rel,
+        values: &'q [Pattern],
+        kinds: KindSet,
+        far_hit: Vec<Cell<u8>>,
     },
     Cidr(&'q [Ipv4Net]),
     Text(&'q str),
@@ -54,12 +81,11 @@ pub(crate) enum Bound<'q> {
     Id(&'q [Pattern]),
 }
 
-fn type_bit(t: ResourceType) -> u8 {
-    1 << (t as u8)
-}
-
 /// `hits[id]` = does value `id` of `col` satisfy `pred`.
-fn hits_of(col: &Interner, pred: impl Fn(&str) -> bool) -> Vec<bool> {
+fn hits_of<V: std::ops::Deref<Target = str>>(
+    col: &Interner<V>,
+    pred: impl Fn(&str) -> bool,
+) -> Vec<bool> {
     col.values().iter().map(|v| pred(v)).collect()
 }
 
@@ -93,17 +119,43 @@ impl<'q> Bound<'q> {
                 None => Bound::Const(false),
                 Some(k) => Bound::Has(k),
             },
-            Term::Type(types) => Bound::Type(types.iter().fold(0, |m, &t| m | type_bit(t))),
+            Term::Type(kinds) => Bound::Type(*kinds),
             Term::Cidr(nets) => Bound::Cidr(nets),
             Term::Text(needle) => Bound::Text(needle),
-            Term::Field(Field::Name, values) => Bound::Name(values),
-            Term::Field(Field::Id, values) => Bound::Id(values),
+            Term::Rel(rel, values) => {
+                // Built here, once, rather than on the first resource.
+                ctx.links();
+                Bound::Rel {
+                    rel: *rel,
+                    values,
+                    kinds: Kind::all().filter(|&k| kind_matches(values, k)).collect(),
+                    far_hit: (0..ctx.estate().resources.len())
+                        .map(|_| Cell::new(UNKNOWN))
+                        .collect(),
+                }
+            }
             Term::Field(field, values) => {
                 let (col, hits) = match field {
+                    Field::Name => return Bound::Name(values),
+                    Field::Id => return Bound::Id(values),
+                    Field::Data(n) => {
+                        let Some(info) = catalog().get(*n) else {
+                            return Bound::Const(false);
+                        };
+                        match table.facets.iter().position(|f| f.field == *n) {
+                            Some(j) => (
+                                Col::Facet(j),
+                                hits_of(&table.facets[j].values, |v| any(values, v)),
+                            ),
+                            None => {
+                                return Bound::Data {
+                                    field: info,
+                                    values,
+                                };
+                            }
+                        }
+                    }
                     Field::Region => (Col::Region, hits_of(&table.region, |v| any(values, v))),
-                    Field::State => (Col::State, hits_of(&table.state, |v| any(values, v))),
-                    Field::InstanceType => (Col::Itype, hits_of(&table.itype, |v| any(values, v))),
-                    Field::Az => (Col::Az, hits_of(&table.az, |v| any(values, v))),
                     Field::Vpc => (
                         Col::Vpc,
                         hits_of(&table.vpc, |id| {
@@ -127,9 +179,6 @@ impl<'q> Bound<'q> {
                             ctx.account_ou_terms(a).iter().any(|s| any(values, s))
                         }),
                     ),
-                    // Handled above; kept total so a new field cannot panic.
-                    Field::Name => return Bound::Name(values),
-                    Field::Id => return Bound::Id(values),
                 };
                 Bound::Column { col, hits }
             }
@@ -150,23 +199,63 @@ impl<'q> Bound<'q> {
                 hit != *negated
             }
             Bound::Has(key) => table.tag(i, *key).is_some(),
-            Bound::Type(mask) => table
-                .rows
-                .get(i)
-                .is_some_and(|r| mask & type_bit(r.rtype) != 0),
+            Bound::Type(kinds) => table.rows.get(i).is_some_and(|r| kinds.contains(r.kind)),
             Bound::Column { col, hits } => {
-                let Some(r) = table.rows.get(i) else {
-                    return false;
-                };
                 let id = match col {
-                    Col::Region => r.region,
-                    Col::Account => r.account,
-                    Col::State => r.state,
-                    Col::Vpc => r.vpc,
-                    Col::Itype => r.itype,
-                    Col::Az => r.az,
+                    Col::Facet(j) => table.facets[*j].ids.get(i).copied().unwrap_or(NONE),
+                    _ => {
+                        let Some(r) = table.rows.get(i) else {
+                            return false;
+                        };
+                        match col {
+                            Col::Region => r.region,
+                            Col::Account => r.account,
+                            Col::Vpc => r.vpc,
+                            Col::Facet(_) => NONE,
+                        }
+                    }
                 };
                 id != NONE && hits.get(id as usize).copied().unwrap_or(false)
+            }
+            Bound::Data { field, values } => field
+                .value(&ctx.estate().resources[i])
+                .is_some_and(|v| value_matches(values, v)),
+            Bound::Rel {
+                rel,
+                values,
+                kinds,
+                far_hit,
+            } => {
+                let resources = &ctx.estate().resources;
+                let r = &resources[i];
+                let far = ctx.links().far(i);
+                r.relations.iter().zip(far).any(|(e, &f)| {
+                    if e.rel != *rel {
+                        return false;
+                    }
+                    let Some(far_r) = resources.get(f as usize).filter(|_| f != OUTSIDE) else {
+                        // Outside the estate: only the edge knows the far end.
+                        return any(values, &e.to)
+                            || e.name.as_deref().is_some_and(|n| any(values, n))
+                            || e.kind.is_some_and(|k| kinds.contains(k));
+                    };
+                    if far_r.name.is_none() {
+                        // The edge's name stands in: it depends on the edge.
+                        return far_matches(values, e, Some(far_r));
+                    }
+                    let memo = &far_hit[f as usize];
+                    match memo.get() {
+                        YES => true,
+                        NO => false,
+                        _ => {
+                            let hit = any(values, &far_r.id)
+                                || far_r.name.as_deref().is_some_and(|n| any(values, n))
+                                || kinds.contains(far_r.kind);
+                            memo.set(if hit { YES } else { NO });
+                            hit
+                        }
+                    }
+                })
             }
             Bound::Cidr(nets) => ctx.meta[i]
                 .net

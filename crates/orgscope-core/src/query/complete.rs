@@ -1,11 +1,15 @@
 //! Completion for the filter bar: given the text and the cursor, what could
 //! the word under the cursor become — tag keys, tag values of the key being
-//! compared, field names, resource types — ranked by how common they are.
+//! compared, field names (built-ins, relations and every descriptor field),
+//! resource kinds from the registry — tag keys and values ranked by how
+//! common they are.
 
 use std::ops::Range;
 
+use crate::model::{Kind, Rel};
+
+use super::fields::field_names;
 use super::group::TagCatalog;
-use super::parse::FIELD_NAMES;
 
 /// One suggestion: replace the characters `replace` (char indices) with
 /// `insert`.
@@ -39,6 +43,20 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len()
         && s.is_char_boundary(prefix.len())
         && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// The kinds whose name starts with `prefix`, in registry order.
+fn kinds(prefix: &str, replace: Range<usize>, out: &mut Vec<Completion>) {
+    for k in Kind::all() {
+        if starts_with_ci(k.as_str(), prefix) {
+            out.push(Completion {
+                label: k.as_str().to_string(),
+                detail: k.label().to_string(),
+                replace: replace.clone(),
+                insert: k.as_str().to_string(),
+            });
+        }
+    }
 }
 
 /// Suggestions for the word that ends at `cursor_char` (a char index).
@@ -100,17 +118,11 @@ pub fn completions(src: &str, cursor_char: usize, catalog: &TagCatalog) -> Vec<C
                     }
                 }
             }
-            "type" => {
-                for t in crate::model::ResourceType::ALL {
-                    if starts_with_ci(t.as_str(), &prefix) {
-                        out.push(Completion {
-                            label: t.as_str().to_string(),
-                            detail: t.label().to_string(),
-                            replace: vstart..cursor,
-                            insert: t.as_str().to_string(),
-                        });
-                    }
-                }
+            "type" => kinds(&prefix, vstart..cursor, &mut out),
+            // A relation's far end may be named by its kind
+            // (`attached-to:instance`).
+            f if Rel::parse_filter(f).is_some_and(|r| r != Rel::InVpc) => {
+                kinds(&prefix, vstart..cursor, &mut out)
             }
             _ => {}
         }
@@ -118,7 +130,7 @@ pub fn completions(src: &str, cursor_char: usize, catalog: &TagCatalog) -> Vec<C
     }
 
     let prefix = unquote(&word);
-    for f in FIELD_NAMES {
+    for f in field_names() {
         if starts_with_ci(f, &prefix) {
             out.push(Completion {
                 label: format!("{f}:"),

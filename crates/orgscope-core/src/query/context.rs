@@ -2,16 +2,22 @@
 //! when an estate is loaded so the hot paths (filtering 100,000 rows on each
 //! keystroke) only compare borrowed strings: account index by id, each
 //! account's OU ancestry, VPC names, for every resource a lowercase
-//! free-text haystack and its parsed address range, and the interned
-//! columns of [`Table`] that let a term be decided once per distinct value.
+//! free-text haystack and its parsed address range (from its kind's network
+//! field), and the interned columns of [`Table`] that let a term be decided
+//! once per distinct value. The relation index ([`Links`]: each edge's far
+//! end resolved, and the reverse edges) is built on first use, so opening an
+//! estate does not pay for it.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use ipnet::Ipv4Net;
 use rustc_hash::FxHashMap;
 
-use crate::model::{Details, Estate, OrgUnit, Resource};
+use crate::model::{Edge, Estate, OrgUnit, Resource};
 
+use super::fields::catalog;
+use super::links::{Links, OUTSIDE};
 use super::table::Table;
 
 /// Lookup tables over one estate. Cheap to share by reference; rebuild
@@ -27,6 +33,18 @@ pub struct Context<'e> {
     vpc_names: FxHashMap<&'e str, &'e str>,
     pub(crate) meta: Vec<ResMeta>,
     table: Table<'e>,
+    links: OnceLock<Links>,
+}
+
+/// One edge of the estate with both ends: resource `near` holds `edge`,
+/// which points to resource `far` — `None` when the far end lies outside
+/// the collected estate (another account, a kind not collected, a resource
+/// since deleted). Indices are into `estate.resources`.
+#[derive(Debug, Clone, Copy)]
+pub struct Link<'e> {
+    pub near: usize,
+    pub edge: &'e Edge,
+    pub far: Option<usize>,
 }
 
 /// Precomputed per-resource data.
@@ -37,7 +55,8 @@ pub(crate) struct ResMeta {
     /// `id \x1f name \x1f tag values...`, lowercased: one substring search
     /// answers free text without allocating.
     pub haystack: Box<str>,
-    /// VPC/subnet CIDR, or an instance's private IP as a /32.
+    /// The kind's network field (a VPC's or subnet's CIDR, an instance's
+    /// private IP as a /32).
     pub net: Option<Ipv4Net>,
 }
 
@@ -101,10 +120,11 @@ impl<'e> Context<'e> {
             account_ous.push(names);
             account_ou_paths.push(a.ou_path.join("/"));
         }
+        // A VPC is the resource that is its own VPC.
         let vpc_names = estate
             .resources
             .iter()
-            .filter(|r| matches!(r.details, Details::Vpc(_)))
+            .filter(|r| r.vpc_id() == Some(r.id.as_str()))
             .filter_map(|r| Some((r.id.as_str(), r.name.as_deref()?)))
             .collect();
         // Resources come in runs of one account: remember the last lookup.
@@ -137,7 +157,52 @@ impl<'e> Context<'e> {
             vpc_names,
             meta,
             table: Table::new(&estate.resources),
+            links: OnceLock::new(),
         }
+    }
+
+    /// The relation index, built on first use.
+    pub(crate) fn links(&self) -> &Links {
+        self.links
+            .get_or_init(|| Links::new(&self.estate.resources))
+    }
+
+    /// The index of the resource `e` (an edge held by `r`) points to, or
+    /// `None` when it is outside the collected estate.
+    pub fn resolve(&self, r: &Resource, e: &Edge) -> Option<usize> {
+        self.links().resolve(&self.estate.resources, r, e)
+    }
+
+    /// Resource `i`'s own edges, in order, with their far ends resolved.
+    pub fn edges_of(&self, i: usize) -> impl Iterator<Item = Link<'e>> + '_ {
+        let edges: &'e [Edge] = self
+            .estate
+            .resources
+            .get(i)
+            .map_or(&[], |r| r.relations.as_slice());
+        let far = self.links().far(i);
+        edges.iter().zip(far).map(move |(edge, &f)| Link {
+            near: i,
+            edge,
+            far: (f != OUTSIDE).then_some(f as usize),
+        })
+    }
+
+    /// The edges of other resources that point to resource `i` (what it
+    /// contains, who is attached to it...), in resource order.
+    pub fn incoming(&self, i: usize) -> impl Iterator<Item = Link<'e>> + '_ {
+        let resources = &self.estate.resources;
+        self.links()
+            .incoming(i)
+            .iter()
+            .filter_map(move |&(near, j)| {
+                let edge = resources.get(near as usize)?.relations.get(j as usize)?;
+                Some(Link {
+                    near: near as usize,
+                    edge,
+                    far: Some(i),
+                })
+            })
     }
 
     /// The estate's resources as interned ids.
@@ -238,10 +303,9 @@ fn haystack(r: &Resource) -> Box<str> {
 }
 
 fn resource_net(r: &Resource) -> Option<Ipv4Net> {
-    match &r.details {
-        Details::Vpc(v) => super::parse::parse_cidr(&v.cidr_block),
-        Details::Subnet(s) => super::parse::parse_cidr(&s.cidr_block),
-        Details::Instance(i) => i.private_ip.as_deref().and_then(super::parse::parse_cidr),
-        _ => None,
-    }
+    let slot = catalog().net_slot(r.kind)?;
+    r.fields
+        .get(slot)
+        .and_then(|v| v.as_str())
+        .and_then(super::parse::parse_cidr)
 }

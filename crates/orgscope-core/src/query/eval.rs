@@ -2,12 +2,14 @@
 //! query to the context's interned tables first ([`Bound`]); the direct AST
 //! evaluation here answers [`Query::matches`] for any resource, including
 //! ones from outside the estate, and is the reference the fast path is
-//! tested against. Nothing here allocates per resource.
+//! tested against. Nothing here allocates per resource, except the text of
+//! a number field a term compares.
 
-use crate::model::{Details, Resource};
+use crate::model::{Edge, Kind, Rel, Resource};
 
 use super::bound::Bound;
 use super::context::{Context, ResMeta};
+use super::fields::{catalog, value_matches};
 use super::parse::{Expr, Field, Pattern, Query, Term};
 
 impl Query {
@@ -67,11 +69,12 @@ fn term(t: &Term, ctx: &Context, r: &Resource, m: &ResMeta) -> bool {
             hit != *negated
         }
         Term::Has(key) => r.tags.contains_key(key),
-        Term::Type(types) => types.contains(&r.resource_type()),
+        Term::Type(kinds) => kinds.contains(r.kind),
         Term::Cidr(nets) => m
             .net
             .is_some_and(|n| nets.iter().any(|net| net.contains(&n))),
         Term::Text(needle) => m.haystack.contains(needle.as_str()),
+        Term::Rel(rel, values) => rel_matches(ctx, r, *rel, values),
         Term::Field(field, values) => match field {
             Field::Region => any(values, &r.region),
             Field::Account => {
@@ -86,38 +89,51 @@ fn term(t: &Term, ctx: &Context, r: &Resource, m: &ResMeta) -> bool {
                 .account_ou_terms(m.account)
                 .iter()
                 .any(|s| any(values, s)),
-            Field::State => state(r).is_some_and(|s| any(values, s)),
             Field::Vpc => r.vpc_id().is_some_and(|id| {
                 any(values, id) || ctx.vpc_name(id).is_some_and(|n| any(values, n))
             }),
-            Field::InstanceType => match &r.details {
-                Details::Instance(i) => any(values, &i.instance_type),
-                _ => false,
-            },
-            Field::Az => az(r).is_some_and(|z| any(values, z)),
             Field::Name => r.name.as_deref().is_some_and(|n| any(values, n)),
             Field::Id => any(values, &r.id),
+            Field::Data(n) => catalog()
+                .get(*n)
+                .and_then(|f| f.value(r))
+                .is_some_and(|v| value_matches(values, v)),
         },
     }
 }
 
-/// A resource's lifecycle state, where it has one.
-pub(crate) fn state(r: &Resource) -> Option<&str> {
-    match &r.details {
-        Details::Instance(i) => Some(&i.state),
-        Details::Vpc(v) => Some(&v.state),
-        Details::Subnet(s) => Some(&s.state),
-        Details::Volume(v) => Some(&v.state),
-        Details::SecurityGroup(_) => None,
-    }
+/// Does `r` have an edge of `rel` whose far end matches `values`?
+fn rel_matches(ctx: &Context, r: &Resource, rel: Rel, values: &[Pattern]) -> bool {
+    let resources = &ctx.estate().resources;
+    r.edges(rel).any(|e| {
+        let far = ctx.resolve(r, e).and_then(|i| resources.get(i));
+        far_matches(values, e, far)
+    })
 }
 
-/// A resource's availability zone, where it has one.
-pub(crate) fn az(r: &Resource) -> Option<&str> {
-    match &r.details {
-        Details::Instance(i) => i.availability_zone.as_deref(),
-        Details::Subnet(s) => Some(&s.availability_zone),
-        Details::Volume(v) => Some(&v.availability_zone),
-        _ => None,
+/// Does the far end of `e` — the resource `far` when the estate has it —
+/// match `values` by id, by name (the resource's, else the one the edge
+/// carries) or by kind name or alias (`routes-to:nat_gateway`)?
+pub(crate) fn far_matches(values: &[Pattern], e: &Edge, far: Option<&Resource>) -> bool {
+    if any(values, &e.to) {
+        return true;
     }
+    let name = far.and_then(|f| f.name.as_deref()).or(e.name.as_deref());
+    if name.is_some_and(|n| any(values, n)) {
+        return true;
+    }
+    far.map(|f| f.kind)
+        .or(e.kind)
+        .is_some_and(|k| kind_matches(values, k))
+}
+
+/// Does `k`'s name or an alias match one of `values` (a literal value may
+/// also be any spelling [`Kind::parse`] accepts)?
+pub(crate) fn kind_matches(values: &[Pattern], k: Kind) -> bool {
+    let d = k.def();
+    values.iter().any(|p| {
+        p.matches(d.name)
+            || d.aliases.iter().any(|a| p.matches(a))
+            || matches!(p, Pattern::Exact(v) if Kind::parse(v) == Some(k))
+    })
 }

@@ -9,11 +9,13 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::demo::demo_estate;
-use crate::model::{Details, Estate};
+use crate::model::{Edge, Estate, Rel, Resource, Value, kinds};
 
 /// A small demo estate with the awkward cases added: mixed-case and empty
 /// tag values, non-ASCII text, a resource of an account the estate does
-/// not know, an instance without a VPC.
+/// not know, an instance without a VPC and with a null state, edges to far
+/// ends outside the estate, a far end without a name whose edge names it,
+/// and an id repeated in two regions.
 fn awkward_estate() -> Estate {
     let mut e = demo_estate(11);
     let n = e.resources.len();
@@ -31,14 +33,63 @@ fn awkward_estate() -> Estate {
             _ => {}
         }
     }
-    let mut stray = e.resources[n / 2].clone();
+    let i = (n / 2..n)
+        .chain(0..n)
+        .find(|&i| e.resources[i].kind == kinds::INSTANCE)
+        .expect("an instance");
+    let mut stray = e.resources[i].clone();
     stray.account_id = "999999999999".into();
     stray.region = "EU-West-9".into();
-    if let Details::Instance(x) = &mut stray.details {
-        x.vpc_id = None;
-        x.instance_type = "M5.Large".into();
-    }
+    stray.relations.retain(|x| x.rel != Rel::InVpc);
+    stray.set("instance_type", "M5.Large");
+    stray.set("state", Value::Null);
+    // A group in another account, and one of a kind the edge does not say.
+    stray.relations.push(
+        Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, "sg-outside1")
+            .in_account("888888888888")
+            .named("Outside-Web"),
+    );
+    let mut anonymous = Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, "sg-unknown2");
+    anonymous.kind = None;
+    stray.relations.push(anonymous);
     e.resources.push(stray);
+    // Name a nameless far end (a default subnet) only through the edge.
+    let inst = e.resources[..n]
+        .iter()
+        .position(|r| r.kind == kinds::INSTANCE)
+        .expect("an instance");
+    let (acct, region) = {
+        let r = &e.resources[inst];
+        (r.account_id.clone(), r.region.clone())
+    };
+    let subnet = e
+        .resources
+        .iter()
+        .position(|r| {
+            r.kind == kinds::SUBNET
+                && r.name.is_none()
+                && r.account_id == acct
+                && r.region == region
+        })
+        .expect("a default subnet");
+    let sid = e.resources[subnet].id.clone();
+    let r = &mut e.resources[inst];
+    r.relations.retain(|x| x.rel != Rel::InSubnet);
+    r.relations
+        .push(Edge::new(Rel::InSubnet, kinds::SUBNET, sid.clone()).named("Edge-Subnet-Name"));
+    // The same subnet id again in another region (ids are per account).
+    let mut twin = e.resources[subnet].clone();
+    twin.region = "ap-south-7".into();
+    twin.name = Some("twin-subnet".into());
+    e.resources.push(twin);
+    e.resources.push(
+        Resource::new(kinds::VOLUME, acct, "ap-south-7", "vol-twin")
+            .with("size_gib", 7i64)
+            .with("encrypted", false)
+            .with_edge(Edge::new(Rel::AttachedTo, kinds::INSTANCE, "i-gone"))
+            // Resolves to the twin, the subnet of that id in its region.
+            .with_edge(Edge::new(Rel::InSubnet, kinds::SUBNET, sid)),
+    );
     e
 }
 
@@ -72,7 +123,27 @@ fn arb_leaf() -> impl Strategy<Value = String> {
         "vpc:*-vpc",
         "itype:m5.*",
         "itype:t3.micro",
+        "state:\"\"",
         "az:*a",
+        "image_id:ami-*",
+        "encrypted:true",
+        "encrypted:FALSE",
+        "size_gib:20,7",
+        "volume_type:gp?",
+        "group_name:*-db",
+        "public:true",
+        "sg:*-web",
+        "sg:sg-*",
+        "sg:outside-web",
+        "sg:security_group",
+        "sg:sgs",
+        "subnet:edge-subnet-*",
+        "subnet:*private*",
+        "subnet:twin-subnet",
+        "attached-to:i-*",
+        "attached-to:instance",
+        "attached-to:*-db-?",
+        "type:ebs,sgs",
         "name:*web*",
         "id:i-*",
         "cidr:10.0.0.0/8",
@@ -133,10 +204,12 @@ fn reference_groups(ctx: &Context, indices: &[usize], key: &GroupKey) -> Vec<Gro
             indices: Vec::new(),
         });
         g.count += 1;
-        *g.by_type.entry(r.resource_type()).or_insert(0) += 1;
-        if let Details::Instance(x) = &r.details {
-            *g.instance_types.entry(x.instance_type.clone()).or_insert(0) += 1;
-            g.vcpus += u64::from(vcpus(&x.instance_type));
+        *g.by_type.entry(r.kind).or_insert(0) += 1;
+        if r.kind == kinds::INSTANCE
+            && let Some(t) = r.text("instance_type")
+        {
+            *g.instance_types.entry(t.to_string()).or_insert(0) += 1;
+            g.vcpus += u64::from(vcpus(t));
         }
         g.indices.push(i);
     }
@@ -171,6 +244,14 @@ fn dense_grouping_equals_string_grouping_for_every_key() {
         "az",
         "private_ip",
         "public_ip",
+        "image_id",
+        "size_gib",
+        "encrypted",
+        "volume_type",
+        "group_name",
+        "sg",
+        "subnet",
+        "attached_to",
     ]
     .iter()
     .map(|k| parse_group_key(k).expect(k))

@@ -1,16 +1,21 @@
-//! Grouping a filtered set (by a field or a tag) with counts and instance
-//! capacity, and the catalog of tag keys and values with their counts that
-//! feeds the filter bar's completion.
+//! Grouping a filtered set (by a field or a tag) with counts per kind and
+//! instance capacity, and the catalog of tag keys and values with their
+//! counts that feeds the filter bar's completion. Grouping by an interned
+//! column (region, account, OU, VPC, type, any facet field) labels each
+//! distinct id once; any other column groups by its cell text.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Deref;
 
 use rustc_hash::FxHashMap;
 
-use crate::model::ResourceType;
+use crate::model::{Kind, kinds};
 
-use super::columns::{Column, cell_str};
+use super::columns::{Column, Reader};
 use super::context::Context;
-use super::table::{Interner, NONE, Row, Table};
+use super::fields::catalog;
+use super::table::{Facet, Interner, NONE, Row, Table};
 
 /// What to group by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,9 +26,21 @@ pub enum GroupKey {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown group key '{0}': use tag:KEY, or one of type, account, account_id, ou, region, vpc, state, instance_type, az"
+    "unknown group key '{0}': use tag:KEY, or one of type, account, account_id, ou, region, vpc, {facets}, or another field name",
+    facets = facet_names()
 )]
 pub struct GroupKeyError(pub String);
+
+/// The facet fields (grouped by interned id), for the error message.
+fn facet_names() -> String {
+    catalog()
+        .fields
+        .iter()
+        .filter(|f| f.facet)
+        .map(|f| f.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// `tag:app`, `account`, `ou`, `region`, `vpc`, `type`, `state`...
 pub fn parse_group_key(s: &str) -> Result<GroupKey, GroupKeyError> {
@@ -43,7 +60,8 @@ pub struct Group {
     /// The resources lack the field or tag.
     pub missing: bool,
     pub count: usize,
-    pub by_type: BTreeMap<ResourceType, usize>,
+    /// Resources per kind (serialized with kind names as keys).
+    pub by_type: BTreeMap<Kind, usize>,
     /// Instances per instance type.
     pub instance_types: BTreeMap<String, usize>,
     /// Approximate vCPUs of the group's instances (see [`vcpus`]).
@@ -71,7 +89,7 @@ pub fn group_by(ctx: &Context, indices: &[usize], key: &GroupKey) -> Vec<Group> 
                 let slot = match slot_by_id.get_mut(id) {
                     None => None,
                     Some(s) if *s == UNSEEN => {
-                        let found = labels[id].map(|l| b.slot(l));
+                        let found = labels[id].map(|l| b.slot(Cow::Borrowed(l)));
                         *s = found.map_or(MISSING, |n| n as u32);
                         found
                     }
@@ -81,14 +99,18 @@ pub fn group_by(ctx: &Context, indices: &[usize], key: &GroupKey) -> Vec<Group> 
             }
         }
         None => {
+            let reader = match key {
+                GroupKey::Field(c) => Some(Reader::new(c)),
+                GroupKey::Tag(_) => None,
+            };
             for &i in indices {
                 let Some(r) = resources.get(i) else { continue };
-                let value = match key {
-                    GroupKey::Tag(k) => r.tags.get(k).map(String::as_str),
-                    GroupKey::Field(c) => match cell_str(ctx, r, c) {
-                        std::borrow::Cow::Borrowed(s) if !s.is_empty() => Some(s),
-                        _ => None,
-                    },
+                let value = match (key, &reader) {
+                    (GroupKey::Tag(k), _) => r.tags.get(k).map(|v| Cow::Borrowed(v.as_str())),
+                    (GroupKey::Field(_), Some(reader)) => {
+                        Some(reader.read(ctx, r)).filter(|s| !s.is_empty())
+                    }
+                    (GroupKey::Field(_), None) => None,
                 };
                 let slot = value.map(|v| b.slot(v));
                 b.add(slot, i);
@@ -103,38 +125,52 @@ const UNSEEN: u32 = NONE;
 const MISSING: u32 = NONE - 1;
 
 /// Where a resource's dense id comes from.
-enum Reader {
+enum IdReader {
     Tag(u32),
     Row(fn(&Row) -> u32),
+    /// Index into [`Table::facets`].
+    Facet(usize),
 }
 
-impl Reader {
+impl IdReader {
     fn id(&self, t: &Table, i: usize) -> u32 {
         match self {
-            Reader::Tag(k) => t.tag(i, *k).unwrap_or(NONE),
-            Reader::Row(f) => t.rows.get(i).map_or(NONE, f),
+            IdReader::Tag(k) => t.tag(i, *k).unwrap_or(NONE),
+            IdReader::Row(f) => t.rows.get(i).map_or(NONE, f),
+            IdReader::Facet(j) => t
+                .facets
+                .get(*j)
+                .and_then(|f| f.ids.get(i))
+                .copied()
+                .unwrap_or(NONE),
         }
     }
 }
 
+/// Each id's label, `None` for an empty one: a field whose cell text is
+/// empty is missing.
+fn labels<V: Deref<Target = str>>(col: &Interner<V>) -> Vec<Option<&str>> {
+    col.values()
+        .iter()
+        .map(|v| Some(&**v).filter(|s| !s.is_empty()))
+        .collect()
+}
+
 /// The interned column behind `key` with each id's label (`None`: the
 /// resource lacks the field), or `None` for near-unique columns (id, name,
-/// addresses), which are grouped by string.
-fn dense_key<'c>(ctx: &'c Context, key: &GroupKey) -> Option<(Reader, Vec<Option<&'c str>>)> {
+/// addresses, fields that are not facets), which are grouped by string.
+fn dense_key<'c>(ctx: &'c Context, key: &GroupKey) -> Option<(IdReader, Vec<Option<&'c str>>)> {
     let t = ctx.table();
-    // A field whose cell text is empty is missing; a tag carried with an
-    // empty value is a group of its own.
     let nonempty = |s: &'c str| (!s.is_empty()).then_some(s);
-    let values = |col: &Interner<'c>| -> Vec<Option<&'c str>> {
-        col.values().iter().map(|&v| nonempty(v)).collect()
-    };
-    let labels_by = |col: &Interner<'c>, f: &dyn Fn(&'c str) -> &'c str| -> Vec<Option<&'c str>> {
-        col.values().iter().map(|&v| nonempty(f(v))).collect()
-    };
+    let labels_by =
+        |col: &Interner<&'c str>, f: &dyn Fn(&'c str) -> &'c str| -> Vec<Option<&'c str>> {
+            col.values().iter().map(|&v| nonempty(f(v))).collect()
+        };
     Some(match key {
+        // A tag carried with an empty value is a group of its own.
         GroupKey::Tag(k) => match t.tag_keys.get(k) {
             Some(kid) => (
-                Reader::Tag(kid),
+                IdReader::Tag(kid),
                 t.tag_values[kid as usize]
                     .values()
                     .iter()
@@ -142,32 +178,31 @@ fn dense_key<'c>(ctx: &'c Context, key: &GroupKey) -> Option<(Reader, Vec<Option
                     .collect(),
             ),
             // No resource carries the key: every id is NONE, out of range.
-            None => (Reader::Tag(NONE), Vec::new()),
+            None => (IdReader::Tag(NONE), Vec::new()),
         },
         GroupKey::Field(c) => match c {
-            Column::Region => (Reader::Row(|r| r.region), values(&t.region)),
-            Column::AccountId => (Reader::Row(|r| r.account), values(&t.account)),
+            Column::Region => (IdReader::Row(|r| r.region), labels(&t.region)),
+            Column::AccountId => (IdReader::Row(|r| r.account), labels(&t.account)),
             Column::Account => (
-                Reader::Row(|r| r.account),
+                IdReader::Row(|r| r.account),
                 labels_by(&t.account, &|id| ctx.account_name(id)),
             ),
             Column::Ou => (
-                Reader::Row(|r| r.account),
+                IdReader::Row(|r| r.account),
                 labels_by(&t.account, &|id| ctx.ou_path(id)),
             ),
-            Column::State => (Reader::Row(|r| r.state), values(&t.state)),
-            Column::InstanceType => (Reader::Row(|r| r.itype), values(&t.itype)),
-            Column::Az => (Reader::Row(|r| r.az), values(&t.az)),
             Column::Vpc => (
-                Reader::Row(|r| r.vpc),
+                IdReader::Row(|r| r.vpc),
                 labels_by(&t.vpc, &|id| ctx.vpc_name(id).unwrap_or(id)),
             ),
-            Column::Type => {
-                let mut labels = vec![None; ResourceType::ALL.len()];
-                for rt in ResourceType::ALL {
-                    labels[rt as usize] = Some(rt.as_str());
-                }
-                (Reader::Row(|r| r.rtype as u32), labels)
+            Column::Type => (
+                IdReader::Row(|r| r.kind.index() as u32),
+                Kind::all().map(|k| Some(k.as_str())).collect(),
+            ),
+            Column::Field(name) => {
+                let n = catalog().index(name)?;
+                let j = t.facets.iter().position(|f| f.field == n)?;
+                (IdReader::Facet(j), labels(&t.facets[j].values))
             }
             _ => return None,
         },
@@ -176,48 +211,51 @@ fn dense_key<'c>(ctx: &'c Context, key: &GroupKey) -> Option<(Reader, Vec<Option
 
 /// One group being filled.
 struct Acc<'c> {
-    key: &'c str,
+    key: Cow<'c, str>,
     count: usize,
-    /// Indexed by `ResourceType as usize`.
-    by_type: [usize; ResourceType::ALL.len()],
+    /// Resources per kind, indexed by [`Kind::index`].
+    by_type: Vec<usize>,
     /// `(instance type id, count)`: a group holds few instance types.
     itypes: Vec<(u32, usize)>,
     vcpus: u64,
     indices: Vec<usize>,
 }
 
-/// Accumulates groups by label, counting per type and instance type by id.
+/// Accumulates groups by label, counting per kind and instance type by id.
 struct Builder<'c> {
     ctx: &'c Context<'c>,
-    slot: FxHashMap<&'c str, usize>,
+    slot: FxHashMap<Cow<'c, str>, usize>,
     groups: Vec<Acc<'c>>,
     missing: Option<Acc<'c>>,
+    /// The interned `instance_type` of instances: the capacity summary
+    /// (instance types, vCPUs) is the one kind-specific part of grouping.
+    itype: Option<&'c Facet<'c>>,
     /// vCPUs per instance type id, computed once.
     vcpus: Vec<u32>,
 }
 
 impl<'c> Builder<'c> {
     fn new(ctx: &'c Context<'c>) -> Self {
+        let itype = catalog()
+            .index("instance_type")
+            .and_then(|n| ctx.table().facet(n));
         Builder {
             ctx,
             slot: FxHashMap::default(),
             groups: Vec::new(),
             missing: None,
-            vcpus: ctx
-                .table()
-                .itype
-                .values()
-                .iter()
-                .map(|t| vcpus(t))
-                .collect(),
+            itype,
+            vcpus: itype.map_or_else(Vec::new, |f| {
+                f.values.values().iter().map(|t| vcpus(t)).collect()
+            }),
         }
     }
 
-    fn acc(key: &'c str) -> Acc<'c> {
+    fn acc(key: Cow<'c, str>) -> Acc<'c> {
         Acc {
             key,
             count: 0,
-            by_type: [0; ResourceType::ALL.len()],
+            by_type: vec![0; Kind::count()],
             itypes: Vec::new(),
             vcpus: 0,
             indices: Vec::new(),
@@ -225,48 +263,54 @@ impl<'c> Builder<'c> {
     }
 
     /// The slot of the group labelled `label`, created on first sight.
-    fn slot(&mut self, label: &'c str) -> usize {
-        let groups = &mut self.groups;
-        *self.slot.entry(label).or_insert_with(|| {
-            groups.push(Self::acc(label));
-            groups.len() - 1
-        })
+    fn slot(&mut self, label: Cow<'c, str>) -> usize {
+        if let Some(&n) = self.slot.get(&*label) {
+            return n;
+        }
+        self.groups.push(Self::acc(label.clone()));
+        let n = self.groups.len() - 1;
+        self.slot.insert(label, n);
+        n
     }
 
     /// Count resource `i` (in range) into group `slot`, or the missing group.
     fn add(&mut self, slot: Option<usize>, i: usize) {
         let g = match slot {
             Some(n) => &mut self.groups[n],
-            None => self.missing.get_or_insert_with(|| Self::acc("")),
+            None => self
+                .missing
+                .get_or_insert_with(|| Self::acc(Cow::Borrowed(""))),
         };
         let row = &self.ctx.table().rows[i];
         g.count += 1;
-        g.by_type[row.rtype as usize] += 1;
-        if row.itype != NONE {
-            match g.itypes.iter_mut().find(|(t, _)| *t == row.itype) {
+        g.by_type[row.kind.index()] += 1;
+        if row.kind == kinds::INSTANCE
+            && let Some(t) = self.itype.and_then(|f| f.ids.get(i)).copied()
+            && t != NONE
+        {
+            match g.itypes.iter_mut().find(|(x, _)| *x == t) {
                 Some((_, n)) => *n += 1,
-                None => g.itypes.push((row.itype, 1)),
+                None => g.itypes.push((t, 1)),
             }
-            g.vcpus += u64::from(self.vcpus.get(row.itype as usize).copied().unwrap_or(2));
+            g.vcpus += u64::from(self.vcpus.get(t as usize).copied().unwrap_or(2));
         }
         g.indices.push(i);
     }
 
     fn finish(self) -> Vec<Group> {
-        let itype_names = self.ctx.table().itype.values();
+        let itype_names = self.itype.map_or(&[][..], |f| f.values.values());
         let group = |a: Acc, missing: bool| Group {
-            key: a.key.to_string(),
+            key: a.key.into_owned(),
             missing,
             count: a.count,
-            by_type: ResourceType::ALL
-                .into_iter()
-                .filter(|&t| a.by_type[t as usize] > 0)
-                .map(|t| (t, a.by_type[t as usize]))
+            by_type: Kind::all()
+                .filter(|k| a.by_type[k.index()] > 0)
+                .map(|k| (k, a.by_type[k.index()]))
                 .collect(),
             instance_types: a
                 .itypes
                 .iter()
-                .map(|&(t, n)| (itype_names[t as usize].to_string(), n))
+                .filter_map(|&(t, n)| Some((itype_names.get(t as usize)?.to_string(), n)))
                 .collect(),
             vcpus: a.vcpus,
             indices: a.indices,

@@ -1,9 +1,11 @@
 //! The filter language's parser: source text to a validated [`Query`] AST,
 //! with errors that name the 1-based character column and what was expected
-//! there. Everything that can be checked once (resource type names, CIDRs,
-//! glob patterns) is checked and compiled here, so evaluation never fails
-//! and never re-parses. The grammar is documented in
-//! `docs/filter-language.md`:
+//! there. Everything that can be checked once (resource kind names, field
+//! names, CIDRs, glob patterns) is checked and compiled here, so evaluation
+//! never fails and never re-parses. Kind names, field names and relation
+//! names come from the descriptors (`model::kinds`), so a new kind's fields
+//! and relations are filterable without touching this file. The grammar is
+//! documented in `docs/filter-language.md`:
 //!
 //! ```text
 //! expr  := and ("OR" and)*
@@ -16,7 +18,9 @@
 use ipnet::Ipv4Net;
 use wildmatch::WildMatch;
 
-use crate::model::ResourceType;
+use crate::model::{Kind, KindSet, Rel};
+
+use super::fields::{BUILTIN_FILTERS, catalog, field_names};
 
 /// A parsed filter. The empty filter matches everything.
 #[derive(Debug, Clone, Default)]
@@ -54,12 +58,12 @@ pub(crate) enum Field {
     Region,
     Account,
     Ou,
-    State,
+    /// The resource's VPC (itself for a VPC), by id or the VPC's name.
     Vpc,
-    InstanceType,
-    Az,
     Name,
     Id,
+    /// A descriptor field, by its index in the field catalog.
+    Data(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -71,8 +75,10 @@ pub(crate) enum Term {
         negated: bool,
     },
     Has(String),
-    Type(Vec<ResourceType>),
+    Type(KindSet),
     Field(Field, Vec<Pattern>),
+    /// An edge of `rel` whose far end matches by id, name or kind name.
+    Rel(Rel, Vec<Pattern>),
     Cidr(Vec<Ipv4Net>),
     /// Lowercased free text, matched as a substring.
     Text(String),
@@ -102,26 +108,44 @@ impl Pattern {
     }
 }
 
-/// Field names as typed (lowercase), for the parser and for completion.
-pub const FIELD_NAMES: [&str; 12] = [
-    "type", "region", "account", "ou", "state", "vpc", "itype", "cidr", "az", "name", "id", "has",
-];
+/// What the name before `:` of a term refers to.
+enum Name {
+    Type,
+    Cidr,
+    Has,
+    Field(Field),
+    Rel(Rel),
+}
 
-fn field_of(name: &str) -> Option<Option<Field>> {
-    // Outer None: unknown; inner None: handled specially (type, cidr, has).
-    Some(Some(match name.to_ascii_lowercase().as_str() {
-        "region" => Field::Region,
-        "account" => Field::Account,
-        "ou" => Field::Ou,
-        "state" => Field::State,
-        "vpc" => Field::Vpc,
-        "itype" | "instance_type" | "instance-type" => Field::InstanceType,
-        "az" => Field::Az,
-        "name" => Field::Name,
-        "id" => Field::Id,
-        "type" | "cidr" | "has" => return Some(None),
-        _ => return None,
-    }))
+/// Built-ins first (`cidr` is containment, not the CIDR field's text),
+/// then relations (`subnet`, `sg`), then any descriptor field or alias.
+fn name_of(name: &str) -> Option<Name> {
+    let lower = name.to_ascii_lowercase();
+    if BUILTIN_FILTERS.contains(&lower.as_str()) {
+        return Some(match lower.as_str() {
+            "type" => Name::Type,
+            "cidr" => Name::Cidr,
+            "has" => Name::Has,
+            "region" => Name::Field(Field::Region),
+            "account" => Name::Field(Field::Account),
+            "ou" => Name::Field(Field::Ou),
+            "vpc" => Name::Field(Field::Vpc),
+            "name" => Name::Field(Field::Name),
+            _ => Name::Field(Field::Id),
+        });
+    }
+    match Rel::parse_filter(name) {
+        // `in-vpc:` is `vpc:`, a VPC included.
+        Some(Rel::InVpc) => return Some(Name::Field(Field::Vpc)),
+        Some(rel) => return Some(Name::Rel(rel)),
+        None => {}
+    }
+    catalog().lookup(name).map(|n| Name::Field(Field::Data(n)))
+}
+
+/// Every kind name, for error messages.
+fn kind_names() -> String {
+    Kind::all().map(Kind::as_str).collect::<Vec<_>>().join(", ")
 }
 
 /// Parse a filter. Empty or blank input is the match-everything filter.
@@ -410,12 +434,12 @@ impl Parser {
         let Some((name, rest)) = word.text.split_once(':') else {
             return Ok(Term::Text(word.text.to_lowercase()));
         };
-        let Some(field) = field_of(name) else {
+        let Some(field) = name_of(name) else {
             return Err(self.error_at(
                 word.start,
                 format!(
                     "unknown field '{name}:' (fields: {}); quote it to search for the text, or write key=value for a tag",
-                    FIELD_NAMES.join(", ")
+                    field_names().join(", ")
                 ),
             ));
         };
@@ -436,45 +460,51 @@ impl Parser {
                 values.extend(self.values("','")?);
             }
         }
+        let patterns = |values: Vec<Word>| -> Vec<Pattern> {
+            values
+                .into_iter()
+                .map(|w| Pattern::new(w.text, w.quoted))
+                .collect()
+        };
         match field {
-            Some(f) => Ok(Term::Field(
-                f,
-                values.into_iter().map(|w| Pattern::new(w.text, w.quoted)).collect(),
-            )),
-            None => match name.to_ascii_lowercase().as_str() {
-                "type" => values
-                    .into_iter()
-                    .map(|w| {
-                        ResourceType::parse(&w.text).ok_or_else(|| {
-                            self.error_at(
-                                w.start,
-                                format!(
-                                    "unknown resource type '{}' (instance, vpc, subnet, security_group, volume)",
-                                    w.text
-                                ),
-                            )
-                        })
+            Name::Field(f) => Ok(Term::Field(f, patterns(values))),
+            Name::Rel(rel) => Ok(Term::Rel(rel, patterns(values))),
+            Name::Type => values
+                .into_iter()
+                .map(|w| {
+                    Kind::parse(&w.text).ok_or_else(|| {
+                        self.error_at(
+                            w.start,
+                            format!("unknown resource type '{}' ({})", w.text, kind_names()),
+                        )
                     })
-                    .collect::<Result<_, _>>()
-                    .map(Term::Type),
-                "cidr" => values
-                    .into_iter()
-                    .map(|w| parse_cidr(&w.text).ok_or_else(|| {
-                        self.error_at(w.start, format!("'{}' is not an IPv4 CIDR such as 10.1.0.0/16", w.text))
-                    }))
-                    .collect::<Result<_, _>>()
-                    .map(Term::Cidr),
-                _ => {
-                    if values.len() > 1 {
-                        return Err(self.error_at(values[1].start, "has: takes one tag key; write has:a has:b"));
-                    }
-                    let key = values.remove(0);
-                    if key.text.is_empty() {
-                        return Err(self.error_at(key.start, "expected a tag key after 'has:'"));
-                    }
-                    Ok(Term::Has(key.text))
+                })
+                .collect::<Result<KindSet, _>>()
+                .map(Term::Type),
+            Name::Cidr => values
+                .into_iter()
+                .map(|w| {
+                    parse_cidr(&w.text).ok_or_else(|| {
+                        self.error_at(
+                            w.start,
+                            format!("'{}' is not an IPv4 CIDR such as 10.1.0.0/16", w.text),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()
+                .map(Term::Cidr),
+            Name::Has => {
+                if values.len() > 1 {
+                    return Err(
+                        self.error_at(values[1].start, "has: takes one tag key; write has:a has:b")
+                    );
                 }
-            },
+                let key = values.remove(0);
+                if key.text.is_empty() {
+                    return Err(self.error_at(key.start, "expected a tag key after 'has:'"));
+                }
+                Ok(Term::Has(key.text))
+            }
         }
     }
 }

@@ -1,11 +1,15 @@
 //! The network topology diagram for a scope of resources: account → region
 //! → VPC (name, CIDR) → subnet (name, CIDR, AZ, public/private) → instances,
-//! as nested containers with instances as small glyphs. Large scopes stay
-//! readable by aggregation: past [`NetworkOptions::aggregate_above`] a subnet
-//! lists "42 × t3.micro" lines instead of glyphs, and a VPC past
-//! [`NetworkOptions::collapse_above`] instances (or named in
-//! [`NetworkOptions::collapsed`]) becomes a one-box summary. Security groups
-//! are listed per instance in the hover details, never drawn as edges.
+//! as nested containers with instances as small glyphs. Which kind is which
+//! comes from the descriptors ([`Draw`]): the network container (VPC), the
+//! subnet container, and nodes (instances today; any kind drawn as a node
+//! is placed the same way, by its `in_subnet` and `in_vpc` edges). Large
+//! scopes stay readable by aggregation: past
+//! [`NetworkOptions::aggregate_above`] a subnet lists "42 × t3.micro" lines
+//! instead of glyphs, and a VPC past [`NetworkOptions::collapse_above`]
+//! instances (or named in [`NetworkOptions::collapsed`]) becomes a one-box
+//! summary. Security groups are listed per instance in the hover details,
+//! never drawn as edges.
 //!
 //! Colours follow the AWS architecture-diagram conventions architects know:
 //! pink account, dashed teal region, purple VPC, green public and teal
@@ -15,10 +19,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::layout::{self, Block, MUTED, PAD, TEXT};
 use super::{Color, Label, Node, NodeKind, Rect, Scene, Style};
-use crate::model::{Details, Estate, Resource};
+use crate::model::{Draw, Estate, Kind, Rel, Resource, Value};
 
 mod subnet;
-use subnet::{aggregate, subnet_block, subnet_public};
+use subnet::{NodeFields, aggregate, subnet_block, subnet_public};
 
 /// How much detail the network diagram keeps.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,20 +87,48 @@ struct Ctx<'a> {
     /// itself is outside the scope: a selected instance still needs its
     /// VPC's name and CIDR drawn around it.
     records: HashMap<(&'a str, &'a str), &'a Resource>,
+    /// Per kind (by [`Kind::index`]): the fields a node's glyph shows,
+    /// resolved once per scene rather than by name per node.
+    nodes: Vec<NodeFields>,
     opts: &'a NetworkOptions,
+}
+
+/// Field `name` of a container record, `Null` when its kind has none.
+fn field<'r>(r: &'r Resource, name: &str) -> &'r Value {
+    r.get(name).unwrap_or(&Value::Null)
+}
+
+/// A kind's label in the singular, for the legend (`VPCs` → `VPC`).
+fn singular(kind: Kind) -> &'static str {
+    let label = kind.label();
+    label.strip_suffix('s').unwrap_or(label)
+}
+
+/// `Subnet` → `subnet`, for a legend entry with a qualifier in front.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Lay out the network of the resources at `resource_indices` in
 /// `estate.resources` (indices out of range are ignored). Instances, VPCs
 /// and subnets in the scope are drawn with the containers around them.
 pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &NetworkOptions) -> Scene {
+    let draws: Vec<Draw> = Kind::all().map(|k| k.def().draw).collect();
     let mut records = HashMap::new();
     for r in &estate.resources {
-        if matches!(r.details, Details::Vpc(_) | Details::Subnet(_)) {
+        if matches!(draws[r.kind.index()], Draw::Network | Draw::Subnet) {
             records.insert((r.account_id.as_str(), r.id.as_str()), r);
         }
     }
-    let ctx = Ctx { records, opts };
+    let ctx = Ctx {
+        records,
+        nodes: Kind::all().map(NodeFields::of).collect(),
+        opts,
+    };
 
     let mut tree: Tree = BTreeMap::new();
     let mut n_instances = 0;
@@ -109,11 +141,11 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
             .or_default()
             .entry(r.region.as_str())
             .or_default();
-        match &r.details {
-            Details::Instance(inst) => {
+        match draws[r.kind.index()] {
+            Draw::Node { .. } => {
                 n_instances += 1;
-                let vpc = inst.vpc_id.as_deref().unwrap_or("");
-                let subnet = inst.subnet_id.as_deref().unwrap_or("");
+                let vpc = r.vpc_id().unwrap_or("");
+                let subnet = r.first(Rel::InSubnet).unwrap_or("");
                 let subnet = if ctx.records.contains_key(&(r.account_id.as_str(), subnet)) {
                     subnet
                 } else {
@@ -128,12 +160,12 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
                     .instances
                     .push(r);
             }
-            Details::Vpc(_) => {
+            Draw::Network => {
                 region.entry(r.id.as_str()).or_default();
             }
-            Details::Subnet(s) => {
+            Draw::Subnet => {
                 region
-                    .entry(s.vpc_id.as_str())
+                    .entry(r.vpc_id().unwrap_or(""))
                     .or_default()
                     .subnets
                     .entry(r.id.as_str())
@@ -141,7 +173,7 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
             }
             // Security groups show in instance details; volumes are not
             // network topology. Only their account and region frame shows.
-            Details::SecurityGroup(_) | Details::Volume(_) => {}
+            Draw::Hidden => {}
         }
     }
 
@@ -198,19 +230,7 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
         tree.len(),
         estate.collected_at
     );
-    let legend = vec![
-        (style(ACCOUNT, 2.0, false), "Account".to_string()),
-        (style(REGION, 1.5, true), "Region".to_string()),
-        (style(VPC, 1.5, false), "VPC".to_string()),
-        (style(VPC, 1.5, true), "VPC (collapsed summary)".to_string()),
-        (style(PUBLIC, 1.2, false), "Public subnet".to_string()),
-        (style(PRIVATE, 1.2, false), "Private subnet".to_string()),
-        (style(RUNNING, 1.2, false), "Instance (running)".to_string()),
-        (
-            style(STOPPED, 1.2, true),
-            "Instance (not running)".to_string(),
-        ),
-    ];
+    let legend = legend();
     let mut scene = layout::frame(body, "Network topology", &subtitle, legend);
     if scene.nodes.is_empty() {
         let note = Label::fitted(
@@ -225,6 +245,32 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
         scene.height += 30.0;
     }
     scene
+}
+
+/// The legend: the frames, then every kind the diagram draws, named by its
+/// descriptor's label, containers before nodes.
+fn legend() -> Vec<(Style, String)> {
+    let mut legend = vec![
+        (style(ACCOUNT, 2.0, false), "Account".to_string()),
+        (style(REGION, 1.5, true), "Region".to_string()),
+    ];
+    let drawn = |want: fn(Draw) -> bool| Kind::all().filter(move |k| want(k.def().draw));
+    for k in drawn(|d| d == Draw::Network) {
+        let name = singular(k);
+        legend.push((style(VPC, 1.5, false), name.to_string()));
+        legend.push((style(VPC, 1.5, true), format!("{name} (collapsed summary)")));
+    }
+    for k in drawn(|d| d == Draw::Subnet) {
+        let name = lower_first(singular(k));
+        legend.push((style(PUBLIC, 1.2, false), format!("Public {name}")));
+        legend.push((style(PRIVATE, 1.2, false), format!("Private {name}")));
+    }
+    for k in drawn(|d| matches!(d, Draw::Node { .. })) {
+        let name = singular(k);
+        legend.push((style(RUNNING, 1.2, false), format!("{name} (running)")));
+        legend.push((style(STOPPED, 1.2, true), format!("{name} (not running)")));
+    }
+    legend
 }
 
 /// Header lines: (text, size, bold, colour).
@@ -359,14 +405,12 @@ fn region_block(ctx: &Ctx, account_id: &str, region: &str, vpcs: &BTreeMap<&str,
 fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) -> Block {
     let record = ctx.records.get(&(account_id, vpc_id)).copied();
     let (title, cidr, default) = match record {
-        Some(r) => match &r.details {
-            Details::Vpc(v) => (
-                r.display_name().to_string(),
-                v.cidr_blocks.join(", "),
-                v.is_default,
-            ),
-            _ => (r.display_name().to_string(), String::new(), false),
-        },
+        Some(r) if r.kind.def().draw == Draw::Network => (
+            r.display_name().to_string(),
+            field(r, "cidr_blocks").as_list().join(", "),
+            field(r, "is_default").as_bool().unwrap_or(false),
+        ),
+        Some(r) => (r.display_name().to_string(), String::new(), false),
         None if vpc_id.is_empty() => ("No VPC".to_string(), String::new(), false),
         None => (vpc_id.to_string(), "not collected".to_string(), false),
     };
@@ -419,7 +463,7 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
                 TEXT,
             ),
         ];
-        let (types, states) = aggregate(&instances);
+        let (types, states) = aggregate(ctx, &instances);
         details.extend(types.iter().cloned());
         if !states.is_empty() {
             details.push(states.clone());
@@ -454,12 +498,11 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
     // architects draw a VPC.
     let mut tiers: [Vec<(String, &str)>; 3] = Default::default();
     for subnet_id in g.subnets.keys() {
-        let (tier, az) = match ctx
-            .records
-            .get(&(account_id, *subnet_id))
-            .map(|r| &r.details)
-        {
-            Some(Details::Subnet(s)) => (usize::from(!s.public), s.availability_zone.clone()),
+        let (tier, az) = match ctx.records.get(&(account_id, *subnet_id)) {
+            Some(r) if r.kind.def().draw == Draw::Subnet => (
+                usize::from(!field(r, "public").as_bool().unwrap_or(false)),
+                field(r, "az").text().into_owned(),
+            ),
             _ => (2, String::new()),
         };
         tiers[tier].push((az, subnet_id));
@@ -489,3 +532,6 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
         240.0,
     )
 }
+
+#[cfg(test)]
+mod tests;

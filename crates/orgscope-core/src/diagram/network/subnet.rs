@@ -1,40 +1,104 @@
 //! The innermost level of the network diagram: a subnet's box with its
-//! instances, drawn one glyph per instance or, past the aggregation
+//! nodes (instances), drawn one glyph per node or, past the aggregation
 //! threshold, summarized as "N × type" lines. Split from the container
 //! layout in `mod.rs`, whose private types (`Ctx`, `SubnetG`, the colours)
 //! it uses as a child module.
+//!
+//! What a glyph says comes from its kind's descriptor: its first facet
+//! field other than `state` (an instance's type) is its label and what
+//! aggregation counts by, and its `state` field says whether it runs.
+
+use std::borrow::Cow;
 
 use super::super::layout::{self, Block, MUTED, TEXT};
 use super::super::{Label, Node, NodeKind, Rect};
 use super::*;
-use crate::model::{Details, Resource};
+use crate::model::{Kind, Rel, Resource, Value};
+
+/// The field a node's running state is read from.
+const STATE: &str = "state";
+/// The one state drawn as running. Instance vocabulary; a node kind whose
+/// state says otherwise (`available`) would be drawn as not running, so a
+/// second node kind will want this in its descriptor.
+const RUNNING_STATE: &str = "running";
+/// Fields listed, with their descriptor labels, in a node's hover details:
+/// where it sits on the network. A kind without one of them skips it.
+const HOVER_FIELDS: [&str; 3] = ["private_ip", "public_ip", "az"];
+
+/// Where a node kind's glyph reads its text, resolved once per scene.
+#[derive(Debug, Default)]
+pub(super) struct NodeFields {
+    /// The first facet field other than the state (`instance_type`).
+    label: Option<usize>,
+    state: Option<usize>,
+    /// (field index, label) of each of [`HOVER_FIELDS`] the kind has.
+    hover: Vec<(usize, &'static str)>,
+}
+
+impl NodeFields {
+    pub(super) fn of(kind: Kind) -> NodeFields {
+        let def = kind.def();
+        let state = def.field_index(STATE);
+        NodeFields {
+            label: def
+                .fields
+                .iter()
+                .enumerate()
+                .position(|(i, f)| f.facet && Some(i) != state),
+            state,
+            hover: HOVER_FIELDS
+                .iter()
+                .filter_map(|n| def.field_index(n).map(|i| (i, def.fields[i].label)))
+                .collect(),
+        }
+    }
+}
+
+fn value(r: &Resource, i: Option<usize>) -> &Value {
+    i.and_then(|i| r.fields.get(i)).unwrap_or(&Value::Null)
+}
+
+/// A node's label (its type) and state values.
+fn label_and_state<'r>(ctx: &Ctx, r: &'r Resource) -> (&'r Value, &'r Value) {
+    let f = &ctx.nodes[r.kind.index()];
+    (value(r, f.label), value(r, f.state))
+}
 
 pub(super) fn subnet_public(ctx: &Ctx, account_id: &str, subnet_id: &str) -> Option<bool> {
-    match ctx
-        .records
-        .get(&(account_id, subnet_id))
-        .map(|r| &r.details)
-    {
-        Some(Details::Subnet(s)) => Some(s.public),
+    match ctx.records.get(&(account_id, subnet_id)) {
+        Some(r) if r.kind.def().draw == Draw::Subnet => {
+            Some(field(r, "public").as_bool().unwrap_or(false))
+        }
         _ => None,
     }
 }
 
 /// "42 × t3.micro" lines (most common first) and a state summary line.
-pub(super) fn aggregate(instances: &[&Resource]) -> (Vec<String>, String) {
-    let mut types: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut states: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in instances {
-        if let Details::Instance(i) = &r.details {
-            *types.entry(i.instance_type.as_str()).or_insert(0) += 1;
-            *states.entry(i.state.as_str()).or_insert(0) += 1;
+/// When nodes of several kinds share the scope, each line names its kind's
+/// glyph, so two kinds' equal labels are not added up.
+pub(super) fn aggregate(ctx: &Ctx, nodes: &[&Resource]) -> (Vec<String>, String) {
+    let mut types: BTreeMap<(Kind, Cow<str>), usize> = BTreeMap::new();
+    let mut states: BTreeMap<Cow<str>, usize> = BTreeMap::new();
+    for r in nodes {
+        let (label, state) = label_and_state(ctx, r);
+        *types.entry((r.kind, label.text())).or_insert(0) += 1;
+        // A kind without a state says nothing; an empty state (EC2 did not
+        // say) is counted, as it always was.
+        if !state.is_null() {
+            *states.entry(state.text()).or_insert(0) += 1;
         }
     }
-    let mut types: Vec<(&str, usize)> = types.into_iter().collect();
-    types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mixed = types
+        .keys()
+        .any(|(k, _)| Some(*k) != nodes.first().map(|r| r.kind));
+    let mut types: Vec<((Kind, Cow<str>), usize)> = types.into_iter().collect();
+    types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let lines = types
         .into_iter()
-        .map(|(t, n)| format!("{n} × {t}"))
+        .map(|((k, t), n)| match k.def().draw {
+            Draw::Node { glyph } if mixed => format!("{n} × {glyph} {t}"),
+            _ => format!("{n} × {t}"),
+        })
         .collect();
     let states: Vec<String> = states
         .into_iter()
@@ -51,17 +115,20 @@ pub(super) fn subnet_block(
     g: &SubnetG,
 ) -> Block {
     let record = ctx.records.get(&(account_id, subnet_id)).copied();
-    let (title, second, colours) = match record.map(|r| (r, &r.details)) {
-        Some((r, Details::Subnet(s))) => (
-            r.display_name().to_string(),
-            format!(
-                "{} · {} · {}",
-                s.cidr_block,
-                s.availability_zone,
-                if s.public { "public" } else { "private" }
-            ),
-            if s.public { PUBLIC } else { PRIVATE },
-        ),
+    let (title, second, colours) = match record {
+        Some(r) if r.kind.def().draw == Draw::Subnet => {
+            let public = field(r, "public").as_bool().unwrap_or(false);
+            (
+                r.display_name().to_string(),
+                format!(
+                    "{} · {} · {}",
+                    field(r, "cidr").text(),
+                    field(r, "az").text(),
+                    if public { "public" } else { "private" }
+                ),
+                if public { PUBLIC } else { PRIVATE },
+            )
+        }
         _ => (
             "(no subnet)".to_string(),
             "instances without a known subnet".to_string(),
@@ -77,7 +144,7 @@ pub(super) fn subnet_block(
     let mut lines: Vec<Line> = vec![(title, 11.5, true, TEXT), (second, 10.0, false, MUTED)];
     let mut glyphs = Vec::new();
     if g.instances.len() > ctx.opts.aggregate_above {
-        let (types, states) = aggregate(&g.instances);
+        let (types, states) = aggregate(ctx, &g.instances);
         lines.push((
             format!("{} instances", g.instances.len()),
             11.0,
@@ -101,7 +168,10 @@ pub(super) fn subnet_block(
     } else {
         let mut instances = g.instances.clone();
         instances.sort_by(|a, b| (a.display_name(), &a.id).cmp(&(b.display_name(), &b.id)));
-        glyphs = instances.into_iter().map(instance_block).collect();
+        glyphs = instances
+            .into_iter()
+            .map(|r| instance_block(ctx, r))
+            .collect();
     }
     let limit = GLYPH_COLS as f32 * (GLYPH_W + GAP);
     let s = style(colours, 1.2, false);
@@ -117,17 +187,18 @@ pub(super) fn subnet_block(
     )
 }
 
-pub(super) fn instance_block(r: &Resource) -> Block {
-    let Details::Instance(i) = &r.details else {
-        return Block::default();
-    };
-    let running = i.state == "running";
+/// One node's glyph: name, then label and state; the hover details add
+/// its network facts and the groups it is a member of.
+pub(super) fn instance_block(ctx: &Ctx, r: &Resource) -> Block {
+    let (label, state) = label_and_state(ctx, r);
+    let (label, state) = (label.text(), state.text());
+    let running = state == RUNNING_STATE;
     let colours = if running { RUNNING } else { STOPPED };
     let inner = GLYPH_W - 2.0 * 6.0;
     let mut labels = vec![
         Label::fitted(r.display_name(), 11.0, true, TEXT, inner),
         Label::fitted(
-            &format!("{} · {}", i.instance_type, i.state),
+            &format!("{label} · {state}"),
             10.0,
             false,
             if running { MUTED } else { STOPPED.1 },
@@ -137,24 +208,25 @@ pub(super) fn instance_block(r: &Resource) -> Block {
     let bottom = layout::stack(&mut labels, 6.0, 5.0);
     let mut details = vec![
         r.display_name().to_string(),
-        format!("{} · {} · {}", r.id, i.instance_type, i.state),
+        format!("{} · {label} · {state}", r.id),
     ];
-    if let Some(ip) = &i.private_ip {
-        details.push(format!("Private IP {ip}"));
+    for &(i, name) in &ctx.nodes[r.kind.index()].hover {
+        if let Some(v) = r.fields.get(i).filter(|v| !v.is_null()) {
+            details.push(format!("{name} {}", v.text()));
+        }
     }
-    if let Some(ip) = &i.public_ip {
-        details.push(format!("Public IP {ip}"));
+    // Membership edges grouped by the far end's kind, each under its label
+    // ("Security groups: sg-1 (web)").
+    let mut groups: BTreeMap<Option<Kind>, Vec<String>> = BTreeMap::new();
+    for e in r.edges(Rel::MemberOf) {
+        groups.entry(e.kind).or_default().push(match &e.name {
+            Some(name) => format!("{} ({name})", e.to),
+            None => e.to.clone(),
+        });
     }
-    if let Some(az) = &i.availability_zone {
-        details.push(format!("AZ {az}"));
-    }
-    if !i.security_groups.is_empty() {
-        let sgs: Vec<String> = i
-            .security_groups
-            .iter()
-            .map(|g| format!("{} ({})", g.id, g.name))
-            .collect();
-        details.push(format!("Security groups: {}", sgs.join(", ")));
+    for (kind, members) in groups {
+        let title = kind.map_or("Member of", Kind::label);
+        details.push(format!("{title}: {}", members.join(", ")));
     }
     let h = (bottom + 5.0).ceil();
     Block {

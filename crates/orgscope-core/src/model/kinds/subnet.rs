@@ -1,0 +1,42 @@
+//! Subnets: the container inside a VPC where instances sit.
+
+use crate::model::kind::{Counted, Draw, FieldDef, KeyDef, KindDef, RelationDef, Scope, ValueType};
+use crate::model::relation::Rel;
+
+pub(super) static DEF: KindDef = KindDef {
+    name: "subnet",
+    aliases: &["subnets"],
+    label: "Subnets",
+    service: "ec2",
+    scope: Scope::Regional,
+    arn: "arn:{partition}:ec2:{region}:{account}:subnet/{id}",
+    fields: &[
+        FieldDef::text("cidr", "CIDR")
+            .key("cidr_block")
+            .typed(ValueType::Cidr)
+            .column()
+            .compared(),
+        FieldDef::text("az", "AZ")
+            .key("availability_zone")
+            .column()
+            .facet(),
+        // `MapPublicIpOnLaunch`: the usual marker of a public subnet.
+        FieldDef::text("public", "Public")
+            .typed(ValueType::Bool)
+            .compared(),
+        FieldDef::text("default_for_az", "Default for AZ").typed(ValueType::Bool),
+        FieldDef::text("available_ips", "Free IPs").typed(ValueType::Number),
+        FieldDef::text("state", "State").facet(),
+    ],
+    key: KeyDef::NameElse("cidr"),
+    relations: &[RelationDef {
+        rel: Rel::InVpc,
+        to: &["vpc"],
+        compare_as: None,
+    }],
+    draw: Draw::Subnet,
+    counted: Some(Counted {
+        short: "subnet",
+        plural: "s",
+    }),
+};

@@ -1,0 +1,183 @@
+//! Relations: typed edges from one resource to another — in a VPC, in a
+//! subnet, member of a security group, attached to, routes to, peers with,
+//! targets. An edge names its far end by id, and by owner account and
+//! region when they differ from the near end's, so a peering into another
+//! account, or a route to a gateway that was never collected, is kept as
+//! what it is: the far end is resolved against the estate when it is read
+//! ([`crate::query::Context`]), and an edge whose far end is not there is
+//! shown as *outside the collected estate*, never dropped.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::Tags;
+use super::kind::Kind;
+
+/// The type of an edge. The file name of each is its snake_case form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rel {
+    InVpc,
+    InSubnet,
+    /// Member of a security group.
+    MemberOf,
+    /// A volume attached to an instance, an address to an instance.
+    AttachedTo,
+    /// A route table (or route) to its target.
+    RoutesTo,
+    PeersWith,
+    /// A load balancer or target group to what it sends traffic to.
+    Targets,
+}
+
+impl Rel {
+    pub const ALL: [Rel; 7] = [
+        Rel::InVpc,
+        Rel::InSubnet,
+        Rel::MemberOf,
+        Rel::AttachedTo,
+        Rel::RoutesTo,
+        Rel::PeersWith,
+        Rel::Targets,
+    ];
+
+    /// The file name (`in_vpc`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rel::InVpc => "in_vpc",
+            Rel::InSubnet => "in_subnet",
+            Rel::MemberOf => "member_of",
+            Rel::AttachedTo => "attached_to",
+            Rel::RoutesTo => "routes_to",
+            Rel::PeersWith => "peers_with",
+            Rel::Targets => "targets",
+        }
+    }
+
+    /// The filter field that follows this edge forwards (`sg:web`).
+    pub fn filter_name(self) -> &'static str {
+        match self {
+            Rel::InVpc => "vpc",
+            Rel::InSubnet => "subnet",
+            Rel::MemberOf => "sg",
+            Rel::AttachedTo => "attached-to",
+            Rel::RoutesTo => "routes-to",
+            Rel::PeersWith => "peers-with",
+            Rel::Targets => "targets",
+        }
+    }
+
+    /// Other names the filter accepts.
+    pub fn filter_aliases(self) -> &'static [&'static str] {
+        match self {
+            Rel::InVpc => &["in-vpc"],
+            Rel::InSubnet => &["in-subnet"],
+            Rel::MemberOf => &["member-of", "security-group"],
+            Rel::AttachedTo => &["attached"],
+            Rel::RoutesTo => &["route-to"],
+            Rel::PeersWith => &["peer", "peers"],
+            Rel::Targets => &["target"],
+        }
+    }
+
+    /// How the edge reads from its near end (`in VPC`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Rel::InVpc => "in VPC",
+            Rel::InSubnet => "in subnet",
+            Rel::MemberOf => "member of",
+            Rel::AttachedTo => "attached to",
+            Rel::RoutesTo => "routes to",
+            Rel::PeersWith => "peers with",
+            Rel::Targets => "targets",
+        }
+    }
+
+    /// How the edge reads from its far end (`contains`).
+    pub fn inverse_label(self) -> &'static str {
+        match self {
+            Rel::InVpc => "contains",
+            Rel::InSubnet => "contains",
+            Rel::MemberOf => "has member",
+            Rel::AttachedTo => "has attached",
+            Rel::RoutesTo => "routed to from",
+            Rel::PeersWith => "peers with",
+            Rel::Targets => "targeted by",
+        }
+    }
+
+    /// Parse a filter name or alias.
+    pub fn parse_filter(s: &str) -> Option<Rel> {
+        let s = s.to_ascii_lowercase().replace('_', "-");
+        Rel::ALL
+            .into_iter()
+            .find(|r| r.filter_name() == s || r.filter_aliases().contains(&s.as_str()))
+    }
+}
+
+impl fmt::Display for Rel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One edge from the resource that holds it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Edge {
+    pub rel: Rel,
+    /// The far end's id (`vpc-0abc`, `sg-1`, a peering's accepter VPC).
+    pub to: String,
+    /// The far end's kind, when the near end knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
+    /// The far end's owner account, when not the near end's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The far end's region, when not the near end's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The far end's name as the near end reports it (an instance knows its
+    /// security groups' names): shown when the far end is not collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Facts about the edge itself (a volume's `device`, a route's
+    /// `destination`).
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub attrs: Tags,
+}
+
+impl Edge {
+    /// An edge to `to` in the near end's account and region.
+    pub fn new(rel: Rel, kind: Kind, to: impl Into<String>) -> Edge {
+        Edge {
+            rel,
+            to: to.into(),
+            kind: Some(kind),
+            account_id: None,
+            region: None,
+            name: None,
+            attrs: Tags::new(),
+        }
+    }
+
+    pub fn named(mut self, name: impl Into<String>) -> Edge {
+        self.name = Some(name.into());
+        self
+    }
+
+    pub fn attr(mut self, key: &str, value: impl Into<String>) -> Edge {
+        self.attrs.insert(key.to_string(), value.into());
+        self
+    }
+
+    pub fn in_account(mut self, account_id: impl Into<String>) -> Edge {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    pub fn in_region(mut self, region: impl Into<String>) -> Edge {
+        self.region = Some(region.into());
+        self
+    }
+}
