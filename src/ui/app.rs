@@ -3,8 +3,8 @@
 //! apply last frame's commands, refresh derived rows) and then draws from
 //! a shared borrow, collecting the commands the drawing emits. It can be
 //! built without a window (tests pass an `egui::Context` through a kittest
-//! `CreationContext`); its methods read state or queue commands, like the
-//! user would.
+//! `CreationContext`) and configured for tests when built (`with_*`); after
+//! that, its methods read state or queue commands, like the user would.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -108,6 +108,20 @@ impl OrgscopeApp {
         logic::ensure_layout(&mut app);
         super::workers::load_profiles(&app.rt, app.outbox());
         app
+    }
+
+    /// Use these hooks (e.g. an emulator's SDK config) for every live
+    /// collection.
+    pub fn with_collect_hooks(mut self, hooks: crate::collect::Hooks) -> OrgscopeApp {
+        self.collect_hooks = hooks;
+        self
+    }
+
+    /// Ask for an MFA code for this device on every run, as if the
+    /// profile named it in `mfa_serial`.
+    pub fn with_mfa_serial(mut self, serial: Option<String>) -> OrgscopeApp {
+        self.mfa_serial = serial;
+        self
     }
 
     /// Show an estate, as if it had been opened (on the next frame).
@@ -229,33 +243,9 @@ impl OrgscopeApp {
             .unwrap_or_default()
     }
 
-    /// Use these hooks (e.g. an emulator's SDK config) for live collection.
-    pub fn set_collect_hooks(&mut self, hooks: crate::collect::Hooks) {
-        self.collect_hooks = hooks;
-    }
-
-    /// Ask for an MFA code for this device on every run, as if the
-    /// profile named it in `mfa_serial`.
-    pub fn set_mfa_serial(&mut self, serial: Option<String>) {
-        self.mfa_serial = serial;
-    }
-
     /// The device of the MFA code the dialog is asking for, if it is open.
     pub fn mfa_pending(&self) -> Option<&str> {
         self.mfa.as_ref().map(|d| d.request.serial.as_str())
-    }
-
-    /// Answer the open MFA dialog as its OK (`Some`) or Cancel (`None`)
-    /// button does; applied on the next frame.
-    pub fn answer_mfa(&mut self, code: Option<String>) {
-        self.queue(Command::MfaAnswer(code));
-    }
-
-    /// Fill in the connect form and start a live collection, as the
-    /// "Connect and collect" button does.
-    pub fn connect(&mut self, connection: super::state::Connection) {
-        self.queue(Command::SetConnection(Box::new(connection)));
-        self.queue(Command::Connect);
     }
 
     /// True while a live collection runs.
