@@ -200,6 +200,48 @@ fn split_prod_and_test_then_compare_finds_the_drift() {
 }
 
 #[test]
+fn compare_settings_typed_above_the_diff_are_applied() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    expand(&mut h, "Workloads");
+    tick(&mut h, "Prod");
+    h.get_by_role_and_label(Role::Button, "Split").click();
+    h.run();
+    tick(&mut h, "Test");
+    h.get_by_role_and_label(Role::Button, "Compare").click();
+    h.run();
+    assert!(h.state().compare_summary().is_some());
+    h.get_by_label("Keys").focus();
+    h.run();
+    h.get_by_label("Keys").type_text("instance=bogus");
+    h.run();
+    assert!(
+        h.query_by_label_contains("bad key 'instance=bogus'")
+            .is_some(),
+        "the diff was recomputed with the typed keys"
+    );
+}
+
+#[test]
+fn the_tree_search_narrows_the_org_tree() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    assert!(h.query_by_label("Expand Workloads").is_some());
+    h.get_by_label("Search").focus();
+    h.run();
+    h.get_by_label("Search").type_text("security");
+    h.run();
+    assert!(
+        h.query_by_label("Expand Workloads").is_none(),
+        "no OU or account below Workloads matches"
+    );
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "Security")
+            .is_some()
+    );
+}
+
+#[test]
 fn opens_a_snapshot_written_by_orgscope_demo() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let path = dir.path().join("demo.json");
