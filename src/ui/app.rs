@@ -1,8 +1,10 @@
 //! The eframe application: owns the state, the worker channel and the
 //! runtime handle; each frame it first runs `logic` (drain worker events,
-//! apply last frame's commands, refresh derived rows) and then draws.
-//! It can be built without a window (tests pass an `egui::Context` through
-//! a kittest `CreationContext`) and given an estate directly.
+//! apply last frame's commands, refresh derived rows) and then draws from
+//! a shared borrow, collecting the commands the drawing emits. It can be
+//! built without a window (tests pass an `egui::Context` through a kittest
+//! `CreationContext`) and configured for tests when built (`with_*`); after
+//! that, its methods read state or queue commands, like the user would.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -33,7 +35,6 @@ pub struct OrgscopeApp {
     /// Events taken off the channel by [`OrgscopeApp::wait_for_worker`],
     /// applied by the next `logic` pass.
     pub(crate) pending: Vec<WorkerEvent>,
-    pub(crate) focus_filter: bool,
     /// Profiles for the connect form, read off the UI thread at start.
     pub(crate) profiles: Vec<String>,
     /// Passed to every live collection (tests point it at an emulator).
@@ -95,7 +96,6 @@ impl OrgscopeApp {
             tx,
             rx,
             pending: Vec::new(),
-            focus_filter: false,
             profiles: Vec::new(),
             collect_hooks: Default::default(),
             live_dirty: false,
@@ -110,9 +110,29 @@ impl OrgscopeApp {
         app
     }
 
-    /// Show an estate right away, as if it had been opened.
+    /// Use these hooks (e.g. an emulator's SDK config) for every live
+    /// collection.
+    pub fn with_collect_hooks(mut self, hooks: crate::collect::Hooks) -> OrgscopeApp {
+        self.collect_hooks = hooks;
+        self
+    }
+
+    /// Ask for an MFA code for this device on every run, as if the
+    /// profile named it in `mfa_serial`.
+    pub fn with_mfa_serial(mut self, serial: Option<String>) -> OrgscopeApp {
+        self.mfa_serial = serial;
+        self
+    }
+
+    /// Show an estate, as if it had been opened (on the next frame).
     pub fn load_estate(&mut self, estate: Estate, origin: Origin) {
-        logic::install_estate(self, Arc::new(estate), origin);
+        self.queue(Command::LoadEstate(Arc::new(estate), origin));
+    }
+
+    /// Queue a command for the next frame, as a click would.
+    fn queue(&mut self, command: Command) {
+        self.commands.push(command);
+        self.ctx.request_repaint();
     }
 
     pub fn estate(&self) -> Option<&Estate> {
@@ -173,36 +193,26 @@ impl OrgscopeApp {
     }
 
     /// Set the first inventory pane's filter, as typing it would
-    /// (benchmarks drive keystrokes this way).
+    /// (benchmarks drive keystrokes this way; applied on the next frame).
     pub fn set_first_pane_filter(&mut self, text: &str) {
-        let first = logic::inventory_panes_in_order(self).first().copied();
-        if let Some(id) = first
-            && let Some(super::state::Pane::Inventory(p)) = self.settings.panes.get_mut(&id)
-        {
-            p.cfg.filter = text.to_string();
-            p.derived.stale = true;
+        if let Some(&id) = logic::inventory_panes_in_order(self).first() {
+            self.queue(Command::SetFilter(id, text.to_string()));
         }
     }
 
-    /// Sort the first inventory pane by name, as a header click would.
+    /// Sort the first inventory pane by name (applied on the next frame).
     pub fn sort_first_pane_by_name(&mut self, descending: bool) {
-        let first = logic::inventory_panes_in_order(self).first().copied();
-        if let Some(id) = first
-            && let Some(super::state::Pane::Inventory(p)) = self.settings.panes.get_mut(&id)
-        {
-            p.cfg.sort = Some((crate::query::Column::Name, descending));
-            p.derived.stale = true;
+        if let Some(&id) = logic::inventory_panes_in_order(self).first() {
+            let sort = Some((crate::query::Column::Name, descending));
+            self.queue(Command::SetSort(id, sort));
         }
     }
 
-    /// Scroll the first inventory pane so `row` is in view (benchmarks
-    /// and tests drive scrolling this way).
+    /// Scroll the first inventory pane so `row` is in view on the next
+    /// frame (benchmarks and tests drive scrolling this way).
     pub fn scroll_first_pane_to(&mut self, row: usize) {
-        let first = logic::inventory_panes_in_order(self).first().copied();
-        if let Some(id) = first
-            && let Some(super::state::Pane::Inventory(p)) = self.settings.panes.get_mut(&id)
-        {
-            p.derived.scroll_to = Some(row);
+        if let Some(&id) = logic::inventory_panes_in_order(self).first() {
+            self.queue(Command::ScrollTo(id, row));
         }
     }
 
@@ -233,35 +243,9 @@ impl OrgscopeApp {
             .unwrap_or_default()
     }
 
-    /// Use these hooks (e.g. an emulator's SDK config) for live collection.
-    pub fn set_collect_hooks(&mut self, hooks: crate::collect::Hooks) {
-        self.collect_hooks = hooks;
-    }
-
-    /// Ask for an MFA code for this device on every run, as if the
-    /// profile named it in `mfa_serial`.
-    pub fn set_mfa_serial(&mut self, serial: Option<String>) {
-        self.mfa_serial = serial;
-    }
-
     /// The device of the MFA code the dialog is asking for, if it is open.
     pub fn mfa_pending(&self) -> Option<&str> {
         self.mfa.as_ref().map(|d| d.request.serial.as_str())
-    }
-
-    /// Answer the open MFA dialog as its OK (`Some`) or Cancel (`None`)
-    /// button does; applied on the next frame.
-    pub fn answer_mfa(&mut self, code: Option<String>) {
-        self.commands.push(Command::MfaAnswer(code));
-        self.ctx.request_repaint();
-    }
-
-    /// Fill in the connect form and start a live collection, as the
-    /// "Connect and collect" button does.
-    pub fn connect(&mut self, connection: super::state::Connection) {
-        self.settings.connection = connection;
-        self.commands.push(Command::Connect);
-        self.ctx.request_repaint();
     }
 
     /// True while a live collection runs.
@@ -300,18 +284,25 @@ impl eframe::App for OrgscopeApp {
             // The first frame has been painted and presented by now.
             tracing::info!("first frame shown");
         }
+        self.frames += 1;
         self.frame_started = Some(std::time::Instant::now());
         logic::run(self, ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        view::app_ui(self, ui);
-        if self.frames == 0 {
+        // `logic` has just applied every queued command; what the drawing
+        // emits now is applied before the next frame is drawn.
+        let mut commands = std::mem::take(&mut self.commands);
+        view::app_ui(self, &mut commands, ui);
+        if !commands.is_empty() {
+            ui.ctx().request_repaint();
+        }
+        self.commands = commands;
+        if self.frames == 1 {
             // Make sure there is a second frame to log "first frame shown".
             ui.ctx().request_repaint();
         }
-        self.frames += 1;
-        if let Some(t) = self.frame_started.take()
+        if let Some(t) = self.frame_started
             && t.elapsed() > SLOW_FRAME
         {
             tracing::debug!("slow frame: {} ms", t.elapsed().as_millis());

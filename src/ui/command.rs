@@ -4,8 +4,9 @@
 //! one place, between frames.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use super::state::PaneId;
+use super::state::{Connection, Origin, PaneId};
 use crate::model::{Estate, Kind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +57,8 @@ pub enum Command {
     OpenDialog,
     OpenFile(PathBuf),
     OpenDemo,
+    /// Show an estate already in memory (tests, benchmarks).
+    LoadEstate(Arc<Estate>, Origin),
     /// Save to the current file, or ask where when there is none.
     Save,
     SaveDialog,
@@ -72,20 +75,47 @@ pub enum Command {
     ScopeAccount(String, bool),
     /// Reset the focused pane's scope to the whole estate.
     ScopeAll,
-    FilterEdited(PaneId),
+    /// The filter bar's text, as typed or completed.
+    SetFilter(PaneId, String),
     SetType(PaneId, Option<Kind>),
     SetView(PaneId, super::state::PaneView),
+    /// A header click: ascending, then descending, then unsorted.
     SortBy(PaneId, crate::query::Column),
+    /// Sort by a column in a given direction, or not at all.
+    SetSort(PaneId, Option<(crate::query::Column, bool)>),
     ToggleTagColumn(PaneId, String),
     Select(PaneId, Option<usize>),
+    /// Bring a row (a position in the pane's rows) into view the next
+    /// time the pane's table is drawn.
+    ScrollTo(PaneId, usize),
+    /// Pan and zoom of a pane's diagram after this frame's gestures.
+    SetDiagramView(PaneId, Box<super::diagram_view::DiagramView>),
+    /// The panes' layout after egui_tiles resized or rearranged it while
+    /// drawing; applied before the other commands of the same frame.
+    SetLayout(Box<egui_tiles::Tree<PaneId>>),
     Copy(String),
-    CompareEdited(PaneId),
+    SetCompare(PaneId, CompareSetting),
+    /// The connect form, as edited.
+    SetConnection(Box<Connection>),
     Connect,
     Refresh(RefreshScope),
     CancelCollect,
+    /// The org tree's search box.
+    SetTreeSearch(String),
+    /// The MFA dialog's code field, as typed.
+    SetMfaCode(String),
     /// The MFA dialog's answer: the code, or `None` to cancel the run.
     MfaAnswer(Option<String>),
     ToggleLog,
+}
+
+/// One matching setting of a comparison, as edited above its table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompareSetting {
+    EnvTokens(String),
+    IgnoreTags(String),
+    Keys(String),
+    ShowSame(bool),
 }
 
 /// What a live refresh collects again.

@@ -1,11 +1,12 @@
 //! The diff view between two panes: the matching settings (environment
 //! tokens, ignored tags), a per-type summary, then only-left, only-right
-//! and changed rows with the differing fields highlighted.
+//! and changed rows with the differing fields highlighted. Edits to the
+//! settings are emitted as [`Command::SetCompare`].
 
 use egui::{Align, Layout, RichText, TextEdit};
 use egui_extras::{Column, TableBuilder};
 
-use super::command::Command;
+use super::command::{Command, CompareSetting};
 use super::compare::{DiffEntry, EntryStatus, counts_row, side_text, status_label};
 use super::engine::Context;
 use super::state::{ComparePane, PaneId};
@@ -23,7 +24,7 @@ fn status_color(v: &egui::Visuals, s: EntryStatus) -> egui::Color32 {
 pub fn compare_ui(
     ui: &mut egui::Ui,
     id: PaneId,
-    c: &mut ComparePane,
+    c: &ComparePane,
     (left, right): (&str, &str),
     ectx: &Context,
     commands: &mut Vec<Command>,
@@ -53,27 +54,40 @@ pub fn compare_ui(
     });
     ui.horizontal(|ui| {
         let muted = theme::muted(ui.visuals());
+        let (mut env, mut ignore, mut keys, mut same) = (
+            c.env_tokens.clone(),
+            c.ignore_tags.clone(),
+            c.keys.clone(),
+            c.show_same,
+        );
         let la = ui.label(RichText::new("Match by name, ignoring").color(muted));
         let a = ui
-            .add(TextEdit::singleline(&mut c.env_tokens).desired_width(220.0))
+            .add(TextEdit::singleline(&mut env).desired_width(220.0))
             .labelled_by(la.id)
             .on_hover_text("Words in names that differ between environments, e.g. prod, test");
         let lb = ui.label(RichText::new("Ignore tags").color(muted));
         let b = ui
-            .add(TextEdit::singleline(&mut c.ignore_tags).desired_width(140.0))
+            .add(TextEdit::singleline(&mut ignore).desired_width(140.0))
             .labelled_by(lb.id);
         let lk = ui.label(RichText::new("Keys").color(muted));
         let k = ui
             .add(
-                TextEdit::singleline(&mut c.keys)
+                TextEdit::singleline(&mut keys)
                     .hint_text("instance=tag:role, vpc=cidr")
                     .desired_width(180.0),
             )
             .labelled_by(lk.id)
             .on_hover_text("How each type is matched: default, name, tag:KEY, id or cidr");
-        let s = ui.checkbox(&mut c.show_same, "Show unchanged");
-        if a.changed() || b.changed() || k.changed() || s.changed() {
-            commands.push(Command::CompareEdited(id));
+        let s = ui.checkbox(&mut same, "Show unchanged");
+        for (changed, setting) in [
+            (a.changed(), CompareSetting::EnvTokens(env)),
+            (b.changed(), CompareSetting::IgnoreTags(ignore)),
+            (k.changed(), CompareSetting::Keys(keys)),
+            (s.changed(), CompareSetting::ShowSame(same)),
+        ] {
+            if changed {
+                commands.push(Command::SetCompare(id, setting));
+            }
         }
     });
     if let Some(err) = &c.keys_error {

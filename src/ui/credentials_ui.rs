@@ -3,11 +3,12 @@
 //! MFA code dialog. The collection thread asks for the code through the
 //! worker channel ([`WorkerEvent::MfaRequest`]) and awaits a oneshot
 //! answer, so the UI thread only ever draws the dialog and never waits.
+//! `logic` opens and answers the dialog (through `live`); drawing it only
+//! reads it and emits [`Command::SetMfaCode`] and [`Command::MfaAnswer`].
 
 use egui::{RichText, TextEdit};
 use tokio::sync::oneshot;
 
-use super::app::OrgscopeApp;
 use super::command::{Command, WorkerEvent};
 use super::workers::Outbox;
 use crate::collect::DEFAULT_ROLE_NAME;
@@ -38,7 +39,6 @@ pub struct MfaDialog {
     pub request: MfaRequest,
     pub code: String,
     reply: Option<oneshot::Sender<Option<String>>>,
-    focused: bool,
 }
 
 impl MfaDialog {
@@ -47,7 +47,6 @@ impl MfaDialog {
             request,
             code: String::new(),
             reply: Some(reply),
-            focused: false,
         }
     }
 
@@ -74,36 +73,16 @@ pub fn gui_prompt(out: Outbox) -> MfaPrompt {
     })
 }
 
-/// A new request replaces any older one, which is answered "no code".
-pub fn on_request(
-    app: &mut OrgscopeApp,
-    request: MfaRequest,
-    reply: oneshot::Sender<Option<String>>,
-) {
-    if let Some(old) = app.mfa.take() {
-        old.answer(None);
-    }
-    app.status = "Waiting for the MFA code…".into();
-    app.mfa = Some(MfaDialog::new(request, reply));
-}
-
-pub fn on_answer(app: &mut OrgscopeApp, code: Option<String>) {
-    if let Some(dialog) = app.mfa.take() {
-        app.status = if code.is_some() {
-            "Signing in…".into()
-        } else {
-            "MFA cancelled".into()
-        };
-        dialog.answer(code);
-    }
+/// The code field's id, so `logic` can give it the keyboard focus.
+pub fn mfa_code_id() -> egui::Id {
+    egui::Id::unique("mfa-code")
 }
 
 /// The modal dialog (Escape = Cancel sign-in); its buttons push [`Command::MfaAnswer`].
-pub fn mfa_dialog_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
-    let Some(dialog) = &mut app.mfa else {
+pub fn mfa_dialog_ui(dialog: Option<&MfaDialog>, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let Some(dialog) = dialog else {
         return;
     };
-    let commands = &mut app.commands;
     // Only Escape or Cancel give up: a stray click beside the dialog must
     // not cancel the run.
     egui::Modal::new(egui::Id::unique("mfa-dialog")).show(ui.ctx(), |ui| {
@@ -117,23 +96,25 @@ pub fn mfa_dialog_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
         ));
         ui.add_space(6.0);
         let label = ui.label("Code");
+        let mut code = dialog.code.clone();
         let field = ui
             .add(
-                TextEdit::singleline(&mut dialog.code)
+                TextEdit::singleline(&mut code)
+                    .id(mfa_code_id())
                     .hint_text("6 digits")
                     .desired_width(120.0),
             )
             .labelled_by(label.id);
-        if !dialog.focused {
-            field.request_focus();
-            dialog.focused = true;
+        if field.changed() {
+            commands.push(Command::SetMfaCode(code.clone()));
         }
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            let ready = !dialog.code.trim().is_empty();
+            // What is in the field now, including this frame's typing.
+            let ready = !code.trim().is_empty();
             if ui.add_enabled(ready, egui::Button::new("OK")).clicked() || (entered && ready) {
-                commands.push(Command::MfaAnswer(Some(dialog.code.trim().to_string())));
+                commands.push(Command::MfaAnswer(Some(code.trim().to_string())));
             }
             let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
             if ui.button("Cancel sign-in").clicked() || escape {

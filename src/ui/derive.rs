@@ -1,7 +1,7 @@
 //! Derived data: the rows each inventory pane shows and the diff each
 //! compare pane shows, recomputed only when something they depend on
-//! changed (filter, scope, type, sort, estate). Called by `logic` once per
-//! frame, before drawing.
+//! changed (filter, scope, type, sort, estate). Logic-side: called only by
+//! `logic`, once per frame after the commands, before drawing.
 
 use super::app::OrgscopeApp;
 use super::compare::{self, CompareOptions};

@@ -19,7 +19,7 @@ pub fn pane_columns(cfg: &super::state::InventoryConfig) -> Vec<Column> {
     cols
 }
 
-pub fn start(app: &mut OrgscopeApp, id: PaneId, format: ExportFormat) {
+pub fn start(app: &OrgscopeApp, id: PaneId, format: ExportFormat) {
     let (Some(loaded), Some(Pane::Inventory(p))) = (&app.loaded, app.settings.panes.get(&id))
     else {
         return;

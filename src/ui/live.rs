@@ -2,10 +2,14 @@
 //! connection form (or a pane's scope for a partial refresh), runs
 //! `collect::collect` on the runtime, forwards its progress events in
 //! order, and folds them into the loaded estate as they arrive so the tree
-//! and panes fill in while the run goes on.
+//! and panes fill in while the run goes on; opens and answers the MFA
+//! dialog a run asks for. Logic-side: every function here that changes
+//! state is called only by `logic` (applying a command or a worker event,
+//! or in its per-frame pass), never by drawing code.
 
 use std::sync::Arc;
 
+use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use super::app::OrgscopeApp;
@@ -13,6 +17,7 @@ use super::command::WorkerEvent;
 use super::logic::{install_estate, log};
 use super::state::{CollectProgress, Connection, Loaded, LogLevel, Origin};
 use super::workers::Outbox;
+use crate::collect::mfa::MfaRequest;
 use crate::collect::{self, CollectEvent, CollectOptions, Regions};
 use crate::model::{Estate, Source, SourceKind};
 
@@ -219,6 +224,35 @@ pub fn on_done(app: &mut OrgscopeApp, result: Result<Box<Estate>, String>) {
             );
         }
         Err(e) => log(app, LogLevel::Error, e),
+    }
+}
+
+/// A run asks for an MFA code: open the dialog. A new request replaces
+/// any older one, which is answered "no code".
+pub fn on_mfa_request(
+    app: &mut OrgscopeApp,
+    request: MfaRequest,
+    reply: oneshot::Sender<Option<String>>,
+) {
+    if let Some(old) = app.mfa.take() {
+        old.answer(None);
+    }
+    app.status = "Waiting for the MFA code…".into();
+    app.mfa = Some(super::credentials_ui::MfaDialog::new(request, reply));
+    // Keyboard focus is egui's: the code field has it when the dialog opens.
+    app.ctx
+        .memory_mut(|m| m.request_focus(super::credentials_ui::mfa_code_id()));
+}
+
+/// The dialog's OK (`Some`) or Cancel (`None`): hand it to the waiting run.
+pub fn on_mfa_answer(app: &mut OrgscopeApp, code: Option<String>) {
+    if let Some(dialog) = app.mfa.take() {
+        app.status = if code.is_some() {
+            "Signing in…".into()
+        } else {
+            "MFA cancelled".into()
+        };
+        dialog.answer(code);
     }
 }
 

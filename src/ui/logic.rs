@@ -1,8 +1,10 @@
 //! The only place app state changes: once per frame, before drawing, this
-//! turns keyboard shortcuts into commands, drains worker events (time-boxed
-//! so a burst of results cannot stall a frame), applies the commands the
-//! previous frame's drawing emitted, and recomputes the rows of panes whose
-//! inputs changed.
+//! retires the one-frame requests the last frame acted on, turns keyboard
+//! shortcuts into commands, drains worker events (time-boxed so a burst of
+//! results cannot stall a frame), applies the commands the previous frame's
+//! drawing emitted, and recomputes the rows of panes whose inputs changed.
+//! Its helpers `live` (worker events of a live run), `derive` (rows and
+//! diffs) and `export` are logic-side too and are called only from here.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,6 +21,7 @@ use crate::model::Estate;
 const DRAIN_BUDGET: Duration = Duration::from_millis(4);
 
 pub fn run(app: &mut OrgscopeApp, ctx: &egui::Context) {
+    retire_scroll_requests(app);
     shortcuts(app, ctx);
     drain(app);
     let commands = std::mem::take(&mut app.commands);
@@ -29,10 +32,24 @@ pub fn run(app: &mut OrgscopeApp, ctx: &egui::Context) {
     super::derive::refresh(app);
 }
 
+/// A table scrolls to a requested row in the frame after the command, then
+/// leaves scrolling to the user. A pane showing its diagram keeps the
+/// request until the user switches back to the table.
+fn retire_scroll_requests(app: &mut OrgscopeApp) {
+    for pane in app.settings.panes.values_mut() {
+        if let Pane::Inventory(p) = pane
+            && p.cfg.view == super::state::PaneView::Table
+        {
+            p.derived.scroll_to = None;
+        }
+    }
+}
+
 fn shortcuts(app: &mut OrgscopeApp, ctx: &egui::Context) {
     let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
     let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
     let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+    let mut find_pressed = false;
     ctx.input_mut(|i| {
         if i.consume_shortcut(&save) {
             app.commands.push(Command::Save);
@@ -40,10 +57,15 @@ fn shortcuts(app: &mut OrgscopeApp, ctx: &egui::Context) {
         if i.consume_shortcut(&open) {
             app.commands.push(Command::OpenDialog);
         }
-        if i.consume_shortcut(&find) {
-            app.focus_filter = true;
-        }
+        find_pressed = i.consume_shortcut(&find);
     });
+    // Keyboard focus is egui's: ask for it before the filter is drawn.
+    if find_pressed
+        && let Some(id) = app.focused
+        && matches!(app.settings.panes.get(&id), Some(Pane::Inventory(_)))
+    {
+        ctx.memory_mut(|m| m.request_focus(super::panes_ui::filter_id(id)));
+    }
 }
 
 fn drain(app: &mut OrgscopeApp) {
@@ -101,7 +123,7 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
         WorkerEvent::Collect(ev) => super::live::on_event(app, *ev),
         WorkerEvent::CollectDone(result) => super::live::on_done(app, result),
         WorkerEvent::MfaRequest { request, reply } => {
-            super::credentials_ui::on_request(app, request, reply);
+            super::live::on_mfa_request(app, request, reply);
         }
     }
 }
@@ -300,6 +322,7 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
             log(app, LogLevel::Info, "Opened the demo estate".into());
             install_estate(app, Arc::new(estate), Origin::Demo);
         }
+        Command::LoadEstate(estate, origin) => install_estate(app, estate, origin),
         Command::Save => {
             let Some(l) = &app.loaded else { return };
             match &l.origin {
@@ -348,8 +371,11 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 p.derived.stale = true;
             }
         }
-        Command::FilterEdited(id) => {
-            if let Some(p) = inventory(app, id) {
+        Command::SetFilter(id, text) => {
+            if let Some(p) = inventory(app, id)
+                && p.cfg.filter != text
+            {
+                p.cfg.filter = text;
                 p.derived.stale = true;
             }
         }
@@ -380,6 +406,12 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 p.derived.stale = true;
             }
         }
+        Command::SetSort(id, sort) => {
+            if let Some(p) = inventory(app, id) {
+                p.cfg.sort = sort;
+                p.derived.stale = true;
+            }
+        }
         Command::ToggleTagColumn(id, key) => {
             if let Some(p) = inventory(app, id) {
                 if let Some(pos) = p.cfg.tag_columns.iter().position(|k| *k == key) {
@@ -394,15 +426,34 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 p.derived.selected = r;
             }
         }
+        Command::ScrollTo(id, row) => {
+            if let Some(p) = inventory(app, id) {
+                p.derived.scroll_to = Some(row);
+            }
+        }
+        Command::SetDiagramView(id, view) => {
+            if let Some(p) = inventory(app, id) {
+                p.derived.diagram = *view;
+            }
+        }
+        Command::SetLayout(tree) => app.settings.layout = Some(*tree),
         Command::Copy(text) => {
             app.status = format!("Copied {text}");
             app.ctx.copy_text(text);
         }
-        Command::CompareEdited(id) => {
+        Command::SetCompare(id, setting) => {
             if let Some(Pane::Compare(c)) = app.settings.panes.get_mut(&id) {
+                use super::command::CompareSetting;
+                match setting {
+                    CompareSetting::EnvTokens(t) => c.env_tokens = t,
+                    CompareSetting::IgnoreTags(t) => c.ignore_tags = t,
+                    CompareSetting::Keys(t) => c.keys = t,
+                    CompareSetting::ShowSame(on) => c.show_same = on,
+                }
                 c.stale = true;
             }
         }
+        Command::SetConnection(conn) => app.settings.connection = *conn,
         Command::Connect => {
             let opts = super::live::options(&app.settings.connection, &app.collect_hooks);
             super::live::start(app, opts, super::live::RunKind::Full);
@@ -415,7 +466,13 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 t.cancel();
             }
         }
-        Command::MfaAnswer(code) => super::credentials_ui::on_answer(app, code),
+        Command::SetTreeSearch(text) => app.tree_search = text,
+        Command::SetMfaCode(code) => {
+            if let Some(d) = &mut app.mfa {
+                d.code = code;
+            }
+        }
+        Command::MfaAnswer(code) => super::live::on_mfa_answer(app, code),
         Command::ToggleLog => app.settings.show_log = !app.settings.show_log,
     }
 }

@@ -1,7 +1,8 @@
 //! The centre of the window: egui_tiles hosts the panes. Each inventory
 //! pane draws its header (title, scope, source), its type selector with
 //! counts, its filter bar (inline errors, completions), and its table with
-//! the selected row's details beside it; compare panes draw a diff.
+//! the selected row's details beside it; compare panes draw a diff. Panes
+//! are read, never changed, here: edits become [`Command`]s.
 
 use std::collections::BTreeMap;
 
@@ -15,14 +16,18 @@ use super::{compare_ui, details_ui, table_ui, theme};
 use crate::model::Kind;
 
 pub struct PanesBehavior<'a> {
-    pub panes: &'a mut BTreeMap<PaneId, Pane>,
+    pub panes: &'a BTreeMap<PaneId, Pane>,
     pub loaded: &'a Loaded,
     pub ectx: &'a Context<'a>,
     pub commands: &'a mut Vec<Command>,
     pub focused: Option<PaneId>,
-    pub focus_filter: &'a mut bool,
     pub inventory_count: usize,
     pub titles: BTreeMap<PaneId, String>,
+}
+
+/// The filter bar's id, so `logic` can give it the keyboard focus (Ctrl+F).
+pub fn filter_id(pane: PaneId) -> egui::Id {
+    egui::Id::unique(("filter", pane.0))
 }
 
 impl egui_tiles::Behavior<PaneId> for PanesBehavior<'_> {
@@ -40,10 +45,7 @@ impl egui_tiles::Behavior<PaneId> for PanesBehavior<'_> {
             .fill(ui.visuals().panel_fill)
             .show(ui, |ui| {
                 ui.set_min_size(ui.available_size());
-                // Out of the map while drawn, so the pane and the rest of
-                // the behaviour can be borrowed at once.
-                let mut pane = self.panes.remove(&id);
-                match &mut pane {
+                match self.panes.get(&id) {
                     Some(Pane::Inventory(p)) => inventory_ui(self, ui, id, p),
                     Some(Pane::Compare(c)) => {
                         let left = self.titles.get(&c.left).cloned().unwrap_or_default();
@@ -60,9 +62,6 @@ impl egui_tiles::Behavior<PaneId> for PanesBehavior<'_> {
                     None => {
                         ui.label("This pane is gone.");
                     }
-                }
-                if let Some(pane) = pane {
-                    self.panes.insert(id, pane);
                 }
             });
         ui.painter().rect_stroke(
@@ -95,7 +94,7 @@ impl egui_tiles::Behavior<PaneId> for PanesBehavior<'_> {
     }
 }
 
-fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut InventoryPane) {
+fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &InventoryPane) {
     let estate = &b.loaded.estate;
     header_ui(b, ui, id, p);
     ui.add_space(2.0);
@@ -114,19 +113,18 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut In
                     .selected
                     .and_then(|i| estate.resources.get(i))
                     .map(|r| r.id.as_str());
-                let clicked = super::diagram_view::diagram_ui(
-                    ui,
-                    &scene,
-                    &mut p.derived.diagram,
-                    selected_id,
-                );
+                let mut view = p.derived.diagram.clone();
+                let clicked = super::diagram_view::diagram_ui(ui, &scene, &mut view, selected_id);
+                if view != p.derived.diagram {
+                    b.commands.push(Command::SetDiagramView(id, Box::new(view)));
+                }
                 if let Some(node_id) = clicked {
                     let hit =
                         p.derived.rows.iter().enumerate().find(|(_, i)| {
                             estate.resources.get(**i).is_some_and(|r| r.id == node_id)
                         });
                     if let Some((pos, &ri)) = hit {
-                        p.derived.scroll_to = Some(pos);
+                        b.commands.push(Command::ScrollTo(id, pos));
                         b.commands.push(Command::Select(id, Some(ri)));
                     }
                 }
@@ -159,7 +157,7 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut In
     });
 }
 
-fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut InventoryPane) {
+fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &InventoryPane) {
     let estate = &b.loaded.estate;
     ui.horizontal(|ui| {
         ui.label(RichText::new(&p.cfg.title).heading().strong());
@@ -274,14 +272,14 @@ fn type_selector_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &In
     });
 }
 
-fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut InventoryPane) {
-    let edit_id = egui::Id::unique(("filter", id.0));
+fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &InventoryPane) {
+    let mut text = p.cfg.filter.clone();
     let resp = ui
         .horizontal(|ui| {
             let label = ui.label(RichText::new("Filter").color(theme::muted(ui.visuals())));
             let resp = ui.add(
-                TextEdit::singleline(&mut p.cfg.filter)
-                    .id(edit_id)
+                TextEdit::singleline(&mut text)
+                    .id(filter_id(id))
                     .hint_text("env=prod has:owner type:instance   (Ctrl+F)")
                     .desired_width(f32::INFINITY)
                     .font(egui::TextStyle::Monospace),
@@ -289,12 +287,8 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
             resp.labelled_by(label.id)
         })
         .inner;
-    if b.focused == Some(id) && *b.focus_filter {
-        resp.request_focus();
-        *b.focus_filter = false;
-    }
     if resp.changed() {
-        b.commands.push(Command::FilterEdited(id));
+        b.commands.push(Command::SetFilter(id, text));
     }
     if let Some(err) = &p.derived.error {
         let color = ui.visuals().error_fg_color;
@@ -311,7 +305,7 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                     .small()
                     .color(theme::muted(ui.visuals())),
             );
-            for c in p.derived.completions.clone() {
+            for c in &p.derived.completions {
                 let resp = ui.small_button(&c.label);
                 let resp = if c.detail.is_empty() {
                     resp
@@ -319,8 +313,8 @@ fn filter_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &mut Inven
                     resp.on_hover_text(&c.detail)
                 };
                 if resp.clicked() {
-                    p.cfg.filter = engine::apply_completion(&p.cfg.filter, &c);
-                    b.commands.push(Command::FilterEdited(id));
+                    let completed = engine::apply_completion(&p.cfg.filter, c);
+                    b.commands.push(Command::SetFilter(id, completed));
                     resp.request_focus();
                 }
             }

@@ -291,7 +291,8 @@ pub struct InventoryDerived {
     /// on the estate's tag catalog only, so new rows streaming in from a
     /// live collection do not rebuild the catalog.
     pub completions_for: Option<String>,
-    /// A row to bring into view on the next frame.
+    /// A row to bring into view the next time the table is drawn (`logic`
+    /// drops the request after that frame).
     pub scroll_to: Option<usize>,
     /// Bumped on every recompute so diffs know their inputs changed.
     pub generation: u64,
@@ -356,7 +357,7 @@ pub enum Pane {
 }
 
 /// The connection form, remembered between runs.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
     pub profile: Option<String>,
     pub role_name: String,

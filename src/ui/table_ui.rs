@@ -45,12 +45,11 @@ fn initial_width(c: &query::Column) -> f32 {
 pub fn table_ui(
     ui: &mut egui::Ui,
     id: PaneId,
-    p: &mut InventoryPane,
+    p: &InventoryPane,
     ectx: &Context,
     commands: &mut Vec<Command>,
 ) {
-    let scroll_to = p.derived.scroll_to.take();
-    let p = &*p;
+    let scroll_to = p.derived.scroll_to;
     let estate = ectx.estate;
     let cols = pane_columns(&p.cfg);
     let rows = &p.derived.rows;

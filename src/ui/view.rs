@@ -1,7 +1,8 @@
 //! The window's frame: top bar (file actions, layout actions, source),
 //! org tree on the left, panes in the centre, status bar and log at the
 //! bottom; or the welcome screen when no estate is loaded. Drawing only
-//! reads state and pushes commands.
+//! reads the app (`&OrgscopeApp`) and pushes commands into the frame's
+//! command list, which `logic` applies before the next frame is drawn.
 
 use egui::RichText;
 
@@ -14,31 +15,31 @@ use super::state::{LogLevel, Pane};
 use super::tree_ui::{TreeCtx, tree_ui};
 use super::{theme, welcome_ui};
 
-pub fn app_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
-    top_bar_ui(app, ui);
-    status_bar_ui(app, ui);
+pub fn app_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui) {
+    top_bar_ui(app, commands, ui);
+    status_bar_ui(app, commands, ui);
     if app.settings.show_log {
         log_ui(app, ui);
     }
     if app.loaded.is_none() {
         egui::CentralPanel::default().show(ui, |ui| {
-            welcome_ui::welcome_ui(ui, &mut app.settings, &app.profiles, &mut app.commands);
+            welcome_ui::welcome_ui(ui, &app.settings, &app.profiles, commands);
         });
-        super::credentials_ui::mfa_dialog_ui(app, ui);
+        super::credentials_ui::mfa_dialog_ui(app.mfa.as_ref(), ui, commands);
         return;
     }
     egui::Panel::left("org-tree")
         .resizable(true)
         .default_size(290.0)
         .size_range(200.0..=520.0)
-        .show(ui, |ui| org_panel_ui(app, ui));
+        .show(ui, |ui| org_panel_ui(app, commands, ui));
     egui::CentralPanel::default()
         .frame(egui::Frame::new().inner_margin(egui::Margin::same(6)))
-        .show(ui, |ui| panes_ui(app, ui));
-    super::credentials_ui::mfa_dialog_ui(app, ui);
+        .show(ui, |ui| panes_ui(app, commands, ui));
+    super::credentials_ui::mfa_dialog_ui(app.mfa.as_ref(), ui, commands);
 }
 
-fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+fn top_bar_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui) {
     egui::Panel::top("top-bar")
         .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::symmetric(10, 6)))
         .show(ui, |ui| {
@@ -50,7 +51,7 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     .on_hover_text("Open a snapshot (Ctrl+O)")
                     .clicked()
                 {
-                    app.commands.push(Command::OpenDialog);
+                    commands.push(Command::OpenDialog);
                 }
                 let loaded = app.loaded.is_some();
                 if ui
@@ -58,23 +59,23 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     .on_hover_text("Save the estate as a snapshot (Ctrl+S)")
                     .clicked()
                 {
-                    app.commands.push(Command::Save);
+                    commands.push(Command::Save);
                 }
                 if ui
                     .add_enabled(loaded, egui::Button::new("Save as…"))
                     .clicked()
                 {
-                    app.commands.push(Command::SaveDialog);
+                    commands.push(Command::SaveDialog);
                 }
                 let focused = app.focused;
                 ui.add_enabled_ui(loaded && focused.is_some(), |ui| {
                     ui.menu_button("Export", |ui| {
                         if let Some(id) = focused {
                             if ui.button("Focused pane as CSV…").clicked() {
-                                app.commands.push(Command::Export(id, ExportFormat::Csv));
+                                commands.push(Command::Export(id, ExportFormat::Csv));
                             }
                             if ui.button("Focused pane as JSON…").clicked() {
-                                app.commands.push(Command::Export(id, ExportFormat::Json));
+                                commands.push(Command::Export(id, ExportFormat::Json));
                             }
                         }
                     });
@@ -98,12 +99,12 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                                 ui.separator();
                             }
                             if ui.button("Everything").clicked() {
-                                app.commands.push(Command::Refresh(RefreshScope::All));
+                                commands.push(Command::Refresh(RefreshScope::All));
                             }
                             if let Some(id) = focused
                                 && ui.button("The focused pane's scope").clicked()
                             {
-                                app.commands.push(Command::Refresh(RefreshScope::Pane(id)));
+                                commands.push(Command::Refresh(RefreshScope::Pane(id)));
                             }
                         });
                     });
@@ -115,7 +116,7 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     .on_disabled_hover_text("Split into two panes first, then give each a scope")
                     .clicked()
                 {
-                    app.commands.push(Command::Compare);
+                    commands.push(Command::Compare);
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if let Some(l) = &app.loaded {
@@ -124,7 +125,7 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                             .on_hover_text("Back to the start screen")
                             .clicked()
                         {
-                            app.commands.push(Command::CloseEstate);
+                            commands.push(Command::CloseEstate);
                         }
                         let e = &l.estate;
                         let org = e
@@ -148,7 +149,7 @@ fn top_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
         });
 }
 
-fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+fn status_bar_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui) {
     egui::Panel::bottom("status-bar")
         .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(egui::Margin::symmetric(10, 3)))
         .show(ui, |ui| {
@@ -192,7 +193,7 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                         format!("Collecting: {}", p.current.iter().cloned().collect::<Vec<_>>().join(", "))
                     });
                     if ui.small_button("Cancel").clicked() {
-                        app.commands.push(Command::CancelCollect);
+                        commands.push(Command::CancelCollect);
                     }
                     if super::credentials_ui::is_admin_role(&app.settings.connection.role_name) {
                         theme::chip(ui, "admin role", ui.visuals().warn_fg_color)
@@ -208,7 +209,7 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                         "Log".into()
                     };
                     if ui.selectable_label(app.settings.show_log, text).clicked() {
-                        app.commands.push(Command::ToggleLog);
+                        commands.push(Command::ToggleLog);
                     }
                     ui.add(
                         egui::Label::new(
@@ -221,7 +222,7 @@ fn status_bar_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
         });
 }
 
-fn log_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+fn log_ui(app: &OrgscopeApp, ui: &mut egui::Ui) {
     egui::Panel::bottom("log")
         .resizable(true)
         .default_size(120.0)
@@ -247,7 +248,7 @@ fn log_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
         });
 }
 
-fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+fn org_panel_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui) {
     let Some(loaded) = &app.loaded else { return };
     ui.add_space(4.0);
     let focused = app
@@ -265,7 +266,7 @@ fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
                     .on_hover_text("Scope the focused pane to the whole estate")
                     .clicked()
             {
-                app.commands.push(Command::ScopeAll);
+                commands.push(Command::ScopeAll);
             }
         });
     });
@@ -281,29 +282,39 @@ fn org_panel_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
             .small()
             .color(theme::muted(ui.visuals())),
     );
-    ui.add(
-        egui::TextEdit::singleline(&mut app.tree_search)
-            .hint_text("accounts and OUs")
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(label.id);
+    let mut search = app.tree_search.clone();
+    if ui
+        .add(
+            egui::TextEdit::singleline(&mut search)
+                .hint_text("accounts and OUs")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id)
+        .changed()
+    {
+        commands.push(Command::SetTreeSearch(search.clone()));
+    }
     ui.add_space(4.0);
     let mut t = TreeCtx {
         loaded,
         can_refresh: app.progress.is_none()
             && matches!(loaded.origin, super::state::Origin::Live { .. }),
         scope: focused.map(|p| &p.cfg.scope),
-        search: &app.tree_search,
-        commands: &mut app.commands,
+        // This frame's typing narrows the tree right away.
+        search: &search,
+        commands,
     };
     tree_ui(&mut t, ui);
 }
 
-fn panes_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
+fn panes_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui) {
     let Some(loaded) = &app.loaded else { return };
-    let Some(mut tree) = app.settings.layout.take() else {
+    let Some(layout) = &app.settings.layout else {
         return;
     };
+    // egui_tiles resizes and rearranges the tree it draws: it draws a copy,
+    // and a changed copy goes back to `logic` as a command.
+    let mut tree = layout.clone();
     let estate = loaded.estate.clone();
     let ectx = Context::new(&estate, loaded.query());
     let inventory_count = inventory_panes_in_order(app).len();
@@ -327,15 +338,18 @@ fn panes_ui(app: &mut OrgscopeApp, ui: &mut egui::Ui) {
         })
         .collect();
     let mut behavior = PanesBehavior {
-        panes: &mut app.settings.panes,
+        panes: &app.settings.panes,
         loaded,
         ectx: &ectx,
-        commands: &mut app.commands,
+        commands,
         focused: app.focused,
-        focus_filter: &mut app.focus_filter,
         inventory_count,
         titles,
     };
     tree.ui(&mut behavior, ui);
-    app.settings.layout = Some(tree);
+    if tree != *layout {
+        // First: every command of this frame was made against the tree as
+        // drawn, so a split or close lands in the rearranged layout.
+        commands.insert(0, Command::SetLayout(Box::new(tree)));
+    }
 }

@@ -1,10 +1,11 @@
 //! The first screen: connect to AWS (profile, role, regions, external ID),
-//! open a snapshot, open the demo estate, or reopen a recent file.
+//! open a snapshot, open the demo estate, or reopen a recent file. The
+//! form edits a copy of the connection and emits it as a command.
 
 use egui::{RichText, TextEdit};
 
 use super::command::Command;
-use super::state::Settings;
+use super::state::{Connection, Settings};
 use super::theme;
 
 /// Regions offered as checkboxes; "all enabled" asks EC2 instead.
@@ -28,7 +29,7 @@ pub const KNOWN_REGIONS: &[&str] = &[
 
 pub fn welcome_ui(
     ui: &mut egui::Ui,
-    settings: &mut Settings,
+    settings: &Settings,
     profiles: &[String],
     commands: &mut Vec<Command>,
 ) {
@@ -48,7 +49,9 @@ pub fn welcome_ui(
             ui.add_space(margin);
             ui.vertical(|ui| {
                 ui.set_width(width);
-                card(ui, "Connect", |ui| connect_ui(ui, settings, profiles, commands));
+                card(ui, "Connect", |ui| {
+                    connect_ui(ui, &settings.connection, profiles, commands);
+                });
                 ui.add_space(12.0);
                 card(ui, "Open", |ui| {
                     ui.horizontal(|ui| {
@@ -99,11 +102,12 @@ fn card(ui: &mut egui::Ui, title: &str, add: impl FnOnce(&mut egui::Ui)) {
 
 fn connect_ui(
     ui: &mut egui::Ui,
-    settings: &mut Settings,
+    connection: &Connection,
     profiles: &[String],
     commands: &mut Vec<Command>,
 ) {
-    let c = &mut settings.connection;
+    let mut edited = connection.clone();
+    let c = &mut edited;
     egui::Grid::new("connect")
         .num_columns(2)
         .spacing([12.0, 8.0])
@@ -163,6 +167,11 @@ fn connect_ui(
             });
             ui.end_row();
         });
+    // Before Connect, so a click in the same frame runs with this form.
+    if edited != *connection {
+        commands.push(Command::SetConnection(Box::new(edited.clone())));
+    }
+    let c = &edited;
     ui.add_space(6.0);
     let ready = c.all_regions || !c.regions.is_empty();
     if ui

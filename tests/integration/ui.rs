@@ -24,25 +24,32 @@ fn runtime() -> tokio::runtime::Runtime {
     }
 }
 
+/// The app with default settings, as `build` configures it before the
+/// first frame.
 fn harness<'a>(
     rt: &tokio::runtime::Runtime,
-    build: impl FnOnce(&mut OrgscopeApp) + 'a,
+    build: impl FnOnce(OrgscopeApp) -> OrgscopeApp + 'a,
 ) -> Harness<'a, OrgscopeApp> {
     let handle = rt.handle().clone();
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
         .with_max_steps(64)
         .build_eframe(move |cc| {
-            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
-            build(&mut app);
-            app
+            build(OrgscopeApp::with_settings(
+                &cc.egui_ctx,
+                Settings::default(),
+                handle,
+            ))
         });
     h.run();
     h
 }
 
 fn demo_harness(rt: &tokio::runtime::Runtime) -> Harness<'_, OrgscopeApp> {
-    harness(rt, |app| app.load_estate(demo_estate(25), Origin::Demo))
+    harness(rt, |mut app| {
+        app.load_estate(demo_estate(25), Origin::Demo);
+        app
+    })
 }
 
 fn tick(h: &mut Harness<'_, OrgscopeApp>, name: &str) {
@@ -193,6 +200,48 @@ fn split_prod_and_test_then_compare_finds_the_drift() {
 }
 
 #[test]
+fn compare_settings_typed_above_the_diff_are_applied() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    expand(&mut h, "Workloads");
+    tick(&mut h, "Prod");
+    h.get_by_role_and_label(Role::Button, "Split").click();
+    h.run();
+    tick(&mut h, "Test");
+    h.get_by_role_and_label(Role::Button, "Compare").click();
+    h.run();
+    assert!(h.state().compare_summary().is_some());
+    h.get_by_label("Keys").focus();
+    h.run();
+    h.get_by_label("Keys").type_text("instance=bogus");
+    h.run();
+    assert!(
+        h.query_by_label_contains("bad key 'instance=bogus'")
+            .is_some(),
+        "the diff was recomputed with the typed keys"
+    );
+}
+
+#[test]
+fn the_tree_search_narrows_the_org_tree() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    assert!(h.query_by_label("Expand Workloads").is_some());
+    h.get_by_label("Search").focus();
+    h.run();
+    h.get_by_label("Search").type_text("security");
+    h.run();
+    assert!(
+        h.query_by_label("Expand Workloads").is_none(),
+        "no OU or account below Workloads matches"
+    );
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "Security")
+            .is_some()
+    );
+}
+
+#[test]
 fn opens_a_snapshot_written_by_orgscope_demo() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let path = dir.path().join("demo.json");
@@ -247,8 +296,9 @@ fn settings_round_trip_keeps_panes_and_filters() {
     let back: Settings = serde_json::from_str(&json).unwrap_or_else(|e| panic!("parse: {e}"));
     let rt2 = runtime();
     let mut h2 = harness(&rt2, move |app| {
-        *app = OrgscopeApp::with_settings(app.context(), back, app.runtime());
+        let mut app = OrgscopeApp::with_settings(app.context(), back, app.runtime());
         app.load_estate(demo_estate(25), Origin::Demo);
+        app
     });
     h2.run();
     assert_eq!(h2.state().pane_row_counts().len(), 2);
@@ -275,7 +325,7 @@ fn write_demo_with_cli(path: &Path) {
 #[test]
 fn the_welcome_screen_opens_the_demo() {
     let rt = runtime();
-    let mut h = harness(&rt, |_| {});
+    let mut h = harness(&rt, |app| app);
     assert!(h.state().estate().is_none());
     h.get_by_role_and_label(Role::Button, "Open demo estate")
         .click();
@@ -326,7 +376,7 @@ fn a_pane_switches_to_the_network_diagram_of_its_rows() {
 #[test]
 fn the_connect_form_warns_about_the_admin_role() {
     let rt = runtime();
-    let mut h = harness(&rt, |_| {});
+    let mut h = harness(&rt, |app| app);
     assert_eq!(
         h.state().settings().connection.role_name,
         "OrganizationAccountAccessRole"
@@ -346,19 +396,23 @@ fn the_connect_form_warns_about_the_admin_role() {
 
 /// A connection whose run asks for an MFA code before any network call:
 /// the base config comes from hooks (so nothing is loaded or signed) and
-/// the device is named explicitly.
+/// the device is named explicitly. The run is started from the connect
+/// form, as a user does: only us-east-1 ticked, then Connect.
 fn mfa_harness(rt: &tokio::runtime::Runtime) -> Harness<'_, OrgscopeApp> {
     let mut h = harness(rt, |app| {
-        app.set_collect_hooks(orgscope::collect::Hooks {
+        app.with_collect_hooks(orgscope::collect::Hooks {
             base_config: Some(aws_config::SdkConfig::builder().build()),
             interceptors: Vec::new(),
-        });
-        app.set_mfa_serial(Some("arn:aws:iam::123456789012:mfa/alice".into()));
+        })
+        .with_mfa_serial(Some("arn:aws:iam::123456789012:mfa/alice".into()))
     });
-    h.state_mut().connect(orgscope::ui::state::Connection {
-        regions: std::collections::BTreeSet::from(["us-east-1".to_string()]),
-        ..Default::default()
-    });
+    tick(&mut h, "eu-west-1");
+    assert_eq!(
+        h.state().settings().connection.regions,
+        std::collections::BTreeSet::from(["us-east-1".to_string()]),
+        "the form now asks for us-east-1 only"
+    );
+    press_connect(&mut h);
     run_until(&mut h, |app| app.mfa_pending().is_some());
     assert!(h.state().is_collecting(), "the run waits for the code");
     assert_eq!(
@@ -416,12 +470,16 @@ fn cancelling_the_mfa_dialog_ends_the_run_cleanly() {
         h.state().log_lines()
     );
     assert!(h.state().estate().is_none(), "nothing half-collected");
-    // A new run can start and asks again.
-    h.state_mut().connect(orgscope::ui::state::Connection {
-        regions: std::collections::BTreeSet::from(["us-east-1".to_string()]),
-        ..Default::default()
-    });
+    // A new run can start from the same form and asks again.
+    press_connect(&mut h);
     run_until(&mut h, |app| app.mfa_pending().is_some());
-    h.state_mut().answer_mfa(None);
+    h.get_by_role_and_label(Role::Button, "Cancel sign-in")
+        .click();
     run_until(&mut h, |app| !app.is_collecting());
+}
+
+fn press_connect(h: &mut Harness<'_, OrgscopeApp>) {
+    h.get_by_role_and_label(Role::Button, "Connect and collect")
+        .click();
+    h.run();
 }

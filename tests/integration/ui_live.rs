@@ -64,7 +64,7 @@ fn live_collection_fills_the_tree_and_badges_the_denied_account() {
             Rules::none().with(Rule::deny_assume_role(&denied)),
         ))
         .unwrap_or_else(|e| panic!("fault proxy: {e}"));
-    let mut h = app_behind(&rt, &proxy, |_| {});
+    let mut h = app_behind(&rt, &proxy, |app| app);
     connect_us_east_1(&mut h);
     // One frame applies Connect; its results can only be applied by later
     // frames. (`h.run()` steps until the app is idle, by which time two
@@ -133,7 +133,7 @@ fn the_mfa_code_typed_in_the_dialog_signs_the_whole_run() {
         .block_on(FaultProxy::start(&moto.endpoint(), Rules::none()))
         .unwrap_or_else(|e| panic!("fault proxy: {e}"));
     let mut h = app_behind(&rt, &proxy, |app| {
-        app.set_mfa_serial(Some("arn:aws:iam::123456789012:mfa/alice".into()));
+        app.with_mfa_serial(Some("arn:aws:iam::123456789012:mfa/alice".into()))
     });
     connect_us_east_1(&mut h);
     for _ in 0..20 {
@@ -214,7 +214,7 @@ fn cancel_keeps_what_was_collected_and_marks_the_estate_partial() {
             )),
         ))
         .unwrap_or_else(|e| panic!("fault proxy: {e}"));
-    let mut h = app_behind(&rt, &proxy, |_| {});
+    let mut h = app_behind(&rt, &proxy, |app| app);
     connect_us_east_1(&mut h);
     h.run();
     assert!(h.state().is_collecting(), "Connect starts a run");
@@ -289,11 +289,11 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The real app, headless, whose live collections go through `proxy` with
-/// test credentials; `setup` adjusts it before the first frame.
+/// test credentials; `setup` configures it before the first frame.
 fn app_behind(
     rt: &tokio::runtime::Runtime,
     proxy: &FaultProxy,
-    setup: impl FnOnce(&mut OrgscopeApp) + 'static,
+    setup: impl FnOnce(OrgscopeApp) -> OrgscopeApp + 'static,
 ) -> Harness<'static, OrgscopeApp> {
     let conf = rt.block_on(
         aws_config::defaults(aws_config::BehaviorVersion::latest())
@@ -307,23 +307,34 @@ fn app_behind(
         .with_size([1400.0, 900.0])
         .with_max_steps(64)
         .build_eframe(move |cc| {
-            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
-            app.set_collect_hooks(Hooks {
-                base_config: Some(conf),
-                interceptors: Vec::new(),
-            });
-            setup(&mut app);
-            app
+            setup(
+                OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle)
+                    .with_collect_hooks(Hooks {
+                        base_config: Some(conf),
+                        interceptors: Vec::new(),
+                    }),
+            )
         })
 }
 
-/// Start a live collection of us-east-1, as the Connect button does.
+/// Start a live collection of us-east-1 from the welcome screen's form, as
+/// a user does: untick the other default region, press Connect. Returns
+/// after the frame that saw the click, which queues the run to start on
+/// the next one.
 fn connect_us_east_1(h: &mut Harness<'static, OrgscopeApp>) {
     h.run();
-    h.state_mut().connect(Connection {
-        regions: BTreeSet::from(["us-east-1".to_string()]),
-        ..Connection::default()
-    });
+    h.get_by_role_and_label(Role::CheckBox, "eu-west-1").click();
+    h.run();
+    assert_eq!(
+        h.state().settings().connection,
+        Connection {
+            regions: BTreeSet::from(["us-east-1".to_string()]),
+            ..Connection::default()
+        }
+    );
+    h.get_by_role_and_label(Role::Button, "Connect and collect")
+        .click();
+    h.step();
 }
 
 /// Step frames as worker events arrive until the run has finished.
