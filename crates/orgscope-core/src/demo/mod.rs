@@ -31,16 +31,6 @@ pub const MIN_ACCOUNTS: usize = 11;
 /// The regions every demo account is "collected" in.
 pub const REGIONS: [&str; 3] = ["eu-west-1", "us-east-1", "eu-central-1"];
 
-/// The EC2 calls a real collection makes per account-region; the demo has
-/// one coverage cell for each.
-pub const EC2_APIS: [&str; 5] = [
-    "ec2:DescribeInstances",
-    "ec2:DescribeVpcs",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeVolumes",
-];
-
 /// The account-wide call made before any regional one.
 pub const ASSUME_ROLE_API: &str = "sts:AssumeRole";
 
@@ -330,12 +320,13 @@ fn coverage(plan: &Plan) -> Vec<Coverage> {
         code: code.clone(),
         message: message.clone(),
     };
-    let mut cells = Vec::with_capacity(1 + REGIONS.len() * EC2_APIS.len());
+    let apis = crate::model::regional_apis();
+    let mut cells = Vec::with_capacity(1 + REGIONS.len() * apis.clone().count());
     if plan.role != Role::Management {
         cells.push(cell(GLOBAL_REGION, ASSUME_ROLE_API));
     }
     for region in REGIONS {
-        for api in EC2_APIS {
+        for api in apis.clone() {
             cells.push(cell(region, api));
         }
     }

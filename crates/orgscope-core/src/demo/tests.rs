@@ -76,7 +76,10 @@ fn denied_and_suspended_accounts_exist_with_their_coverage() {
         .iter()
         .filter(|c| c.account_id == denied.id)
         .collect();
-    assert_eq!(cells.len(), 1 + REGIONS.len() * EC2_APIS.len());
+    assert_eq!(
+        cells.len(),
+        1 + REGIONS.len() * crate::model::regional_apis().count()
+    );
     assert!(cells.iter().all(|c| c.status == CoverageStatus::Denied));
     assert!(
         cells
@@ -108,7 +111,7 @@ fn every_readable_account_region_has_every_cell() {
     let e = demo_estate(DEFAULT_ACCOUNTS);
     for a in &e.accounts {
         for region in REGIONS {
-            for api in EC2_APIS {
+            for api in crate::model::regional_apis() {
                 assert!(
                     e.coverage
                         .iter()

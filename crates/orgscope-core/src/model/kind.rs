@@ -208,6 +208,10 @@ pub struct KindDef {
     pub label: &'static str,
     /// The AWS service (`ec2`).
     pub service: &'static str,
+    /// The read call that lists it, as coverage cells name it
+    /// (`ec2:DescribeInstances`): one cell per account and region (or per
+    /// account for a global kind) says whether this kind was collected.
+    pub api: &'static str,
     pub scope: Scope,
     /// ARN template: `{partition}`, `{region}`, `{account}`, `{id}`.
     pub arn: &'static str,
@@ -321,6 +325,15 @@ impl<'de> Deserialize<'de> for Kind {
             ))
         })
     }
+}
+
+/// The read calls of every regional kind, in registry order: the coverage
+/// cells each collected account-region has (the demo and the collector
+/// both list them from here).
+pub fn regional_apis() -> impl Iterator<Item = &'static str> + Clone {
+    Kind::all()
+        .filter(|k| k.def().scope == Scope::Regional)
+        .map(|k| k.def().api)
 }
 
 /// A set of kinds as bits (the registry is capped at 128 kinds).

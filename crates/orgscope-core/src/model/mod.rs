@@ -27,7 +27,8 @@ mod resource;
 mod value;
 
 pub use kind::{
-    Compare, Counted, Draw, FieldDef, KeyDef, Kind, KindDef, KindSet, RelationDef, Scope, ValueType,
+    Compare, Counted, Draw, FieldDef, KeyDef, Kind, KindDef, KindSet, RelationDef, Scope,
+    ValueType, regional_apis,
 };
 pub use relation::{Edge, Rel};
 pub use resource::Resource;

@@ -8,6 +8,7 @@ pub(super) static DEF: KindDef = KindDef {
     aliases: &["instances", "ec2"],
     label: "Instances",
     service: "ec2",
+    api: "ec2:DescribeInstances",
     scope: Scope::Regional,
     arn: "arn:{partition}:ec2:{region}:{account}:instance/{id}",
     // Compared fields are listed in the order a diff reports them.

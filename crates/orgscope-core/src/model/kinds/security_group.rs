@@ -9,6 +9,7 @@ pub(super) static DEF: KindDef = KindDef {
     aliases: &["security-group", "sg", "security_groups", "sgs"],
     label: "Security groups",
     service: "ec2",
+    api: "ec2:DescribeSecurityGroups",
     scope: Scope::Regional,
     arn: "arn:{partition}:ec2:{region}:{account}:security-group/{id}",
     fields: &[

@@ -8,6 +8,7 @@ pub(super) static DEF: KindDef = KindDef {
     aliases: &["subnets"],
     label: "Subnets",
     service: "ec2",
+    api: "ec2:DescribeSubnets",
     scope: Scope::Regional,
     arn: "arn:{partition}:ec2:{region}:{account}:subnet/{id}",
     fields: &[

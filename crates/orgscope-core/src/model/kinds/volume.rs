@@ -9,6 +9,7 @@ pub(super) static DEF: KindDef = KindDef {
     aliases: &["volumes", "ebs"],
     label: "Volumes",
     service: "ec2",
+    api: "ec2:DescribeVolumes",
     scope: Scope::Regional,
     arn: "arn:{partition}:ec2:{region}:{account}:volume/{id}",
     fields: &[

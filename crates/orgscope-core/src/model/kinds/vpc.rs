@@ -7,6 +7,7 @@ pub(super) static DEF: KindDef = KindDef {
     aliases: &["vpcs"],
     label: "VPCs",
     service: "ec2",
+    api: "ec2:DescribeVpcs",
     scope: Scope::Regional,
     arn: "arn:{partition}:ec2:{region}:{account}:vpc/{id}",
     fields: &[
