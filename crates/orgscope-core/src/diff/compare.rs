@@ -110,7 +110,8 @@ impl<'a> Comparer<'a> {
 
     /// The far ends' names as sets: raw names in the same order are the
     /// same set; otherwise the sorted, deduplicated normalised names are
-    /// compared and reported comma-joined.
+    /// compared and reported comma-joined, and a side with no edge as
+    /// absent.
     fn relation(
         &self,
         out: &mut Vec<FieldChange>,
@@ -136,8 +137,11 @@ impl<'a> Comparer<'a> {
                 .collect();
             set.into_iter().collect::<Vec<_>>().join(", ")
         };
+        // No edge at all is "none", not an empty name: an address attached
+        // in prod and idle in test reads `instance: web-1 → —`.
         let (na, nb) = (names(self.left, l), names(self.right, r));
-        push(out, c.name, Some(&na), Some(&nb));
+        let shown = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        push(out, c.name, shown(&na).as_deref(), shown(&nb).as_deref());
     }
 
     /// Walk both tag maps in key order (what a set of the union of keys

@@ -371,3 +371,15 @@ fn a_refining_field_is_reported_only_when_the_one_before_agrees() {
     );
     assert_eq!(rep.totals().changed, 2, "{:?}", rep.entries);
 }
+
+#[test]
+fn a_compared_relation_with_no_edge_on_one_side_is_absent_not_empty() {
+    let left = res(kinds::INSTANCE, "i-1", Some("shop-prod-web-1"))
+        .with_edge(Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, "sg-1").named("shop-prod-web"));
+    let right = res(kinds::INSTANCE, "i-9", Some("shop-test-web-1"));
+    let rep = shop(vec![left], vec![right], &DiffOptions::default());
+    assert_eq!(
+        changes_of(&rep, "shop/eu-west-1/shop-web-1"),
+        [change("security_groups", Some("shop-web"), None)]
+    );
+}

@@ -184,8 +184,14 @@ pub enum Draw {
     /// The container inside a network: a subnet.
     Subnet,
     /// A box inside its subnet (else its network, else its region), with
-    /// a short glyph for the legend and aggregated labels.
-    Node { glyph: &'static str },
+    /// a short glyph for the legend and aggregated labels, and the field
+    /// its box shows under its name (and counts by when a subnet holds too
+    /// many to draw one by one). A node kind with a `state` field is drawn
+    /// running or not; one without is drawn plain.
+    Node {
+        glyph: &'static str,
+        label: &'static str,
+    },
 }
 
 /// How an account's box in the org diagram counts a kind: a short name and

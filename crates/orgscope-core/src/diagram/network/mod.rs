@@ -83,9 +83,10 @@ struct VpcG<'a> {
 type Tree<'a> = BTreeMap<&'a str, BTreeMap<&'a str, BTreeMap<&'a str, VpcG<'a>>>>;
 
 struct Ctx<'a> {
-    /// (account, id) → VPC or subnet record, looked up even when the record
-    /// itself is outside the scope: a selected instance still needs its
-    /// VPC's name and CIDR drawn around it.
+    /// (account, id) → VPC, subnet or node record, looked up even when the
+    /// record itself is outside the scope: a selected instance still needs
+    /// its VPC's name and CIDR drawn around it, and an address attached to
+    /// an instance is drawn where that instance is.
     records: HashMap<(&'a str, &'a str), &'a Resource>,
     /// Per kind (by [`Kind::index`]): the fields a node's glyph shows,
     /// resolved once per scene rather than by name per node.
@@ -96,6 +97,40 @@ struct Ctx<'a> {
 /// Field `name` of a container record, `Null` when its kind has none.
 fn field<'r>(r: &'r Resource, name: &str) -> &'r Value {
     r.get(name).unwrap_or(&Value::Null)
+}
+
+/// Where a node is drawn: in its own subnet or VPC, or — when it has
+/// neither (an Elastic IP) — where the node it is attached to is.
+fn home<'a>(ctx: &Ctx<'a>, r: &'a Resource) -> &'a Resource {
+    if r.vpc_id().is_some() || r.first(Rel::InSubnet).is_some() {
+        return r;
+    }
+    r.edges(Rel::AttachedTo)
+        .find_map(|e| {
+            let account = e.account_id.as_deref().unwrap_or(&r.account_id);
+            ctx.records
+                .get(&(account, e.to.as_str()))
+                .filter(|far| matches!(far.kind.def().draw, Draw::Node { .. }))
+        })
+        .copied()
+        .unwrap_or(r)
+}
+
+/// `17 instances, 1 elastic IPs`: the drawn nodes per kind (the first node
+/// kind's zero when none is drawn).
+fn node_counts(per_kind: &[usize]) -> String {
+    let mut parts: Vec<String> = Kind::all()
+        .filter(|k| per_kind.get(k.index()).is_some_and(|&n| n > 0))
+        .map(|k| format!("{} {}", per_kind[k.index()], lower_first(k.label())))
+        .collect();
+    if parts.is_empty() {
+        parts.extend(
+            Kind::all()
+                .find(|k| matches!(k.def().draw, Draw::Node { .. }))
+                .map(|k| format!("0 {}", lower_first(k.label()))),
+        );
+    }
+    parts.join(", ")
 }
 
 /// A kind's label in the singular, for the legend (`VPCs` → `VPC`).
@@ -120,7 +155,7 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
     let draws: Vec<Draw> = Kind::all().map(|k| k.def().draw).collect();
     let mut records = HashMap::new();
     for r in &estate.resources {
-        if matches!(draws[r.kind.index()], Draw::Network | Draw::Subnet) {
+        if !matches!(draws[r.kind.index()], Draw::Hidden) {
             records.insert((r.account_id.as_str(), r.id.as_str()), r);
         }
     }
@@ -131,7 +166,7 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
     };
 
     let mut tree: Tree = BTreeMap::new();
-    let mut n_instances = 0;
+    let mut per_node_kind = vec![0usize; Kind::count()];
     for &i in resource_indices {
         let Some(r) = estate.resources.get(i) else {
             continue;
@@ -143,9 +178,10 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
             .or_default();
         match draws[r.kind.index()] {
             Draw::Node { .. } => {
-                n_instances += 1;
-                let vpc = r.vpc_id().unwrap_or("");
-                let subnet = r.first(Rel::InSubnet).unwrap_or("");
+                per_node_kind[r.kind.index()] += 1;
+                let home = home(&ctx, r);
+                let vpc = home.vpc_id().unwrap_or("");
+                let subnet = home.first(Rel::InSubnet).unwrap_or("");
                 let subnet = if ctx.records.contains_key(&(r.account_id.as_str(), subnet)) {
                     subnet
                 } else {
@@ -223,14 +259,14 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
     });
 
     let subtitle = format!(
-        "{} · {} instances in {} VPCs across {} accounts · collected {}",
+        "{} · {} in {} VPCs across {} accounts · collected {}",
         estate.source.label,
-        n_instances,
+        node_counts(&per_node_kind),
         n_vpcs,
         tree.len(),
         estate.collected_at
     );
-    let legend = legend();
+    let legend = legend(&per_node_kind);
     let mut scene = layout::frame(body, "Network topology", &subtitle, legend);
     if scene.nodes.is_empty() {
         let note = Label::fitted(
@@ -247,9 +283,10 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
     scene
 }
 
-/// The legend: the frames, then every kind the diagram draws, named by its
-/// descriptor's label, containers before nodes.
-fn legend() -> Vec<(Style, String)> {
+/// The legend: the frames, the container kinds, then the node kinds this
+/// scene draws (the first node kind when it draws none, so an empty picture
+/// still says what a box would be), each named by its descriptor's label.
+fn legend(per_node_kind: &[usize]) -> Vec<(Style, String)> {
     let mut legend = vec![
         (style(ACCOUNT, 2.0, false), "Account".to_string()),
         (style(REGION, 1.5, true), "Region".to_string()),
@@ -265,10 +302,25 @@ fn legend() -> Vec<(Style, String)> {
         legend.push((style(PUBLIC, 1.2, false), format!("Public {name}")));
         legend.push((style(PRIVATE, 1.2, false), format!("Private {name}")));
     }
-    for k in drawn(|d| matches!(d, Draw::Node { .. })) {
+    let nodes: Vec<Kind> = drawn(|d| matches!(d, Draw::Node { .. })).collect();
+    let present: Vec<Kind> = nodes
+        .iter()
+        .copied()
+        .filter(|k| per_node_kind.get(k.index()).is_some_and(|&n| n > 0))
+        .collect();
+    let shown = if present.is_empty() {
+        nodes.into_iter().take(1).collect()
+    } else {
+        present
+    };
+    for k in shown {
         let name = singular(k);
-        legend.push((style(RUNNING, 1.2, false), format!("{name} (running)")));
-        legend.push((style(STOPPED, 1.2, true), format!("{name} (not running)")));
+        if k.def().field_index("state").is_some() {
+            legend.push((style(RUNNING, 1.2, false), format!("{name} (running)")));
+            legend.push((style(STOPPED, 1.2, true), format!("{name} (not running)")));
+        } else {
+            legend.push((style(RUNNING, 1.2, false), name.to_string()));
+        }
     }
     legend
 }
@@ -420,7 +472,7 @@ fn vpc_block(ctx: &Ctx, account_id: &str, region: &str, vpc_id: &str, g: &VpcG) 
         vpc_id.to_string()
     };
     let mut second = if vpc_id.is_empty() {
-        "instances outside any VPC".to_string()
+        "outside any VPC".to_string()
     } else {
         format!("{vpc_id} · {cidr}")
     };

@@ -4,9 +4,10 @@
 //! layout in `mod.rs`, whose private types (`Ctx`, `SubnetG`, the colours)
 //! it uses as a child module.
 //!
-//! What a glyph says comes from its kind's descriptor: its first facet
-//! field other than `state` (an instance's type) is its label and what
-//! aggregation counts by, and its `state` field says whether it runs.
+//! What a glyph says comes from its kind's descriptor: the `label` field of
+//! its `Draw::Node` (an instance's type) is its second line and what
+//! aggregation counts by, and its `state` field, when the kind has one,
+//! says whether it runs; a kind without one is drawn plain.
 
 use std::borrow::Cow;
 
@@ -28,7 +29,7 @@ const HOVER_FIELDS: [&str; 3] = ["private_ip", "public_ip", "az"];
 /// Where a node kind's glyph reads its text, resolved once per scene.
 #[derive(Debug, Default)]
 pub(super) struct NodeFields {
-    /// The first facet field other than the state (`instance_type`).
+    /// The descriptor's label field (`instance_type`).
     label: Option<usize>,
     state: Option<usize>,
     /// (field index, label) of each of [`HOVER_FIELDS`] the kind has.
@@ -40,11 +41,10 @@ impl NodeFields {
         let def = kind.def();
         let state = def.field_index(STATE);
         NodeFields {
-            label: def
-                .fields
-                .iter()
-                .enumerate()
-                .position(|(i, f)| f.facet && Some(i) != state),
+            label: match def.draw {
+                Draw::Node { label, .. } => def.field_index(label),
+                _ => None,
+            },
             state,
             hover: HOVER_FIELDS
                 .iter()
@@ -96,7 +96,7 @@ pub(super) fn aggregate(ctx: &Ctx, nodes: &[&Resource]) -> (Vec<String>, String)
     let lines = types
         .into_iter()
         .map(|((k, t), n)| match k.def().draw {
-            Draw::Node { glyph } if mixed => format!("{n} × {glyph} {t}"),
+            Draw::Node { glyph, .. } if mixed => format!("{n} × {glyph} {t}"),
             _ => format!("{n} × {t}"),
         })
         .collect();
@@ -131,7 +131,7 @@ pub(super) fn subnet_block(
         }
         _ => (
             "(no subnet)".to_string(),
-            "instances without a known subnet".to_string(),
+            "without a known subnet".to_string(),
             PRIVATE,
         ),
     };
@@ -190,15 +190,23 @@ pub(super) fn subnet_block(
 /// One node's glyph: name, then label and state; the hover details add
 /// its network facts and the groups it is a member of.
 pub(super) fn instance_block(ctx: &Ctx, r: &Resource) -> Block {
+    let stateful = ctx.nodes[r.kind.index()].state.is_some();
     let (label, state) = label_and_state(ctx, r);
     let (label, state) = (label.text(), state.text());
-    let running = state == RUNNING_STATE;
+    // A kind without a state (an address) is drawn as running would be:
+    // solid, nothing to warn about.
+    let running = !stateful || state == RUNNING_STATE;
     let colours = if running { RUNNING } else { STOPPED };
+    let facts = if stateful {
+        format!("{label} · {state}")
+    } else {
+        label.to_string()
+    };
     let inner = GLYPH_W - 2.0 * 6.0;
     let mut labels = vec![
         Label::fitted(r.display_name(), 11.0, true, TEXT, inner),
         Label::fitted(
-            &format!("{label} · {state}"),
+            &facts,
             10.0,
             false,
             if running { MUTED } else { STOPPED.1 },
@@ -206,10 +214,7 @@ pub(super) fn instance_block(ctx: &Ctx, r: &Resource) -> Block {
         ),
     ];
     let bottom = layout::stack(&mut labels, 6.0, 5.0);
-    let mut details = vec![
-        r.display_name().to_string(),
-        format!("{} · {label} · {state}", r.id),
-    ];
+    let mut details = vec![r.display_name().to_string(), format!("{} · {facts}", r.id)];
     for &(i, name) in &ctx.nodes[r.kind.index()].hover {
         if let Some(v) = r.fields.get(i).filter(|v| !v.is_null()) {
             details.push(format!("{name} {}", v.text()));

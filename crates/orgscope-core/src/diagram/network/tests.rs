@@ -204,3 +204,30 @@ fn the_legend_names_the_drawn_kinds_by_their_labels() {
         ]
     );
 }
+
+#[test]
+fn a_node_without_a_network_sits_with_what_it_is_attached_to() {
+    let e = estate(vec![
+        vpc("vpc-1"),
+        subnet("subnet-pub", "vpc-1", "eu-west-1b", true),
+        instance("i-host", Some("vpc-1"), Some("subnet-pub"), "t3.micro"),
+        // No VPC or subnet of its own, attached to i-host: drawn beside it.
+        instance("i-rider", None, None, "t3.nano").with_edge(Edge::new(
+            Rel::AttachedTo,
+            kinds::INSTANCE,
+            "i-host",
+        )),
+        // Attached to something that was not collected: the region's
+        // "no VPC" box, as any node without a network.
+        instance("i-stray", None, None, "t3.nano").with_edge(Edge::new(
+            Rel::AttachedTo,
+            kinds::INSTANCE,
+            "i-gone",
+        )),
+    ]);
+    let s = scene(&e, &NetworkOptions::default());
+    assert_eq!(parent_of(&s, "i-rider"), "subnet-pub");
+    assert_eq!(parent_of(&s, "i-stray"), "/no-subnet");
+    let subtitle = &s.texts[1].text;
+    assert!(subtitle.contains("3 instances in 1 VPCs"), "{subtitle}");
+}

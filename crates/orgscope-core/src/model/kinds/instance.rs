@@ -53,7 +53,10 @@ pub(super) static DEF: KindDef = KindDef {
             compare_as: Some("security_groups"),
         },
     ],
-    draw: Draw::Node { glyph: "EC2" },
+    draw: Draw::Node {
+        glyph: "EC2",
+        label: "instance_type",
+    },
     counted: Some(Counted {
         short: "EC2",
         plural: "",
