@@ -122,7 +122,7 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
                         "InternalError",
                         format!("orgscope failed while describing the region: {e}"),
                     );
-                    ec2::APIS.iter().map(|api| (*api, Err(f.clone()))).collect()
+                    ec2::apis().map(|api| (api, Err(f.clone()))).collect()
                 });
                 (region, r)
             }

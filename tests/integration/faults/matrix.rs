@@ -237,7 +237,7 @@ fn failed(e: &Estate) -> BTreeMap<Cell, (CoverageStatus, Option<String>)> {
 }
 
 fn ec2_apis() -> Vec<String> {
-    collect::ec2::APIS.iter().map(|a| a.to_string()).collect()
+    collect::ec2::apis().map(str::to_string).collect()
 }
 
 #[tokio::test]

@@ -1,0 +1,226 @@
+//! EC2 inventory of one account-region, as a table of per-kind collectors.
+//! This module owns what they share: where a resource was found
+//! ([`Where`]), tags and names, the page-size limits, the enabled regions,
+//! and the runner that calls every collector of a region concurrently (or
+//! one again, by its API name). Each kind's file owns its `Describe*` call
+//! — sending `MaxResults` (unpaginated calls land in a smaller throttling
+//! bucket) and paged to the end — and the one-time conversion of its SDK
+//! shape into a [`Resource`]: SDK types stop there.
+//!
+//! A collector's API name, as coverage cells name it, is its kind's
+//! [`KindDef::api`](orgscope_core::model::KindDef::api); there is no list
+//! of names here. Adding a kind's collector is one file (`NAME.rs`, with
+//! its `describe`, its conversion, its tests and a `COLLECTOR` const naming
+//! its kind) and one line in [`COLLECTORS`]; a test checks the table
+//! against the registry's EC2 kinds.
+
+use aws_sdk_ec2::types as sdk;
+use futures::future::{BoxFuture, join_all};
+
+use super::classify::{Failure, classify};
+use orgscope_core::model::{self, Kind, Resource, Tags};
+
+mod instance;
+mod security_group;
+mod subnet;
+mod volume;
+mod vpc;
+
+pub use security_group::normalize_rules;
+
+/// What one kind's collector lists in one account-region.
+type Listed = Result<Vec<Resource>, Failure>;
+
+/// One kind's collector: its kind (which names its API) and the call that
+/// lists every resource of it in an account-region, given the page size.
+struct Collector {
+    kind: Kind,
+    describe: for<'a> fn(&'a aws_sdk_ec2::Client, Where<'a>, i32) -> BoxFuture<'a, Listed>,
+}
+
+impl Collector {
+    fn api(&self) -> &'static str {
+        self.kind.def().api
+    }
+}
+
+/// Every EC2 collector, in registry order (the order of a region's
+/// results and so of its coverage cells).
+static COLLECTORS: &[Collector] = &[
+    instance::COLLECTOR,
+    vpc::COLLECTOR,
+    subnet::COLLECTOR,
+    security_group::COLLECTOR,
+    volume::COLLECTOR,
+];
+
+/// The EC2 APIs collected per account-region, as named in coverage cells,
+/// in the order [`describe_region`] returns them.
+pub fn apis() -> impl Iterator<Item = &'static str> {
+    COLLECTORS.iter().map(Collector::api)
+}
+
+/// The EC2 limits: MaxResults must be within 5..=1000.
+pub fn clamp_page_size(page_size: i32) -> i32 {
+    page_size.clamp(5, 1000)
+}
+
+/// Run every collector of one account-region concurrently; one result per
+/// [`apis`] entry, in that order.
+pub async fn describe_region(
+    client: &aws_sdk_ec2::Client,
+    account_id: &str,
+    region: &str,
+    page_size: i32,
+) -> Vec<(&'static str, Listed)> {
+    let at = Where { account_id, region };
+    let page = clamp_page_size(page_size);
+    let results = join_all(COLLECTORS.iter().map(|c| (c.describe)(client, at, page))).await;
+    apis().zip(results).collect()
+}
+
+/// One of [`apis`] in one account-region, e.g. to redo a call that failed.
+pub async fn describe_one(
+    client: &aws_sdk_ec2::Client,
+    account_id: &str,
+    region: &str,
+    page_size: i32,
+    api: &str,
+) -> Listed {
+    let at = Where { account_id, region };
+    let page = clamp_page_size(page_size);
+    match COLLECTORS.iter().find(|c| c.api() == api) {
+        Some(c) => (c.describe)(client, at, page).await,
+        None => Err(Failure::new(
+            model::CoverageStatus::Error,
+            "UnknownApi",
+            format!("orgscope does not collect {api}"),
+        )),
+    }
+}
+
+/// Regions enabled for the account (`DescribeRegions` without
+/// `AllRegions` lists exactly those).
+pub async fn enabled_regions(client: &aws_sdk_ec2::Client) -> Result<Vec<String>, Failure> {
+    let out = client
+        .describe_regions()
+        .send()
+        .await
+        .map_err(|e| classify(&e))?;
+    let mut regions: Vec<String> = out
+        .regions()
+        .iter()
+        .filter(|r| {
+            // Without AllRegions only enabled regions come back, but be
+            // explicit in case a caller-side default changes.
+            !matches!(r.opt_in_status(), Some("not-opted-in"))
+        })
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    Ok(regions)
+}
+
+/// The account-region a collector is describing.
+#[derive(Clone, Copy)]
+struct Where<'a> {
+    account_id: &'a str,
+    region: &'a str,
+}
+
+impl Where<'_> {
+    /// A resource of `kind` with its tags and name (the `Name` tag, else
+    /// `fallback`); the caller adds fields and edges.
+    fn resource(
+        &self,
+        kind: Kind,
+        id: &str,
+        tags: &[sdk::Tag],
+        fallback: Option<&str>,
+    ) -> Resource {
+        let mut r = Resource::new(kind, self.account_id, self.region, id);
+        r.tags = tags_of(tags);
+        r.name = r
+            .tags
+            .get("Name")
+            .cloned()
+            .or_else(|| fallback.map(str::to_string));
+        r
+    }
+}
+
+fn tags_of(tags: &[sdk::Tag]) -> Tags {
+    tags.iter()
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn opt(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// Where the conversion tests put their resources.
+#[cfg(test)]
+const TEST_AT: Where<'static> = Where {
+    account_id: "111111111111",
+    region: "eu-west-1",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orgscope_core::model::Scope;
+
+    #[test]
+    fn every_regional_ec2_kind_has_one_collector_in_registry_order() {
+        let kinds: Vec<Kind> = COLLECTORS.iter().map(|c| c.kind).collect();
+        let registered: Vec<Kind> = Kind::all()
+            .filter(|k| k.def().scope == Scope::Regional && k.def().service == "ec2")
+            .collect();
+        assert_eq!(kinds, registered);
+        let registered_apis: Vec<&str> = model::regional_apis()
+            .filter(|a| a.starts_with("ec2:"))
+            .collect();
+        assert_eq!(apis().collect::<Vec<_>>(), registered_apis);
+    }
+
+    #[tokio::test]
+    async fn describing_an_api_without_a_collector_is_unknown() {
+        // Never sends a request: the name is refused before any call.
+        let conf = aws_sdk_ec2::Config::builder()
+            .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
+            .region(aws_sdk_ec2::config::Region::new("eu-west-1"))
+            .build();
+        let client = aws_sdk_ec2::Client::from_conf(conf);
+        let r = describe_one(
+            &client,
+            "111111111111",
+            "eu-west-1",
+            1000,
+            "ec2:DescribeImages",
+        )
+        .await;
+        let f = r.err();
+        assert_eq!(
+            f.as_ref().map(|f| (f.status, f.code.as_deref())),
+            Some((model::CoverageStatus::Error, Some("UnknownApi")))
+        );
+        assert_eq!(
+            f.and_then(|f| f.message),
+            Some("orgscope does not collect ec2:DescribeImages".to_string())
+        );
+    }
+
+    #[test]
+    fn page_size_is_clamped_to_ec2_limits() {
+        assert_eq!(clamp_page_size(1), 5);
+        assert_eq!(clamp_page_size(1000), 1000);
+        assert_eq!(clamp_page_size(5000), 1000);
+    }
+}
