@@ -75,7 +75,7 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     assert_eq!(o.status.code(), Some(4));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["totals"]["only_left"], 3);
-    assert_eq!(v["totals"]["changed"], 3);
+    assert_eq!(v["totals"]["changed"], 4);
     let changed: Vec<_> = v["entries"]
         .as_array()
         .expect("entries")
@@ -89,6 +89,11 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
                 && e["right"]["account"] == "payments-test"
                 && e["changes"][0]["field"] == "instance_type")
     );
+    // The Elastic IP kind's drift, reported by the generic diff.
+    assert!(changed.iter().any(|e| e["type"] == "elastic_ip"
+        && e["changes"][0]["field"] == "instance"
+        && e["changes"][0]["left"] == "payments-bastion-1"
+        && e["changes"][0]["right"].is_null()));
 }
 
 #[test]

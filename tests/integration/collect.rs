@@ -98,6 +98,7 @@ pub(crate) fn counts(estate: &Estate, account: &str, region: &str) -> Counts {
             k if k == kinds::SUBNET => c.subnets += 1,
             k if k == kinds::SECURITY_GROUP => c.security_groups += 1,
             k if k == kinds::VOLUME => c.volumes += 1,
+            k if k == kinds::ELASTIC_IP => c.elastic_ips += 1,
             other => panic!("{other} is collected but not counted by this test"),
         }
     }
@@ -244,6 +245,34 @@ fn assert_seeded_networks(estate: &Estate, seeded: &Seeded) {
             assert_eq!(v.text("volume_type"), Some("gp3"));
             assert_eq!(v.first(Rel::AttachedTo), None, "{at}");
         }
+
+        // The network's addresses: the attached one points at its
+        // instance (one of the collected ones) with its association, the
+        // idle one has no edge and no association.
+        assert!(!net.addresses.is_empty(), "{at}");
+        for (id, ip, instance) in &net.addresses {
+            let a = find(id);
+            assert_eq!(a.kind, kinds::ELASTIC_IP, "{at}");
+            assert_eq!(a.text("public_ip"), Some(ip.as_str()), "{at}");
+            assert_eq!(a.text("domain"), Some("vpc"), "{at}");
+            let edges: Vec<_> = a
+                .edges(Rel::AttachedTo)
+                .map(|e| (e.to.as_str(), e.kind))
+                .collect();
+            match instance {
+                Some(i) => {
+                    assert_eq!(a.name.as_deref(), Some("web-eip"), "{at}");
+                    assert_eq!(edges, [(i.as_str(), Some(kinds::INSTANCE))], "{at}");
+                    assert!(instances.iter().any(|r| &r.id == i), "{at}");
+                    assert!(a.text("association_id").is_some(), "{at}");
+                }
+                None => {
+                    assert_eq!(a.name.as_deref(), Some("spare-eip"), "{at}");
+                    assert!(edges.is_empty(), "{at}: {edges:?}");
+                    assert_eq!(a.text("association_id"), None, "{at}");
+                }
+            }
+        }
     }
 }
 
@@ -359,8 +388,10 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
         }
     }
     assert!(!estate.is_partial());
-    // 10 active accounts x 3 regions x 5 APIs + 9 AssumeRole + 1 suspended.
-    assert_eq!(estate.coverage.len(), 10 * 3 * 5 + 9 + 1);
+    // 10 active accounts x 3 regions x one call per regional kind, + 9
+    // AssumeRole + 1 suspended.
+    let apis = orgscope::model::regional_apis().count();
+    assert_eq!(estate.coverage.len(), 10 * 3 * apis + 9 + 1);
 
     // Read-only, the management account with base credentials, and the
     // suspended account never assumed into.

@@ -40,11 +40,17 @@ pub struct Counts {
     pub subnets: usize,
     pub security_groups: usize,
     pub volumes: usize,
+    pub elastic_ips: usize,
 }
 
 impl Counts {
     pub fn total(&self) -> usize {
-        self.instances + self.vpcs + self.subnets + self.security_groups + self.volumes
+        self.instances
+            + self.vpcs
+            + self.subnets
+            + self.security_groups
+            + self.volumes
+            + self.elastic_ips
     }
 }
 
@@ -69,6 +75,10 @@ pub struct SeededNetwork {
     pub subnets: Vec<(String, String, String)>,
     /// The [`SG_NAME`] group, every instance's only group.
     pub sg_id: String,
+    /// (allocation id, public IP, instance id) of the network's addresses:
+    /// one associated with the first instance (when there is one), one
+    /// idle.
+    pub addresses: Vec<(String, String, Option<String>)>,
 }
 
 #[derive(Debug, Default)]
@@ -127,6 +137,7 @@ impl Seeded {
             security_groups: 1 + created.vpcs + created.security_groups,
             // moto gives each instance an 8 GiB root volume.
             volumes: created.instances + created.volumes,
+            elastic_ips: created.elastic_ips,
         }
     }
 }
@@ -511,6 +522,7 @@ pub async fn seed_region(
                 vpc_cidr,
                 subnets,
                 sg_id: sg.clone(),
+                addresses: Vec::new(),
             },
         );
         sg_id = Some(sg);
@@ -548,6 +560,29 @@ pub async fn seed_region(
             seeded.odd_tagged_instance = Some((account_id.into(), region.into(), id));
         }
         counts.instances += content.instances_per_reservation;
+        if r == 0
+            && let Some(net) = seeded
+                .networks
+                .get_mut(&(account_id.to_string(), region.to_string()))
+        {
+            let first = out
+                .instances()
+                .first()
+                .and_then(|i| i.instance_id())
+                .expect("instance id")
+                .to_string();
+            net.addresses
+                .push(allocate_address(&ec2, "web-eip", Some(&first)).await);
+            counts.elastic_ips += 1;
+        }
+    }
+    if let Some(net) = seeded
+        .networks
+        .get_mut(&(account_id.to_string(), region.to_string()))
+    {
+        net.addresses
+            .push(allocate_address(&ec2, "spare-eip", None).await);
+        counts.elastic_ips += 1;
     }
     for _ in 0..content.volumes {
         ec2.create_volume()
@@ -563,6 +598,33 @@ pub async fn seed_region(
     seeded
         .created
         .insert((account_id.to_string(), region.to_string()), counts);
+}
+
+/// Allocate a VPC address named `name`, associated with `instance` when
+/// given: (allocation id, public IP, instance id).
+async fn allocate_address(
+    ec2: &aws_sdk_ec2::Client,
+    name: &str,
+    instance: Option<&str>,
+) -> (String, String, Option<String>) {
+    let out = ec2
+        .allocate_address()
+        .domain(ec2t::DomainType::Vpc)
+        .tag_specifications(tag_spec(ec2t::ResourceType::ElasticIp, &[("Name", name)]))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("allocate_address: {e:?}"));
+    let id = out.allocation_id().expect("allocation id").to_string();
+    let ip = out.public_ip().expect("public ip").to_string();
+    if let Some(i) = instance {
+        ec2.associate_address()
+            .allocation_id(&id)
+            .instance_id(i)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("associate_address: {e:?}"));
+    }
+    (id, ip, instance.map(str::to_string))
 }
 
 /// One default subnet per availability zone: ask moto how many zones the

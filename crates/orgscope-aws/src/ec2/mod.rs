@@ -20,6 +20,7 @@ use futures::future::{BoxFuture, join_all};
 use super::classify::{Failure, classify};
 use orgscope_core::model::{self, Kind, Resource, Tags};
 
+mod elastic_ip;
 mod instance;
 mod security_group;
 mod subnet;
@@ -52,6 +53,7 @@ static COLLECTORS: &[Collector] = &[
     subnet::COLLECTOR,
     security_group::COLLECTOR,
     volume::COLLECTOR,
+    elastic_ip::COLLECTOR,
 ];
 
 /// The EC2 APIs collected per account-region, as named in coverage cells,

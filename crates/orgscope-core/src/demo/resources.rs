@@ -12,8 +12,9 @@
 //! and instance types — a common pattern for isolated accounts — so a diff
 //! of prod against test shows only the deliberate drift of every eighth app's
 //! test account: `worker-4` missing, `app-1` on a smaller instance type, an
-//! extra `0.0.0.0/0` rule on the `db` security group, and no `owner` tag on
-//! `web-2`. Dev uses smaller instance types, as dev accounts do.
+//! extra `0.0.0.0/0` rule on the `db` security group, no `owner` tag on
+//! `web-2`, and its bastion's Elastic IP left idle instead of attached.
+//! Dev uses smaller instance types, as dev accounts do.
 
 use crate::model::{Edge, Kind, Rel, Resource, RulePeer, SgRule, Tags, kinds};
 
@@ -239,6 +240,35 @@ impl<'p> Stack<'p> {
     }
 
     /// Build the VPC in `region` using `10.{octet}.{base}.0/17`.
+    /// The Elastic IP of a public host (`payments-prod-bastion-1-eip`),
+    /// attached to it — except in a drifted test twin, where the address
+    /// was re-allocated and left idle (still billed, reaching nothing).
+    fn elastic_ip(
+        &self,
+        region: &str,
+        host: &str,
+        instance_id: &str,
+        public_ip: &str,
+        private_ip: &str,
+    ) -> Resource {
+        let acct = &self.plan.id;
+        let name = format!("{host}-eip");
+        let id = ec2_id("eipalloc", &[acct, region, &name]);
+        let eip = self
+            .resource(kinds::ELASTIC_IP, region, id, &name, self.tags(&name))
+            .with("public_ip", public_ip)
+            .with("domain", "vpc")
+            .with("network_border_group", region)
+            .with("public_ipv4_pool", "amazon");
+        if self.drift {
+            return eip;
+        }
+        eip.with_edge(Edge::new(Rel::AttachedTo, kinds::INSTANCE, instance_id))
+            .with("association_id", ec2_id("eipassoc", &[acct, region, &name]))
+            .with("private_ip", private_ip)
+            .with("network_interface_id", ec2_id("eni", &[acct, region, host]))
+    }
+
     fn build(
         &self,
         region: &str,
@@ -401,6 +431,10 @@ impl<'p> Stack<'p> {
                         1 + (h >> 16) % 254
                     )
                 });
+                let private_ip = format!("10.{o}.{third}.{host}");
+                if let Some(ip) = &public_ip {
+                    out.push(self.elastic_ip(region, &name, &id, ip, &private_ip));
+                }
                 // Linux: `platform` stays null, as EC2 reports it.
                 out.push(
                     self.resource(kinds::INSTANCE, region, id.clone(), &name, tags)
@@ -414,7 +448,7 @@ impl<'p> Stack<'p> {
                         .with("state", if stopped { "stopped" } else { "running" })
                         .with("image_id", ami.clone())
                         .with("architecture", "x86_64")
-                        .with("private_ip", format!("10.{o}.{third}.{host}"))
+                        .with("private_ip", private_ip)
                         .with("public_ip", public_ip)
                         .with("az", az.clone())
                         .with(

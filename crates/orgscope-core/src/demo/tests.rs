@@ -203,6 +203,7 @@ fn ids_are_unique_and_look_like_aws() {
             (kinds::SUBNET, "subnet"),
             (kinds::SECURITY_GROUP, "sg"),
             (kinds::VOLUME, "vol"),
+            (kinds::ELASTIC_IP, "eipalloc"),
         ]
         .into_iter()
         .find(|(k, _)| *k == r.kind)

@@ -81,6 +81,14 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
                     Some("tcp/5432 from 0.0.0.0/0".to_string())
                 )]
             ),
+            (
+                "payments/eu-west-1/payments-bastion-1-eip".to_string(),
+                vec![(
+                    "instance".to_string(),
+                    Some("payments-bastion-1".to_string()),
+                    None
+                )]
+            ),
         ]
     );
     // catalog-test refused AssumeRole: catalog-prod's resources are unknown
@@ -105,7 +113,7 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     let t = rep.totals();
     assert_eq!(
         (t.only_left, t.only_right, t.changed, t.not_collected),
-        (3, 0, 3, n)
+        (3, 0, 4, n)
     );
     assert!(t.same > 500);
     assert!(rep.has_differences());

@@ -10,6 +10,7 @@
 
 use super::kind::{Kind, KindDef};
 
+mod elastic_ip;
 mod instance;
 mod security_group;
 mod subnet;
@@ -35,6 +36,7 @@ registry! {
     SUBNET = subnet,
     SECURITY_GROUP = security_group,
     VOLUME = volume,
+    ELASTIC_IP = elastic_ip,
 }
 
 // `KindSet` is a 128-bit set.
