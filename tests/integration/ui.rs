@@ -483,3 +483,32 @@ fn press_connect(h: &mut Harness<'_, OrgscopeApp>) {
         .click();
     h.run();
 }
+
+/// The details panel lists a resource's relations both ways, and a click on
+/// one selects its far end: an address, then the instance it is attached
+/// to, whose panel lists what is attached to it.
+#[test]
+fn details_list_relations_both_ways_and_navigate_along_them() {
+    let rt = runtime();
+    let mut h = demo_harness(&rt);
+    type_filter(&mut h, "name:payments-prod-bastion-1-eip");
+    assert_eq!(h.state().pane_row_counts()[0], 1);
+    h.get_by_label("payments-prod-bastion-1-eip").click();
+    h.run();
+    // The address's own edge, to its instance, as a link.
+    assert!(h.query_by_label("attached to").is_some(), "outgoing edge");
+    let link = h.get_by_label("instance · payments-prod-bastion-1");
+    link.click();
+    h.run();
+    // Now the instance: its VPC, subnet and group going out; its volumes
+    // and its address coming in.
+    for label in ["in VPC", "in subnet", "member of"] {
+        assert!(h.query_by_label(label).is_some(), "{label}");
+    }
+    assert!(h.query_all_by_label("has attached").count() >= 2, "root volume and address");
+    assert!(
+        h.query_by_label("elastic_ip · payments-prod-bastion-1-eip").is_some(),
+        "the address links back"
+    );
+    assert!(h.query_by_label("volume · payments-prod-bastion-1-root").is_some());
+}
