@@ -1,4 +1,4 @@
-"""The five EC2 resource types of every account and region with botocove at
+"""The six EC2 resource types of every account and region with botocove at
 its default settings (20 threads, one AssumeRole per account-region), plus
 the management account itself, which botocove skips by design, collected on
 a side thread with the caller's own session.
@@ -19,14 +19,23 @@ CALLS = [
     ("subnet", "describe_subnets", lambda p: p["Subnets"]),
     ("security_group", "describe_security_groups", lambda p: p["SecurityGroups"]),
     ("volume", "describe_volumes", lambda p: p["Volumes"]),
+    # No paginator: DescribeAddresses has no paging (and no MaxResults), so
+    # one plain call, as orgscope makes.
+    ("elastic_ip", "describe_addresses", lambda p: p["Addresses"]),
 ]
+
+
+def pages(ec2, op):
+    if ec2.can_paginate(op):
+        return ec2.get_paginator(op).paginate()
+    return [getattr(ec2, op)()]
 
 
 def inventory(session, region=None):
     ec2 = session.client("ec2", region_name=region) if region else session.client("ec2")
     counts = {}
     for kind, op, items in CALLS:
-        counts[kind] = sum(len(items(page)) for page in ec2.get_paginator(op).paginate())
+        counts[kind] = sum(len(items(page)) for page in pages(ec2, op))
     return counts
 
 

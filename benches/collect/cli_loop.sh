@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The inventory loop a user would write with the AWS CLI: list the org's
-# accounts, assume the admin role in each member, describe the five EC2
-# resource types in every region, one JSON file per call.
+# accounts, assume the admin role in each member, describe the six EC2
+# resource types in every region, one JSON file per call
+# (describe-addresses has no paging: the CLI makes one call, as orgscope does).
 # usage: cli_loop.sh OUTDIR REGION...
 # CLI_MAX_ACCOUNTS=K stops after the first K accounts: the loop is strictly
 # sequential, so the benchmark can time a slice and scale it.
@@ -25,7 +26,7 @@ for acct in $accounts; do
   fi
   for region in "$@"; do
     mkdir -p "$out/$acct/$region"
-    for what in instances vpcs subnets security-groups volumes; do
+    for what in instances vpcs subnets security-groups volumes addresses; do
       AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_SESSION_TOKEN=$st \
         aws ec2 "describe-$what" --region "$region" --output json >"$out/$acct/$region/$what.json"
     done

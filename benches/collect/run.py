@@ -30,14 +30,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VENV = ROOT / ".venv"
-TYPES = ["instance", "vpc", "subnet", "security_group", "volume"]
+# The kinds every peer collects per account-region, one describe call (or
+# paged call) each: orgscope's EC2 collectors, in registry order.
+TYPES = ["instance", "vpc", "subnet", "security_group", "volume", "elastic_ip"]
 CLI_FILES = {
     "instances": ("instance", lambda d: [i for r in d["Reservations"] for i in r["Instances"]]),
     "vpcs": ("vpc", lambda d: d["Vpcs"]),
     "subnets": ("subnet", lambda d: d["Subnets"]),
     "security-groups": ("security_group", lambda d: d["SecurityGroups"]),
     "volumes": ("volume", lambda d: d["Volumes"]),
+    "addresses": ("elastic_ip", lambda d: d["Addresses"]),
 }
+# Kinds moto creates none of by itself: the seeded count is the whole count.
+# The others also hold moto's default VPC, subnets and security group (and
+# the unseeded management account's), so a peer finds at least the seeded.
+EXACT = {"instance", "volume", "elastic_ip"}
 # Levels of the seeded OU tree the crawl lists (root, Workloads/Sandbox,
 # Prod/Test): each level is one round trip (a parent's
 # ListOrganizationalUnitsForParent and ListAccountsForParent can go
@@ -178,6 +185,18 @@ def totals(accounts):
         for k, v in acc.items():
             t[k] = t.get(k, 0) + v
     return t
+
+
+def seeded_mismatch(found, created):
+    """How totals found by a full peer disagree with what seed.py created
+    (empty when they agree), so a kind no peer collects cannot pass the
+    peer-against-peer comparison unnoticed."""
+    bad = []
+    for k in TYPES:
+        want, got = created.get(k, 0), found.get(k, 0)
+        if (got != want) if k in EXACT else (got < want):
+            bad.append(f"  {k}: seeded {want}{'' if k in EXACT else ' (+ moto defaults)'}, found {got}")
+    return bad
 
 
 def normal(accounts):
@@ -377,6 +396,9 @@ def main():
         if want is None:
             if partial:
                 sys.exit("--cli-accounts needs a full peer (orgscope or botocove) listed before cli")
+            bad = seeded_mismatch(m["totals"], seeded["created"])
+            if bad:
+                sys.exit(f"{peer} ({label}) did not find what was seeded:\n" + "\n".join(bad))
             reference["counts"], reference["by"] = got, peer
         elif got != want:
             diff = [
@@ -461,12 +483,13 @@ def summarize(a, regions, results, n_accounts):
     scaled_note = None
     if a.cli_accounts and med.get("cli"):
         # The loop is sequential: time grows with its calls. Scale the slice
-        # to the calls the full loop makes (one AssumeRole per member, five
-        # describes per account-region) on top of the listing it already did.
+        # to the calls the full loop makes (one AssumeRole per member, one
+        # describe per kind and account-region) on top of the listing it
+        # already did.
         m = med["cli"]
         by = results["cli"][0]["by_action"]
         listing = by.get("sts:GetCallerIdentity", 0) + by.get("organizations:ListAccounts", 0)
-        full = listing + (n_accounts - 1) + n_accounts * len(regions) * 5
+        full = listing + (n_accounts - 1) + n_accounts * len(regions) * len(CLI_FILES)
         factor = full / m["calls"]
         scaled_note = (
             f"AWS CLI loop: timed on {results['cli'][0]['accounts']} of {n_accounts} accounts "
@@ -497,7 +520,9 @@ def summarize(a, regions, results, n_accounts):
         lines += ["", scaled_note]
     if base:
         lat = a.latency_ms / 1000
-        concurrency = a.account_concurrency * min(a.region_concurrency, len(regions)) * 5
+        # orgscope runs every kind's describe of a region at once.
+        apis = len(TYPES)
+        concurrency = a.account_concurrency * min(a.region_concurrency, len(regions)) * apis
         # identity, DescribeOrganization, ListRoots, the OU levels, then one
         # account's AssumeRole and its first describe page.
         chain = 3 + OU_LEVELS + 2
@@ -507,7 +532,7 @@ def summarize(a, regions, results, n_accounts):
             "",
             f"Floor: {chain} sequential round trips x {a.latency_ms} ms + ({base['calls']:.0f} - {chain}) calls x "
             f"{a.latency_ms} ms / {concurrency} in flight "
-            f"({a.account_concurrency} accounts x {min(a.region_concurrency, len(regions))} regions x 5 APIs) "
+            f"({a.account_concurrency} accounts x {min(a.region_concurrency, len(regions))} regions x {apis} APIs) "
             f"= {floor:.2f} s; orgscope = {base['wall'] / floor:.2f}× the floor "
             f"(peak in-flight requests observed: {peak:.0f}).",
         ]

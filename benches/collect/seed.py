@@ -2,14 +2,18 @@
 benchmark: an OU tree (Workloads/Prod, Workloads/Test, Sandbox), A member
 accounts with tags, and in every account-region two VPCs with two subnets
 each, three security groups (one with ingress rules), ~20 instances in four
-reservations (each with its root volume) and two data volumes.
+reservations (each with its root volume), two data volumes, and three
+Elastic IPs: one associated with the first instance of each of the first two
+reservations, one allocated and left idle.
 
 Member accounts are reached the way moto routes them: sts:AssumeRole into the
 account, then EC2 calls with the returned keys. Seeding fans out over a thread
 pool because moto, not the client, is the bottleneck (~150 requests/s).
 
 Prints one JSON line with what was created (the expected counts exclude moto's
-default VPC, subnets and security groups, which the collectors also see).
+default VPC, subnets and security groups, which the collectors also see;
+instances, volumes and Elastic IPs have no moto defaults, so those counts are
+exact).
 """
 
 import argparse
@@ -83,7 +87,7 @@ def seed_region(endpoint, account_id, creds, region, index, instances):
     ec2 = client("ec2", endpoint, region, creds)
     env = PLACEMENT[index % len(PLACEMENT)].lower()
     app = APPS[index % len(APPS)]
-    made = {"vpc": 0, "subnet": 0, "security_group": 0, "instance": 0, "volume": 0}
+    made = {"vpc": 0, "subnet": 0, "security_group": 0, "instance": 0, "volume": 0, "elastic_ip": 0}
     subnets = []
     for v in range(2):
         vpc = ec2.create_vpc(
@@ -123,9 +127,10 @@ def seed_region(endpoint, account_id, creds, region, index, instances):
     )
     reservations = 4
     per = max(1, instances // reservations)
+    fronts = []  # the first instance of each reservation
     for r in range(reservations):
         count = per if r < reservations - 1 else max(1, instances - per * (reservations - 1))
-        ec2.run_instances(
+        out = ec2.run_instances(
             ImageId="ami-03cf127a",
             MinCount=count,
             MaxCount=count,
@@ -136,6 +141,17 @@ def seed_region(endpoint, account_id, creds, region, index, instances):
         )
         made["instance"] += count
         made["volume"] += count  # moto gives every instance a root volume
+        fronts.append(out["Instances"][0]["InstanceId"])
+    # A few Elastic IPs, as an estate holds them: the first instance of the
+    # web and app reservations at a fixed address, and one idle spare.
+    for purpose, instance in [("web", fronts[0]), ("app", fronts[1]), ("spare", None)]:
+        alloc = ec2.allocate_address(
+            Domain="vpc",
+            TagSpecifications=[{"ResourceType": "elastic-ip", "Tags": tags(Name=f"{app}-{env}-{purpose}-eip", env=env)}],
+        )["AllocationId"]
+        if instance:
+            ec2.associate_address(AllocationId=alloc, InstanceId=instance)
+        made["elastic_ip"] += 1
     for d in range(2):
         ec2.create_volume(
             AvailabilityZone=f"{region}a",
