@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compare::DiffReport;
 use super::engine::{FilterError, Suggestion};
-use crate::model::{CoverageStatus, Estate, Kind};
+use crate::model::{CellKey, CoverageStatus, Estate, Kind};
 use crate::query::Column;
 use crate::query::Context as QueryContext;
 
@@ -43,8 +43,8 @@ impl Origin {
 #[derive(Debug, Clone, Default)]
 pub struct AccountHealth {
     pub resources: usize,
-    /// Cells that are not `ok`, as (region, api, status, code/message).
-    pub issues: Vec<(String, String, CoverageStatus, String)>,
+    /// Cells that are not `ok`, as (cell, status, code/message).
+    pub issues: Vec<(CellKey, CoverageStatus, String)>,
 }
 
 self_cell::self_cell!(
@@ -101,7 +101,7 @@ impl Loaded {
                 .entry(c.account_id.clone())
                 .or_default()
                 .issues
-                .push((c.region.clone(), c.api.clone(), c.status, detail));
+                .push((c.key(), c.status, detail));
         }
         let account_pos = estate
             .accounts

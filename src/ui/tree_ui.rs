@@ -9,7 +9,7 @@ use egui::{RichText, Role, WidgetInfo};
 use super::command::Command;
 use super::state::{Loaded, Scope};
 use super::theme;
-use crate::model::{Account, OrgUnit};
+use crate::model::{Account, CellKey, OrgUnit};
 
 pub struct TreeCtx<'a> {
     pub loaded: &'a Loaded,
@@ -195,9 +195,13 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
                 .push(Command::ScopeAccount(a.id.clone(), checked));
         }
         if !a.is_active() {
-            theme::chip(ui, &a.status.to_lowercase(), theme::muted(ui.visuals()));
+            theme::chip(
+                ui,
+                &a.status.as_str().to_lowercase(),
+                theme::muted(ui.visuals()),
+            );
         }
-        let worst = issues.iter().map(|i| i.2).max();
+        let worst = issues.iter().map(|i| i.1).max();
         let label = worst.map(|s| s.as_str().replace('_', " "));
         let resp = ui
             .scope(|ui| counts_ui(ui, resources, issues.len(), label.as_deref()))
@@ -211,7 +215,7 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
 fn account_tooltip_ui(
     ui: &mut egui::Ui,
     a: &Account,
-    issues: &[(String, String, crate::model::CoverageStatus, String)],
+    issues: &[(CellKey, crate::model::CoverageStatus, String)],
 ) {
     ui.label(RichText::new(&a.name).strong());
     egui::Grid::new("acct-tip").num_columns(2).show(ui, |ui| {
@@ -222,7 +226,7 @@ fn account_tooltip_ui(
         ui.label(&a.email);
         ui.end_row();
         ui.label("Status");
-        ui.label(&a.status);
+        ui.label(a.status.as_str());
         ui.end_row();
         ui.label("OU");
         ui.label(a.ou_path.join(" / "));
@@ -244,10 +248,10 @@ fn account_tooltip_ui(
     }
 }
 
-fn issues_ui(ui: &mut egui::Ui, issues: &[(String, String, crate::model::CoverageStatus, String)]) {
+fn issues_ui(ui: &mut egui::Ui, issues: &[(CellKey, crate::model::CoverageStatus, String)]) {
     ui.label(RichText::new("Incomplete collection").strong());
-    for (region, api, status, detail) in issues.iter().take(20) {
-        ui.label(format!("{region} · {api}: {status} {detail}"));
+    for (cell, status, detail) in issues.iter().take(20) {
+        ui.label(format!("{} · {}: {status} {detail}", cell.region, cell.api));
     }
     if issues.len() > 20 {
         ui.label(format!("…and {} more", issues.len() - 20));

@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use orgscope::collect::{self, CollectEvent, CollectOptions, Hooks, Regions};
-use orgscope::model::{CoverageStatus, Estate, GLOBAL_REGION, Rel, Resource, kinds};
+use orgscope::model::{Api, CoverageStatus, Estate, Place, Rel, Resource, kinds};
 use tokio_util::sync::CancellationToken;
 
 use crate::support::moto::{MANAGEMENT_ACCOUNT, Moto};
@@ -382,7 +382,7 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
     for c in &estate.coverage {
         if c.account_id == closed {
             assert_eq!(c.status, CoverageStatus::Suspended, "{c:?}");
-            assert_eq!(c.region, GLOBAL_REGION);
+            assert_eq!(c.region, Place::Global);
         } else {
             assert_eq!(c.status, CoverageStatus::Ok, "{c:?}");
         }
@@ -500,7 +500,7 @@ async fn ou_and_account_scoping_collect_only_what_was_asked() {
     assert!(!estate.is_partial());
     let logging = &seeded.account("logging").id;
     assert!(estate.coverage.iter().any(|c| c.account_id == *logging
-        && c.api == "ec2:DescribeRegions"
+        && c.api == Api::DESCRIBE_REGIONS
         && c.status == CoverageStatus::Ok));
     let regions_with_vpcs: std::collections::BTreeSet<&str> = estate
         .resources
@@ -622,7 +622,7 @@ async fn cancellation_returns_a_visibly_partial_estate() {
         .iter()
         .filter(|c| c.code.as_deref() == Some(collect::CANCELLED_CODE))
         .map(|c| {
-            assert_eq!(c.api, collect::CANCELLED_API);
+            assert_eq!(c.api, Api::COLLECT);
             assert_eq!(c.status, CoverageStatus::Error);
             c.account_id.as_str()
         })

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use orgscope::diagram::{self, NetworkOptions, OrgOptions, Rect, text};
 use orgscope::model::{
-    Account, CallerIdentity, Coverage, CoverageStatus, Edge, Estate, OrgUnit, Rel, Resource,
-    Source, SourceKind, Tags, kinds,
+    Account, AccountStatus, Api, CallerIdentity, Coverage, CoverageStatus, Edge, Estate, OrgUnit,
+    Rel, Resource, Source, SourceKind, Tags, kinds,
 };
 
 /// A tiny deterministic generator (no rand dependency needed for tests).
@@ -54,7 +54,7 @@ fn account(id: String, name: String, ou_path: &[&str], parent: &str, env: &str) 
         id,
         email: format!("{name}@example.com"),
         name,
-        status: "ACTIVE".into(),
+        status: AccountStatus::Active,
         ou_path: ou_path.iter().map(|s| s.to_string()).collect(),
         parent_id: parent.into(),
         tags,
@@ -167,7 +167,7 @@ fn seeded_estate(seed: u64) -> Estate {
             let env = ["prod", "test", "dev", "<none>"][rng.below(4)];
             let mut a = account(id.clone(), name, &path, ou_id, env);
             if rng.below(15) == 0 {
-                a.status = "SUSPENDED".into();
+                a.status = AccountStatus::Suspended;
             }
             if let Some(u) = units.get_mut(ou_id) {
                 u.accounts.push(id);
@@ -205,7 +205,7 @@ fn seeded_estate(seed: u64) -> Estate {
             e.coverage.push(Coverage {
                 account_id: acct.clone(),
                 region: "eu-west-1".into(),
-                api: "ec2:DescribeInstances".into(),
+                api: Api::of(kinds::INSTANCE),
                 status: if i % 9 == 0 {
                     CoverageStatus::Denied
                 } else {
@@ -474,7 +474,7 @@ fn org_svg_of_seeded_hostile_estates_is_complete_escaped_and_tidy() {
 #[test]
 fn org_scene_centres_parents_and_marks_suspended_and_partial_accounts() {
     let mut estate = seeded_estate(3);
-    estate.accounts[0].status = "SUSPENDED".into();
+    estate.accounts[0].status = AccountStatus::Suspended;
     let suspended = estate.accounts[0].id.clone();
     let scene = diagram::org_scene(&estate, &OrgOptions::default());
     let root = scene.find(&estate.tree.id).expect("root drawn");
@@ -682,7 +682,7 @@ fn small_estate() -> Estate {
         "ou-sbx",
         "dev",
     );
-    b.status = "SUSPENDED".into();
+    b.status = AccountStatus::Suspended;
     e.accounts = vec![m, a, b];
     e.resources = vec![
         vpc(
@@ -732,7 +732,7 @@ fn small_estate() -> Estate {
     e.coverage.push(Coverage {
         account_id: "111111111111".into(),
         region: "us-east-1".into(),
-        api: "ec2:DescribeInstances".into(),
+        api: Api::of(kinds::INSTANCE),
         status: CoverageStatus::Denied,
         code: Some("UnauthorizedOperation".into()),
         message: None,

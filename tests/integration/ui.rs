@@ -505,10 +505,17 @@ fn details_list_relations_both_ways_and_navigate_along_them() {
     for label in ["in VPC", "in subnet", "member of"] {
         assert!(h.query_by_label(label).is_some(), "{label}");
     }
-    assert!(h.query_all_by_label("has attached").count() >= 2, "root volume and address");
     assert!(
-        h.query_by_label("elastic_ip · payments-prod-bastion-1-eip").is_some(),
+        h.query_all_by_label("has attached").count() >= 2,
+        "root volume and address"
+    );
+    assert!(
+        h.query_by_label("elastic_ip · payments-prod-bastion-1-eip")
+            .is_some(),
         "the address links back"
     );
-    assert!(h.query_by_label("volume · payments-prod-bastion-1-root").is_some());
+    assert!(
+        h.query_by_label("volume · payments-prod-bastion-1-root")
+            .is_some()
+    );
 }

@@ -8,7 +8,7 @@ use futures::{StreamExt, stream};
 use super::auth::{Clients, RoleSession};
 use super::classify::Failure;
 use super::{CollectOptions, Regions, ec2};
-use orgscope_core::model::{Account, Coverage, CoverageStatus, GLOBAL_REGION, Resource};
+use orgscope_core::model::{Account, Api, CellKey, Coverage, CoverageStatus, Place, Resource};
 
 pub(super) struct Ctx<'a> {
     pub clients: &'a Clients,
@@ -26,19 +26,13 @@ pub(super) struct Outcome {
 }
 
 impl Outcome {
-    fn cell(&mut self, account: &str, region: &str, api: &str, r: Result<(), Failure>) {
+    fn cell(&mut self, key: CellKey, r: Result<(), Failure>) {
         let (status, code, message) = match r {
             Ok(()) => (CoverageStatus::Ok, None, None),
             Err(f) => (f.status, f.code, f.message),
         };
-        self.coverage.push(Coverage {
-            account_id: account.to_string(),
-            region: region.to_string(),
-            api: api.to_string(),
-            status,
-            code,
-            message,
-        });
+        let cell = Coverage::new(key, status, code, message);
+        self.coverage.push(cell);
     }
 }
 
@@ -47,12 +41,10 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
     let id = account.id.as_str();
     if !account.is_active() {
         out.cell(
-            id,
-            GLOBAL_REGION,
-            "sts:AssumeRole",
+            CellKey::new(id, Place::Global, Api::ASSUME_ROLE),
             Err(Failure::new(
                 CoverageStatus::Suspended,
-                &account.status,
+                account.status.as_str(),
                 format!("account is {}: not assumed into", account.status),
             )),
         );
@@ -69,10 +61,11 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
             ctx.session_name.clone(),
             ctx.opts,
         );
+        let key = CellKey::new(id, Place::Global, Api::ASSUME_ROLE);
         match session.credentials().await {
-            Ok(_) => out.cell(id, GLOBAL_REGION, "sts:AssumeRole", Ok(())),
+            Ok(_) => out.cell(key, Ok(())),
             Err(f) => {
-                out.cell(id, GLOBAL_REGION, "sts:AssumeRole", Err(f));
+                out.cell(key, Err(f));
                 return out;
             }
         }
@@ -84,13 +77,14 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         Regions::List(list) => list.clone(),
         Regions::AllEnabled => {
             let client = ctx.clients.ec2(id, &ctx.clients.home_region, creds.clone());
+            let key = CellKey::new(id, Place::Global, Api::DESCRIBE_REGIONS);
             match ec2::enabled_regions(&client).await {
                 Ok(r) => {
-                    out.cell(id, GLOBAL_REGION, "ec2:DescribeRegions", Ok(()));
+                    out.cell(key, Ok(()));
                     r
                 }
                 Err(f) => {
-                    out.cell(id, GLOBAL_REGION, "ec2:DescribeRegions", Err(f));
+                    out.cell(key, Err(f));
                     return out;
                 }
             }
@@ -132,12 +126,13 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         .await;
     for (region, per_api) in results {
         for (api, r) in per_api {
+            let key = CellKey::new(id, &region, api);
             match r {
                 Ok(resources) => {
                     out.resources.extend(resources);
-                    out.cell(id, &region, api, Ok(()));
+                    out.cell(key, Ok(()));
                 }
-                Err(f) => out.cell(id, &region, api, Err(f)),
+                Err(f) => out.cell(key, Err(f)),
             }
         }
     }

@@ -9,9 +9,9 @@
 //! progress bar; nothing here prints. A dropped event receiver is fine.
 //!
 //! Cancellation: [`collect`] returns promptly with what it has. Accounts
-//! that had not finished get one cell `(account, "global",
-//! "orgscope:Collect")` with status `error` and code `Cancelled`, so a
-//! cancelled estate is always visibly partial.
+//! that had not finished get one global cell of [`Api::COLLECT`]
+//! (`orgscope:Collect`) with status `error` and code [`CANCELLED_CODE`], so
+//! a cancelled estate is always visibly partial.
 
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ use futures::{StreamExt, stream};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use orgscope_core::model::{self, Coverage, CoverageStatus, Estate, GLOBAL_REGION};
+use orgscope_core::model::{self, Api, CellKey, Coverage, CoverageStatus, Estate, Place};
 
 mod account;
 pub mod auth;
@@ -39,9 +39,8 @@ pub use profiles::list_profiles;
 /// through Organizations, but it is an admin role.
 pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
 
-/// `api` of the cell recorded for an account that a cancellation cut short.
-pub const CANCELLED_API: &str = "orgscope:Collect";
-/// `code` of such cells.
+/// `code` of the cell ([`Api::COLLECT`]) recorded for an account that a
+/// cancellation cut short.
 pub const CANCELLED_CODE: &str = "Cancelled";
 
 /// Which regions to collect in every account.
@@ -173,7 +172,7 @@ pub enum CollectError {
     #[error("cannot sign in (sts:GetCallerIdentity failed: {0})")]
     Identity(Failure),
     #[error("cannot read the organization tree ({api} failed: {failure})")]
-    Organizations { api: &'static str, failure: Failure },
+    Organizations { api: Api, failure: Failure },
     #[error("no OU named or with id {0:?} in the organization")]
     UnknownOu(String),
     #[error("no account named or with id {0:?} in the organization")]
@@ -396,14 +395,12 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn cancelled_cell(account_id: &str) -> Coverage {
-    Coverage {
-        account_id: account_id.to_string(),
-        region: GLOBAL_REGION.to_string(),
-        api: CANCELLED_API.to_string(),
-        status: CoverageStatus::Error,
-        code: Some(CANCELLED_CODE.to_string()),
-        message: Some("collection was cancelled before this account finished".to_string()),
-    }
+    Coverage::new(
+        CellKey::new(account_id, Place::Global, Api::COLLECT),
+        CoverageStatus::Error,
+        Some(CANCELLED_CODE.to_string()),
+        Some("collection was cancelled before this account finished".to_string()),
+    )
 }
 
 fn now_rfc3339() -> String {

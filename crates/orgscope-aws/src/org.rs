@@ -21,7 +21,8 @@ use futures::{StreamExt, TryStreamExt, stream};
 
 use super::classify::{Failure, classify};
 use orgscope_core::model::{
-    Account, CallerIdentity, Coverage, CoverageStatus, GLOBAL_REGION, OrgUnit, Organization, Tags,
+    Account, AccountStatus, Api, CallerIdentity, CellKey, Coverage, CoverageStatus, OrgUnit,
+    Organization, Place, Tags,
 };
 
 /// Organizations calls in flight at once while walking the tree (each
@@ -44,7 +45,7 @@ pub struct Crawl {
 /// A crawl failure that leaves no usable tree.
 #[derive(Debug)]
 pub struct CrawlError {
-    pub api: &'static str,
+    pub api: Api,
     pub failure: Failure,
 }
 
@@ -73,13 +74,13 @@ pub async fn crawl(client: &Client, caller: &CallerIdentity) -> Result<Crawl, Cr
         .send()
         .try_collect()
         .await
-        .map_err(|e| fatal("organizations:ListRoots", &e))?
+        .map_err(|e| fatal(Api::LIST_ROOTS, &e))?
         .into_iter()
         .flat_map(|p| p.roots.unwrap_or_default())
         .collect::<Vec<_>>();
     let Some(root) = roots.first() else {
         return Err(CrawlError {
-            api: "organizations:ListRoots",
+            api: Api::LIST_ROOTS,
             failure: Failure::new(
                 CoverageStatus::Error,
                 "NoRoot",
@@ -144,11 +145,7 @@ pub async fn crawl(client: &Client, caller: &CallerIdentity) -> Result<Crawl, Cr
             f.message.unwrap_or_default()
         ));
         warnings.push(format!("could not list SCPs of {n} OU(s): {f}"));
-        coverage.push(cell(
-            &caller.account_id,
-            "organizations:ListPoliciesForTarget",
-            f,
-        ));
+        coverage.push(cell(&caller.account_id, Api::LIST_POLICIES_FOR_TARGET, f));
     }
 
     // Path of OU names from the root to each node, root excluded.
@@ -207,11 +204,11 @@ pub async fn account_details(
     let mut coverage = Vec::new();
     match tags {
         Ok(t) => account.tags = t,
-        Err(f) => coverage.push(cell(&account.id, "organizations:ListTagsForResource", f)),
+        Err(f) => coverage.push(cell(&account.id, Api::LIST_TAGS_FOR_RESOURCE, f)),
     }
     match scps {
         Ok(s) => account.scps = s,
-        Err(f) => coverage.push(cell(&account.id, "organizations:ListPoliciesForTarget", f)),
+        Err(f) => coverage.push(cell(&account.id, Api::LIST_POLICIES_FOR_TARGET, f)),
     }
     coverage
 }
@@ -226,7 +223,7 @@ fn standalone(caller: &CallerIdentity, failure: Failure) -> Crawl {
     } else {
         coverage.push(cell(
             &caller.account_id,
-            "organizations:DescribeOrganization",
+            Api::DESCRIBE_ORGANIZATION,
             failure.clone(),
         ));
         format!("cannot read the organization ({failure}); collecting the caller's account alone")
@@ -244,7 +241,7 @@ fn standalone(caller: &CallerIdentity, failure: Failure) -> Crawl {
             id: caller.account_id.clone(),
             name: caller.account_id.clone(),
             email: String::new(),
-            status: "ACTIVE".to_string(),
+            status: AccountStatus::Active,
             ou_path: Vec::new(),
             parent_id: String::new(),
             tags: Tags::new(),
@@ -297,30 +294,24 @@ fn build_tree(id: &str, nodes: &HashMap<String, Node>) -> OrgUnit {
 /// The legacy `Status` field is what the issue and most tooling speak
 /// (`ACTIVE`/`SUSPENDED`/`PENDING_CLOSURE`); fall back to the newer `State`.
 #[allow(deprecated)]
-fn account_status(a: &aws_sdk_organizations::types::Account) -> String {
+fn account_status(a: &aws_sdk_organizations::types::Account) -> AccountStatus {
     if let Some(s) = a.status() {
-        return s.as_str().to_string();
+        return AccountStatus::from(s.as_str());
     }
     match a.state().map(|s| s.as_str()) {
-        Some("CLOSED") => "SUSPENDED".to_string(),
-        Some(other) => other.to_string(),
-        None => "UNKNOWN".to_string(),
+        Some("CLOSED") => AccountStatus::Suspended,
+        Some(other) => AccountStatus::from(other),
+        None => AccountStatus::Other("UNKNOWN".to_string()),
     }
 }
 
-fn cell(account_id: &str, api: &str, f: Failure) -> Coverage {
-    Coverage {
-        account_id: account_id.to_string(),
-        region: GLOBAL_REGION.to_string(),
-        api: api.to_string(),
-        status: f.status,
-        code: f.code,
-        message: f.message,
-    }
+fn cell(account_id: &str, api: Api, f: Failure) -> Coverage {
+    let key = CellKey::new(account_id, Place::Global, api);
+    Coverage::new(key, f.status, f.code, f.message)
 }
 
 fn fatal<E>(
-    api: &'static str,
+    api: Api,
     e: &aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::http::Response>,
 ) -> CrawlError
 where
@@ -340,7 +331,7 @@ async fn list_ous(client: &Client, parent: &str) -> Result<Vec<(String, String)>
         .send()
         .try_collect()
         .await
-        .map_err(|e| fatal("organizations:ListOrganizationalUnitsForParent", &e))?;
+        .map_err(|e| fatal(Api::LIST_ORGANIZATIONAL_UNITS_FOR_PARENT, &e))?;
     Ok(ous
         .into_iter()
         .flat_map(|p| p.organizational_units.unwrap_or_default())
@@ -363,7 +354,7 @@ async fn list_accounts(
         .send()
         .try_collect()
         .await
-        .map_err(|e| fatal("organizations:ListAccountsForParent", &e))?;
+        .map_err(|e| fatal(Api::LIST_ACCOUNTS_FOR_PARENT, &e))?;
     Ok(pages
         .into_iter()
         .flat_map(|p| p.accounts.unwrap_or_default())

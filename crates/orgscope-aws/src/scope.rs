@@ -67,7 +67,7 @@ fn prune(node: &mut OrgUnit, keep: &HashSet<String>, named: &HashSet<String>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use orgscope_core::model::{Account, Tags};
+    use orgscope_core::model::{Account, AccountStatus, Tags};
 
     fn unit(id: &str, name: &str, accounts: &[&str], children: Vec<OrgUnit>) -> OrgUnit {
         OrgUnit {
@@ -84,7 +84,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             email: String::new(),
-            status: "ACTIVE".into(),
+            status: AccountStatus::Active,
             ou_path: vec![],
             parent_id: String::new(),
             tags: Tags::new(),

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use orgscope::collect::{self, CollectEvent, CollectOptions, Hooks, Regions};
-use orgscope::model::{CoverageStatus, Estate, GLOBAL_REGION};
+use orgscope::model::{Api, CellKey, CoverageStatus, Estate, Place};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -29,8 +29,6 @@ struct Fixture {
     members: Vec<String>,
     baseline: Estate,
 }
-
-type Cell = (String, String, String);
 
 impl Fixture {
     async fn new() -> Fixture {
@@ -81,12 +79,12 @@ impl Fixture {
     /// Every baseline cell for which `hit` is false is `ok` in `estate`
     /// too, and every account-region with no hit cell has exactly the
     /// baseline's resources.
-    fn assert_rest_complete(&self, estate: &Estate, hit: impl Fn(&Cell) -> bool) {
+    fn assert_rest_complete(&self, estate: &Estate, hit: impl Fn(&CellKey) -> bool) {
         let got = cells(estate);
         let mut hit_places = BTreeSet::new();
         for (cell, (status, code)) in cells(&self.baseline) {
             if hit(&cell) {
-                hit_places.insert((cell.0.clone(), cell.1.clone()));
+                hit_places.insert((cell.account_id.clone(), cell.region.clone()));
                 continue;
             }
             assert_eq!(
@@ -98,8 +96,8 @@ impl Fixture {
         let want = resources(&self.baseline);
         let have = resources(estate);
         for (place, ids) in &want {
-            let account_hit = hit_places.contains(place)
-                || hit_places.contains(&(place.0.clone(), GLOBAL_REGION.to_string()));
+            let account_hit = hit_places.contains(&(place.0.clone(), Place::from(&place.1)))
+                || hit_places.contains(&(place.0.clone(), Place::Global));
             if !account_hit {
                 assert_eq!(have.get(place), Some(ids), "resources of {place:?}");
             }
@@ -205,15 +203,10 @@ async fn seed(conf: &SdkConfig) -> Vec<String> {
     members
 }
 
-fn cells(e: &Estate) -> BTreeMap<Cell, (CoverageStatus, Option<String>)> {
+fn cells(e: &Estate) -> BTreeMap<CellKey, (CoverageStatus, Option<String>)> {
     e.coverage
         .iter()
-        .map(|c| {
-            (
-                (c.account_id.clone(), c.region.clone(), c.api.clone()),
-                (c.status, c.code.clone()),
-            )
-        })
+        .map(|c| (c.key(), (c.status, c.code.clone())))
         .collect()
 }
 
@@ -229,7 +222,7 @@ fn resources(e: &Estate) -> BTreeMap<(String, String), BTreeSet<String>> {
 
 /// The cells of `estate` that are not `ok`, as (account, region, api) →
 /// (status, code).
-fn failed(e: &Estate) -> BTreeMap<Cell, (CoverageStatus, Option<String>)> {
+fn failed(e: &Estate) -> BTreeMap<CellKey, (CoverageStatus, Option<String>)> {
     cells(e)
         .into_iter()
         .filter(|(_, (s, _))| *s != CoverageStatus::Ok)
@@ -255,7 +248,7 @@ async fn two_accounts_deny_assume_role() {
         .into_iter()
         .map(|id| {
             (
-                (id.clone(), GLOBAL_REGION.into(), "sts:AssumeRole".into()),
+                CellKey::new(id.clone(), Place::Global, Api::ASSUME_ROLE),
                 (CoverageStatus::Denied, Some("AccessDenied".into())),
             )
         })
@@ -265,14 +258,14 @@ async fn two_accounts_deny_assume_role() {
     assert!(
         e.coverage
             .iter()
-            .all(|c| (c.account_id != a && c.account_id != b) || c.api == "sts:AssumeRole")
+            .all(|c| (c.account_id != a && c.account_id != b) || c.api == Api::ASSUME_ROLE)
     );
     assert!(
         e.resources
             .iter()
             .all(|r| r.account_id != a && r.account_id != b)
     );
-    fx.assert_rest_complete(&e, |c| c.0 == a || c.0 == b);
+    fx.assert_rest_complete(&e, |c| c.account_id == a || c.account_id == b);
     // Not retried: AccessDenied is final.
     assert_eq!(fx.proxy.seen_for(&a, "sts:AssumeRole"), 1);
 }
@@ -288,13 +281,13 @@ async fn one_disabled_opt_in_region_in_one_account() {
         .into_iter()
         .map(|api| {
             (
-                (acct.clone(), "eu-west-1".to_string(), api),
+                CellKey::new(acct.clone(), "eu-west-1", api),
                 (CoverageStatus::RegionDisabled, Some("OptInRequired".into())),
             )
         })
         .collect();
     assert_eq!(failed(&e), want);
-    fx.assert_rest_complete(&e, |c| c.0 == acct && c.1 == "eu-west-1");
+    fx.assert_rest_complete(&e, |c| c.account_id == acct && c.region == "eu-west-1");
 }
 
 #[tokio::test]
@@ -310,7 +303,7 @@ async fn scp_blocked_region_is_denied_without_retrying() {
     for a in &all_accounts {
         for api in ec2_apis() {
             want.insert(
-                (a.clone(), "eu-west-1".to_string(), api),
+                CellKey::new(a.clone(), "eu-west-1", api),
                 (
                     CoverageStatus::Denied,
                     Some("UnauthorizedOperation".to_string()),
@@ -325,7 +318,7 @@ async fn scp_blocked_region_is_denied_without_retrying() {
         fx.proxy.injected().get("UnauthorizedOperation"),
         Some(&cells)
     );
-    fx.assert_rest_complete(&e, |c| c.1 == "eu-west-1");
+    fx.assert_rest_complete(&e, |c| c.region == "eu-west-1");
 }
 
 #[tokio::test]
@@ -371,7 +364,7 @@ async fn one_account_always_throttled_does_not_starve_the_others() {
     for region in REGIONS {
         for api in ec2_apis() {
             want.insert(
-                (acct.clone(), region.to_string(), api),
+                CellKey::new(acct.clone(), region, api),
                 (
                     CoverageStatus::Throttled,
                     Some("RequestLimitExceeded".to_string()),
@@ -380,7 +373,7 @@ async fn one_account_always_throttled_does_not_starve_the_others() {
         }
     }
     assert_eq!(failed(&e), want);
-    fx.assert_rest_complete(&e, |c| c.0 == acct && c.1 != GLOBAL_REGION);
+    fx.assert_rest_complete(&e, |c| c.account_id == acct && !c.region.is_global());
     // Bounded: each throttled cell made exactly MAX_ATTEMPTS attempts.
     for api in ec2_apis() {
         assert_eq!(
@@ -439,16 +432,16 @@ async fn one_region_hangs_gives_timeout_there_in_bounded_time() {
     opts.max_attempts = 2;
     let e = fx.run(opts).await;
     let failed = failed(&e);
-    let want: BTreeSet<Cell> = ec2_apis()
+    let want: BTreeSet<CellKey> = ec2_apis()
         .into_iter()
-        .map(|api| (acct.clone(), "eu-west-1".to_string(), api))
+        .map(|api| CellKey::new(acct.clone(), "eu-west-1", api))
         .collect();
     assert_eq!(failed.keys().cloned().collect::<BTreeSet<_>>(), want);
     assert!(
         failed.values().all(|(s, _)| *s == CoverageStatus::Timeout),
         "{failed:?}"
     );
-    fx.assert_rest_complete(&e, |c| c.0 == acct && c.1 == "eu-west-1");
+    fx.assert_rest_complete(&e, |c| c.account_id == acct && c.region == "eu-west-1");
 }
 
 #[tokio::test]
@@ -506,11 +499,7 @@ async fn cancel_mid_run_keeps_finished_accounts_and_marks_the_rest() {
     let (run, ()) = tokio::join!(collect::collect(opts, tx, cancel.clone()), watch);
     let e = run.expect("a cancelled run still returns its estate");
     let want: BTreeMap<_, _> = [(
-        (
-            stuck.clone(),
-            GLOBAL_REGION.to_string(),
-            collect::CANCELLED_API.to_string(),
-        ),
+        CellKey::new(stuck.clone(), Place::Global, Api::COLLECT),
         (
             CoverageStatus::Error,
             Some(collect::CANCELLED_CODE.to_string()),
@@ -520,5 +509,5 @@ async fn cancel_mid_run_keeps_finished_accounts_and_marks_the_rest() {
     .collect();
     assert_eq!(failed(&e), want);
     assert!(e.resources.iter().all(|r| r.account_id != stuck));
-    fx.assert_rest_complete(&e, |c| c.0 == stuck);
+    fx.assert_rest_complete(&e, |c| c.account_id == stuck);
 }

@@ -16,8 +16,8 @@ mod resources;
 use std::collections::HashSet;
 
 use crate::model::{
-    Account, CallerIdentity, Coverage, CoverageStatus, Estate, GLOBAL_REGION, OrgUnit,
-    Organization, Source, SourceKind, Tags,
+    Account, AccountStatus, Api, CallerIdentity, CellKey, Coverage, CoverageStatus, Estate,
+    OrgUnit, Organization, Place, Source, SourceKind, Tags,
 };
 
 /// The account count of the default demo (the desktop app's "Open demo").
@@ -30,9 +30,6 @@ pub const MIN_ACCOUNTS: usize = 11;
 
 /// The regions every demo account is "collected" in.
 pub const REGIONS: [&str; 3] = ["eu-west-1", "us-east-1", "eu-central-1"];
-
-/// The account-wide call made before any regional one.
-pub const ASSUME_ROLE_API: &str = "sts:AssumeRole";
 
 /// The role a real collection would assume into member accounts.
 pub const ROLE_NAME: &str = "OrganizationAccountAccessRole";
@@ -274,9 +271,9 @@ fn account(plan: &Plan, parent_id: String, ou_path: Vec<String>) -> Account {
         name: plan.name.clone(),
         email: format!("aws+{}@example.com", plan.name),
         status: if plan.role == Role::SandboxSuspended {
-            "SUSPENDED".to_string()
+            AccountStatus::Suspended
         } else {
-            "ACTIVE".to_string()
+            AccountStatus::Active
         },
         ou_path,
         parent_id,
@@ -312,22 +309,18 @@ fn coverage(plan: &Plan) -> Vec<Coverage> {
     } else {
         (CoverageStatus::Ok, None, None)
     };
-    let cell = |region: &str, api: &str| Coverage {
-        account_id: plan.id.clone(),
-        region: region.to_string(),
-        api: api.to_string(),
-        status,
-        code: code.clone(),
-        message: message.clone(),
+    let cell = |region: Place, api: Api| {
+        let key = CellKey::new(plan.id.clone(), region, api);
+        Coverage::new(key, status, code.clone(), message.clone())
     };
     let apis = crate::model::regional_apis();
     let mut cells = Vec::with_capacity(1 + REGIONS.len() * apis.clone().count());
     if plan.role != Role::Management {
-        cells.push(cell(GLOBAL_REGION, ASSUME_ROLE_API));
+        cells.push(cell(Place::Global, Api::ASSUME_ROLE));
     }
     for region in REGIONS {
         for api in apis.clone() {
-            cells.push(cell(region, api));
+            cells.push(cell(Place::from(region), Api::from(api)));
         }
     }
     cells

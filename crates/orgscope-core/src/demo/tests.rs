@@ -84,14 +84,14 @@ fn denied_and_suspended_accounts_exist_with_their_coverage() {
     assert!(
         cells
             .iter()
-            .any(|c| c.api == ASSUME_ROLE_API && c.code.as_deref() == Some("AccessDenied"))
+            .any(|c| c.api == Api::ASSUME_ROLE && c.code.as_deref() == Some("AccessDenied"))
     );
     assert!(!e.resources.iter().any(|r| r.account_id == denied.id));
 
     let suspended: Vec<_> = e
         .accounts
         .iter()
-        .filter(|a| a.status == "SUSPENDED")
+        .filter(|a| a.status == AccountStatus::Suspended)
         .collect();
     assert_eq!(suspended.len(), 1);
     assert!(
@@ -109,13 +109,12 @@ fn denied_and_suspended_accounts_exist_with_their_coverage() {
 #[test]
 fn every_readable_account_region_has_every_cell() {
     let e = demo_estate(DEFAULT_ACCOUNTS);
+    let cells: HashSet<CellKey> = e.coverage.iter().map(Coverage::key).collect();
     for a in &e.accounts {
         for region in REGIONS {
             for api in crate::model::regional_apis() {
                 assert!(
-                    e.coverage
-                        .iter()
-                        .any(|c| c.account_id == a.id && c.region == region && c.api == api),
+                    cells.contains(&CellKey::new(&a.id, region, api)),
                     "{} {region} {api}",
                     a.name
                 );
@@ -320,7 +319,12 @@ fn scales_to_about_a_hundred_resources_per_account() {
             .failed_cells()
             .any(|c| c.status == CoverageStatus::Denied)
     );
-    assert!(small.accounts.iter().any(|a| a.status == "SUSPENDED"));
+    assert!(
+        small
+            .accounts
+            .iter()
+            .any(|a| a.status == AccountStatus::Suspended)
+    );
 }
 
 #[test]

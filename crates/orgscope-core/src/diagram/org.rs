@@ -276,7 +276,7 @@ fn account_boxes<'a>(
                 parts.join(" · ")
             };
             let problem = problems.get(a.id.as_str());
-            let mut status = a.status.clone();
+            let mut status = a.status.to_string();
             if a.is_management {
                 status.push_str(" · management");
             }

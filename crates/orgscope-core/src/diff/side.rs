@@ -19,7 +19,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::{
-    CoverageStatus, Edge, Estate, GLOBAL_REGION, KeyDef, Kind, KindSet, Rel, Resource, ValueType,
+    CoverageStatus, Edge, Estate, KeyDef, Kind, KindSet, Place, Rel, Resource, ValueType,
 };
 
 use super::keys::Normalizer;
@@ -450,15 +450,21 @@ impl<'a> Coverage<'a> {
             bad_global: HashSet::default(),
         };
         for cell in &e.coverage {
-            let key = (cell.account_id.as_str(), cell.region.as_str());
-            if cell.region != GLOBAL_REGION {
-                c.with_cells.insert(key);
-            }
-            if cell.status != CoverageStatus::Ok {
-                if cell.region == GLOBAL_REGION {
-                    c.bad_global.insert(cell.account_id.as_str());
-                } else {
-                    c.bad.insert(key);
+            let bad = cell.status != CoverageStatus::Ok;
+            match &cell.region {
+                // An account-wide failure (AssumeRole...) leaves every
+                // region of the account unread.
+                Place::Global => {
+                    if bad {
+                        c.bad_global.insert(cell.account_id.as_str());
+                    }
+                }
+                Place::Region(region) => {
+                    let key = (cell.account_id.as_str(), region.as_str());
+                    c.with_cells.insert(key);
+                    if bad {
+                        c.bad.insert(key);
+                    }
                 }
             }
         }

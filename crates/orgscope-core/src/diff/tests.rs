@@ -251,7 +251,7 @@ pub(super) fn mini(resources: Vec<Resource>) -> Estate {
     e.coverage = vec![crate::model::Coverage {
         account_id: "111111111111".into(),
         region: "eu-west-1".into(),
-        api: "ec2:DescribeSecurityGroups".into(),
+        api: crate::model::Api::of(kinds::SECURITY_GROUP),
         status: CoverageStatus::Ok,
         code: None,
         message: None,

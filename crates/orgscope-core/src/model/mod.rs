@@ -9,6 +9,11 @@
 //! and [`Edge`]s, and what a kind means lives in its descriptor
 //! ([`KindDef`], one file per kind under `kinds/`).
 //!
+//! What used to be strings compared with literals are types: an account's
+//! [`AccountStatus`] (`account.rs`), and a coverage cell's [`Place`], [`Api`]
+//! and [`CellKey`] (`coverage.rs`, which also says why a resource's region
+//! stays a string). Each is written as the string it always was.
+//!
 //! The JSON shape is a public contract (scripts read `accounts[]`,
 //! `resources[]` and `coverage[]`), so field names here are chosen for the
 //! file, not for Rust, and changing one means bumping [`VERSION`]. Version
@@ -16,16 +21,19 @@
 //! are migrated as they are read (see `resource.rs`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod account;
+mod coverage;
 mod kind;
 pub mod kinds;
 mod relation;
 mod resource;
 mod value;
 
+pub use account::{Account, AccountStatus};
+pub use coverage::{Api, CellKey, Coverage, CoverageStatus, Place, is_global};
 pub use kind::{
     Compare, Counted, Draw, FieldDef, KeyDef, Kind, KindDef, KindSet, RelationDef, Scope,
     ValueType, regional_apis,
@@ -149,87 +157,6 @@ impl OrgUnit {
     }
 }
 
-/// A member (or the management) account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Account {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    /// As Organizations says: `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`.
-    pub status: String,
-    /// OU names from the root to the account's parent, root excluded.
-    pub ou_path: Vec<String>,
-    /// Id of the parent (root or OU).
-    pub parent_id: String,
-    pub tags: Tags,
-    /// Names of SCPs attached directly to the account.
-    pub scps: Vec<String>,
-    /// True for the management account (collected with base credentials).
-    pub is_management: bool,
-}
-
-impl Account {
-    /// Suspended and pending-closure accounts cannot be assumed into.
-    pub fn is_active(&self) -> bool {
-        self.status == "ACTIVE"
-    }
-}
-
-/// The outcome of one (account, region, api) cell of a collection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Coverage {
-    pub account_id: String,
-    /// A region, or `global` for account-wide calls (STS, Organizations).
-    pub region: String,
-    /// `service:Operation`, e.g. `ec2:DescribeInstances`, `sts:AssumeRole`.
-    pub api: String,
-    pub status: CoverageStatus,
-    /// The AWS error code, e.g. `AccessDenied`.
-    pub code: Option<String>,
-    pub message: Option<String>,
-}
-
-/// Region value used for coverage cells that are not regional.
-pub const GLOBAL_REGION: &str = "global";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CoverageStatus {
-    Ok,
-    Denied,
-    RegionDisabled,
-    Suspended,
-    Throttled,
-    Timeout,
-    Error,
-}
-
-impl CoverageStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CoverageStatus::Ok => "ok",
-            CoverageStatus::Denied => "denied",
-            CoverageStatus::RegionDisabled => "region_disabled",
-            CoverageStatus::Suspended => "suspended",
-            CoverageStatus::Throttled => "throttled",
-            CoverageStatus::Timeout => "timeout",
-            CoverageStatus::Error => "error",
-        }
-    }
-
-    /// `ok` and `suspended` are complete outcomes; everything else means the
-    /// estate is partial (what is missing is unknown, not absent).
-    pub fn is_complete(self) -> bool {
-        matches!(self, CoverageStatus::Ok | CoverageStatus::Suspended)
-    }
-}
-
-impl fmt::Display for CoverageStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl Estate {
     /// An empty estate with the given provenance; `collect` and the demo
     /// generator fill it in.
@@ -303,7 +230,7 @@ impl Estate {
     pub fn region_collected(&self, account_id: &str, region: &str) -> bool {
         let mut any = false;
         for c in &self.coverage {
-            if c.account_id == account_id && (c.region == region || c.region == GLOBAL_REGION) {
+            if c.account_id == account_id && c.region.covers(region) {
                 any = true;
                 if c.status != CoverageStatus::Ok {
                     return false;
@@ -325,9 +252,8 @@ impl Estate {
                 &b.id,
             ))
         });
-        self.coverage.sort_by(|a, b| {
-            (&a.account_id, &a.region, &a.api).cmp(&(&b.account_id, &b.region, &b.api))
-        });
+        // Places and APIs order as their text: the order files always had.
+        self.coverage.sort_by_cached_key(Coverage::key);
     }
 }
 

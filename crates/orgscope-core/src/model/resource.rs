@@ -129,7 +129,7 @@ impl Resource {
             .replace("{partition}", "aws")
             .replace(
                 "{region}",
-                if self.region == super::GLOBAL_REGION {
+                if super::is_global(&self.region) {
                     ""
                 } else {
                     &self.region

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::model::{
-    Account, CallerIdentity, Edge, Estate, Kind, Rel, Resource, Source, SourceKind, Tags, kinds,
+    Account, AccountStatus, CallerIdentity, Edge, Estate, Kind, Rel, Resource, Source, SourceKind,
+    Tags, kinds,
 };
 
 const A: &str = "111111111111";
@@ -39,7 +40,7 @@ fn estate() -> Estate {
         id: A.into(),
         name: "shop-prod".into(),
         email: "shop@example.com".into(),
-        status: "ACTIVE".into(),
+        status: AccountStatus::Active,
         ou_path: vec![],
         parent_id: String::new(),
         tags: Tags::new(),
