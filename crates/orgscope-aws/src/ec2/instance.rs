@@ -5,7 +5,7 @@
 use aws_sdk_ec2::types as sdk;
 use aws_smithy_types::date_time::Format;
 
-use super::{Collector, Listed, Where, classify, opt};
+use super::{Collector, Listed, Where, drain, opt};
 use orgscope_core::model::{Edge, Rel, Resource, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -14,21 +14,17 @@ pub(super) const COLLECTOR: Collector = Collector {
 };
 
 async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Listed {
-    let mut pages = client
+    let pages = client
         .describe_instances()
         .max_results(page)
         .into_paginator()
         .send();
-    let mut out = Vec::new();
-    while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| classify(&e))?;
-        for r in p.reservations() {
-            for i in r.instances() {
-                out.push(instance(&at, i));
-            }
-        }
-    }
-    Ok(out)
+    // MaxResults counts reservations; each holds one or more instances.
+    drain(pages, |p, out| {
+        let instances = p.reservations().iter().flat_map(|r| r.instances());
+        out.extend(instances.map(|i| instance(&at, i)));
+    })
+    .await
 }
 
 fn instance(at: &Where<'_>, i: &sdk::Instance) -> Resource {

@@ -15,6 +15,10 @@
 //! against the registry's EC2 kinds.
 
 use aws_sdk_ec2::types as sdk;
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::{BoxFuture, join_all};
 
 use super::classify::{Failure, classify};
@@ -99,6 +103,23 @@ pub async fn describe_one(
             format!("orgscope does not collect {api}"),
         )),
     }
+}
+
+/// Every page of a describe, each converted by `convert` into resources:
+/// the one paging loop of every paged EC2 collector (the SDK's paginator
+/// follows `NextToken`; the first failed page fails the call).
+async fn drain<O, E>(
+    mut pages: PaginationStream<Result<O, SdkError<E, Response>>>,
+    mut convert: impl FnMut(&O, &mut Vec<Resource>),
+) -> Listed
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        convert(&page.map_err(|e| classify(&e))?, &mut out);
+    }
+    Ok(out)
 }
 
 /// Regions enabled for the account (`DescribeRegions` without

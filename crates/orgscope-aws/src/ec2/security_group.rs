@@ -5,7 +5,7 @@
 
 use aws_sdk_ec2::types as sdk;
 
-use super::{Collector, Listed, Where, classify, opt};
+use super::{Collector, Listed, Where, drain, opt};
 use orgscope_core::model::{Edge, Rel, Resource, RulePeer, SgRule, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -14,19 +14,15 @@ pub(super) const COLLECTOR: Collector = Collector {
 };
 
 async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Listed {
-    let mut pages = client
+    let pages = client
         .describe_security_groups()
         .max_results(page)
         .into_paginator()
         .send();
-    let mut out = Vec::new();
-    while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| classify(&e))?;
-        for g in p.security_groups() {
-            out.push(security_group(&at, g));
-        }
-    }
-    Ok(out)
+    drain(pages, |p, out| {
+        out.extend(p.security_groups().iter().map(|x| security_group(&at, x)))
+    })
+    .await
 }
 
 fn security_group(at: &Where<'_>, g: &sdk::SecurityGroup) -> Resource {

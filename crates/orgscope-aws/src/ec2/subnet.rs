@@ -3,7 +3,7 @@
 
 use aws_sdk_ec2::types as sdk;
 
-use super::{Collector, Listed, Where, classify};
+use super::{Collector, Listed, Where, drain};
 use orgscope_core::model::{Edge, Rel, Resource, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -12,19 +12,15 @@ pub(super) const COLLECTOR: Collector = Collector {
 };
 
 async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Listed {
-    let mut pages = client
+    let pages = client
         .describe_subnets()
         .max_results(page)
         .into_paginator()
         .send();
-    let mut out = Vec::new();
-    while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| classify(&e))?;
-        for s in p.subnets() {
-            out.push(subnet(&at, s));
-        }
-    }
-    Ok(out)
+    drain(pages, |p, out| {
+        out.extend(p.subnets().iter().map(|x| subnet(&at, x)))
+    })
+    .await
 }
 
 fn subnet(at: &Where<'_>, s: &sdk::Subnet) -> Resource {

@@ -4,7 +4,7 @@
 
 use aws_sdk_ec2::types as sdk;
 
-use super::{Collector, Listed, Where, classify};
+use super::{Collector, Listed, Where, drain};
 use orgscope_core::model::{Edge, Rel, Resource, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -13,19 +13,15 @@ pub(super) const COLLECTOR: Collector = Collector {
 };
 
 async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Listed {
-    let mut pages = client
+    let pages = client
         .describe_volumes()
         .max_results(page)
         .into_paginator()
         .send();
-    let mut out = Vec::new();
-    while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| classify(&e))?;
-        for v in p.volumes() {
-            out.push(volume(&at, v));
-        }
-    }
-    Ok(out)
+    drain(pages, |p, out| {
+        out.extend(p.volumes().iter().map(|x| volume(&at, x)))
+    })
+    .await
 }
 
 fn volume(at: &Where<'_>, v: &sdk::Volume) -> Resource {

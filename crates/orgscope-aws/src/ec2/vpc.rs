@@ -3,7 +3,7 @@
 
 use aws_sdk_ec2::types as sdk;
 
-use super::{Collector, Listed, Where, classify};
+use super::{Collector, Listed, Where, drain};
 use orgscope_core::model::{Resource, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -12,19 +12,15 @@ pub(super) const COLLECTOR: Collector = Collector {
 };
 
 async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Listed {
-    let mut pages = client
+    let pages = client
         .describe_vpcs()
         .max_results(page)
         .into_paginator()
         .send();
-    let mut out = Vec::new();
-    while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| classify(&e))?;
-        for v in p.vpcs() {
-            out.push(vpc(&at, v));
-        }
-    }
-    Ok(out)
+    drain(pages, |p, out| {
+        out.extend(p.vpcs().iter().map(|x| vpc(&at, x)))
+    })
+    .await
 }
 
 fn vpc(at: &Where<'_>, v: &sdk::Vpc) -> Resource {
