@@ -74,7 +74,7 @@ pub fn details_ui(
                 .num_columns(2)
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
-                    row(ui, "Type", r.kind.label());
+                    row(ui, "Type", r.kind.singular());
                     let account = ectx.estate.account(&r.account_id).map_or_else(
                         || r.account_id.clone(),
                         |a| format!("{} ({})", a.name, a.id),
@@ -178,7 +178,7 @@ fn link_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        let text = format!("{} · {}", far.kind.def().name, far.display_name());
+        let text = format!("{} · {}", far.kind.singular(), far.display_name());
         if ui
             .link(text)
             .on_hover_text(format!("{} in {} {}", far.id, far.account_id, far.region))

@@ -54,15 +54,11 @@ pub fn table_ui(
     let cols = pane_columns(&p.cfg);
     let rows = &p.derived.rows;
     ui.horizontal(|ui| {
-        let what = p.cfg.rtype.map_or("resources", |t| t.label());
-        ui.label(
-            RichText::new(format!(
-                "{} {}",
-                theme::count(rows.len()),
-                what.to_lowercase()
-            ))
-            .strong(),
-        );
+        let what = p
+            .cfg
+            .rtype
+            .map_or_else(|| "resources".to_string(), |t| t.label_in_text());
+        ui.label(RichText::new(format!("{} {what}", theme::count(rows.len()))).strong());
         if p.cfg.sort.is_none() {
             ui.label(
                 RichText::new("· click a column header to sort")

@@ -497,7 +497,7 @@ fn details_list_relations_both_ways_and_navigate_along_them() {
     h.run();
     // The address's own edge, to its instance, as a link.
     assert!(h.query_by_label("attached to").is_some(), "outgoing edge");
-    let link = h.get_by_label("instance · payments-prod-bastion-1");
+    let link = h.get_by_label("Instance · payments-prod-bastion-1");
     link.click();
     h.run();
     // Now the instance: its VPC, subnet and group going out; its volumes
@@ -510,12 +510,12 @@ fn details_list_relations_both_ways_and_navigate_along_them() {
         "root volume and address"
     );
     assert!(
-        h.query_by_label("elastic_ip · payments-prod-bastion-1-eip")
+        h.query_by_label("Elastic IP · payments-prod-bastion-1-eip")
             .is_some(),
         "the address links back"
     );
     assert!(
-        h.query_by_label("volume · payments-prod-bastion-1-root")
+        h.query_by_label("Volume · payments-prod-bastion-1-root")
             .is_some()
     );
 }

@@ -283,9 +283,28 @@ impl Kind {
         self.def().name
     }
 
-    /// Human label for headers and legends.
+    /// Human label for headers and legends (plural: `Elastic IPs`).
     pub fn label(self) -> &'static str {
         self.def().label
+    }
+
+    /// The label of one (`Elastic IP`): labels are plurals in `s`.
+    pub fn singular(self) -> &'static str {
+        let label = self.label();
+        label.strip_suffix('s').unwrap_or(label)
+    }
+
+    /// The label inside a sentence (`19 elastic IPs`, `3 VPCs`): the first
+    /// letter lowered unless the first word is an acronym.
+    pub fn label_in_text(self) -> String {
+        let label = self.label();
+        let first = label.split(' ').next().unwrap_or(label);
+        let acronym = first.chars().filter(char::is_ascii_uppercase).count() > 1;
+        let mut chars = label.chars();
+        match chars.next() {
+            Some(c) if !acronym => c.to_lowercase().chain(chars).collect(),
+            _ => label.to_string(),
+        }
     }
 
     /// Parse a kind name or alias, case-insensitively (`-` and `_` alike,

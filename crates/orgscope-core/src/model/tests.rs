@@ -482,3 +482,13 @@ fn v1_subnet_group_and_volume_references_become_edges() {
     .expect_err("volumes had no vpc_id");
     assert!(err.contains("unknown field 'vpc_id'"), "{err}");
 }
+
+#[test]
+fn labels_read_in_the_singular_and_inside_a_sentence() {
+    use super::kinds;
+    assert_eq!(kinds::ELASTIC_IP.singular(), "Elastic IP");
+    assert_eq!(kinds::SECURITY_GROUP.singular(), "Security group");
+    assert_eq!(kinds::ELASTIC_IP.label_in_text(), "elastic IPs");
+    assert_eq!(kinds::VPC.label_in_text(), "VPCs");
+    assert_eq!(kinds::INSTANCE.label_in_text(), "instances");
+}

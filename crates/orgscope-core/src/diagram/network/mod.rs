@@ -135,8 +135,7 @@ fn node_counts(per_kind: &[usize]) -> String {
 
 /// A kind's label in the singular, for the legend (`VPCs` → `VPC`).
 fn singular(kind: Kind) -> &'static str {
-    let label = kind.label();
-    label.strip_suffix('s').unwrap_or(label)
+    kind.singular()
 }
 
 /// `Subnet` → `subnet`, for a legend entry with a qualifier in front.
