@@ -74,6 +74,9 @@ done
 
 # The first frames may still be blank: poll until the window has content.
 mkdir -p "$(dirname "$OUT")"
+# A picture left from an earlier run would pass the checks below while
+# `import` still fails (the docs' screenshot did exactly that): start empty.
+rm -f "$OUT"
 DEV=0
 for _ in $(seq 120); do
     import -display "$DISP" -window "$WIN" "$OUT" 2>/dev/null || true
