@@ -143,7 +143,7 @@ mod tests {
             ["tcp/5432 from 999999999999/sg-far"]
         );
         // No egress rules is an empty rule set, not a missing value.
-        assert_eq!(r.get("egress"), Some(&Value::Rules(Vec::new())));
+        assert_eq!(r.get("egress"), Some(&Value::Rules(Box::default())));
         assert_eq!(
             r.relations,
             vec![Edge::new(Rel::InVpc, kinds::VPC, "vpc-1")]

@@ -72,7 +72,7 @@ mod tests {
         assert_eq!(r.text("cidr"), Some("10.0.0.0/16"));
         assert_eq!(
             r.get("cidr_blocks"),
-            Some(&Value::List(vec![
+            Some(&Value::from(vec![
                 "10.0.0.0/16".to_string(),
                 "10.1.0.0/16".to_string()
             ]))

@@ -339,7 +339,7 @@ impl<'a> Side<'a> {
                         None => out.push_str(&e.to),
                     }
                     out.push(':');
-                    out.push_str(e.attrs.get(*attr).map_or("", String::as_str));
+                    out.push_str(e.attrs.get(attr).map_or("", String::as_str));
                 }
                 None => self.name_key_into(r, out),
             },

@@ -71,7 +71,8 @@ pub struct FieldDef {
     pub compare: Compare,
     /// Few distinct values (state, instance type, zone): the query engine
     /// interns it so a filter term is decided once per value, and it can
-    /// be grouped by.
+    /// be grouped by. Only text-like fields can be facets (a test holds
+    /// every descriptor to it): the interner borrows their text.
     pub facet: bool,
 }
 

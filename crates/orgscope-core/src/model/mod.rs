@@ -38,7 +38,7 @@ pub use kind::{
     Compare, Counted, Draw, FieldDef, KeyDef, Kind, KindDef, KindSet, RelationDef, Scope,
     ValueType, regional_apis,
 };
-pub use relation::{Edge, Rel};
+pub use relation::{Edge, EdgeAttrs, Rel};
 pub use resource::Resource;
 pub use value::{RulePeer, SgRule, Value};
 

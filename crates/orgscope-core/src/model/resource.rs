@@ -106,10 +106,16 @@ impl Resource {
         self.edges(rel).next().map(|e| e.to.as_str())
     }
 
+    /// Is this resource a VPC (its own VPC)? Decided by kind alone, without
+    /// reading the edges: indexes ask it of every resource.
+    pub fn is_vpc(&self) -> bool {
+        self.kind == kinds::VPC
+    }
+
     /// The VPC this resource lives in: itself for a VPC, else its `in_vpc`
     /// edge.
     pub fn vpc_id(&self) -> Option<&str> {
-        if self.kind == kinds::VPC {
+        if self.is_vpc() {
             Some(&self.id)
         } else {
             self.first(Rel::InVpc)
@@ -180,10 +186,10 @@ impl<'de> DeserializeSeed<'de> for FieldSeed {
             ValueType::Number => Option::<i64>::deserialize(d)?.into(),
             ValueType::Bool => Option::<bool>::deserialize(d)?.map_or(Value::Null, Value::Bool),
             ValueType::List => {
-                Option::<Vec<String>>::deserialize(d)?.map_or(Value::Null, Value::List)
+                Option::<Vec<String>>::deserialize(d)?.map_or(Value::Null, Value::from)
             }
             ValueType::Rules => {
-                Option::<Vec<SgRule>>::deserialize(d)?.map_or(Value::Null, Value::Rules)
+                Option::<Vec<SgRule>>::deserialize(d)?.map_or(Value::Null, Value::from)
             }
         })
     }

@@ -68,14 +68,14 @@ fn full(kind: Kind) -> Resource {
     r.tags.insert("empty".into(), String::new());
     for f in def.fields {
         let v = match f.ty {
-            ValueType::Text => Value::Text(format!("{}-value", f.name)),
+            ValueType::Text => Value::from(format!("{}-value", f.name)),
             ValueType::Cidr => Value::Text("10.1.0.0/16".into()),
             ValueType::Ip => Value::Text("10.1.2.3".into()),
             ValueType::Time => Value::Text("2026-01-02T03:04:05Z".into()),
             ValueType::Number => Value::Number(42),
             ValueType::Bool => Value::Bool(true),
-            ValueType::List => Value::List(vec!["a".into(), "b".into()]),
-            ValueType::Rules => Value::Rules(vec![
+            ValueType::List => Value::from(vec!["a".to_string(), "b".into()]),
+            ValueType::Rules => Value::from(vec![
                 rule(RulePeer::Cidr("0.0.0.0/0".into())),
                 rule(RulePeer::SecurityGroup("sg-2".into())),
             ]),
@@ -283,6 +283,17 @@ fn descriptors_are_consistent() {
                 assert_eq!(def.field_index(n), Some(j), "{kind}.{n}");
             }
             assert_eq!(def.field_by_key(f.key), Some(j), "{kind}.{}", f.key);
+            // The query engine interns facets as borrowed text.
+            if f.facet {
+                assert!(
+                    matches!(
+                        f.ty,
+                        ValueType::Text | ValueType::Cidr | ValueType::Ip | ValueType::Time
+                    ),
+                    "{kind}.{}: a facet must hold text",
+                    f.name
+                );
+            }
         }
         if def
             .fields

