@@ -25,8 +25,9 @@ use super::fields::catalog;
 pub(crate) const NONE: u32 = u32::MAX;
 
 /// The distinct strings of one column, each with a dense id (first seen,
-/// first numbered). `V` is `&str` for strings borrowed from the estate;
-/// `Cow<str>` for field values whose text may have to be formatted.
+/// first numbered). Every column is text borrowed from the estate
+/// ([`StrInterner`]); the type stays generic so an owned column (a value
+/// formatted from a number) can share the same lookups.
 pub(crate) struct Interner<V> {
     ids: FxHashMap<V, u32>,
     values: Vec<V>,
