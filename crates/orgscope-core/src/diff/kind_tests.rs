@@ -77,11 +77,12 @@ fn the_descriptors_compare_what_the_report_always_listed() {
             "image_id",
             "state",
             "platform",
+            "internet",
             "security_groups"
         ]
     );
     assert_eq!(listed(kinds::VPC), ["cidr", "cidr_blocks"]);
-    assert_eq!(listed(kinds::SUBNET), ["cidr", "public"]);
+    assert_eq!(listed(kinds::SUBNET), ["cidr", "public", "routing"]);
     assert_eq!(listed(kinds::SECURITY_GROUP), ["ingress", "egress"]);
     assert_eq!(
         listed(kinds::VOLUME),
@@ -95,7 +96,7 @@ fn the_descriptors_compare_what_the_report_always_listed() {
             KeyDef::Name => (None, None),
             KeyDef::NameElse(f) => (Some(f), None),
             KeyDef::Within { rel, field } => (Some(field), Some(rel)),
-            KeyDef::Via { rel, .. } => (None, Some(rel)),
+            KeyDef::Via { rel, .. } | KeyDef::Under { rel } => (None, Some(rel)),
         };
         if let Some(f) = field {
             assert!(d.field_index(f).is_some(), "{k}: key field {f}");

@@ -50,6 +50,11 @@ enum KeyPlan {
         far: Vec<Kind>,
         attr: &'static str,
     },
+    /// The far end's default key, `/`, the name normalised (or nothing).
+    Under {
+        rel: Rel,
+        far: Vec<Kind>,
+    },
 }
 
 /// A relation compared as the set of its far ends' names.
@@ -134,8 +139,15 @@ impl<'o> Plan<'o> {
                     far: far_of(rel),
                     attr,
                 },
+                KeyDef::Under { rel } => KeyPlan::Under {
+                    rel,
+                    far: far_of(rel),
+                },
             };
-            if let KeyPlan::Within { far, .. } | KeyPlan::Via { far, .. } = &key {
+            if let KeyPlan::Within { far, .. }
+            | KeyPlan::Via { far, .. }
+            | KeyPlan::Under { far, .. } = &key
+            {
                 far.iter().for_each(|&f| plan.lookup.insert(f));
             }
             plan.own_name.push(match &key {
@@ -343,6 +355,21 @@ impl<'a> Side<'a> {
                 }
                 None => self.name_key_into(r, out),
             },
+            KeyPlan::Under { rel, far } => {
+                // A container that is not in this estate is named by its
+                // id: the key then pairs with nothing, which is the truth.
+                match r.edges(*rel).next() {
+                    Some(e) => match self.far(e, far) {
+                        Some(f) => self.default_key_into(f, out, depth + 1),
+                        None => out.push_str(&e.to),
+                    },
+                    None => out.push('-'),
+                }
+                out.push('/');
+                if let Some(n) = &r.name {
+                    self.norm.normalize_into(n, out);
+                }
+            }
         }
     }
 

@@ -339,7 +339,10 @@ fn custom_keys_and_two_snapshots() {
     // The list of kinds with a CIDR comes from the registry and reads as
     // it always has.
     let err = parse_key("instance=cidr").expect_err("instances have no CIDR");
-    assert_eq!(err.reason, "only VPCs and subnets have a CIDR");
+    assert_eq!(
+        err.reason,
+        "only VPCs, subnets and VPC peering connections have a CIDR"
+    );
     assert!(parse_key("instance").is_err());
     assert!(parse_key("bogus=name").is_err());
     assert!(parse_key("instance=colour").is_err());

@@ -161,6 +161,11 @@ pub enum KeyDef {
     /// The key of the far end of `rel` (a volume's instance), `:`, then the
     /// edge's attribute `attr` (the device); the name when there is no edge.
     Via { rel: Rel, attr: &'static str },
+    /// The key of the far end of `rel` (its container), `/`, then the
+    /// name normalised, or nothing when unnamed: for kinds that come one
+    /// (or a few, named) per container and are rarely named — a VPC's
+    /// internet gateway, its main route table.
+    Under { rel: Rel },
 }
 
 /// A relation a kind declares: from resources of this kind, along `rel`,
@@ -173,6 +178,40 @@ pub struct RelationDef {
     /// Compared by the diff as the set of far ends' normalised names,
     /// reported under this field name (`security_groups`).
     pub compare_as: Option<&'static str>,
+    /// Compare each edge as `attr value → far kind far name` rather than
+    /// the far name alone: a route is its destination and the kind and
+    /// name of its target (`0.0.0.0/0 → nat_gateway payments-nat-a`), so
+    /// a route through a NAT in prod and to an internet gateway in test is
+    /// drift even when both are unnamed.
+    pub keyed_by: Option<&'static str>,
+}
+
+impl RelationDef {
+    /// A relation to the kinds `to`, not compared.
+    pub const fn to(rel: Rel, to: &'static [&'static str]) -> RelationDef {
+        RelationDef {
+            rel,
+            to,
+            compare_as: None,
+            keyed_by: None,
+        }
+    }
+
+    /// Compared as the set of far ends, reported as `name`.
+    pub const fn compared(self, name: &'static str) -> RelationDef {
+        RelationDef {
+            compare_as: Some(name),
+            ..self
+        }
+    }
+
+    /// Each edge compared with its attribute `attr` (see `keyed_by`).
+    pub const fn keyed_by(self, attr: &'static str) -> RelationDef {
+        RelationDef {
+            keyed_by: Some(attr),
+            ..self
+        }
+    }
 }
 
 /// How a diagram draws resources of a kind.
@@ -193,6 +232,35 @@ pub enum Draw {
         glyph: &'static str,
         label: &'static str,
     },
+    /// A box on its network's border (an internet gateway): traffic in
+    /// and out of the VPC passes through it.
+    Gateway {
+        glyph: &'static str,
+        label: &'static str,
+    },
+    /// A hub between networks (a Transit Gateway), in its region, with a
+    /// spoke to each network a [`Draw::Link`] attaches to it.
+    Hub {
+        glyph: &'static str,
+        label: &'static str,
+    },
+    /// Not a box but a connector: between the networks its `PeersWith`
+    /// edges name (a peering), or from its network to the hub its
+    /// `AttachedTo` edge names (a Transit Gateway attachment).
+    Link,
+}
+
+impl Draw {
+    /// The glyph and label field of a kind drawn as a box of its own (a
+    /// node, a gateway or a hub).
+    pub fn boxed(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Draw::Node { glyph, label }
+            | Draw::Gateway { glyph, label }
+            | Draw::Hub { glyph, label } => Some((glyph, label)),
+            Draw::Hidden | Draw::Network | Draw::Subnet | Draw::Link => None,
+        }
+    }
 }
 
 /// How an account's box in the org diagram counts a kind: a short name and

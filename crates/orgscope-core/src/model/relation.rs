@@ -1,6 +1,6 @@
 //! Relations: typed edges from one resource to another — in a VPC, in a
 //! subnet, member of a security group, attached to, routes to, peers with,
-//! targets. An edge names its far end by id, and by owner account and
+//! targets, serves. An edge names its far end by id, and by owner account and
 //! region when they differ from the near end's, so a peering into another
 //! account, or a route to a gateway that was never collected, is kept as
 //! what it is: the far end is resolved against the estate when it is read
@@ -29,10 +29,12 @@ pub enum Rel {
     PeersWith,
     /// A load balancer or target group to what it sends traffic to.
     Targets,
+    /// A route table to the subnets it is associated with.
+    Serves,
 }
 
 impl Rel {
-    pub const ALL: [Rel; 7] = [
+    pub const ALL: [Rel; 8] = [
         Rel::InVpc,
         Rel::InSubnet,
         Rel::MemberOf,
@@ -40,6 +42,7 @@ impl Rel {
         Rel::RoutesTo,
         Rel::PeersWith,
         Rel::Targets,
+        Rel::Serves,
     ];
 
     /// The file name (`in_vpc`).
@@ -52,6 +55,7 @@ impl Rel {
             Rel::RoutesTo => "routes_to",
             Rel::PeersWith => "peers_with",
             Rel::Targets => "targets",
+            Rel::Serves => "serves",
         }
     }
 
@@ -65,6 +69,7 @@ impl Rel {
             Rel::RoutesTo => "routes-to",
             Rel::PeersWith => "peers-with",
             Rel::Targets => "targets",
+            Rel::Serves => "serves",
         }
     }
 
@@ -78,6 +83,7 @@ impl Rel {
             Rel::RoutesTo => &["route-to"],
             Rel::PeersWith => &["peer", "peers"],
             Rel::Targets => &["target"],
+            Rel::Serves => &["associated-with"],
         }
     }
 
@@ -91,6 +97,7 @@ impl Rel {
             Rel::RoutesTo => "routes to",
             Rel::PeersWith => "peers with",
             Rel::Targets => "targets",
+            Rel::Serves => "serves",
         }
     }
 
@@ -104,6 +111,7 @@ impl Rel {
             Rel::RoutesTo => "routed to from",
             Rel::PeersWith => "peers with",
             Rel::Targets => "targeted by",
+            Rel::Serves => "served by",
         }
     }
 

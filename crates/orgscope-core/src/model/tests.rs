@@ -315,7 +315,9 @@ fn descriptors_are_consistent() {
                 assert!(def.field_index(field).is_some(), "{kind} key {field}");
                 assert!(def.relation(rel).is_some(), "{kind} key via {rel}");
             }
-            KeyDef::Via { rel, .. } => assert!(def.relation(rel).is_some(), "{kind} {rel}"),
+            KeyDef::Via { rel, .. } | KeyDef::Under { rel } => {
+                assert!(def.relation(rel).is_some(), "{kind} {rel}")
+            }
         }
     }
     // Kinds order as the registry does.

@@ -435,5 +435,8 @@ fn completion_offers_descriptor_fields_relations_and_kinds() {
     assert!(inserts("vol").contains(&"volume_type:".to_string()));
     assert!(inserts("att").contains(&"attached-to:".to_string()));
     assert_eq!(inserts("attached-to:ins"), ["instance"]);
-    assert_eq!(inserts("type:v"), ["vpc", "volume"]);
+    assert_eq!(
+        inserts("type:v"),
+        ["vpc", "volume", "vpc_endpoint", "vpc_peering_connection"]
+    );
 }

@@ -110,7 +110,7 @@ fn home<'a>(ctx: &Ctx<'a>, r: &'a Resource) -> &'a Resource {
             let account = e.account_id.as_deref().unwrap_or(&r.account_id);
             ctx.records
                 .get(&(account, e.to.as_str()))
-                .filter(|far| matches!(far.kind.def().draw, Draw::Node { .. }))
+                .filter(|far| far.kind.def().draw.boxed().is_some())
         })
         .copied()
         .unwrap_or(r)
@@ -126,7 +126,7 @@ fn node_counts(per_kind: &[usize]) -> String {
     if parts.is_empty() {
         parts.extend(
             Kind::all()
-                .find(|k| matches!(k.def().draw, Draw::Node { .. }))
+                .find(|k| k.def().draw.boxed().is_some())
                 .map(|k| format!("0 {}", lower_first(k.label()))),
         );
     }
@@ -176,7 +176,7 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
             .entry(r.region.as_str())
             .or_default();
         match draws[r.kind.index()] {
-            Draw::Node { .. } => {
+            Draw::Node { .. } | Draw::Gateway { .. } | Draw::Hub { .. } => {
                 per_node_kind[r.kind.index()] += 1;
                 let home = home(&ctx, r);
                 let vpc = home.vpc_id().unwrap_or("");
@@ -208,7 +208,7 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
             }
             // Security groups show in instance details; volumes are not
             // network topology. Only their account and region frame shows.
-            Draw::Hidden => {}
+            Draw::Hidden | Draw::Link => {}
         }
     }
 
@@ -301,7 +301,7 @@ fn legend(per_node_kind: &[usize]) -> Vec<(Style, String)> {
         legend.push((style(PUBLIC, 1.2, false), format!("Public {name}")));
         legend.push((style(PRIVATE, 1.2, false), format!("Private {name}")));
     }
-    let nodes: Vec<Kind> = drawn(|d| matches!(d, Draw::Node { .. })).collect();
+    let nodes: Vec<Kind> = drawn(|d| d.boxed().is_some()).collect();
     let present: Vec<Kind> = nodes
         .iter()
         .copied()

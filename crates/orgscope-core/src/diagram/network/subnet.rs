@@ -41,10 +41,10 @@ impl NodeFields {
         let def = kind.def();
         let state = def.field_index(STATE);
         NodeFields {
-            label: match def.draw {
-                Draw::Node { label, .. } => def.field_index(label),
-                _ => None,
-            },
+            label: def
+                .draw
+                .boxed()
+                .and_then(|(_, label)| def.field_index(label)),
             state,
             hover: HOVER_FIELDS
                 .iter()
@@ -95,8 +95,8 @@ pub(super) fn aggregate(ctx: &Ctx, nodes: &[&Resource]) -> (Vec<String>, String)
     types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let lines = types
         .into_iter()
-        .map(|((k, t), n)| match k.def().draw {
-            Draw::Node { glyph, .. } if mixed => format!("{n} × {glyph} {t}"),
+        .map(|((k, t), n)| match k.def().draw.boxed() {
+            Some((glyph, _)) if mixed => format!("{n} × {glyph} {t}"),
             _ => format!("{n} × {t}"),
         })
         .collect();

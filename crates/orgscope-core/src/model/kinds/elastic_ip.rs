@@ -8,7 +8,7 @@ use crate::model::relation::Rel;
 
 pub(super) static DEF: KindDef = KindDef {
     name: "elastic_ip",
-    aliases: &["eip", "elastic-ip", "address", "addresses"],
+    aliases: &["eip", "address", "addresses"],
     label: "Elastic IPs",
     service: "ec2",
     api: "ec2:DescribeAddresses",
@@ -30,11 +30,7 @@ pub(super) static DEF: KindDef = KindDef {
         FieldDef::text("public_ipv4_pool", "IPv4 pool"),
     ],
     key: KeyDef::Name,
-    relations: &[RelationDef {
-        rel: Rel::AttachedTo,
-        to: &["instance"],
-        compare_as: Some("instance"),
-    }],
+    relations: &[RelationDef::to(Rel::AttachedTo, &["instance"]).compared("instance")],
     draw: Draw::Node {
         glyph: "EIP",
         label: "public_ip",

@@ -34,24 +34,16 @@ pub(super) static DEF: KindDef = KindDef {
             .facet(),
         FieldDef::text("launch_time", "Launched").typed(ValueType::Time),
         FieldDef::text("key_name", "Key pair"),
+        // Derived (`model::wiring`): `reachable` or `unreachable` from the
+        // internet, and why; absent when what decides it was not collected.
+        FieldDef::text("internet", "Internet").compared().facet(),
+        FieldDef::text("internet_why", "Internet path").aliases(&["why"]),
     ],
     key: KeyDef::Name,
     relations: &[
-        RelationDef {
-            rel: Rel::InVpc,
-            to: &["vpc"],
-            compare_as: None,
-        },
-        RelationDef {
-            rel: Rel::InSubnet,
-            to: &["subnet"],
-            compare_as: None,
-        },
-        RelationDef {
-            rel: Rel::MemberOf,
-            to: &["security_group"],
-            compare_as: Some("security_groups"),
-        },
+        RelationDef::to(Rel::InVpc, &["vpc"]),
+        RelationDef::to(Rel::InSubnet, &["subnet"]),
+        RelationDef::to(Rel::MemberOf, &["security_group"]).compared("security_groups"),
     ],
     draw: Draw::Node {
         glyph: "EC2",

@@ -10,12 +10,24 @@
 
 use super::kind::{Kind, KindDef};
 
+mod egress_only_internet_gateway;
 mod elastic_ip;
 mod instance;
+mod internet_gateway;
+mod listener;
+mod load_balancer;
+mod nat_gateway;
+mod route_table;
 mod security_group;
 mod subnet;
+mod target_group;
+mod transit_gateway;
+mod transit_gateway_attachment;
+mod transit_gateway_route_table;
 mod volume;
 mod vpc;
+mod vpc_endpoint;
+mod vpc_peering_connection;
 
 macro_rules! registry {
     ($($konst:ident = $module:ident),+ $(,)?) => {
@@ -37,6 +49,18 @@ registry! {
     SECURITY_GROUP = security_group,
     VOLUME = volume,
     ELASTIC_IP = elastic_ip,
+    INTERNET_GATEWAY = internet_gateway,
+    EGRESS_ONLY_INTERNET_GATEWAY = egress_only_internet_gateway,
+    NAT_GATEWAY = nat_gateway,
+    ROUTE_TABLE = route_table,
+    VPC_ENDPOINT = vpc_endpoint,
+    VPC_PEERING_CONNECTION = vpc_peering_connection,
+    TRANSIT_GATEWAY = transit_gateway,
+    TRANSIT_GATEWAY_ATTACHMENT = transit_gateway_attachment,
+    TRANSIT_GATEWAY_ROUTE_TABLE = transit_gateway_route_table,
+    LOAD_BALANCER = load_balancer,
+    LISTENER = listener,
+    TARGET_GROUP = target_group,
 }
 
 // `KindSet` is a 128-bit set.

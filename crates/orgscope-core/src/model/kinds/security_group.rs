@@ -6,7 +6,7 @@ use crate::model::relation::Rel;
 
 pub(super) static DEF: KindDef = KindDef {
     name: "security_group",
-    aliases: &["security-group", "sg", "security_groups", "sgs"],
+    aliases: &["sg", "security_groups", "sgs"],
     label: "Security groups",
     service: "ec2",
     api: "ec2:DescribeSecurityGroups",
@@ -28,11 +28,7 @@ pub(super) static DEF: KindDef = KindDef {
         rel: Rel::InVpc,
         field: "group_name",
     },
-    relations: &[RelationDef {
-        rel: Rel::InVpc,
-        to: &["vpc"],
-        compare_as: None,
-    }],
+    relations: &[RelationDef::to(Rel::InVpc, &["vpc"])],
     draw: Draw::Hidden,
     counted: None,
 };

@@ -28,13 +28,17 @@ pub(super) static DEF: KindDef = KindDef {
         FieldDef::text("default_for_az", "Default for AZ").typed(ValueType::Bool),
         FieldDef::text("available_ips", "Free IPs").typed(ValueType::Number),
         FieldDef::text("state", "State").facet(),
+        // Derived from the route tables (`model::wiring`): `public` when
+        // the subnet's table sends 0.0.0.0/0 or ::/0 to an internet
+        // gateway, `private` otherwise; absent when the region's route
+        // tables were not collected.
+        FieldDef::text("routing", "Routing")
+            .aliases(&["exposure"])
+            .compared()
+            .facet(),
     ],
     key: KeyDef::NameElse("cidr"),
-    relations: &[RelationDef {
-        rel: Rel::InVpc,
-        to: &["vpc"],
-        compare_as: None,
-    }],
+    relations: &[RelationDef::to(Rel::InVpc, &["vpc"])],
     draw: Draw::Subnet,
     counted: Some(Counted {
         short: "subnet",

@@ -35,11 +35,7 @@ pub(super) static DEF: KindDef = KindDef {
         rel: Rel::AttachedTo,
         attr: "device",
     },
-    relations: &[RelationDef {
-        rel: Rel::AttachedTo,
-        to: &["instance"],
-        compare_as: None,
-    }],
+    relations: &[RelationDef::to(Rel::AttachedTo, &["instance"])],
     // Storage, not network topology.
     draw: Draw::Hidden,
     counted: Some(Counted {
