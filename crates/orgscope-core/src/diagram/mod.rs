@@ -194,6 +194,17 @@ pub struct Edge {
     pub points: Vec<Point>,
 }
 
+impl Edge {
+    /// A plain connector from node id `from` to node id `to` along `points`.
+    pub fn new(from: impl Into<String>, to: impl Into<String>, points: Vec<Point>) -> Edge {
+        Edge {
+            from: from.into(),
+            to: to.into(),
+            points,
+        }
+    }
+}
+
 /// One entry of the legend: a swatch and its meaning, already positioned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendItem {

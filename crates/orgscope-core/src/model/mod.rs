@@ -31,6 +31,7 @@ pub mod kinds;
 mod relation;
 mod resource;
 mod value;
+pub mod wiring;
 
 pub use account::{Account, AccountStatus};
 pub use coverage::{Api, CellKey, Coverage, CoverageStatus, Place, is_global};
