@@ -107,8 +107,8 @@ pub fn app_name(app: usize) -> String {
 /// `network` in the Infrastructure OU, `sandbox-alice`, and the suspended
 /// `sandbox-legacy`); the rest are workload accounts, one per app and
 /// environment (`payments-prod`, `payments-test`, `payments-dev`,
-/// `orders-prod`...). Each active workload account holds about 125
-/// resources, so `demo_estate(1000)` has roughly 125,000. `catalog-test`
+/// `orders-prod`...). Each active workload account holds about 120
+/// resources, so `demo_estate(1000)` has roughly 120,000. `catalog-test`
 /// (`orders-test` in the smallest estates) refuses AssumeRole, and every
 /// eighth app's test account drifts from its prod twin — see [`resources`]
 /// and [`network`] for exactly how.

@@ -15,8 +15,11 @@
 //! of prod against test shows only the deliberate drift of every eighth app's
 //! test account: `worker-4` missing, `app-1` on a smaller instance type, an
 //! extra `0.0.0.0/0` rule on the `db` security group, no `owner` tag on
-//! `web-2`, and its bastion's Elastic IP left idle instead of attached.
-//! Dev uses smaller instance types, as dev accounts do.
+//! `web-2`, and its bastion's Elastic IP left idle instead of attached —
+//! then its wiring drift, told in [`super::network`] (the default route
+//! and, for `payments`, the peering) and [`super::balancers`] (the load
+//! balancer's scheme and the health check path). Dev uses smaller instance
+//! types, as dev accounts do.
 
 use crate::model::{Edge, Kind, Rel, Resource, RulePeer, SgRule, Tags, kinds};
 
