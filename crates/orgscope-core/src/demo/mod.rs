@@ -4,13 +4,18 @@
 //! account. It owns the shape of that estate — the org tree, who the
 //! accounts are, which regions they use and the deliberate flaws a demo must
 //! show (prod/test drift, a denied account, a suspended account); the
-//! per-account network and instance layout lives in [`resources`].
+//! per-account network and instance layout lives in [`resources`], how the
+//! networks are wired (gateways, routes, endpoints, the `network` account's
+//! Transit Gateways, peering) in [`network`], and the load balancers in
+//! [`balancers`].
 //!
 //! Every id and value is derived from a stable hash of what it names (not
 //! from a sequential random stream), so the same inputs give byte-identical
 //! estates, and a prod account and its test twin get equal values wherever
 //! real twins would be equal.
 
+mod balancers;
+mod network;
 mod resources;
 
 use std::collections::HashSet;
@@ -20,13 +25,17 @@ use crate::model::{
     OrgUnit, Organization, Place, Source, SourceKind, Tags,
 };
 
-/// The account count of the default demo (the desktop app's "Open demo").
-pub const DEFAULT_ACCOUNTS: usize = 25;
+/// The account count of the default demo (the desktop app's "Open demo"):
+/// the six fixed accounts and twenty workload accounts, the last two
+/// `billing-prod` and `billing-test`, so every prod account has its test
+/// twin.
+pub const DEFAULT_ACCOUNTS: usize = 26;
 
-/// Fewest accounts the generator produces: the five fixed accounts plus the
+/// Fewest accounts the generator produces: the six fixed accounts plus the
 /// prod, test and dev accounts of two apps, so every demo feature (drift,
-/// denied account) exists at any requested size.
-pub const MIN_ACCOUNTS: usize = 11;
+/// denied account, the Transit Gateway hub, the peerings) exists at any
+/// requested size.
+pub const MIN_ACCOUNTS: usize = 12;
 
 /// The regions every demo account is "collected" in.
 pub const REGIONS: [&str; 3] = ["eu-west-1", "us-east-1", "eu-central-1"];
@@ -63,9 +72,14 @@ pub(crate) enum Role {
     Management,
     SecurityAudit,
     LogArchive,
+    /// Owns the Transit Gateways every workload VPC attaches to.
+    Network,
     Sandbox,
     SandboxSuspended,
-    Workload { app: usize, env: usize },
+    Workload {
+        app: usize,
+        env: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -89,14 +103,15 @@ pub fn app_name(app: usize) -> String {
 
 /// Build the demo estate with `accounts` accounts (at least [`MIN_ACCOUNTS`]).
 ///
-/// Five accounts are fixed (management, `security-audit`, `log-archive`,
-/// `sandbox-alice`, and the suspended `sandbox-legacy`); the rest are
-/// workload accounts, one per app and environment (`payments-prod`,
-/// `payments-test`, `payments-dev`, `orders-prod`...). Each active workload
-/// account holds about a hundred resources, so `demo_estate(1000)` has
-/// roughly 100,000. `catalog-test` (`orders-test` in the smallest estates)
-/// refuses AssumeRole, and every eighth app's test account drifts
-/// from its prod twin — see [`resources`] for exactly how.
+/// Six accounts are fixed (management, `security-audit`, `log-archive`,
+/// `network` in the Infrastructure OU, `sandbox-alice`, and the suspended
+/// `sandbox-legacy`); the rest are workload accounts, one per app and
+/// environment (`payments-prod`, `payments-test`, `payments-dev`,
+/// `orders-prod`...). Each active workload account holds about 120
+/// resources, so `demo_estate(1000)` has roughly 120,000. `catalog-test`
+/// (`orders-test` in the smallest estates) refuses AssumeRole, and every
+/// eighth app's test account drifts from its prod twin — see [`resources`]
+/// and [`network`] for exactly how.
 pub fn demo_estate(accounts: usize) -> Estate {
     let accounts = accounts.max(MIN_ACCOUNTS);
     let plans = plan_accounts(accounts);
@@ -119,6 +134,7 @@ pub fn demo_estate(accounts: usize) -> Estate {
     estate.role_name = Some(ROLE_NAME.to_string());
     estate.regions = REGIONS.iter().map(|r| r.to_string()).collect();
     estate.tree = build_tree(&plans);
+    let org = network::Org::new(&plans);
     for plan in &plans {
         let (parent_id, ou_path) = placement(&estate.tree, plan.role);
         estate.accounts.push(account(plan, parent_id, ou_path));
@@ -126,8 +142,11 @@ pub fn demo_estate(accounts: usize) -> Estate {
         if plan.denied || plan.role == Role::SandboxSuspended {
             continue;
         }
-        resources::account_resources(plan, &mut estate.resources);
+        resources::account_resources(plan, &org, &mut estate.resources);
     }
+    // The derived fields (public subnets, what the internet reaches), as a
+    // collection fills them after reading.
+    crate::model::wiring::derive(&mut estate);
     estate
 }
 
@@ -155,6 +174,7 @@ fn plan_accounts(accounts: usize) -> Vec<Plan> {
         ("management", Role::Management),
         ("security-audit", Role::SecurityAudit),
         ("log-archive", Role::LogArchive),
+        ("network", Role::Network),
         ("sandbox-alice", Role::Sandbox),
         ("sandbox-legacy", Role::SandboxSuspended),
     ];
@@ -218,17 +238,23 @@ fn build_tree(plans: &[Plan]) -> OrgUnit {
         &["DenyExpensiveInstances", "RegionLockEuUs"],
     );
     let mut security = ou("security", "Security", &["DenyDisableGuardDuty"]);
+    let mut infrastructure = ou(
+        "infrastructure",
+        "Infrastructure",
+        &["DenyNetworkChangesOutsidePipeline"],
+    );
     for plan in plans {
         let list = match plan.role {
             Role::Management => &mut root.accounts,
             Role::SecurityAudit | Role::LogArchive => &mut security.accounts,
+            Role::Network => &mut infrastructure.accounts,
             Role::Sandbox | Role::SandboxSuspended => &mut sandbox.accounts,
             Role::Workload { env, .. } => &mut envs[env].accounts,
         };
         list.push(plan.id.clone());
     }
     workloads.children = envs.into_iter().collect();
-    root.children = vec![workloads, sandbox, security];
+    root.children = vec![workloads, sandbox, security, infrastructure];
     root
 }
 
@@ -237,6 +263,7 @@ fn placement(tree: &OrgUnit, role: Role) -> (String, Vec<String>) {
     let path: &[&str] = match role {
         Role::Management => &[],
         Role::SecurityAudit | Role::LogArchive => &["Security"],
+        Role::Network => &["Infrastructure"],
         Role::Sandbox | Role::SandboxSuspended => &["Sandbox"],
         Role::Workload { env: 0, .. } => &["Workloads", "Prod"],
         Role::Workload { env: 1, .. } => &["Workloads", "Test"],
@@ -261,6 +288,7 @@ fn account(plan: &Plan, parent_id: String, ou_path: Vec<String>) -> Account {
         Role::Sandbox | Role::SandboxSuspended => ("sandbox".to_string(), "sandbox".to_string()),
         Role::Management => ("shared".to_string(), "platform".to_string()),
         Role::SecurityAudit | Role::LogArchive => ("shared".to_string(), "security".to_string()),
+        Role::Network => ("shared".to_string(), "network".to_string()),
     };
     tags.insert("owner".to_string(), resources::owner_of(&app));
     tags.insert("cost-center".to_string(), resources::cost_center_of(&app));

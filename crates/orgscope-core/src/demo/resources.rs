@@ -6,24 +6,32 @@
 //! inside their subnet, volumes attached to real instances, and consistent
 //! `Name`/`env`/`app`/`owner`/`cost-center` tags. Resources are built as a
 //! collector would build them: fields by their descriptor names, references
-//! (VPC, subnet, security groups, attachments) as edges.
+//! (VPC, subnet, security groups, attachments) as edges. Each VPC built here
+//! is then wired ([`super::network`]) and, for an app, given its load
+//! balancer ([`super::balancers`]).
 //!
 //! Twins (an app's prod, test and dev accounts) reuse the app's CIDRs, AMIs
 //! and instance types — a common pattern for isolated accounts — so a diff
 //! of prod against test shows only the deliberate drift of every eighth app's
 //! test account: `worker-4` missing, `app-1` on a smaller instance type, an
 //! extra `0.0.0.0/0` rule on the `db` security group, no `owner` tag on
-//! `web-2`, and its bastion's Elastic IP left idle instead of attached.
-//! Dev uses smaller instance types, as dev accounts do.
+//! `web-2`, and its bastion's Elastic IP left idle instead of attached —
+//! then its wiring drift, told in [`super::network`] (the default route
+//! and, for `payments`, the peering) and [`super::balancers`] (the load
+//! balancer's scheme and the health check path). Dev uses smaller instance
+//! types, as dev accounts do.
 
 use crate::model::{Edge, Kind, Rel, Resource, RulePeer, SgRule, Tags, kinds};
 
-use super::{ENVS, Plan, REGIONS, Role, app_name, ec2_id, hash64};
+use super::network::Org;
+use super::{ENVS, Plan, REGIONS, Role, app_name, balancers, ec2_id, hash64, network};
 
-const AZ_LETTERS: [&str; 3] = ["a", "b", "c"];
+pub(super) const AZ_LETTERS: [&str; 3] = ["a", "b", "c"];
 
 /// `(tier, count, prod/test type, dev type, data volume GiB)`.
-const TIERS: [(&str, usize, &str, &str, i64); 5] = [
+type Tier = (&'static str, usize, &'static str, &'static str, i64);
+
+const TIERS: [Tier; 5] = [
     ("bastion", 1, "t3.micro", "t3.micro", 0),
     ("web", 4, "t3.medium", "t3.small", 0),
     ("app", 6, "m5.xlarge", "m5.large", 0),
@@ -32,10 +40,29 @@ const TIERS: [(&str, usize, &str, &str, i64); 5] = [
 ];
 
 /// The disaster-recovery copy: fewer tiers, fewer instances.
-const DR_TIERS: [(&str, usize, &str, &str, i64); 2] = [
+const DR_TIERS: [Tier; 2] = [
     ("web", 4, "t3.medium", "t3.small", 0),
     ("app", 4, "m5.xlarge", "m5.large", 0),
 ];
+
+/// The security tooling of `security-audit` and `log-archive`.
+const COLLECTOR_TIERS: [Tier; 1] = [("collector", 2, "m5.large", "m5.large", 200)];
+
+/// A sandbox lab.
+const SCRATCH_TIERS: [Tier; 1] = [("scratch", 3, "t3.large", "t3.large", 50)];
+
+/// What part a VPC plays, which decides how it is wired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    /// An app's VPC in its primary region: NAT, endpoints, load balancer.
+    App,
+    /// The disaster-recovery copy: out through the Transit Gateway.
+    Dr,
+    /// The tooling VPC of `security-audit` or `log-archive`.
+    Shared,
+    /// A sandbox lab: no internet gateway (an SCP denies them), no hub.
+    Lab,
+}
 
 pub(crate) fn owner_of(app: &str) -> String {
     format!("{app}-team@example.com")
@@ -46,24 +73,41 @@ pub(crate) fn cost_center_of(app: &str) -> String {
 }
 
 /// Push every resource of one (active, readable) account.
-pub(crate) fn account_resources(plan: &Plan, out: &mut Vec<Resource>) {
+pub(crate) fn account_resources(plan: &Plan, org: &Org, out: &mut Vec<Resource>) {
     for region in REGIONS {
         default_vpc(plan, region, out);
     }
+    for stack in stacks(plan) {
+        let built = stack.build(out);
+        network::wire(&stack, &built, org, out);
+        if stack.part == Part::App {
+            balancers::app_load_balancer(&stack, &built, out);
+        }
+    }
+    if plan.role == Role::Network {
+        network::hub(plan, org, out);
+    }
+}
+
+/// The VPCs an account's role calls for, each as the stack that builds it.
+/// The network account's hub reads this too, to list every VPC attached
+/// to it — the denied account's included, whose own inventory is unread.
+pub(super) fn stacks(plan: &Plan) -> Vec<Stack<'_>> {
     match plan.role {
         Role::Workload { app, env } => {
-            let primary = REGIONS[app % 2];
-            let secondary = REGIONS[1 - app % 2];
             let stack = Stack::new(plan, app, env);
-            stack.build(primary, 0, &TIERS, out);
             // Drift is staged in the primary region only, so each flaw
             // shows up exactly once in a prod/test diff.
-            Stack {
+            let dr = Stack {
                 drift: false,
                 prefix: format!("{}-dr", stack.prefix),
-                ..stack
-            }
-            .build(secondary, 128, &DR_TIERS, out);
+                region: REGIONS[1 - app % 2],
+                base: 128,
+                tiers: &DR_TIERS,
+                part: Part::Dr,
+                ..stack.clone()
+            };
+            vec![stack, dr]
         }
         Role::SecurityAudit | Role::LogArchive => {
             let mut stack = Stack::new(plan, 0, 0);
@@ -75,12 +119,10 @@ pub(crate) fn account_resources(plan: &Plan, out: &mut Vec<Resource>) {
             } else {
                 251
             };
-            stack.build(
-                REGIONS[0],
-                0,
-                &[("collector", 2, "m5.large", "m5.large", 200)],
-                out,
-            );
+            stack.region = REGIONS[0];
+            stack.tiers = &COLLECTOR_TIERS;
+            stack.part = Part::Shared;
+            vec![stack]
         }
         Role::Sandbox => {
             let mut stack = Stack::new(plan, 0, 2);
@@ -90,14 +132,12 @@ pub(crate) fn account_resources(plan: &Plan, out: &mut Vec<Resource>) {
             stack.octet = 200;
             // Sandboxes are where tagging discipline goes to die.
             stack.untidy = true;
-            stack.build(
-                REGIONS[0],
-                0,
-                &[("scratch", 3, "t3.large", "t3.large", 50)],
-                out,
-            );
+            stack.region = REGIONS[0];
+            stack.tiers = &SCRATCH_TIERS;
+            stack.part = Part::Lab;
+            vec![stack]
         }
-        Role::Management | Role::SandboxSuspended => {}
+        Role::Management | Role::Network | Role::SandboxSuspended => Vec::new(),
     }
 }
 
@@ -128,9 +168,10 @@ fn default_vpc(plan: &Plan, region: &str, out: &mut Vec<Resource>) {
         Resource::new(kinds::SECURITY_GROUP, &plan.id, region, &sg_id),
         &vpc_id,
     ));
+    network::default_vpc_wiring(&plan.id, region, &vpc_id, cidr, out);
 }
 
-fn in_vpc(vpc_id: &str) -> Edge {
+pub(super) fn in_vpc(vpc_id: &str) -> Edge {
     Edge::new(Rel::InVpc, kinds::VPC, vpc_id)
 }
 
@@ -191,19 +232,42 @@ fn egress_all() -> SgRule {
 
 /// One application VPC with its subnets, security groups, instances and
 /// volumes, named `{prefix}-...` (`payments-prod-web-1`).
-struct Stack<'p> {
-    plan: &'p Plan,
-    app: String,
-    env: String,
-    env_index: usize,
+#[derive(Clone)]
+pub(super) struct Stack<'p> {
+    pub plan: &'p Plan,
+    /// The app number of a workload stack (0 for the others).
+    pub app_no: usize,
+    pub app: String,
+    pub env: String,
+    pub env_index: usize,
     /// `payments-prod`: the stem of every Name tag.
-    prefix: String,
+    pub prefix: String,
     /// Second octet of the `10.x.0.0/16` the app's accounts share.
-    octet: usize,
+    pub octet: usize,
     /// Drop `cost-center` on some resources and `owner` on others.
-    untidy: bool,
+    pub untidy: bool,
     /// This account is a drifted test twin (see the module docs).
-    drift: bool,
+    pub drift: bool,
+    pub region: &'static str,
+    /// Third octet the VPC's `/17` starts at.
+    pub base: usize,
+    pub tiers: &'static [Tier],
+    pub part: Part,
+}
+
+/// What [`Stack::build`] made that the wiring and the load balancer refer
+/// to.
+pub(super) struct Built {
+    pub vpc_id: String,
+    /// `(subnet id, third octet, AZ)`, one per AZ.
+    pub public_subnets: Vec<(String, usize, String)>,
+    pub private_subnets: Vec<(String, usize, String)>,
+    /// The VPC's `default` security group.
+    pub default_sg: String,
+    /// The `{prefix}-alb` security group.
+    pub alb_sg: String,
+    /// `(instance id, name, running)` of the web tier, in order.
+    pub web: Vec<(String, String, bool)>,
 }
 
 impl<'p> Stack<'p> {
@@ -211,6 +275,7 @@ impl<'p> Stack<'p> {
         let app_s = app_name(app);
         Stack {
             plan,
+            app_no: app,
             prefix: format!("{app_s}-{}", ENVS[env]),
             app: app_s,
             env: ENVS[env].to_string(),
@@ -218,10 +283,27 @@ impl<'p> Stack<'p> {
             octet: 10 + app % 240,
             untidy: false,
             drift: env == 1 && app.is_multiple_of(8),
+            region: REGIONS[app % 2],
+            base: 0,
+            tiers: &TIERS,
+            part: Part::App,
         }
     }
 
-    fn tags(&self, name: &str) -> Tags {
+    /// The VPC's Name tag.
+    pub fn vpc_name(&self) -> String {
+        format!("{}-vpc", self.prefix)
+    }
+
+    pub fn vpc_id(&self) -> String {
+        ec2_id("vpc", &[&self.plan.id, self.region, &self.vpc_name()])
+    }
+
+    pub fn vpc_cidr(&self) -> String {
+        format!("10.{}.{}.0/17", self.octet, self.base)
+    }
+
+    pub fn tags(&self, name: &str) -> Tags {
         let mut t = Tags::new();
         t.insert("Name".to_string(), name.to_string());
         t.insert("env".to_string(), self.env.clone());
@@ -232,14 +314,20 @@ impl<'p> Stack<'p> {
     }
 
     /// A named, tagged resource of this stack's account.
-    fn resource(&self, kind: Kind, region: &str, id: String, name: &str, tags: Tags) -> Resource {
+    pub fn resource(
+        &self,
+        kind: Kind,
+        region: &str,
+        id: String,
+        name: &str,
+        tags: Tags,
+    ) -> Resource {
         let mut r = Resource::new(kind, &self.plan.id, region, id);
         r.name = Some(name.to_string());
         r.tags = tags;
         r
     }
 
-    /// Build the VPC in `region` using `10.{octet}.{base}.0/17`.
     /// The Elastic IP of a public host (`payments-prod-bastion-1-eip`),
     /// attached to it — except in a drifted test twin, where the address
     /// was re-allocated and left idle (still billed, reaching nothing).
@@ -269,18 +357,14 @@ impl<'p> Stack<'p> {
             .with("network_interface_id", ec2_id("eni", &[acct, region, host]))
     }
 
-    fn build(
-        &self,
-        region: &str,
-        base: usize,
-        tiers: &[(&str, usize, &str, &str, i64)],
-        out: &mut Vec<Resource>,
-    ) {
+    /// Build the VPC in the stack's region using `10.{octet}.{base}.0/17`.
+    fn build(&self, out: &mut Vec<Resource>) -> Built {
+        let (region, base, tiers) = (self.region, self.base, self.tiers);
         let acct = self.plan.id.as_str();
         let o = self.octet;
-        let vpc_name = format!("{}-vpc", self.prefix);
-        let vpc_id = ec2_id("vpc", &[acct, region, &vpc_name]);
-        let vpc_cidr = format!("10.{o}.{base}.0/17");
+        let vpc_name = self.vpc_name();
+        let vpc_id = self.vpc_id();
+        let vpc_cidr = self.vpc_cidr();
         out.push(vpc(
             self.resource(
                 kinds::VPC,
@@ -325,7 +409,7 @@ impl<'p> Stack<'p> {
         let sg = |n: &str| ec2_id("sg", &[acct, region, &vpc_name, n]);
         let default_id = sg("default");
         out.push(default_sg(
-            Resource::new(kinds::SECURITY_GROUP, acct, region, default_id),
+            Resource::new(kinds::SECURITY_GROUP, acct, region, default_id.clone()),
             &vpc_id,
         ));
         let has_bastion = tiers.iter().any(|t| t.0 == "bastion");
@@ -390,6 +474,7 @@ impl<'p> Stack<'p> {
         // Instances, spread over the AZs, each with its root volume and, for
         // stateful tiers, a data volume.
         let ami = ec2_id("ami", &[&self.app, region]);
+        let mut web = Vec::new();
         for (tier_no, (tier, count, big, small, data_gib)) in tiers.iter().enumerate() {
             for n in 1..=*count {
                 let name = format!("{}-{tier}-{n}", self.prefix);
@@ -434,6 +519,9 @@ impl<'p> Stack<'p> {
                 let private_ip = format!("10.{o}.{third}.{host}");
                 if let Some(ip) = &public_ip {
                     out.push(self.elastic_ip(region, &name, &id, ip, &private_ip));
+                }
+                if *tier == "web" {
+                    web.push((id.clone(), name.clone(), !stopped));
                 }
                 // Linux: `platform` stays null, as EC2 reports it.
                 out.push(
@@ -490,6 +578,14 @@ impl<'p> Stack<'p> {
                     );
                 }
             }
+        }
+        Built {
+            vpc_id,
+            public_subnets,
+            private_subnets,
+            default_sg: default_id,
+            alb_sg: sg("alb"),
+            web,
         }
     }
 }

@@ -30,3 +30,43 @@ pub(super) static DEF: KindDef = KindDef {
     draw: Draw::Hidden,
     counted: None,
 };
+
+/// The kind on the demo estate, through the generic layers only.
+#[cfg(test)]
+mod tests {
+    use crate::demo::{MIN_ACCOUNTS, demo_estate};
+    use crate::model::kinds;
+    use crate::query::{self, Context};
+
+    fn rows(ctx: &Context, q: &str) -> Vec<usize> {
+        query::filter(ctx, &query::parse(q).expect("query parses"), None)
+    }
+
+    #[test]
+    fn three_routing_domains_per_hub_one_the_default() {
+        let e = demo_estate(MIN_ACCOUNTS);
+        let ctx = Context::new(&e);
+        let all = rows(&ctx, "type:transit_gateway_route_table");
+        assert_eq!(rows(&ctx, "type:tgw_rtb state:available"), all);
+        assert_eq!(all.len(), 6);
+        let defaults = rows(&ctx, "type:tgw_rtb default_association:true");
+        assert_eq!(
+            defaults,
+            rows(&ctx, "type:tgw_rtb default_propagation:true")
+        );
+        assert_eq!(defaults, rows(&ctx, "type:tgw_rtb name:*-shared"));
+        assert_eq!(defaults.len(), 2);
+        for &i in &all {
+            let far: Vec<_> = ctx.edges_of(i).filter_map(|l| l.far).collect();
+            assert_eq!(far.len(), 1);
+            let (t, tgw) = (&e.resources[i], &e.resources[far[0]]);
+            assert_eq!(tgw.kind, kinds::TRANSIT_GATEWAY);
+            assert_eq!((&t.account_id, &t.region), (&tgw.account_id, &tgw.region));
+        }
+        let t = &e.resources[all[0]];
+        assert!(
+            t.arn()
+                .ends_with(&format!(":transit-gateway-route-table/{}", t.id))
+        );
+    }
+}
