@@ -318,7 +318,7 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
         }
         Command::OpenDemo => {
             // Generating the demo is pure and takes milliseconds.
-            let estate = crate::demo::demo_estate(25);
+            let estate = crate::demo::demo_estate(crate::demo::DEFAULT_ACCOUNTS);
             log(app, LogLevel::Info, "Opened the demo estate".into());
             install_estate(app, Arc::new(estate), Origin::Demo);
         }

@@ -60,7 +60,11 @@ pub fn welcome_ui(
                         }
                         if ui
                             .button("Open demo estate")
-                            .on_hover_text("A generated estate: 25 accounts, 3 regions, deliberate prod/test drift")
+                            .on_hover_text(format!(
+                                "A generated estate: {} accounts, {} regions, deliberate prod/test drift",
+                                crate::demo::DEFAULT_ACCOUNTS,
+                                crate::demo::REGIONS.len()
+                            ))
                             .clicked()
                         {
                             commands.push(Command::OpenDemo);

@@ -52,7 +52,7 @@ fn filter_group_and_export_survive_a_snapshot_round_trip() {
 
 #[test]
 fn two_snapshots_diff_like_two_scopes() {
-    let before = demo_estate(25);
+    let before = demo_estate(orgscope::demo::DEFAULT_ACCOUNTS);
     let mut after = before.clone();
     // Between the snapshots someone resized an instance and deleted a volume.
     let i = after

@@ -47,7 +47,7 @@ fn harness<'a>(
 
 fn demo_harness(rt: &tokio::runtime::Runtime) -> Harness<'_, OrgscopeApp> {
     harness(rt, |mut app| {
-        app.load_estate(demo_estate(25), Origin::Demo);
+        app.load_estate(demo_estate(orgscope::demo::DEFAULT_ACCOUNTS), Origin::Demo);
         app
     })
 }
@@ -297,7 +297,7 @@ fn settings_round_trip_keeps_panes_and_filters() {
     let rt2 = runtime();
     let mut h2 = harness(&rt2, move |app| {
         let mut app = OrgscopeApp::with_settings(app.context(), back, app.runtime());
-        app.load_estate(demo_estate(25), Origin::Demo);
+        app.load_estate(demo_estate(orgscope::demo::DEFAULT_ACCOUNTS), Origin::Demo);
         app
     });
     h2.run();

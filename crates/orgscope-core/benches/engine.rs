@@ -13,9 +13,9 @@ use orgscope_core::model::kinds;
 use orgscope_core::query::{self, Context, GroupKey};
 
 /// Accounts giving just over 100,000 resources.
-const ACCOUNTS_100K: usize = 1050;
+const ACCOUNTS_100K: usize = 825;
 /// Accounts giving about 50,000 resources.
-const ACCOUNTS_50K: usize = 530;
+const ACCOUNTS_50K: usize = 420;
 
 fn bench_query(c: &mut Criterion) {
     let estate = demo_estate(ACCOUNTS_100K);

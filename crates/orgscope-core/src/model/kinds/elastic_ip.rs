@@ -60,17 +60,22 @@ mod tests {
         let e = demo();
         let ctx = Context::new(&e);
         let all = rows(&ctx, "type:elastic_ip");
-        // One per bastion: each workload account's primary region.
+        // One per bastion (each workload account's primary region) and
+        // one per NAT gateway.
         let bastions = rows(&ctx, "type:instance name:*-bastion-1");
-        assert!(!all.is_empty());
-        assert_eq!(all.len(), bastions.len());
+        let nats = rows(&ctx, "type:nat");
+        assert!(!all.is_empty() && !nats.is_empty());
+        assert_eq!(all.len(), bastions.len() + nats.len());
         assert_eq!(rows(&ctx, "type:eip"), all, "alias");
         assert_eq!(rows(&ctx, "type:eip domain:vpc"), all, "facet field");
-        // Attached ones follow their edge to the bastion; the drifted test
-        // twin's idle address has none.
+        // Attached ones follow their edge to the bastion; a NAT's address
+        // is named by the NAT's edge, not its own, but is associated; the
+        // drifted test twin's idle address is neither.
         let attached = rows(&ctx, "type:eip attached-to:*-bastion-1");
-        let idle = rows(&ctx, "type:eip -attached-to:*");
-        assert_eq!(attached.len() + idle.len(), all.len());
+        let for_nat = rows(&ctx, "type:eip -attached-to:* association_id:*");
+        let idle = rows(&ctx, "type:eip -association_id:*");
+        assert_eq!(for_nat.len(), nats.len());
+        assert_eq!(attached.len() + for_nat.len() + idle.len(), all.len());
         assert_eq!(idle.len(), 1);
         assert_eq!(
             e.resources[idle[0]].name.as_deref(),
