@@ -21,7 +21,7 @@ use ipnet::Ipv4Net;
 use crate::model::{Kind, KindSet, Rel};
 
 use super::context::Context;
-use super::eval::{any, far_matches, kind_matches};
+use super::eval::{any, far_matches, kind_matches, peer_accounts};
 use super::fields::{FieldInfo, catalog, value_matches};
 use super::links::OUTSIDE;
 use super::parse::{Expr, Field, Pattern, Term};
@@ -75,6 +75,13 @@ pub(crate) enum Bound<'q> {
         kinds: KindSet,
         far_hit: Vec<Cell<u8>>,
     },
+    /// A far end in another account: `hits[account index]` says whether
+    /// an account of the estate matches by id or name, and an account the
+    /// estate does not know matches by id alone.
+    PeerAccount {
+        values: &'q [Pattern],
+        hits: Vec<bool>,
+    },
     Cidr(&'q [Ipv4Net]),
     Text(&'q str),
     Name(&'q [Pattern]),
@@ -121,6 +128,15 @@ impl<'q> Bound<'q> {
             },
             Term::Type(kinds) => Bound::Type(*kinds),
             Term::Cidr(nets) => Bound::Cidr(nets),
+            Term::PeerAccount(values) => Bound::PeerAccount {
+                values,
+                hits: ctx
+                    .estate()
+                    .accounts
+                    .iter()
+                    .map(|a| any(values, &a.id) || any(values, &a.name))
+                    .collect(),
+            },
             Term::Text(needle) => Bound::Text(needle),
             Term::Rel(rel, values) => {
                 // Built here, once, rather than on the first resource.
@@ -255,6 +271,12 @@ impl<'q> Bound<'q> {
                             hit
                         }
                     }
+                })
+            }
+            Bound::PeerAccount { values, hits } => {
+                peer_accounts(&ctx.estate().resources[i]).any(|a| match ctx.account_index(a) {
+                    Some(n) => hits.get(n).copied().unwrap_or(false),
+                    None => any(values, a),
                 })
             }
             Bound::Cidr(nets) => ctx.meta[i]
