@@ -19,7 +19,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::{
-    CoverageStatus, Edge, Estate, KeyDef, Kind, KindSet, Place, Rel, Resource, ValueType,
+    Compare, CoverageStatus, Edge, Estate, KeyDef, Kind, KindSet, Place, Rel, Resource, ValueType,
 };
 
 use super::keys::Normalizer;
@@ -49,6 +49,10 @@ enum KeyPlan {
         rel: Rel,
         far: Vec<Kind>,
         attr: &'static str,
+        /// The kind's compared field of the attribute's name (a
+        /// listener's `port`): a lone resource under one container on
+        /// each side is then that field's change (see `pair`).
+        field: bool,
     },
     /// The far end's default key, `/`, the name normalised (or nothing).
     Under {
@@ -64,6 +68,9 @@ pub(crate) struct ComparedRel {
     pub name: &'static str,
     /// The kinds its far ends may be, for an edge that does not say.
     pub far: Vec<Kind>,
+    /// Compared per value of this edge attribute, each as `kind name` of
+    /// its far end (a route: `0.0.0.0/0 → nat_gateway shop-nat-a`).
+    pub keyed_by: Option<&'static str>,
 }
 
 /// What the descriptors say about keying and resolving, read once per diff
@@ -138,6 +145,10 @@ impl<'o> Plan<'o> {
                     rel,
                     far: far_of(rel),
                     attr,
+                    field: def
+                        .fields
+                        .iter()
+                        .any(|f| f.name == attr && f.compare != Compare::No),
                 },
                 KeyDef::Under { rel } => KeyPlan::Under {
                     rel,
@@ -166,6 +177,7 @@ impl<'o> Plan<'o> {
                         rel: r.rel,
                         name,
                         far: kinds_named(r.to),
+                        keyed_by: r.keyed_by,
                     })
                 })
                 .collect();
@@ -276,6 +288,26 @@ impl<'a> Side<'a> {
         }
     }
 
+    /// A far end as a keyed relation reads it: its kind (the collected
+    /// resource's, else the edge's) and its name (the edge's, else the
+    /// collected resource's), either possibly unknown.
+    pub(crate) fn far_end<'e>(
+        &self,
+        e: &'e Edge,
+        c: &ComparedRel,
+    ) -> (Option<Kind>, Option<&'e str>)
+    where
+        'a: 'e,
+    {
+        let far = self.far(e, &c.far);
+        let kind = far.map(|f| f.kind).or(e.kind);
+        let name = e
+            .name
+            .as_deref()
+            .or_else(|| far.and_then(|f| self.ref_name(f)));
+        (kind, name)
+    }
+
     fn name_key_into(&self, r: &Resource, out: &mut String) {
         match &r.name {
             Some(n) => self.norm.normalize_into(n, out),
@@ -344,7 +376,7 @@ impl<'a> Side<'a> {
                     self.norm.normalize_into(&v.text(), out);
                 }
             }
-            KeyPlan::Via { rel, far, attr } => match r.edges(*rel).next() {
+            KeyPlan::Via { rel, far, attr, .. } => match r.edges(*rel).next() {
                 Some(e) => {
                     match self.far(e, far) {
                         Some(f) => self.own_key_into(f, out, depth + 1),
@@ -413,26 +445,66 @@ impl<'a> Side<'a> {
                 }
                 MatchScope::Anywhere => {}
             }
+            let own = arena.len();
             self.own_key_into(r, &mut arena, 0);
-            spans.push((r.kind, start..arena.len(), 0, i));
+            let split = self.container_end(r, &arena[own..]).map(|n| own + n);
+            spans.push(Span {
+                kind: r.kind,
+                key: start..arena.len(),
+                nth: 0,
+                index: i,
+                container: split.map(|end| start..end),
+            });
         }
         let mut seen: HashMap<(Kind, &str), u32> = HashMap::default();
         seen.reserve(spans.len());
-        for (t, span, nth, _) in &mut spans {
-            let n = seen.entry((*t, &arena[span.clone()])).or_insert(0);
+        for s in &mut spans {
+            let n = seen.entry((s.kind, &arena[s.key.clone()])).or_insert(0);
             *n += 1;
-            *nth = *n;
+            s.nth = *n;
         }
         drop(seen);
         Keyed { arena, spans }
     }
+
+    /// Where the container part ends in `own`, `r`'s key without its
+    /// scope prefix: for a default `Via` key whose attribute is a compared
+    /// field (a listener: `LB-KEY:PORT`), the length of `LB-KEY`.
+    fn container_end(&self, r: &Resource, own: &str) -> Option<usize> {
+        let k = r.kind.index();
+        let KeyPlan::Via {
+            rel,
+            attr,
+            field: true,
+            ..
+        } = &self.plan.keys[k]
+        else {
+            return None;
+        };
+        if *self.plan.user[k] != MatchKey::Default {
+            return None;
+        }
+        let value = r.edges(*rel).next()?.attrs.get(attr)?;
+        own.len().checked_sub(value.len() + 1)
+    }
 }
 
-/// The keys of one side: `(kind, key span in arena, nth of that key,
-/// resource index)`.
+/// One keyed resource: its kind, its key's span in the arena, which
+/// duplicate of the key it is, its index, and the span of its container's
+/// part of the key when a lone pair under one container is a change (see
+/// `Side::container_end`).
+struct Span {
+    kind: Kind,
+    key: std::ops::Range<usize>,
+    nth: u32,
+    index: usize,
+    container: Option<std::ops::Range<usize>>,
+}
+
+/// The keys of one side, in one arena.
 pub(crate) struct Keyed {
     arena: String,
-    spans: Vec<(Kind, std::ops::Range<usize>, u32, usize)>,
+    spans: Vec<Span>,
 }
 
 impl Keyed {
@@ -442,14 +514,20 @@ impl Keyed {
 
     /// The resource index of the `n`-th keyed resource.
     pub(crate) fn index(&self, n: usize) -> usize {
-        self.spans[n].3
+        self.spans[n].index
     }
 
     /// `(kind, key, nth, index)` of every keyed resource.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Kind, &str, u32, usize)> {
         self.spans
             .iter()
-            .map(|(t, span, nth, i)| (*t, &self.arena[span.clone()], *nth, *i))
+            .map(|s| (s.kind, &self.arena[s.key.clone()], s.nth, s.index))
+    }
+
+    /// The container part of the `n`-th key, when it has one.
+    pub(crate) fn container(&self, n: usize) -> Option<&str> {
+        let s = self.spans.get(n)?;
+        s.container.clone().map(|c| &self.arena[c])
     }
 }
 
