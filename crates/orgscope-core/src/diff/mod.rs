@@ -6,7 +6,7 @@
 //! (with field-level differences on the fields and relations the descriptor
 //! marks compared) or same, with per-kind counts. A resource without a
 //! counterpart is reported "not collected", not missing, when the other
-//! side could not see where its counterpart would be (see [`side`] for the
+//! side could not see where its counterpart would be (see [`scope`] for the
 //! rule). Nothing here names a kind: a new kind's descriptor is all the
 //! diff reads. Pure: no egui, tokio or AWS SDK.
 //!
@@ -14,6 +14,7 @@
 
 mod compare;
 mod keys;
+mod scope;
 mod side;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -92,7 +93,7 @@ pub struct DiffOptions {
     pub include_same: bool,
     pub scope: MatchScope,
     /// Account ids each side covers when the caller knows them (a pane's
-    /// scope); otherwise inferred, see [`side`].
+    /// scope); otherwise inferred, see [`scope`].
     pub left_accounts: Option<BTreeSet<String>>,
     pub right_accounts: Option<BTreeSet<String>>,
 }
@@ -328,7 +329,7 @@ pub fn diff(
             pairs[pl].4 = pairs[pr].4.take();
         }
     }
-    let scopes = side::Scopes::new(&lside, &rside, opts);
+    let scopes = scope::Scopes::new(&lside, &rside, opts);
     let ignore: Vec<String> = opts.ignore_tags.iter().map(|t| t.to_lowercase()).collect();
     let cmp = compare::Comparer {
         left: &lside,
