@@ -6,9 +6,10 @@
 //! and case-insensitive comparisons run once per distinct value instead of
 //! once per resource. Other descriptor fields resolve their index in each
 //! kind once and compare per resource; a relation term reads the resolved
-//! far ends and decides each far resource once. Terms on unique values
-//! (name, id, free text, CIDR) keep the per-resource comparison. The answer
-//! is the same as [`Query::matches`], which evaluates the AST directly and
+//! far ends and decides each far resource once; `peer-account:` decides
+//! each account of the estate once and reads the few edges that can name
+//! one. Terms on unique values (name, id, free text, CIDR) keep the
+//! per-resource comparison. The answer is the same as [`Query::matches`], which evaluates the AST directly and
 //! stays the reference (tests compare both).
 //!
 //! [`Query`]: super::Query
