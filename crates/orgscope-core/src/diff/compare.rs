@@ -5,7 +5,10 @@
 //! env-normalised group names and descriptions ignored); a field that
 //! refines the one before it (a VPC's CIDR list after its primary CIDR) only
 //! when that one agrees; then each relation compared as the set of its far
-//! ends' env-normalised names (an instance's security groups); then every
+//! ends' env-normalised names (an instance's security groups), or, for a
+//! relation keyed by an edge attribute (a route table's routes, by
+//! destination), per attribute value as the far ends' kind and name (see
+//! [`Comparer::target`] for what an unnamed far end reads as); then every
 //! tag except the ignored (environment) ones, values compared after env
 //! normalization so `Name=payments-prod-web-1` equals
 //! `Name=payments-test-web-1`. Volatile fields (ids, IPs, launch times, free
@@ -16,9 +19,9 @@
 //! raw-equal values always normalize equal.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Compare, FieldDef, Resource, RulePeer, SgRule, Value, ValueType};
+use crate::model::{Compare, Edge, FieldDef, Resource, RulePeer, SgRule, Value, ValueType};
 
 use super::FieldChange;
 use super::keys::Normalizer;
@@ -119,6 +122,9 @@ impl<'a> Comparer<'a> {
         l: &'a Resource,
         r: &'a Resource,
     ) {
+        if let Some(attr) = c.keyed_by {
+            return self.keyed(out, c, attr, l, r);
+        }
         let (mut x, mut y) = (l.edges(c.rel), r.edges(c.rel));
         let same = loop {
             match (x.next(), y.next()) {
@@ -142,6 +148,74 @@ impl<'a> Comparer<'a> {
         let (na, nb) = (names(self.left, l), names(self.right, r));
         let shown = |s: &str| (!s.is_empty()).then(|| s.to_string());
         push(out, c.name, shown(&na).as_deref(), shown(&nb).as_deref());
+    }
+
+    /// A keyed relation (a route table's routes): per value of the edge
+    /// attribute `attr` (the destination), the set of its far ends as
+    /// [`Comparer::target`] writes them. A value on both sides whose
+    /// targets differ is one change (`0.0.0.0/0 → nat_gateway shop-nat-a`
+    /// on the left, `0.0.0.0/0 → internet_gateway` on the right); a value
+    /// on one side only is reported with the other side absent.
+    fn keyed(
+        &self,
+        out: &mut Vec<FieldChange>,
+        c: &ComparedRel,
+        attr: &str,
+        l: &'a Resource,
+        r: &'a Resource,
+    ) {
+        let by_value = |side: &Side<'a>, res: &'a Resource| {
+            let mut m: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+            for e in res.edges(c.rel) {
+                let v = e.attrs.get(attr).map_or("?", String::as_str);
+                m.entry(v).or_default().insert(self.target(side, res, e, c));
+            }
+            m
+        };
+        let (a, b) = (by_value(self.left, l), by_value(self.right, r));
+        if a == b {
+            return;
+        }
+        let shown = |v: &str, set: Option<&BTreeSet<String>>| {
+            set.map(|s| {
+                let targets: Vec<&str> = s.iter().map(String::as_str).collect();
+                format!("{v} → {}", targets.join(", "))
+            })
+        };
+        let values: BTreeSet<&str> = a.keys().chain(b.keys()).copied().collect();
+        for v in values {
+            let (x, y) = (a.get(v), b.get(v));
+            if x != y {
+                push(out, c.name, shown(v, x).as_deref(), shown(v, y).as_deref());
+            }
+        }
+    }
+
+    /// A far end of a keyed relation as compared across environments: its
+    /// kind name (`?` when neither the estate nor the edge knows it) and
+    /// its env-normalised name. Ids differ between environments by nature,
+    /// so an unnamed far end reads as its kind alone — prod's and test's
+    /// unnamed internet gateways are the same target — and one of no
+    /// known kind as `?` and its id's prefix (`? vgw`). The near end's own
+    /// VPC (a route table's `local` route) reads as `vpc`: it is the same
+    /// place on both sides whatever the VPCs are called.
+    fn target(&self, side: &Side<'a>, near: &Resource, e: &Edge, c: &ComparedRel) -> String {
+        let (kind, name) = side.far_end(e, c);
+        let kind_text = kind.map_or("?", |k| k.as_str());
+        if near.first(crate::model::Rel::InVpc) == Some(e.to.as_str()) {
+            return kind_text.to_string();
+        }
+        let name = name
+            .map(|n| self.norm.normalize(n))
+            .filter(|n| !n.is_empty());
+        match (kind, name) {
+            (_, Some(n)) => format!("{kind_text} {n}"),
+            (Some(_), None) => kind_text.to_string(),
+            (None, None) => {
+                let prefix = e.to.split_once('-').map_or(e.to.as_str(), |(p, _)| p);
+                format!("? {prefix}")
+            }
+        }
     }
 
     /// Walk both tag maps in key order (what a set of the union of keys

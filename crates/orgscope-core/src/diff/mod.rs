@@ -6,7 +6,7 @@
 //! (with field-level differences on the fields and relations the descriptor
 //! marks compared) or same, with per-kind counts. A resource without a
 //! counterpart is reported "not collected", not missing, when the other
-//! side could not see where its counterpart would be (see [`side`] for the
+//! side could not see where its counterpart would be (see [`scope`] for the
 //! rule). Nothing here names a kind: a new kind's descriptor is all the
 //! diff reads. Pure: no egui, tokio or AWS SDK.
 //!
@@ -14,6 +14,7 @@
 
 mod compare;
 mod keys;
+mod scope;
 mod side;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -92,7 +93,7 @@ pub struct DiffOptions {
     pub include_same: bool,
     pub scope: MatchScope,
     /// Account ids each side covers when the caller knows them (a pane's
-    /// scope); otherwise inferred, see [`side`].
+    /// scope); otherwise inferred, see [`scope`].
     pub left_accounts: Option<BTreeSet<String>>,
     pub right_accounts: Option<BTreeSet<String>>,
 }
@@ -289,19 +290,46 @@ pub fn diff(
     }
     let mut right_matched = vec![false; rkeys.len()];
     let mut pairs = Vec::with_capacity(lkeys.len() + rkeys.len());
-    for (t, k, nth, li) in lkeys.iter() {
+    // Unmatched resources whose key has a container part (a listener's
+    // load balancer), by kind and container: `[left, right]` as (how many,
+    // the last one's place in `pairs`).
+    let mut lone: FxHashMap<(Kind, &str), [(u32, usize); 2]> = FxHashMap::default();
+    for (n, (t, k, nth, li)) in lkeys.iter().enumerate() {
         let ri = right_of.get(&(t, k, nth)).map(|&n| {
             right_matched[n] = true;
             rkeys.index(n)
         });
+        if ri.is_none()
+            && nth == 1
+            && let Some(c) = lkeys.container(n)
+        {
+            let slot = &mut lone.entry((t, c)).or_default()[0];
+            *slot = (slot.0 + 1, pairs.len());
+        }
         pairs.push((t, k, nth, Some(li), ri));
     }
-    for ((t, k, nth, ri), matched) in rkeys.iter().zip(&right_matched) {
+    for (n, ((t, k, nth, ri), matched)) in rkeys.iter().zip(&right_matched).enumerate() {
         if !matched {
+            if nth == 1
+                && let Some(c) = rkeys.container(n)
+            {
+                let slot = &mut lone.entry((t, c)).or_default()[1];
+                *slot = (slot.0 + 1, pairs.len());
+            }
             pairs.push((t, k, nth, None, Some(ri)));
         }
     }
-    let scopes = side::Scopes::new(&lside, &rside, opts);
+    // One left and one right alone under the same container differ only in
+    // the attribute that ends their keys, itself a compared field: a
+    // listener whose port is 443 in prod and 8443 in test is one listener
+    // whose port changed, not one removed and one added. The pair is
+    // reported under the left key; the field's change says the rest.
+    for [(nl, pl), (nr, pr)] in lone.into_values() {
+        if nl == 1 && nr == 1 {
+            pairs[pl].4 = pairs[pr].4.take();
+        }
+    }
+    let scopes = scope::Scopes::new(&lside, &rside, opts);
     let ignore: Vec<String> = opts.ignore_tags.iter().map(|t| t.to_lowercase()).collect();
     let cmp = compare::Comparer {
         left: &lside,
@@ -363,3 +391,5 @@ mod fast_tests;
 mod kind_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wiring_tests;

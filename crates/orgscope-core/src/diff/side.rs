@@ -2,25 +2,12 @@
 //! keying and comparing need (normalized account names; the resources, by
 //! id, of the kinds that keys and comparisons reach through an edge or a
 //! rule), plus the [`Plan`]: what the kind descriptors say about keys,
-//! read once per diff. Also the rule that decides "not collected":
-//!
-//! A resource on side A without a counterpart is *not collected* when some
-//! account on side B that would hold the counterpart — an account of B's
-//! estate whose env-normalised name equals the resource's account's (so
-//! `catalog-prod` ↔ `catalog-test`) and that is in B's scope — has a
-//! coverage cell for that region (or a global cell) that is not `ok`, or no
-//! cell for that region at all. B's scope is the caller's account list when
-//! given (`DiffOptions::{left,right}_accounts`); otherwise the accounts with
-//! resources among B's indices, plus accounts with none (denied, suspended)
-//! whose environment token is one of those accounts' tokens and that do not
-//! hold side A's resources. With no candidate account at all, the
-//! counterpart is missing, not uncollected.
+//! read once per diff, and each resource's key. What decides "not
+//! collected" is in `scope.rs`.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
-use crate::model::{
-    CoverageStatus, Edge, Estate, KeyDef, Kind, KindSet, Place, Rel, Resource, ValueType,
-};
+use crate::model::{Compare, Edge, Estate, KeyDef, Kind, KindSet, Rel, Resource, ValueType};
 
 use super::keys::Normalizer;
 use super::{DiffOptions, MatchKey, MatchScope};
@@ -49,6 +36,10 @@ enum KeyPlan {
         rel: Rel,
         far: Vec<Kind>,
         attr: &'static str,
+        /// The kind's compared field of the attribute's name (a
+        /// listener's `port`): a lone resource under one container on
+        /// each side is then that field's change (see `pair`).
+        field: bool,
     },
     /// The far end's default key, `/`, the name normalised (or nothing).
     Under {
@@ -64,6 +55,9 @@ pub(crate) struct ComparedRel {
     pub name: &'static str,
     /// The kinds its far ends may be, for an edge that does not say.
     pub far: Vec<Kind>,
+    /// Compared per value of this edge attribute, each as `kind name` of
+    /// its far end (a route: `0.0.0.0/0 → nat_gateway shop-nat-a`).
+    pub keyed_by: Option<&'static str>,
 }
 
 /// What the descriptors say about keying and resolving, read once per diff
@@ -138,6 +132,10 @@ impl<'o> Plan<'o> {
                     rel,
                     far: far_of(rel),
                     attr,
+                    field: def
+                        .fields
+                        .iter()
+                        .any(|f| f.name == attr && f.compare != Compare::No),
                 },
                 KeyDef::Under { rel } => KeyPlan::Under {
                     rel,
@@ -166,6 +164,7 @@ impl<'o> Plan<'o> {
                         rel: r.rel,
                         name,
                         far: kinds_named(r.to),
+                        keyed_by: r.keyed_by,
                     })
                 })
                 .collect();
@@ -276,6 +275,26 @@ impl<'a> Side<'a> {
         }
     }
 
+    /// A far end as a keyed relation reads it: its kind (the collected
+    /// resource's, else the edge's) and its name (the edge's, else the
+    /// collected resource's), either possibly unknown.
+    pub(crate) fn far_end<'e>(
+        &self,
+        e: &'e Edge,
+        c: &ComparedRel,
+    ) -> (Option<Kind>, Option<&'e str>)
+    where
+        'a: 'e,
+    {
+        let far = self.far(e, &c.far);
+        let kind = far.map(|f| f.kind).or(e.kind);
+        let name = e
+            .name
+            .as_deref()
+            .or_else(|| far.and_then(|f| self.ref_name(f)));
+        (kind, name)
+    }
+
     fn name_key_into(&self, r: &Resource, out: &mut String) {
         match &r.name {
             Some(n) => self.norm.normalize_into(n, out),
@@ -344,7 +363,7 @@ impl<'a> Side<'a> {
                     self.norm.normalize_into(&v.text(), out);
                 }
             }
-            KeyPlan::Via { rel, far, attr } => match r.edges(*rel).next() {
+            KeyPlan::Via { rel, far, attr, .. } => match r.edges(*rel).next() {
                 Some(e) => {
                     match self.far(e, far) {
                         Some(f) => self.own_key_into(f, out, depth + 1),
@@ -413,26 +432,66 @@ impl<'a> Side<'a> {
                 }
                 MatchScope::Anywhere => {}
             }
+            let own = arena.len();
             self.own_key_into(r, &mut arena, 0);
-            spans.push((r.kind, start..arena.len(), 0, i));
+            let split = self.container_end(r, &arena[own..]).map(|n| own + n);
+            spans.push(Span {
+                kind: r.kind,
+                key: start..arena.len(),
+                nth: 0,
+                index: i,
+                container: split.map(|end| start..end),
+            });
         }
         let mut seen: HashMap<(Kind, &str), u32> = HashMap::default();
         seen.reserve(spans.len());
-        for (t, span, nth, _) in &mut spans {
-            let n = seen.entry((*t, &arena[span.clone()])).or_insert(0);
+        for s in &mut spans {
+            let n = seen.entry((s.kind, &arena[s.key.clone()])).or_insert(0);
             *n += 1;
-            *nth = *n;
+            s.nth = *n;
         }
         drop(seen);
         Keyed { arena, spans }
     }
+
+    /// Where the container part ends in `own`, `r`'s key without its
+    /// scope prefix: for a default `Via` key whose attribute is a compared
+    /// field (a listener: `LB-KEY:PORT`), the length of `LB-KEY`.
+    fn container_end(&self, r: &Resource, own: &str) -> Option<usize> {
+        let k = r.kind.index();
+        let KeyPlan::Via {
+            rel,
+            attr,
+            field: true,
+            ..
+        } = &self.plan.keys[k]
+        else {
+            return None;
+        };
+        if *self.plan.user[k] != MatchKey::Default {
+            return None;
+        }
+        let value = r.edges(*rel).next()?.attrs.get(attr)?;
+        own.len().checked_sub(value.len() + 1)
+    }
 }
 
-/// The keys of one side: `(kind, key span in arena, nth of that key,
-/// resource index)`.
+/// One keyed resource: its kind, its key's span in the arena, which
+/// duplicate of the key it is, its index, and the span of its container's
+/// part of the key when a lone pair under one container is a change (see
+/// `Side::container_end`).
+struct Span {
+    kind: Kind,
+    key: std::ops::Range<usize>,
+    nth: u32,
+    index: usize,
+    container: Option<std::ops::Range<usize>>,
+}
+
+/// The keys of one side, in one arena.
 pub(crate) struct Keyed {
     arena: String,
-    spans: Vec<(Kind, std::ops::Range<usize>, u32, usize)>,
+    spans: Vec<Span>,
 }
 
 impl Keyed {
@@ -442,14 +501,20 @@ impl Keyed {
 
     /// The resource index of the `n`-th keyed resource.
     pub(crate) fn index(&self, n: usize) -> usize {
-        self.spans[n].3
+        self.spans[n].index
     }
 
     /// `(kind, key, nth, index)` of every keyed resource.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Kind, &str, u32, usize)> {
         self.spans
             .iter()
-            .map(|(t, span, nth, i)| (*t, &self.arena[span.clone()], *nth, *i))
+            .map(|s| (s.kind, &self.arena[s.key.clone()], s.nth, s.index))
+    }
+
+    /// The container part of the `n`-th key, when it has one.
+    pub(crate) fn container(&self, n: usize) -> Option<&str> {
+        let s = self.spans.get(n)?;
+        s.container.clone().map(|c| &self.arena[c])
     }
 }
 
@@ -459,153 +524,5 @@ pub(crate) fn key_text(key: &str, nth: u32) -> String {
         format!("{key}#{nth}")
     } else {
         key.to_string()
-    }
-}
-
-/// Per-estate coverage, indexed: which (account, region) were fully read.
-struct Coverage<'a> {
-    with_cells: HashSet<(&'a str, &'a str)>,
-    bad: HashSet<(&'a str, &'a str)>,
-    bad_global: HashSet<&'a str>,
-}
-
-impl<'a> Coverage<'a> {
-    fn new(e: &'a Estate) -> Self {
-        let mut c = Coverage {
-            with_cells: HashSet::default(),
-            bad: HashSet::default(),
-            bad_global: HashSet::default(),
-        };
-        for cell in &e.coverage {
-            let bad = cell.status != CoverageStatus::Ok;
-            match &cell.region {
-                // An account-wide failure (AssumeRole...) leaves every
-                // region of the account unread.
-                Place::Global => {
-                    if bad {
-                        c.bad_global.insert(cell.account_id.as_str());
-                    }
-                }
-                Place::Region(region) => {
-                    let key = (cell.account_id.as_str(), region.as_str());
-                    c.with_cells.insert(key);
-                    if bad {
-                        c.bad.insert(key);
-                    }
-                }
-            }
-        }
-        c
-    }
-
-    fn collected(&self, account: &str, region: &str) -> bool {
-        self.with_cells.contains(&(account, region))
-            && !self.bad_global.contains(account)
-            && !self.bad.contains(&(account, region))
-    }
-}
-
-/// For each side, the accounts that could hold a counterpart of the other
-/// side's resources, by normalized account name.
-pub(crate) struct Scopes<'a> {
-    /// Normalized account name → candidate account ids on the right / left.
-    right_by_key: HashMap<&'a str, Vec<&'a str>>,
-    left_by_key: HashMap<&'a str, Vec<&'a str>>,
-    left_key: &'a HashMap<&'a str, String>,
-    right_key: &'a HashMap<&'a str, String>,
-    left_cov: Coverage<'a>,
-    right_cov: Coverage<'a>,
-}
-
-fn scope_accounts<'a>(
-    this: &'a Side<'a>,
-    other: &'a Side<'a>,
-    given: Option<&'a std::collections::BTreeSet<String>>,
-) -> HashMap<&'a str, Vec<&'a str>> {
-    let mut out: HashMap<&'a str, Vec<&'a str>> = HashMap::default();
-    let mut push = |id: &'a str| {
-        if let Some(k) = this.account_key.get(id) {
-            out.entry(k.as_str()).or_default().push(id);
-        }
-    };
-    if let Some(given) = given {
-        for a in &this.estate.accounts {
-            if given.contains(&a.id) {
-                push(&a.id);
-            }
-        }
-        return out;
-    }
-    let present = accounts_of(this);
-    let same_estate = std::ptr::eq(this.estate, other.estate);
-    let other_present: HashSet<&str> = if same_estate {
-        accounts_of(other)
-    } else {
-        HashSet::default()
-    };
-    let envs: HashSet<String> = this
-        .estate
-        .accounts
-        .iter()
-        .filter(|a| present.contains(a.id.as_str()))
-        .flat_map(|a| this.norm.env_of(&a.name))
-        .collect();
-    for a in &this.estate.accounts {
-        let id = a.id.as_str();
-        let include = present.contains(id)
-            || (!other_present.contains(id)
-                && (envs.is_empty() || this.norm.env_of(&a.name).iter().any(|e| envs.contains(e))));
-        if include {
-            push(id);
-        }
-    }
-    out
-}
-
-/// The accounts of a side's chosen resources. Resources come in runs of
-/// one account, so only a change of account is hashed.
-fn accounts_of<'a>(side: &Side<'a>) -> HashSet<&'a str> {
-    let mut out = HashSet::default();
-    let mut last: Option<&str> = None;
-    for r in side
-        .idx
-        .iter()
-        .filter_map(|&i| side.estate.resources.get(i))
-    {
-        if last != Some(r.account_id.as_str()) {
-            out.insert(r.account_id.as_str());
-            last = Some(&r.account_id);
-        }
-    }
-    out
-}
-
-impl<'a> Scopes<'a> {
-    pub(crate) fn new(left: &'a Side<'a>, right: &'a Side<'a>, opts: &'a DiffOptions) -> Self {
-        Scopes {
-            right_by_key: scope_accounts(right, left, opts.right_accounts.as_ref()),
-            left_by_key: scope_accounts(left, right, opts.left_accounts.as_ref()),
-            left_key: &left.account_key,
-            right_key: &right.account_key,
-            left_cov: Coverage::new(left.estate),
-            right_cov: Coverage::new(right.estate),
-        }
-    }
-
-    /// Could the other side have seen `r`'s counterpart? `from_left`: `r` is
-    /// a left resource and the right side is examined.
-    pub(crate) fn counterpart_collected(&self, r: &Resource, from_left: bool) -> bool {
-        let (keys, by_key, cov) = if from_left {
-            (self.left_key, &self.right_by_key, &self.right_cov)
-        } else {
-            (self.right_key, &self.left_by_key, &self.left_cov)
-        };
-        let Some(k) = keys.get(r.account_id.as_str()) else {
-            return true;
-        };
-        match by_key.get(k.as_str()) {
-            None => true,
-            Some(accounts) => accounts.iter().all(|a| cov.collected(a, &r.region)),
-        }
     }
 }

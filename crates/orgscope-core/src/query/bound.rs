@@ -6,9 +6,10 @@
 //! and case-insensitive comparisons run once per distinct value instead of
 //! once per resource. Other descriptor fields resolve their index in each
 //! kind once and compare per resource; a relation term reads the resolved
-//! far ends and decides each far resource once. Terms on unique values
-//! (name, id, free text, CIDR) keep the per-resource comparison. The answer
-//! is the same as [`Query::matches`], which evaluates the AST directly and
+//! far ends and decides each far resource once; `peer-account:` decides
+//! each account of the estate once and reads the few edges that can name
+//! one. Terms on unique values (name, id, free text, CIDR) keep the
+//! per-resource comparison. The answer is the same as [`Query::matches`], which evaluates the AST directly and
 //! stays the reference (tests compare both).
 //!
 //! [`Query`]: super::Query
@@ -21,7 +22,7 @@ use ipnet::Ipv4Net;
 use crate::model::{Kind, KindSet, Rel};
 
 use super::context::Context;
-use super::eval::{any, far_matches, kind_matches};
+use super::eval::{any, far_matches, kind_matches, peer_accounts};
 use super::fields::{FieldInfo, catalog, value_matches};
 use super::links::OUTSIDE;
 use super::parse::{Expr, Field, Pattern, Term};
@@ -75,6 +76,13 @@ pub(crate) enum Bound<'q> {
         kinds: KindSet,
         far_hit: Vec<Cell<u8>>,
     },
+    /// A far end in another account: `hits[account index]` says whether
+    /// an account of the estate matches by id or name, and an account the
+    /// estate does not know matches by id alone.
+    PeerAccount {
+        values: &'q [Pattern],
+        hits: Vec<bool>,
+    },
     Cidr(&'q [Ipv4Net]),
     Text(&'q str),
     Name(&'q [Pattern]),
@@ -121,6 +129,15 @@ impl<'q> Bound<'q> {
             },
             Term::Type(kinds) => Bound::Type(*kinds),
             Term::Cidr(nets) => Bound::Cidr(nets),
+            Term::PeerAccount(values) => Bound::PeerAccount {
+                values,
+                hits: ctx
+                    .estate()
+                    .accounts
+                    .iter()
+                    .map(|a| any(values, &a.id) || any(values, &a.name))
+                    .collect(),
+            },
             Term::Text(needle) => Bound::Text(needle),
             Term::Rel(rel, values) => {
                 // Built here, once, rather than on the first resource.
@@ -255,6 +272,12 @@ impl<'q> Bound<'q> {
                             hit
                         }
                     }
+                })
+            }
+            Bound::PeerAccount { values, hits } => {
+                peer_accounts(&ctx.estate().resources[i]).any(|a| match ctx.account_index(a) {
+                    Some(n) => hits.get(n).copied().unwrap_or(false),
+                    None => any(values, a),
                 })
             }
             Bound::Cidr(nets) => ctx.meta[i]

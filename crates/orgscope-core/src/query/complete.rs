@@ -1,15 +1,15 @@
 //! Completion for the filter bar: given the text and the cursor, what could
 //! the word under the cursor become — tag keys, tag values of the key being
 //! compared, field names (built-ins, relations and every descriptor field),
-//! resource kinds from the registry — tag keys and values ranked by how
-//! common they are.
+//! resource kinds from the registry, account names after `account:` and
+//! `peer-account:` — tag keys and values ranked by how common they are.
 
 use std::ops::Range;
 
 use crate::model::{Kind, Rel};
 
 use super::fields::field_names;
-use super::group::TagCatalog;
+use super::group::{AccountChoice, TagCatalog};
 
 /// One suggestion: replace the characters `replace` (char indices) with
 /// `insert`.
@@ -54,6 +54,36 @@ fn kinds(prefix: &str, replace: Range<usize>, out: &mut Vec<Completion>) {
                 detail: k.label().to_string(),
                 replace: replace.clone(),
                 insert: k.as_str().to_string(),
+            });
+        }
+    }
+}
+
+/// The accounts whose name or id starts with `prefix`; `outside`: offer
+/// the accounts outside the estate too (a peering's far end).
+fn accounts(
+    list: &[AccountChoice],
+    prefix: &str,
+    outside: bool,
+    replace: Range<usize>,
+    out: &mut Vec<Completion>,
+) {
+    for a in list {
+        if out.len() >= MAX {
+            break;
+        }
+        if (outside || !a.outside)
+            && (starts_with_ci(&a.name, prefix) || starts_with_ci(&a.id, prefix))
+        {
+            out.push(Completion {
+                label: a.name.clone(),
+                detail: if a.outside {
+                    "account outside the estate".to_string()
+                } else {
+                    format!("account {}", a.id)
+                },
+                replace: replace.clone(),
+                insert: quote(&a.name),
             });
         }
     }
@@ -119,6 +149,10 @@ pub fn completions(src: &str, cursor_char: usize, catalog: &TagCatalog) -> Vec<C
                 }
             }
             "type" => kinds(&prefix, vstart..cursor, &mut out),
+            "account" => accounts(&catalog.accounts, &prefix, false, vstart..cursor, &mut out),
+            "peer-account" | "peer_account" => {
+                accounts(&catalog.accounts, &prefix, true, vstart..cursor, &mut out)
+            }
             // A relation's far end may be named by its kind
             // (`attached-to:instance`).
             f if Rel::parse_filter(f).is_some_and(|r| r != Rel::InVpc) => {

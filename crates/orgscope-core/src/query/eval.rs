@@ -5,7 +5,7 @@
 //! tested against. Nothing here allocates per resource, except the text of
 //! a number field a term compares.
 
-use crate::model::{Edge, Kind, Rel, Resource};
+use crate::model::{Edge, Kind, Rel, Resource, kinds};
 
 use super::bound::Bound;
 use super::context::{Context, ResMeta};
@@ -75,6 +75,13 @@ fn term(t: &Term, ctx: &Context, r: &Resource, m: &ResMeta) -> bool {
             .is_some_and(|n| nets.iter().any(|net| net.contains(&n))),
         Term::Text(needle) => m.haystack.contains(needle.as_str()),
         Term::Rel(rel, values) => rel_matches(ctx, r, *rel, values),
+        Term::PeerAccount(values) => peer_accounts(r).any(|a| {
+            any(values, a)
+                || ctx
+                    .account_index(a)
+                    .and_then(|i| ctx.estate().accounts.get(i))
+                    .is_some_and(|acct| any(values, &acct.name))
+        }),
         Term::Field(field, values) => match field {
             Field::Region => any(values, &r.region),
             Field::Account => {
@@ -100,6 +107,23 @@ fn term(t: &Term, ctx: &Context, r: &Resource, m: &ResMeta) -> bool {
                 .is_some_and(|v| value_matches(values, v)),
         },
     }
+}
+
+/// The owner accounts, other than `r`'s own, of the far ends of `r`'s
+/// peering edges (`PeersWith`, on a peering connection) and Transit
+/// Gateway edges (a Transit Gateway attachment's `AttachedTo` its gateway
+/// and `InVpc` its VPC): what `peer-account:` matches. An edge names its
+/// far end's account only when it is not the near end's, so an edge
+/// without one stays in the account.
+pub(crate) fn peer_accounts(r: &Resource) -> impl Iterator<Item = &str> {
+    let attachment = r.kind == kinds::TRANSIT_GATEWAY_ATTACHMENT;
+    r.relations
+        .iter()
+        .filter(move |e| {
+            e.rel == Rel::PeersWith || (attachment && matches!(e.rel, Rel::AttachedTo | Rel::InVpc))
+        })
+        .filter_map(|e| e.account_id.as_deref())
+        .filter(|a| *a != r.account_id)
 }
 
 /// Does `r` have an edge of `rel` whose far end matches `values`?

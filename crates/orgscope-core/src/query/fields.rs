@@ -17,9 +17,19 @@ pub(crate) const NO_SLOT: u16 = u16::MAX;
 
 /// Filter fields the engine answers itself, not from descriptors. `cidr`
 /// tests containment against each kind's network field; `vpc` keeps its
-/// "a VPC is in itself" meaning.
-pub(crate) const BUILTIN_FILTERS: [&str; 9] = [
-    "type", "region", "account", "ou", "vpc", "cidr", "name", "id", "has",
+/// "a VPC is in itself" meaning; `peer-account` reads the owner accounts
+/// of a peering's or a Transit Gateway attachment's far ends.
+pub(crate) const BUILTIN_FILTERS: [&str; 10] = [
+    "type",
+    "region",
+    "account",
+    "peer-account",
+    "ou",
+    "vpc",
+    "cidr",
+    "name",
+    "id",
+    "has",
 ];
 
 /// One field name across the kinds that have it.

@@ -1,19 +1,21 @@
 //! Grouping a filtered set (by a field or a tag) with counts per kind and
 //! instance capacity, and the catalog of tag keys and values with their
-//! counts that feeds the filter bar's completion. Grouping by an interned
-//! column (region, account, OU, VPC, type, any facet field) labels each
-//! distinct id once; any other column groups by its cell text.
+//! counts (and the accounts a filter may name) that feeds the filter bar's
+//! completion. Grouping by an interned column (region, account, OU, VPC,
+//! type, any facet field) labels each distinct id once; any other column
+//! groups by its cell text.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
 
 use rustc_hash::FxHashMap;
 
-use crate::model::{Kind, kinds};
+use crate::model::{Kind, KindSet, Rel, kinds};
 
 use super::columns::{Column, Reader};
 use super::context::Context;
+use super::eval::peer_accounts;
 use super::fields::catalog;
 use super::table::{Facet, Interner, NONE, Row, Table};
 
@@ -346,10 +348,25 @@ pub fn vcpus(instance_type: &str) -> u32 {
 }
 
 /// Distinct tag keys, each with how many resources carry it and the count
-/// of each value.
+/// of each value; and the accounts a filter may name, for completing
+/// `account:` and `peer-account:`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct TagCatalog {
     pub keys: BTreeMap<String, TagStats>,
+    /// Every account of the estate, then the accounts outside it that the
+    /// chosen resources peer with (see `peer-account:`), sorted by name
+    /// (an outside account by its id).
+    pub accounts: Vec<AccountChoice>,
+}
+
+/// An account as completion offers it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct AccountChoice {
+    /// The name, or the id of an account the estate does not know.
+    pub name: String,
+    pub id: String,
+    /// Not an account of the estate: only seen at a far end.
+    pub outside: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -372,7 +389,9 @@ impl TagCatalog {
 }
 
 /// The tag catalog of `indices`: counted by interned ids, so only the
-/// final catalog allocates strings.
+/// final catalog allocates strings. Accounts are the estate's, whatever
+/// `indices` holds, plus the outside ones `indices`' peering and Transit
+/// Gateway edges name (only peering and attachment kinds are read).
 pub fn tag_catalog(ctx: &Context, indices: &[usize]) -> TagCatalog {
     let table = ctx.table();
     let n = ctx.estate().resources.len();
@@ -405,5 +424,39 @@ pub fn tag_catalog(ctx: &Context, indices: &[usize]) -> TagCatalog {
             )
         })
         .collect();
-    TagCatalog { keys }
+    TagCatalog {
+        keys,
+        accounts: account_choices(ctx, indices),
+    }
+}
+
+fn account_choices(ctx: &Context, indices: &[usize]) -> Vec<AccountChoice> {
+    let estate = ctx.estate();
+    let mut out: Vec<AccountChoice> = estate
+        .accounts
+        .iter()
+        .map(|a| AccountChoice {
+            name: a.name.clone(),
+            id: a.id.clone(),
+            outside: false,
+        })
+        .collect();
+    let peering: KindSet = Kind::all()
+        .filter(|&k| {
+            k == kinds::TRANSIT_GATEWAY_ATTACHMENT || k.def().relation(Rel::PeersWith).is_some()
+        })
+        .collect();
+    let mut outside: BTreeSet<&str> = BTreeSet::new();
+    for r in indices.iter().filter_map(|&i| estate.resources.get(i)) {
+        if peering.contains(r.kind) {
+            outside.extend(peer_accounts(r).filter(|a| ctx.account_index(a).is_none()));
+        }
+    }
+    out.extend(outside.into_iter().map(|id| AccountChoice {
+        name: id.to_string(),
+        id: id.to_string(),
+        outside: true,
+    }));
+    out.sort();
+    out
 }

@@ -26,8 +26,8 @@ pub use context::{Context, Link};
 pub use eval::filter;
 pub use fields::field_names;
 pub use group::{
-    Group, GroupKey, GroupKeyError, TagCatalog, TagStats, group_by, parse_group_key, tag_catalog,
-    vcpus,
+    AccountChoice, Group, GroupKey, GroupKeyError, TagCatalog, TagStats, group_by, parse_group_key,
+    tag_catalog, vcpus,
 };
 pub use parse::{ParseError, Query, parse};
 
@@ -37,3 +37,5 @@ mod descriptor_tests;
 mod fast_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wiring_tests;

@@ -79,6 +79,9 @@ pub(crate) enum Term {
     Field(Field, Vec<Pattern>),
     /// An edge of `rel` whose far end matches by id, name or kind name.
     Rel(Rel, Vec<Pattern>),
+    /// A peering or Transit Gateway edge into another account whose id or
+    /// name matches (see [`peer_accounts`](super::eval::peer_accounts)).
+    PeerAccount(Vec<Pattern>),
     Cidr(Vec<Ipv4Net>),
     /// Lowercased free text, matched as a substring.
     Text(String),
@@ -113,6 +116,7 @@ enum Name {
     Type,
     Cidr,
     Has,
+    PeerAccount,
     Field(Field),
     Rel(Rel),
 }
@@ -120,10 +124,12 @@ enum Name {
 /// Built-ins first (`cidr` is containment, not the CIDR field's text),
 /// then relations (`subnet`, `sg`), then any descriptor field or alias.
 fn name_of(name: &str) -> Option<Name> {
-    let lower = name.to_ascii_lowercase();
+    // `-` and `_` alike, as in descriptor field names (`peer_account:`).
+    let lower = name.to_ascii_lowercase().replace('_', "-");
     if BUILTIN_FILTERS.contains(&lower.as_str()) {
         return Some(match lower.as_str() {
             "type" => Name::Type,
+            "peer-account" => Name::PeerAccount,
             "cidr" => Name::Cidr,
             "has" => Name::Has,
             "region" => Name::Field(Field::Region),
@@ -469,6 +475,7 @@ impl Parser {
         match field {
             Name::Field(f) => Ok(Term::Field(f, patterns(values))),
             Name::Rel(rel) => Ok(Term::Rel(rel, patterns(values))),
+            Name::PeerAccount => Ok(Term::PeerAccount(patterns(values))),
             Name::Type => values
                 .into_iter()
                 .map(|w| {

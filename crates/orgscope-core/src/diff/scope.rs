@@ -1,0 +1,168 @@
+//! The rule that decides "not collected":
+//!
+//! A resource on side A without a counterpart is *not collected* when some
+//! account on side B that would hold the counterpart — an account of B's
+//! estate whose env-normalised name equals the resource's account's (so
+//! `catalog-prod` ↔ `catalog-test`) and that is in B's scope — has a
+//! coverage cell for that region (or a global cell) that is not `ok`, or no
+//! cell for that region at all. B's scope is the caller's account list when
+//! given (`DiffOptions::{left,right}_accounts`); otherwise the accounts with
+//! resources among B's indices, plus accounts with none (denied, suspended)
+//! whose environment token is one of those accounts' tokens and that do not
+//! hold side A's resources. With no candidate account at all, the
+//! counterpart is missing, not uncollected.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use crate::model::{CoverageStatus, Estate, Place, Resource};
+
+use super::DiffOptions;
+use super::side::Side;
+
+/// Per-estate coverage, indexed: which (account, region) were fully read.
+struct Coverage<'a> {
+    with_cells: HashSet<(&'a str, &'a str)>,
+    bad: HashSet<(&'a str, &'a str)>,
+    bad_global: HashSet<&'a str>,
+}
+
+impl<'a> Coverage<'a> {
+    fn new(e: &'a Estate) -> Self {
+        let mut c = Coverage {
+            with_cells: HashSet::default(),
+            bad: HashSet::default(),
+            bad_global: HashSet::default(),
+        };
+        for cell in &e.coverage {
+            let bad = cell.status != CoverageStatus::Ok;
+            match &cell.region {
+                // An account-wide failure (AssumeRole...) leaves every
+                // region of the account unread.
+                Place::Global => {
+                    if bad {
+                        c.bad_global.insert(cell.account_id.as_str());
+                    }
+                }
+                Place::Region(region) => {
+                    let key = (cell.account_id.as_str(), region.as_str());
+                    c.with_cells.insert(key);
+                    if bad {
+                        c.bad.insert(key);
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    fn collected(&self, account: &str, region: &str) -> bool {
+        self.with_cells.contains(&(account, region))
+            && !self.bad_global.contains(account)
+            && !self.bad.contains(&(account, region))
+    }
+}
+
+/// For each side, the accounts that could hold a counterpart of the other
+/// side's resources, by normalized account name.
+pub(crate) struct Scopes<'a> {
+    /// Normalized account name → candidate account ids on the right / left.
+    right_by_key: HashMap<&'a str, Vec<&'a str>>,
+    left_by_key: HashMap<&'a str, Vec<&'a str>>,
+    left_key: &'a HashMap<&'a str, String>,
+    right_key: &'a HashMap<&'a str, String>,
+    left_cov: Coverage<'a>,
+    right_cov: Coverage<'a>,
+}
+
+fn scope_accounts<'a>(
+    this: &'a Side<'a>,
+    other: &'a Side<'a>,
+    given: Option<&'a std::collections::BTreeSet<String>>,
+) -> HashMap<&'a str, Vec<&'a str>> {
+    let mut out: HashMap<&'a str, Vec<&'a str>> = HashMap::default();
+    let mut push = |id: &'a str| {
+        if let Some(k) = this.account_key.get(id) {
+            out.entry(k.as_str()).or_default().push(id);
+        }
+    };
+    if let Some(given) = given {
+        for a in &this.estate.accounts {
+            if given.contains(&a.id) {
+                push(&a.id);
+            }
+        }
+        return out;
+    }
+    let present = accounts_of(this);
+    let same_estate = std::ptr::eq(this.estate, other.estate);
+    let other_present: HashSet<&str> = if same_estate {
+        accounts_of(other)
+    } else {
+        HashSet::default()
+    };
+    let envs: HashSet<String> = this
+        .estate
+        .accounts
+        .iter()
+        .filter(|a| present.contains(a.id.as_str()))
+        .flat_map(|a| this.norm.env_of(&a.name))
+        .collect();
+    for a in &this.estate.accounts {
+        let id = a.id.as_str();
+        let include = present.contains(id)
+            || (!other_present.contains(id)
+                && (envs.is_empty() || this.norm.env_of(&a.name).iter().any(|e| envs.contains(e))));
+        if include {
+            push(id);
+        }
+    }
+    out
+}
+
+/// The accounts of a side's chosen resources. Resources come in runs of
+/// one account, so only a change of account is hashed.
+fn accounts_of<'a>(side: &Side<'a>) -> HashSet<&'a str> {
+    let mut out = HashSet::default();
+    let mut last: Option<&str> = None;
+    for r in side
+        .idx
+        .iter()
+        .filter_map(|&i| side.estate.resources.get(i))
+    {
+        if last != Some(r.account_id.as_str()) {
+            out.insert(r.account_id.as_str());
+            last = Some(&r.account_id);
+        }
+    }
+    out
+}
+
+impl<'a> Scopes<'a> {
+    pub(crate) fn new(left: &'a Side<'a>, right: &'a Side<'a>, opts: &'a DiffOptions) -> Self {
+        Scopes {
+            right_by_key: scope_accounts(right, left, opts.right_accounts.as_ref()),
+            left_by_key: scope_accounts(left, right, opts.left_accounts.as_ref()),
+            left_key: &left.account_key,
+            right_key: &right.account_key,
+            left_cov: Coverage::new(left.estate),
+            right_cov: Coverage::new(right.estate),
+        }
+    }
+
+    /// Could the other side have seen `r`'s counterpart? `from_left`: `r` is
+    /// a left resource and the right side is examined.
+    pub(crate) fn counterpart_collected(&self, r: &Resource, from_left: bool) -> bool {
+        let (keys, by_key, cov) = if from_left {
+            (self.left_key, &self.right_by_key, &self.right_cov)
+        } else {
+            (self.right_key, &self.left_by_key, &self.left_cov)
+        };
+        let Some(k) = keys.get(r.account_id.as_str()) else {
+            return true;
+        };
+        match by_key.get(k.as_str()) {
+            None => true,
+            Some(accounts) => accounts.iter().all(|a| cov.collected(a, &r.region)),
+        }
+    }
+}
