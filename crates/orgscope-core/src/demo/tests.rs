@@ -734,9 +734,9 @@ fn prod_and_test_wiring_drift_exactly_as_staged() {
     );
 }
 
-/// Awaits the keyed route compare (issue #12's diff work): until then a
-/// route compares as its target's name only, and an unnamed target (a
-/// default VPC's internet gateway) by its id.
+/// Routes compare per destination as `destination → target kind name`
+/// (the keyed route compare), so each differing destination is a change of
+/// its own under `routes`.
 #[test]
 fn prod_and_test_route_drift_is_the_default_route() {
     let e = demo_estate(DEFAULT_ACCOUNTS);
@@ -752,21 +752,34 @@ fn prod_and_test_route_drift_is_the_default_route() {
         ["payments/eu-west-1/payments-vpc/payments-private-rtb"]
     );
     assert_eq!(rtb[0].status, EntryStatus::Changed);
-    let routes = rtb[0]
+    let routes: Vec<(&str, &str)> = rtb[0]
         .changes
         .iter()
-        .find(|c| c.field == "routes")
-        .expect("routes differ");
-    let left = routes.left.as_deref().unwrap_or("");
-    let right = routes.right.as_deref().unwrap_or("");
-    assert!(left.contains("0.0.0.0/0 → nat_gateway"), "{left}");
-    assert!(right.contains("0.0.0.0/0 → internet_gateway"), "{right}");
-    // The peering's route is prod's only.
-    assert!(
-        left.contains("10.250.0.0/17 → vpc_peering_connection"),
-        "{left}"
+        .filter(|c| c.field == "routes")
+        .map(|c| {
+            (
+                c.left.as_deref().unwrap_or(""),
+                c.right.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    // The default route through the NAT in prod, straight out in test;
+    // the peering's route is prod's only.
+    assert_eq!(
+        routes,
+        [
+            (
+                "0.0.0.0/0 → nat_gateway payments-nat-a",
+                "0.0.0.0/0 → internet_gateway payments-igw"
+            ),
+            (
+                "10.250.0.0/17 → vpc_peering_connection security-audit-payments-peering",
+                ""
+            )
+        ],
+        "{:?}",
+        rtb[0].changes
     );
-    assert!(!right.contains("vpc_peering_connection"), "{right}");
 }
 
 #[test]

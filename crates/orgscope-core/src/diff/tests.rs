@@ -37,9 +37,11 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
             "payments/eu-west-1/payments-worker-4",
             "payments/eu-west-1/payments-worker-4:/dev/sdf",
             "payments/eu-west-1/payments-worker-4:/dev/xvda",
+            "payments/eu-west-1/security-audit-payments-peering",
         ]
     );
     assert!(keys(EntryStatus::OnlyRight).is_empty());
+
     let changed = entries(&rep, EntryStatus::Changed);
     type Change = (String, Option<String>, Option<String>);
     let summary: Vec<(String, Vec<Change>)> = changed
@@ -54,43 +56,95 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
             )
         })
         .collect();
-    assert_eq!(
-        summary,
-        vec![
-            (
-                "payments/eu-west-1/payments-app-1".to_string(),
-                vec![(
-                    "instance_type".to_string(),
-                    Some("m5.xlarge".to_string()),
-                    Some("m5.large".to_string())
-                )]
-            ),
-            (
-                "payments/eu-west-1/payments-web-2".to_string(),
-                vec![(
-                    "tag:owner".to_string(),
-                    Some("payments-team@example.com".to_string()),
-                    None
-                )]
-            ),
-            (
-                "payments/eu-west-1/payments-vpc/payments-db".to_string(),
-                vec![(
-                    "ingress".to_string(),
+    // The staged drift, and what the wiring drift makes of the derived
+    // facts: test's private subnets route straight to the internet
+    // gateway (so they are public), and test's load balancer is
+    // internet-facing (so its web targets are reachable).
+    let unreachable = || Some("unreachable");
+    let reachable = || Some("reachable");
+    let expected: Vec<(&str, Vec<(&str, Option<&str>, Option<&str>)>)> = vec![
+        (
+            "payments/eu-west-1/payments-app-1",
+            vec![("instance_type", Some("m5.xlarge"), Some("m5.large"))],
+        ),
+        (
+            "payments/eu-west-1/payments-web-1",
+            vec![("internet", unreachable(), reachable())],
+        ),
+        (
+            "payments/eu-west-1/payments-web-2",
+            vec![
+                ("internet", unreachable(), reachable()),
+                ("tag:owner", Some("payments-team@example.com"), None),
+            ],
+        ),
+        (
+            "payments/eu-west-1/payments-web-3",
+            vec![("internet", unreachable(), reachable())],
+        ),
+        (
+            "payments/eu-west-1/payments-web-4",
+            vec![("internet", unreachable(), reachable())],
+        ),
+        (
+            "payments/eu-west-1/payments-private-a",
+            vec![("routing", Some("private"), Some("public"))],
+        ),
+        (
+            "payments/eu-west-1/payments-private-b",
+            vec![("routing", Some("private"), Some("public"))],
+        ),
+        (
+            "payments/eu-west-1/payments-private-c",
+            vec![("routing", Some("private"), Some("public"))],
+        ),
+        (
+            "payments/eu-west-1/payments-vpc/payments-db",
+            vec![("ingress", None, Some("tcp/5432 from 0.0.0.0/0"))],
+        ),
+        (
+            "payments/eu-west-1/payments-bastion-1-eip",
+            vec![("instance", Some("payments-bastion-1"), None)],
+        ),
+        (
+            "payments/eu-west-1/payments-vpc/payments-private-rtb",
+            vec![
+                (
+                    "routes",
+                    Some("0.0.0.0/0 → nat_gateway payments-nat-a"),
+                    Some("0.0.0.0/0 → internet_gateway payments-igw"),
+                ),
+                (
+                    "routes",
+                    Some("10.250.0.0/17 → vpc_peering_connection security-audit-payments-peering"),
                     None,
-                    Some("tcp/5432 from 0.0.0.0/0".to_string())
-                )]
-            ),
+                ),
+            ],
+        ),
+        (
+            "payments/eu-west-1/payments-alb",
+            vec![
+                ("scheme", Some("internal"), Some("internet-facing")),
+                ("internet", unreachable(), reachable()),
+            ],
+        ),
+        (
+            "payments/eu-west-1/payments-web",
+            vec![("health_check_path", Some("/healthz"), Some("/"))],
+        ),
+    ];
+    let expected: Vec<(String, Vec<Change>)> = expected
+        .into_iter()
+        .map(|(k, cs)| {
             (
-                "payments/eu-west-1/payments-bastion-1-eip".to_string(),
-                vec![(
-                    "instance".to_string(),
-                    Some("payments-bastion-1".to_string()),
-                    None
-                )]
-            ),
-        ]
-    );
+                k.to_string(),
+                cs.into_iter()
+                    .map(|(f, l, r)| (f.to_string(), l.map(str::to_string), r.map(str::to_string)))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(summary, expected);
     // catalog-test refused AssumeRole: catalog-prod's resources are unknown
     // on the right, not missing.
     let nc = entries(&rep, EntryStatus::NotCollected);
@@ -113,7 +167,7 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     let t = rep.totals();
     assert_eq!(
         (t.only_left, t.only_right, t.changed, t.not_collected),
-        (3, 0, 4, n)
+        (4, 0, 13, n)
     );
     assert!(t.same > 500);
     assert!(rep.has_differences());

@@ -17,7 +17,26 @@ use crate::model::{Edge, Estate, Rel, Resource, Value, kinds};
 /// ends outside the estate, a far end without a name whose edge names it,
 /// an id repeated in two regions, and wiring (see [`add_wiring`]).
 pub(super) fn awkward_estate() -> Estate {
-    let mut e = demo_estate(11);
+    awkward_estate_from(demo_estate(11))
+}
+
+/// The demo without its own wiring kinds (gateways, routes, peerings,
+/// Transit Gateways, load balancers — every kind registered from the
+/// internet gateway on), for tests whose expectations name exactly the
+/// wiring they add by hand.
+pub(super) fn demo_without_wiring(accounts: usize) -> Estate {
+    let mut e = demo_estate(accounts);
+    e.resources.retain(|r| r.kind < kinds::INTERNET_GATEWAY);
+    crate::model::wiring::derive(&mut e);
+    e
+}
+
+/// [`awkward_estate`] on the demo without its own wiring.
+pub(super) fn awkward_estate_hand_wired() -> Estate {
+    awkward_estate_from(demo_without_wiring(11))
+}
+
+fn awkward_estate_from(mut e: Estate) -> Estate {
     let n = e.resources.len();
     for (i, r) in e.resources.iter_mut().enumerate() {
         match i % 7 {

@@ -5,7 +5,7 @@
 //! their completion. Estates are the fast-path tests' awkward one (which
 //! holds the wiring cases) or the demo with a public corner added.
 
-use super::fast_tests::awkward_estate;
+use super::fast_tests::{awkward_estate_hand_wired as awkward_estate, demo_without_wiring};
 use super::*;
 use crate::model::{Edge, Estate, Rel, Resource, RulePeer, SgRule, kinds, wiring};
 
@@ -123,7 +123,7 @@ fn routes_to_and_serves_follow_a_route_tables_edges() {
 /// a route table sending the default route to an internet gateway, an open
 /// group and an instance with a public IP in that subnet.
 fn demo_with_public_web() -> Estate {
-    let mut e = crate::demo::demo_estate(11);
+    let mut e = demo_without_wiring(11);
     let subnet = e
         .resources
         .iter()
