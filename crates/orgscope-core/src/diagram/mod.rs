@@ -278,7 +278,7 @@ impl EdgeKind {
             EdgeKind::Plain => (plain, 1.2, None, false),
             EdgeKind::Peering => (Color(0x1d, 0x6f, 0xd1), 1.6, Some((6.0, 4.0)), false),
             EdgeKind::Spoke => (Color(0x8c, 0x4f, 0xff), 1.5, None, false),
-            EdgeKind::Bundle => (Color(0x8c, 0x4f, 0xff), 3.5, None, false),
+            EdgeKind::Bundle => (Color(0x8c, 0x4f, 0xff), 2.6, None, false),
             EdgeKind::Target => (Color(0xd0, 0x5c, 0x00), 1.3, None, true),
             EdgeKind::Endpoint => (Color(0x00, 0x7f, 0x86), 1.5, Some((2.0, 3.0)), false),
         };
@@ -449,15 +449,22 @@ impl Scene {
         e.kind.stroke(self.edge_color)
     }
 
+    /// Does the scene have styled connectors (drawn in their own layer)?
+    pub fn has_links(&self) -> bool {
+        self.edges.iter().any(|e| e.kind.is_styled())
+    }
+
     /// The drawing order every renderer follows: plain connectors, then
-    /// the boxes of the first list (in scene order), then the styled
-    /// connectors, then the boxes of the second list. With styled
-    /// connectors, the containers come first and the resource boxes last,
-    /// so a peering crosses a VPC but never covers an instance's name;
-    /// without them every box is in the first list, in scene order.
+    /// the boxes of the first list (in scene order), then — when the scene
+    /// [has links](Scene::has_links) — the styled connectors and the labels of the
+    /// first list's boxes again, each with a halo of its box's fill (the
+    /// line breaks around the letters), then the boxes of the second list. With styled connectors, the
+    /// containers come first and the resource boxes last, so a peering
+    /// crosses a VPC's box but never its name nor an instance; without
+    /// them every box is in the first list, in scene order.
     pub fn box_layers(&self) -> (Vec<usize>, Vec<usize>) {
         let all = 0..self.nodes.len();
-        if !self.edges.iter().any(|e| e.kind.is_styled()) {
+        if !self.has_links() {
             return (all.collect(), Vec::new());
         }
         all.partition(|&i| self.nodes[i].kind.is_container())

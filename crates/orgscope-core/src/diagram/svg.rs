@@ -8,7 +8,9 @@
 //! under every box; styled ones (peering, spokes, load balancer targets) as
 //! `<g class="edge KIND" data-from=.. data-to=..>` groups with their own
 //! stroke, arrowhead and label, written between the container boxes and
-//! the resource boxes ([`Scene::box_layers`]).
+//! the resource boxes ([`Scene::box_layers`]), followed by a copy of the
+//! containers' names with a halo of their box's fill, so a connector
+//! crossing a VPC never strikes its name through.
 
 use std::fmt::Write;
 
@@ -74,6 +76,11 @@ fn style_attrs(out: &mut String, s: &Style) {
 }
 
 fn label(out: &mut String, l: &Label) {
+    text(out, l, None);
+}
+
+/// A label, with a halo (a stroke under the glyphs) of colour `halo`.
+fn text(out: &mut String, l: &Label, halo: Option<super::Color>) {
     out.push_str("<text");
     attr(out, "x", l.x);
     attr(out, "y", l.y);
@@ -81,7 +88,11 @@ fn label(out: &mut String, l: &Label) {
     if l.bold {
         out.push_str(" font-weight=\"bold\"");
     }
-    let _ = write!(out, " fill=\"{}\">", l.color.hex());
+    let _ = write!(out, " fill=\"{}\"", l.color.hex());
+    if let Some(h) = halo {
+        let _ = write!(out, " stroke=\"{}\"", h.hex());
+    }
+    out.push('>');
     escape_into(out, &l.text);
     out.push_str("</text>\n");
 }
@@ -161,17 +172,27 @@ fn styled_edge(out: &mut String, scene: &Scene, e: &Edge) {
         arrow(out, tip, &stroke);
     }
     if let Some(l) = &e.label {
-        let b = l.backdrop();
-        out.push_str("<rect");
-        attr(out, "x", b.x);
-        attr(out, "y", b.y);
-        attr(out, "width", b.w);
-        attr(out, "height", b.h);
-        let _ = write!(out, " rx=\"2\" fill=\"{}\"", scene.background.hex());
-        out.push_str(" fill-opacity=\"0.9\"/>\n");
+        backdrop(out, l, scene.background, 0.9);
         label(out, l);
     }
     out.push_str("</g>\n");
+}
+
+/// The backdrop of a connector's label.
+fn backdrop(out: &mut String, l: &Label, fill: super::Color, opacity: f32) {
+    let b = l.backdrop();
+    out.push_str("<rect");
+    attr(out, "x", b.x);
+    attr(out, "y", b.y);
+    attr(out, "width", b.w);
+    attr(out, "height", b.h);
+    let _ = write!(out, " rx=\"2\" fill=\"{}\"", fill.hex());
+    if opacity < 1.0 {
+        out.push_str(" fill-opacity=\"");
+        num(out, opacity);
+        out.push('"');
+    }
+    out.push_str("/>\n");
 }
 
 fn node(out: &mut String, i: usize, n: &Node) {
@@ -252,8 +273,24 @@ pub fn to_svg(scene: &Scene) -> String {
     for &i in &under {
         node(&mut out, i, &scene.nodes[i]);
     }
-    for e in scene.edges.iter().filter(|e| e.kind.is_styled()) {
-        styled_edge(&mut out, scene, e);
+    if scene.has_links() {
+        for e in scene.edges.iter().filter(|e| e.kind.is_styled()) {
+            styled_edge(&mut out, scene, e);
+        }
+        // The containers' names again, over the connectors that cross them
+        // (see `Scene::box_layers`), with a halo of their box's fill: a
+        // crossing line breaks around the letters and stays visible
+        // between the words.
+        out.push_str(
+            "<g class=\"names\" aria-hidden=\"true\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n",
+        );
+        for &i in &under {
+            let n = &scene.nodes[i];
+            for l in &n.labels {
+                text(&mut out, l, Some(n.style.fill));
+            }
+        }
+        out.push_str("</g>\n");
     }
     for &i in &over {
         node(&mut out, i, &scene.nodes[i]);
