@@ -156,10 +156,12 @@ pub fn frame_with_lines(
 ) -> Scene {
     let min_w = 640.0;
     let inner_w = body.w.max(min_w);
-    let mut texts = vec![
-        Label::fitted(title, 18.0, true, TEXT, inner_w),
-        Label::fitted(subtitle, 12.0, false, MUTED, inner_w),
-    ];
+    let mut texts = vec![Label::fitted(title, 18.0, true, TEXT, inner_w)];
+    texts.extend(
+        wrap_at_dots(subtitle, 12.0, inner_w, 3)
+            .iter()
+            .map(|line| Label::fitted(line, 12.0, false, MUTED, inner_w)),
+    );
     let mut y = stack(&mut texts, MARGIN, MARGIN);
 
     // Legend: one row of swatches, wrapped at the body width.
@@ -234,6 +236,31 @@ pub fn frame_with_lines(
     }
 }
 
+/// `text` broken into at most `max_lines` lines of `width`, between its
+/// ` · `-separated parts (a subtitle of counts reads best broken there);
+/// the last line is ellipsized by its label if it still does not fit.
+fn wrap_at_dots(text: &str, size: f32, width: f32, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for part in text.split(" · ") {
+        let joined = if current.is_empty() {
+            part.to_string()
+        } else {
+            format!("{current} · {part}")
+        };
+        if current.is_empty()
+            || lines.len() + 1 >= max_lines
+            || text::text_width(&joined, size, false) <= width
+        {
+            current = joined;
+        } else {
+            lines.push(std::mem::replace(&mut current, part.to_string()));
+        }
+    }
+    lines.push(current);
+    lines
+}
+
 /// Widest of the given measured strings, for sizing boxes to their content.
 pub fn widest<'a>(items: impl IntoIterator<Item = (&'a str, f32, bool)>) -> f32 {
     items
@@ -245,6 +272,17 @@ pub fn widest<'a>(items: impl IntoIterator<Item = (&'a str, f32, bool)>) -> f32 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_subtitle_breaks_between_its_parts() {
+        let short = "test · 2 instances in 1 VPCs · collected now";
+        assert_eq!(wrap_at_dots(short, 12.0, 640.0, 3), [short]);
+        let w = text::text_width("aaaa · bbbb", 12.0, false) + 1.0;
+        assert_eq!(
+            wrap_at_dots("aaaa · bbbb · cccc · dddd · eeee", 12.0, w, 2),
+            ["aaaa · bbbb", "cccc · dddd · eeee"]
+        );
+    }
 
     #[test]
     fn rows_wrap_at_the_limit_and_never_come_out_empty() {

@@ -31,23 +31,29 @@
 //! with its owner account), so the connector is kept, never dropped.
 //!
 //! Folding spokes. One Transit Gateway with 300 attached VPCs would draw
-//! 300 arcs converging on one box. What the picture can hold was measured
-//! by rendering hubs with 6 to 300 spokes (see the tests): the spokes land
-//! on the hub's border facing them, about 300 px of it for a 220 px hub,
-//! and a 1.5 px line needs ~10 px to its neighbour to be followed by eye
-//! — about 30 lines; past ~25 arcs, those to neighbouring accounts of a
-//! row merge into one band even on a 4,000 px-wide page. So a hub draws
-//! at most [`plan::MAX_SPOKES`] (24) spokes to the scope's VPCs: up to 24
-//! attached VPCs, one spoke each; more, and the VPCs of each other
-//! account's region box fold into one thick spoke from that box labelled
-//! `× 12 VPCs`, each of them wearing a small tag on its border naming the
-//! hub; and if that still leaves more than 24 lines (300 accounts of one
-//! VPC each), no spokes are drawn: every attached VPC wears its tag, and
-//! the hub says how many. Far ends outside the scope fold the same way,
-//! into at most [`plan::MAX_STUBS`] (8) stubs per hub: one per VPC, else
-//! one per far account (`12 VPCs`), else one for all (`300 VPCs in 40
-//! accounts`). The hover details of the VPC and the hub always list the
-//! attachment, whatever was folded.
+//! 300 arcs converging on one box. How many a picture holds was decided by
+//! looking at hubs with 8, 12, 16 and 24 spokes to accounts of one VPC each
+//! (the worst case: every spoke to another box; the tests write these
+//! pictures when `ORGSCOPE_KEEP_DIAGRAMS` is set). With 8 and 12, on the
+//! 1,200 px-wide page the layout picks for them, every spoke can be
+//! followed from the hub to its VPC. With 16 the spokes leave the hub's
+//! side about 6 px apart and those into the column below the hub braid
+//! for 150 px; with 24, on an 1,800 px page, ten spokes leave the hub
+//! within 40 px and those to the hub's own row merge into one band — the
+//! picture says "everything attaches", no longer what attaches where. So a
+//! hub draws at most [`plan::MAX_SPOKES`] (12) lines to the scope's VPCs:
+//! up to 12 attached VPCs, one spoke each; more, and the VPCs of each
+//! other region box fold into one thick spoke from that box labelled
+//! `× 25 VPCs` (or `× 3 of 5 VPCs` when not all of its VPCs attach); if
+//! that still leaves more than 12 lines (300 accounts of one VPC each), no
+//! spokes are drawn: each attached VPC wears a small tag on its border
+//! naming the hub, and the hub says how many it folded. Far ends outside
+//! the scope fold the same way into at most [`plan::MAX_STUBS`] (8) stubs
+//! per hub: one per VPC, else one per far account (`12 VPCs`), else one
+//! for all (`300 VPCs in 40 accounts`). Whatever is folded, the hover
+//! details of each VPC and of the hub list its attachments. Peerings are
+//! not folded: a VPC has at most 125, and an estate that peers at that
+//! scale is what Transit Gateways replaced.
 //!
 //! Colours follow the AWS architecture-diagram conventions architects know:
 //! pink account, dashed teal region, purple VPC, green public and teal

@@ -20,7 +20,7 @@ use crate::model::{Estate, Rel, Resource, kinds};
 /// (one per attached VPC, or per region box once folded); past it, each
 /// attached VPC wears a tag naming the hub instead. See the module doc of
 /// `network` for how the number was chosen.
-pub(super) const MAX_SPOKES: usize = 24;
+pub(super) const MAX_SPOKES: usize = 12;
 /// A hub (or VPC) draws at most this many stubs for far ends outside the
 /// scope, one per far VPC; past it, one per far account, and past that
 /// again, one for all of them.
@@ -419,7 +419,12 @@ fn spokes_inside(
     }
     // Fold per region box. The hub's own region box holds the hub: a
     // bundle from it would start inside its end, so its VPCs stay single.
-    let own = (hub.account.clone(), hub.region.clone());
+    // (Where the hub is drawn: its owner's record, or a sharer's copy when
+    // the owner's was not collected.)
+    let own = match w.hubs.get(hub_id) {
+        Some(r) => (r.account_id.clone(), r.region.clone()),
+        None => (hub.account.clone(), hub.region.clone()),
+    };
     let mut groups: BTreeMap<(String, String), Vec<(Attachment, Far)>> = BTreeMap::new();
     let mut singles = Vec::new();
     for (a, v) in inside {
