@@ -513,17 +513,15 @@ fn pull_in<'a>(
     }
 }
 
+/// The legend's box entries and connector entries.
+type Legend = (Vec<(Style, String)>, Vec<(EdgeKind, String)>);
+
 /// The legend: the frames, the container kinds, then the node kinds this
 /// scene draws (the first node kind when it draws none, so an empty picture
 /// still says what a box would be), each named by its descriptor's label
 /// (networking boxes by their glyph too, which their boxes show), then the
 /// stubs and the connector kinds drawn.
-fn legend(
-    per_node_kind: &[usize],
-    body: &Block,
-    tagged: bool,
-    down: bool,
-) -> (Vec<(Style, String)>, Vec<(EdgeKind, String)>) {
+fn legend(per_node_kind: &[usize], body: &Block, tagged: bool, down: bool) -> Legend {
     let mut legend = vec![
         (style(ACCOUNT, 2.0, false), "Account".to_string()),
         (style(REGION, 1.5, true), "Region".to_string()),
