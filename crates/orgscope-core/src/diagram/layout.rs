@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::{Color, Edge, Label, LegendItem, Node, Point, Rect, Scene, Style, text};
+use super::{Color, Edge, EdgeKind, Label, LegendItem, Node, Point, Rect, Scene, Style, text};
 
 pub const TEXT: Color = Color(0x0f, 0x17, 0x2a);
 pub const MUTED: Color = Color(0x47, 0x55, 0x69);
@@ -58,6 +58,10 @@ impl Block {
             for p in &mut e.points {
                 p.x += dx;
                 p.y += dy;
+            }
+            if let Some(l) = &mut e.label {
+                l.x += dx;
+                l.y += dy;
             }
             self.edges.push(e);
         }
@@ -138,23 +142,58 @@ pub fn dedup(points: Vec<Point>) -> Vec<Point> {
 
 /// Put a title, a subtitle and the legend above `body` and return the scene.
 pub fn frame(body: Block, title: &str, subtitle: &str, legend: Vec<(Style, String)>) -> Scene {
+    frame_with_lines(body, title, subtitle, legend, Vec::new())
+}
+
+/// [`frame`] with connector kinds in the legend too, after the boxes: a
+/// short stretch of each connector and its meaning.
+pub fn frame_with_lines(
+    body: Block,
+    title: &str,
+    subtitle: &str,
+    legend: Vec<(Style, String)>,
+    lines: Vec<(EdgeKind, String)>,
+) -> Scene {
     let min_w = 640.0;
     let inner_w = body.w.max(min_w);
-    let mut texts = vec![
-        Label::fitted(title, 18.0, true, TEXT, inner_w),
-        Label::fitted(subtitle, 12.0, false, MUTED, inner_w),
-    ];
+    let mut texts = vec![Label::fitted(title, 18.0, true, TEXT, inner_w)];
+    texts.extend(
+        wrap_at_dots(subtitle, 12.0, inner_w, 3)
+            .iter()
+            .map(|line| Label::fitted(line, 12.0, false, MUTED, inner_w)),
+    );
     let mut y = stack(&mut texts, MARGIN, MARGIN);
 
     // Legend: one row of swatches, wrapped at the body width.
     let sw = 14.0;
+    // A connector's swatch is longer: a dash pattern needs room to show.
+    let line_w = 28.0;
     let size = 11.0;
     let gap = 18.0;
-    let items: Vec<(Style, Label)> = legend
+    // The style of a line's entry is what a box swatch would be, unused by
+    // renderers (they draw the line): white with the line's colour.
+    let line_style = |kind: EdgeKind| Style {
+        fill: Color::WHITE,
+        stroke: kind.stroke(EDGE).color,
+        stroke_width: kind.stroke(EDGE).width,
+        dashed: kind.stroke(EDGE).dash.is_some(),
+        radius: 0.0,
+    };
+    let items: Vec<(Style, Option<EdgeKind>, Label)> = legend
         .into_iter()
-        .map(|(style, text)| (style, Label::fitted(&text, size, false, TEXT, 320.0)))
+        .map(|(style, text)| (style, None, text))
+        .chain(
+            lines
+                .into_iter()
+                .map(|(kind, text)| (line_style(kind), Some(kind), text)),
+        )
+        .map(|(style, line, text)| (style, line, Label::fitted(&text, size, false, TEXT, 320.0)))
         .collect();
-    let widths: Vec<f32> = items.iter().map(|(_, l)| sw + 6.0 + l.width).collect();
+    let swatch_w = |line: &Option<EdgeKind>| if line.is_some() { line_w } else { sw };
+    let widths: Vec<f32> = items
+        .iter()
+        .map(|(_, line, l)| swatch_w(line) + 6.0 + l.width)
+        .collect();
     let mut legend_items = Vec::new();
     if !items.is_empty() {
         y += 8.0;
@@ -163,15 +202,17 @@ pub fn frame(body: Block, title: &str, subtitle: &str, legend: Vec<(Style, Strin
         for row in rows {
             let mut x = MARGIN;
             for i in row {
-                let Some((style, label)) = items.next() else {
+                let Some((style, line, label)) = items.next() else {
                     break;
                 };
-                let swatch = Rect::new(x, y, sw, sw);
-                let label = label.at(x + sw + 6.0, y + sw / 2.0 + size * 0.35);
+                let w = swatch_w(&line);
+                let swatch = Rect::new(x, y, w, sw);
+                let label = label.at(x + w + 6.0, y + sw / 2.0 + size * 0.35);
                 legend_items.push(LegendItem {
                     swatch,
                     style,
                     label,
+                    line,
                 });
                 x += widths[i] + gap;
             }
@@ -195,6 +236,31 @@ pub fn frame(body: Block, title: &str, subtitle: &str, legend: Vec<(Style, Strin
     }
 }
 
+/// `text` broken into at most `max_lines` lines of `width`, between its
+/// ` · `-separated parts (a subtitle of counts reads best broken there);
+/// the last line is ellipsized by its label if it still does not fit.
+fn wrap_at_dots(text: &str, size: f32, width: f32, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for part in text.split(" · ") {
+        let joined = if current.is_empty() {
+            part.to_string()
+        } else {
+            format!("{current} · {part}")
+        };
+        if current.is_empty()
+            || lines.len() + 1 >= max_lines
+            || text::text_width(&joined, size, false) <= width
+        {
+            current = joined;
+        } else {
+            lines.push(std::mem::replace(&mut current, part.to_string()));
+        }
+    }
+    lines.push(current);
+    lines
+}
+
 /// Widest of the given measured strings, for sizing boxes to their content.
 pub fn widest<'a>(items: impl IntoIterator<Item = (&'a str, f32, bool)>) -> f32 {
     items
@@ -206,6 +272,17 @@ pub fn widest<'a>(items: impl IntoIterator<Item = (&'a str, f32, bool)>) -> f32 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_subtitle_breaks_between_its_parts() {
+        let short = "test · 2 instances in 1 VPCs · collected now";
+        assert_eq!(wrap_at_dots(short, 12.0, 640.0, 3), [short]);
+        let w = text::text_width("aaaa · bbbb", 12.0, false) + 1.0;
+        assert_eq!(
+            wrap_at_dots("aaaa · bbbb · cccc · dddd · eeee", 12.0, w, 2),
+            ["aaaa · bbbb", "cccc · dddd · eeee"]
+        );
+    }
 
     #[test]
     fn rows_wrap_at_the_limit_and_never_come_out_empty() {

@@ -150,7 +150,25 @@ pub enum NodeKind {
     Region,
     Vpc,
     Subnet,
+    /// A resource box inside its subnet (or VPC, or region): an instance,
+    /// and any other kind drawn as a node (NAT gateway, load balancer,
+    /// interface endpoint, address).
     Instance,
+    /// A box on its VPC's top border, straddling it (half outside, half
+    /// inside): an internet gateway, a gateway endpoint, or the tag of a
+    /// Transit Gateway attachment whose spoke is folded. Its `parent` is the
+    /// VPC although it is not inside it: containment checks test instead
+    /// that it straddles the parent's top edge and lies inside the
+    /// grandparent.
+    Gateway,
+    /// A hub between networks (a Transit Gateway), in its region's box.
+    Hub,
+    /// The far end of a connector that the scope does not draw (a peered
+    /// VPC or a Transit Gateway in another account): a small stub so the
+    /// connector is kept, inside the [`NodeKind::Outside`] group.
+    External,
+    /// The group holding the [`NodeKind::External`] stubs.
+    Outside,
 }
 
 impl NodeKind {
@@ -163,7 +181,28 @@ impl NodeKind {
             NodeKind::Vpc => "vpc",
             NodeKind::Subnet => "subnet",
             NodeKind::Instance => "instance",
+            NodeKind::Gateway => "gateway",
+            NodeKind::Hub => "hub",
+            NodeKind::External => "external",
+            NodeKind::Outside => "outside",
         }
+    }
+
+    /// A box that holds other boxes (or stands in a tree): drawn under the
+    /// styled connectors, which cross containers to reach their ends. The
+    /// others (resources, gateways, hubs, stubs) are drawn over them, so a
+    /// connector never hides a resource's name.
+    pub fn is_container(self) -> bool {
+        matches!(
+            self,
+            NodeKind::Root
+                | NodeKind::OrgUnit
+                | NodeKind::Account
+                | NodeKind::Region
+                | NodeKind::Vpc
+                | NodeKind::Subnet
+                | NodeKind::Outside
+        )
     }
 }
 
@@ -186,12 +225,97 @@ pub struct Node {
     pub details: Vec<String>,
 }
 
-/// A connector drawn under the boxes: an orthogonal polyline.
+/// What a connector stands for; also its CSS class in the SVG, and so how
+/// it is drawn ([`EdgeKind::stroke`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum EdgeKind {
+    /// A tree connector (the org chart): thin, solid, in the scene's edge
+    /// colour, drawn under every box.
+    #[default]
+    Plain,
+    /// A VPC peering connection between two VPCs: dashed blue.
+    Peering,
+    /// A Transit Gateway attachment: a spoke from a VPC to its hub.
+    Spoke,
+    /// Several attachments folded into one spoke (labelled `× n VPCs`):
+    /// a thicker spoke.
+    Bundle,
+    /// A load balancer to a target it forwards to: orange, with an arrow.
+    Target,
+    /// A VPC endpoint or other service path shared between networks:
+    /// dotted teal.
+    Endpoint,
+}
+
+/// How a connector is stroked, resolved from its [`EdgeKind`] so the SVG
+/// and the screen draw it the same way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stroke {
+    pub color: Color,
+    pub width: f32,
+    /// Dash and gap lengths, or solid.
+    pub dash: Option<(f32, f32)>,
+    /// An arrowhead at the last point ([`Edge::arrow`]).
+    pub arrow: bool,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Plain => "plain",
+            EdgeKind::Peering => "peering",
+            EdgeKind::Spoke => "spoke",
+            EdgeKind::Bundle => "bundle",
+            EdgeKind::Target => "target",
+            EdgeKind::Endpoint => "endpoint",
+        }
+    }
+
+    /// The stroke of a connector of this kind; `plain` is the scene's edge
+    /// colour (see [`Scene::stroke`]).
+    pub fn stroke(self, plain: Color) -> Stroke {
+        let (color, width, dash, arrow) = match self {
+            EdgeKind::Plain => (plain, 1.2, None, false),
+            EdgeKind::Peering => (Color(0x1d, 0x6f, 0xd1), 1.6, Some((6.0, 4.0)), false),
+            EdgeKind::Spoke => (Color(0x8c, 0x4f, 0xff), 1.5, None, false),
+            EdgeKind::Bundle => (Color(0x8c, 0x4f, 0xff), 2.6, None, false),
+            EdgeKind::Target => (Color(0xd0, 0x5c, 0x00), 1.3, None, true),
+            EdgeKind::Endpoint => (Color(0x00, 0x7f, 0x86), 1.5, Some((2.0, 3.0)), false),
+        };
+        Stroke {
+            color,
+            width,
+            dash,
+            arrow,
+        }
+    }
+
+    /// Drawn over the container boxes rather than under every box: the
+    /// connectors between networks and resources, which cross containers.
+    pub fn is_styled(self) -> bool {
+        self != EdgeKind::Plain
+    }
+}
+
+/// Size of the text on a connector.
+pub const EDGE_LABEL_SIZE: f32 = 10.0;
+/// Widest text on a connector before it is ellipsized.
+const EDGE_LABEL_MAX: f32 = 240.0;
+
+/// A connector: a polyline from a box to a box, plain (drawn under the
+/// boxes, the org chart's tree) or styled (a peering, a spoke, a load
+/// balancer's target: drawn over the containers and under the resource
+/// boxes), with an optional label on it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edge {
     pub from: String,
     pub to: String,
     pub points: Vec<Point>,
+    pub kind: EdgeKind,
+    /// Text on the connector, already positioned on it; renderers draw it
+    /// over a backdrop ([`Label::backdrop`]) so a crossing line does not
+    /// strike it through.
+    pub label: Option<Label>,
 }
 
 impl Edge {
@@ -201,16 +325,97 @@ impl Edge {
             from: from.into(),
             to: to.into(),
             points,
+            kind: EdgeKind::Plain,
+            label: None,
         }
+    }
+
+    /// The same connector drawn as `kind`.
+    pub fn styled(mut self, kind: EdgeKind) -> Edge {
+        self.kind = kind;
+        self
+    }
+
+    /// The same connector with `text` centred halfway along it. Call after
+    /// [`Edge::styled`]: the label takes the connector's colour.
+    pub fn labeled(self, text: &str) -> Edge {
+        self.labeled_at(text, 0.5)
+    }
+
+    /// The same connector with `text` centred at `fraction` (0 = its start,
+    /// 1 = its end) of its length: several connectors meeting at one box
+    /// keep their labels apart by labelling their far ends.
+    pub fn labeled_at(mut self, text: &str, fraction: f32) -> Edge {
+        let color = darker(self.kind.stroke(Color(0x47, 0x55, 0x69)).color);
+        let label = Label::fitted(text, EDGE_LABEL_SIZE, false, color, EDGE_LABEL_MAX);
+        let at = point_along(&self.points, fraction.clamp(0.0, 1.0));
+        let (x, y) = (at.x - label.width / 2.0, at.y + EDGE_LABEL_SIZE * 0.35);
+        self.label = Some(label.at(x, y));
+        self
+    }
+
+    /// The arrowhead of a connector whose stroke has one: a triangle at the
+    /// last point, along the last segment.
+    pub fn arrow(&self, stroke: &Stroke) -> Option<[Point; 3]> {
+        if !stroke.arrow {
+            return None;
+        }
+        let n = self.points.len();
+        let (tip, from) = (
+            *self.points.get(n.checked_sub(1)?)?,
+            *self.points.get(n.checked_sub(2)?)?,
+        );
+        let (dx, dy) = (tip.x - from.x, tip.y - from.y);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len < 0.01 {
+            return None;
+        }
+        let (ux, uy) = (dx / len, dy / len);
+        let (long, half) = (4.0 + 2.5 * stroke.width, 1.5 + 1.5 * stroke.width);
+        let base = Point::new(tip.x - ux * long, tip.y - uy * long);
+        Some([
+            tip,
+            Point::new(base.x - uy * half, base.y + ux * half),
+            Point::new(base.x + uy * half, base.y - ux * half),
+        ])
     }
 }
 
+/// A colour darkened for text on white (a line colour is often too light
+/// to read as text).
+fn darker(c: Color) -> Color {
+    let d = |v: u8| (f32::from(v) * 0.75) as u8;
+    Color(d(c.0), d(c.1), d(c.2))
+}
+
+/// The point at `fraction` of a polyline's length.
+fn point_along(points: &[Point], fraction: f32) -> Point {
+    let seg = |a: &Point, b: &Point| ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+    let total: f32 = points.windows(2).map(|w| seg(&w[0], &w[1])).sum();
+    let mut left = total * fraction;
+    for w in points.windows(2) {
+        let l = seg(&w[0], &w[1]);
+        if l > 0.0 && left <= l {
+            let t = left / l;
+            return Point::new(
+                w[0].x + (w[1].x - w[0].x) * t,
+                w[0].y + (w[1].y - w[0].y) * t,
+            );
+        }
+        left -= l;
+    }
+    points.last().copied().unwrap_or(Point::new(0.0, 0.0))
+}
+
 /// One entry of the legend: a swatch and its meaning, already positioned.
+/// The swatch is a box in `style`, or — when `line` is set — a short
+/// stretch of that kind of connector across the swatch's middle.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendItem {
     pub swatch: Rect,
     pub style: Style,
     pub label: Label,
+    pub line: Option<EdgeKind>,
 }
 
 /// A laid-out diagram in pixels, ready to draw.
@@ -237,5 +442,44 @@ impl Scene {
     /// The box with this id, if drawn.
     pub fn find(&self, id: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// How connector `e` is stroked in this scene.
+    pub fn stroke(&self, e: &Edge) -> Stroke {
+        e.kind.stroke(self.edge_color)
+    }
+
+    /// Does the scene have styled connectors (drawn in their own layer)?
+    pub fn has_links(&self) -> bool {
+        self.edges.iter().any(|e| e.kind.is_styled())
+    }
+
+    /// The drawing order every renderer follows: plain connectors, then
+    /// the boxes of the first list (in scene order), then — when the scene
+    /// [has links](Scene::has_links) — the styled connectors and the labels of the
+    /// first list's boxes again, each with a halo of its box's fill (the
+    /// line breaks around the letters), then the boxes of the second list. With styled connectors, the
+    /// containers come first and the resource boxes last, so a peering
+    /// crosses a VPC's box but never its name nor an instance; without
+    /// them every box is in the first list, in scene order.
+    pub fn box_layers(&self) -> (Vec<usize>, Vec<usize>) {
+        let all = 0..self.nodes.len();
+        if !self.has_links() {
+            return (all.collect(), Vec::new());
+        }
+        all.partition(|&i| self.nodes[i].kind.is_container())
+    }
+}
+
+impl Label {
+    /// The rectangle a label's text occupies, padded: the backdrop drawn
+    /// behind a connector's label.
+    pub fn backdrop(&self) -> Rect {
+        Rect::new(
+            self.x - 3.0,
+            self.y - self.size,
+            self.width + 6.0,
+            (self.size * 1.3).round(),
+        )
     }
 }

@@ -554,11 +554,9 @@ fn unit_block(ctx: &Ctx, u: &OrgUnit, limit: f32) -> Block {
                 }
                 pts.push(Point::new(x + first.x, bus));
                 pts.extend(e.path.iter().map(|p| Point::new(p.x + x, p.y + y)));
-                block.edges.push(Edge {
-                    from: u.id.clone(),
-                    to: e.to.clone(),
-                    points: layout::dedup(pts),
-                });
+                block
+                    .edges
+                    .push(Edge::new(u.id.clone(), e.to.clone(), layout::dedup(pts)));
             }
             let w = item.w;
             block.absorb(item, x, y, None);

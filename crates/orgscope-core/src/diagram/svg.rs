@@ -4,11 +4,18 @@
 //! Boxes are `<g class="node KIND" data-id=.. data-parent=..>` groups with a
 //! `<title>` (the unabridged details, shown as a tooltip by browsers), so
 //! the file stays inspectable and testable by parsing it as XML.
+//! Connectors are polylines: plain ones (the org tree) in one `edges` group
+//! under every box; styled ones (peering, spokes, load balancer targets) as
+//! `<g class="edge KIND" data-from=.. data-to=..>` groups with their own
+//! stroke, arrowhead and label, written between the container boxes and
+//! the resource boxes ([`Scene::box_layers`]), followed by a copy of the
+//! containers' names with a halo of their box's fill, so a connector
+//! crossing a VPC never strikes its name through.
 
 use std::fmt::Write;
 
 use super::text::{FALLBACK_FAMILY, FONT_FAMILY};
-use super::{Label, Scene, Style};
+use super::{Edge, Label, LegendItem, Node, Point, Scene, Style};
 
 /// Text made safe for XML character data and attribute values. Characters
 /// XML 1.0 forbids (most C0 controls) become U+FFFD rather than breaking the
@@ -69,6 +76,11 @@ fn style_attrs(out: &mut String, s: &Style) {
 }
 
 fn label(out: &mut String, l: &Label) {
+    text(out, l, None);
+}
+
+/// A label, with a halo (a stroke under the glyphs) of colour `halo`.
+fn text(out: &mut String, l: &Label, halo: Option<super::Color>) {
     out.push_str("<text");
     attr(out, "x", l.x);
     attr(out, "y", l.y);
@@ -76,9 +88,137 @@ fn label(out: &mut String, l: &Label) {
     if l.bold {
         out.push_str(" font-weight=\"bold\"");
     }
-    let _ = write!(out, " fill=\"{}\">", l.color.hex());
+    let _ = write!(out, " fill=\"{}\"", l.color.hex());
+    if let Some(h) = halo {
+        let _ = write!(out, " stroke=\"{}\"", h.hex());
+    }
+    out.push('>');
     escape_into(out, &l.text);
     out.push_str("</text>\n");
+}
+
+fn points(out: &mut String, points: &[Point]) {
+    for (i, p) in points.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        num(out, p.x);
+        out.push(',');
+        num(out, p.y);
+    }
+}
+
+/// Stroke attributes of a connector or its legend swatch.
+fn stroke_attrs(out: &mut String, stroke: &super::Stroke) {
+    let _ = write!(out, " stroke=\"{}\"", stroke.color.hex());
+    attr(out, "stroke-width", stroke.width);
+    if let Some((dash, gap)) = stroke.dash {
+        out.push_str(" stroke-dasharray=\"");
+        num(out, dash);
+        out.push(' ');
+        num(out, gap);
+        out.push('"');
+    }
+}
+
+fn arrow(out: &mut String, tip: [Point; 3], stroke: &super::Stroke) {
+    out.push_str("<polygon points=\"");
+    points(out, &tip);
+    let _ = writeln!(out, "\" fill=\"{}\" stroke=\"none\"/>", stroke.color.hex());
+}
+
+/// A box swatch, or a stretch of connector across the swatch's middle.
+fn legend_swatch(out: &mut String, scene: &Scene, item: &LegendItem) {
+    let r = &item.swatch;
+    if let Some(kind) = item.line {
+        let y = r.y + r.h / 2.0;
+        let e = Edge::new("", "", vec![Point::new(r.x, y), Point::new(r.right(), y)]).styled(kind);
+        let stroke = scene.stroke(&e);
+        out.push_str("<polyline fill=\"none\" points=\"");
+        points(out, &e.points);
+        out.push('"');
+        stroke_attrs(out, &stroke);
+        out.push_str("/>\n");
+        if let Some(tip) = e.arrow(&stroke) {
+            arrow(out, tip, &stroke);
+        }
+        return;
+    }
+    out.push_str("<rect");
+    attr(out, "x", r.x);
+    attr(out, "y", r.y);
+    attr(out, "width", r.w);
+    attr(out, "height", r.h);
+    let mut s = item.style;
+    s.radius = s.radius.min(3.0);
+    style_attrs(out, &s);
+    out.push_str("/>\n");
+}
+
+/// A styled connector: its polyline, arrowhead and label over a white
+/// backdrop, grouped with the ids of its two ends.
+fn styled_edge(out: &mut String, scene: &Scene, e: &Edge) {
+    let stroke = scene.stroke(e);
+    let _ = write!(out, "<g class=\"edge {}\" data-from=\"", e.kind.as_str());
+    escape_into(out, &e.from);
+    out.push_str("\" data-to=\"");
+    escape_into(out, &e.to);
+    out.push_str("\">\n<polyline fill=\"none\" stroke-linejoin=\"round\" points=\"");
+    points(out, &e.points);
+    out.push('"');
+    stroke_attrs(out, &stroke);
+    out.push_str("/>\n");
+    if let Some(tip) = e.arrow(&stroke) {
+        arrow(out, tip, &stroke);
+    }
+    if let Some(l) = &e.label {
+        backdrop(out, l, scene.background, 0.9);
+        label(out, l);
+    }
+    out.push_str("</g>\n");
+}
+
+/// The backdrop of a connector's label.
+fn backdrop(out: &mut String, l: &Label, fill: super::Color, opacity: f32) {
+    let b = l.backdrop();
+    out.push_str("<rect");
+    attr(out, "x", b.x);
+    attr(out, "y", b.y);
+    attr(out, "width", b.w);
+    attr(out, "height", b.h);
+    let _ = write!(out, " rx=\"2\" fill=\"{}\"", fill.hex());
+    if opacity < 1.0 {
+        out.push_str(" fill-opacity=\"");
+        num(out, opacity);
+        out.push('"');
+    }
+    out.push_str("/>\n");
+}
+
+fn node(out: &mut String, i: usize, n: &Node) {
+    let _ = write!(
+        out,
+        "<g class=\"node {}\" id=\"n{i}\" data-id=\"",
+        n.kind.as_str()
+    );
+    escape_into(out, &n.id);
+    out.push('"');
+    if let Some(p) = n.parent {
+        let _ = write!(out, " data-parent=\"n{p}\"");
+    }
+    out.push_str(">\n<title>");
+    escape_into(out, &n.details.join("\n"));
+    out.push_str("</title>\n<rect");
+    attr(out, "x", n.rect.x);
+    attr(out, "y", n.rect.y);
+    attr(out, "width", n.rect.w);
+    attr(out, "height", n.rect.h);
+    style_attrs(out, &n.style);
+    out.push_str("/>\n");
+    for l in &n.labels {
+        label(out, l);
+    }
+    out.push_str("</g>\n");
 }
 
 /// The scene as an SVG document.
@@ -109,65 +249,51 @@ pub fn to_svg(scene: &Scene) -> String {
     if !scene.legend.is_empty() {
         out.push_str("<g class=\"legend\">\n");
         for item in &scene.legend {
-            out.push_str("<rect");
-            attr(&mut out, "x", item.swatch.x);
-            attr(&mut out, "y", item.swatch.y);
-            attr(&mut out, "width", item.swatch.w);
-            attr(&mut out, "height", item.swatch.h);
-            let mut s = item.style;
-            s.radius = s.radius.min(3.0);
-            style_attrs(&mut out, &s);
-            out.push_str("/>\n");
+            legend_swatch(&mut out, scene, item);
             label(&mut out, &item.label);
         }
         out.push_str("</g>\n");
     }
 
-    if !scene.edges.is_empty() {
+    if scene.edges.iter().any(|e| !e.kind.is_styled()) {
         let _ = writeln!(
             out,
             "<g class=\"edges\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\" stroke-linejoin=\"round\">",
             scene.edge_color.hex()
         );
-        for e in &scene.edges {
+        for e in scene.edges.iter().filter(|e| !e.kind.is_styled()) {
             out.push_str("<polyline points=\"");
-            for (i, p) in e.points.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                num(&mut out, p.x);
-                out.push(',');
-                num(&mut out, p.y);
-            }
+            points(&mut out, &e.points);
             out.push_str("\"/>\n");
         }
         out.push_str("</g>\n");
     }
 
-    for (i, n) in scene.nodes.iter().enumerate() {
-        let _ = write!(
-            out,
-            "<g class=\"node {}\" id=\"n{i}\" data-id=\"",
-            n.kind.as_str()
-        );
-        escape_into(&mut out, &n.id);
-        out.push('"');
-        if let Some(p) = n.parent {
-            let _ = write!(out, " data-parent=\"n{p}\"");
+    let (under, over) = scene.box_layers();
+    for &i in &under {
+        node(&mut out, i, &scene.nodes[i]);
+    }
+    if scene.has_links() {
+        for e in scene.edges.iter().filter(|e| e.kind.is_styled()) {
+            styled_edge(&mut out, scene, e);
         }
-        out.push_str(">\n<title>");
-        escape_into(&mut out, &n.details.join("\n"));
-        out.push_str("</title>\n<rect");
-        attr(&mut out, "x", n.rect.x);
-        attr(&mut out, "y", n.rect.y);
-        attr(&mut out, "width", n.rect.w);
-        attr(&mut out, "height", n.rect.h);
-        style_attrs(&mut out, &n.style);
-        out.push_str("/>\n");
-        for l in &n.labels {
-            label(&mut out, l);
+        // The containers' names again, over the connectors that cross them
+        // (see `Scene::box_layers`), with a halo of their box's fill: a
+        // crossing line breaks around the letters and stays visible
+        // between the words.
+        out.push_str(
+            "<g class=\"names\" aria-hidden=\"true\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n",
+        );
+        for &i in &under {
+            let n = &scene.nodes[i];
+            for l in &n.labels {
+                text(&mut out, l, Some(n.style.fill));
+            }
         }
         out.push_str("</g>\n");
+    }
+    for &i in &over {
+        node(&mut out, i, &scene.nodes[i]);
     }
     out.push_str("</svg>\n");
     out

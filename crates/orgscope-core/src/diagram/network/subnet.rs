@@ -7,7 +7,10 @@
 //! What a glyph says comes from its kind's descriptor: the `label` field of
 //! its `Draw::Node` (an instance's type) is its second line and what
 //! aggregation counts by, and its `state` field, when the kind has one,
-//! says whether it runs; a kind without one is drawn plain.
+//! says whether it is up; a kind without one is drawn plain. Compute
+//! (instances) is orange; every other node kind is networking (NAT, load
+//! balancer, endpoint, address): purple, its name prefixed with its glyph
+//! (`NAT nat-0abc`), since they share a colour.
 
 use std::borrow::Cow;
 
@@ -18,10 +21,32 @@ use crate::model::{Kind, Rel, Resource, Value};
 
 /// The field a node's running state is read from.
 const STATE: &str = "state";
-/// The one state drawn as running. Instance vocabulary; a node kind whose
-/// state says otherwise (`available`) would be drawn as not running, so a
-/// second node kind will want this in its descriptor.
-const RUNNING_STATE: &str = "running";
+/// The states drawn as up, across the node kinds' vocabularies: an
+/// instance runs, a NAT gateway or endpoint is available, a load balancer
+/// is active, an internet gateway attached. Anything else (stopped,
+/// pending, failed, deleting, detached...) is drawn dashed grey.
+const UP_STATES: [&str; 4] = ["running", "available", "active", "attached"];
+
+/// Is `state` one of [`UP_STATES`]?
+pub(super) fn is_up(state: &str) -> bool {
+    UP_STATES.iter().any(|s| state.eq_ignore_ascii_case(s))
+}
+
+/// Compute, drawn orange without a glyph prefix; every other node kind is
+/// networking.
+pub(super) fn is_compute(kind: Kind) -> bool {
+    kind == crate::model::kinds::INSTANCE
+}
+
+/// A label value as a glyph shows it: an AWS service name loses its
+/// `com.amazonaws.REGION.` prefix (`s3`, `ssm`), which every endpoint
+/// shares and which would push the part that differs out of the box.
+pub(super) fn short_label(text: &str) -> &str {
+    match text.strip_prefix("com.amazonaws.") {
+        Some(rest) => rest.split_once('.').map_or(rest, |(_, service)| service),
+        None => text,
+    }
+}
 /// Fields listed, with their descriptor labels, in a node's hover details:
 /// where it sits on the network. A kind without one of them skips it.
 const HOVER_FIELDS: [&str; 3] = ["private_ip", "public_ip", "az"];
@@ -95,9 +120,12 @@ pub(super) fn aggregate(ctx: &Ctx, nodes: &[&Resource]) -> (Vec<String>, String)
     types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let lines = types
         .into_iter()
-        .map(|((k, t), n)| match k.def().draw.boxed() {
-            Some((glyph, _)) if mixed => format!("{n} × {glyph} {t}"),
-            _ => format!("{n} × {t}"),
+        .map(|((k, t), n)| {
+            let t = short_label(&t);
+            match k.def().draw.boxed() {
+                Some((glyph, _)) if mixed => format!("{n} × {glyph} {t}"),
+                _ => format!("{n} × {t}"),
+            }
         })
         .collect();
     let states: Vec<String> = states
@@ -184,6 +212,7 @@ pub(super) fn subnet_block(
         vec![glyphs],
         limit,
         200.0,
+        0.0,
     )
 }
 
@@ -193,18 +222,31 @@ pub(super) fn instance_block(ctx: &Ctx, r: &Resource) -> Block {
     let stateful = ctx.nodes[r.kind.index()].state.is_some();
     let (label, state) = label_and_state(ctx, r);
     let (label, state) = (label.text(), state.text());
+    let label = short_label(&label);
     // A kind without a state (an address) is drawn as running would be:
     // solid, nothing to warn about.
-    let running = !stateful || state == RUNNING_STATE;
-    let colours = if running { RUNNING } else { STOPPED };
-    let facts = if stateful {
-        format!("{label} · {state}")
-    } else {
-        label.to_string()
+    let running = !stateful || is_up(&state);
+    let compute = is_compute(r.kind);
+    if !running && !compute {
+        ctx.down.set(true);
+    }
+    let colours = match (running, compute) {
+        (false, _) => STOPPED,
+        (true, true) => RUNNING,
+        (true, false) => NETWORK,
+    };
+    let facts = match (stateful, label.is_empty()) {
+        (true, false) => format!("{label} · {state}"),
+        (true, true) => state.to_string(),
+        (false, _) => label.to_string(),
+    };
+    let name = match r.kind.def().draw.boxed() {
+        Some((glyph, _)) if !compute => format!("{glyph} {}", r.display_name()),
+        _ => r.display_name().to_string(),
     };
     let inner = GLYPH_W - 2.0 * 6.0;
     let mut labels = vec![
-        Label::fitted(r.display_name(), 11.0, true, TEXT, inner),
+        Label::fitted(&name, 11.0, true, TEXT, inner),
         Label::fitted(
             &facts,
             10.0,
@@ -232,6 +274,9 @@ pub(super) fn instance_block(ctx: &Ctx, r: &Resource) -> Block {
     for (kind, members) in groups {
         let title = kind.map_or("Member of", Kind::label);
         details.push(format!("{title}: {}", members.join(", ")));
+    }
+    if let Some(notes) = ctx.plan.notes.get(&r.id) {
+        details.extend(notes.iter().cloned());
     }
     let h = (bottom + 5.0).ceil();
     Block {
