@@ -283,7 +283,7 @@ fn fraction(v: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagram::{Color, Edge, LegendItem, Node, NodeKind};
+    use crate::diagram::{Color, Edge, Node, NodeKind};
 
     const HOSTILE: &str = "<&>\"' R&D\t\"core\" <script>\u{1}";
 
@@ -323,64 +323,60 @@ mod tests {
     }
 
     fn scene() -> Scene {
-        let title = Label::fitted(HOSTILE, 18.0, true, Color(0, 0, 0), 600.0).at(24.0, 40.0);
-        Scene {
-            width: 800.0,
-            height: 600.0,
-            background: Color::WHITE,
-            edge_color: Color(0x47, 0x55, 0x69),
-            texts: vec![title],
-            nodes: vec![
-                node(
-                    "ou-1",
-                    Rect::new(20.0, 100.0, 500.0, 400.0),
-                    None,
-                    &[HOSTILE, "OU ou-1"],
-                ),
-                node(
-                    "111",
-                    Rect::new(40.0, 150.0, 200.0, 100.0),
-                    Some(0),
-                    &["a < b", "x"],
-                ),
-                node(
-                    "vpc-1",
-                    Rect::new(50.0, 190.0, 150.0, 40.0),
-                    Some(1),
-                    &["vpc & co"],
-                ),
-                node(
-                    "222",
-                    Rect::new(600.0, 150.0, 150.0, 80.0),
-                    None,
-                    &["'quoted'"],
-                ),
-            ],
-            edges: vec![
-                Edge::new(
-                    "vpc-1",
-                    "222",
-                    vec![
-                        Point::new(200.0, 210.0),
-                        Point::new(560.0, 210.0),
-                        Point::new(560.0, 190.0),
-                        Point::new(600.0, 190.0),
-                    ],
-                ),
-                // A far end that is not drawn: kept as a free connector.
-                Edge::new(
-                    "ou-1",
-                    "gone",
-                    vec![Point::new(20.0, 100.0), Point::new(10.0, 90.0)],
-                ),
-            ],
-            legend: vec![LegendItem {
-                swatch: Rect::new(24.0, 60.0, 14.0, 14.0),
-                style: style(Color(9, 9, 9)),
-                label: Label::fitted("legend \"one\" & <two>", 11.0, false, Color(0, 0, 0), 300.0)
-                    .at(44.0, 70.0),
-            }],
-        }
+        // Title and legend from the shared frame, so the test builds its
+        // scene the way layouts do.
+        let legend = vec![(style(Color(9, 9, 9)), "legend \"one\" & <two>".to_string())];
+        let mut s = super::super::layout::frame(
+            super::super::layout::Block::default(),
+            HOSTILE,
+            "subtitle",
+            legend,
+        );
+        s.nodes = vec![
+            node(
+                "ou-1",
+                Rect::new(20.0, 100.0, 500.0, 400.0),
+                None,
+                &[HOSTILE, "OU ou-1"],
+            ),
+            node(
+                "111",
+                Rect::new(40.0, 150.0, 200.0, 100.0),
+                Some(0),
+                &["a < b", "x"],
+            ),
+            node(
+                "vpc-1",
+                Rect::new(50.0, 190.0, 150.0, 40.0),
+                Some(1),
+                &["vpc & co"],
+            ),
+            node(
+                "222",
+                Rect::new(600.0, 150.0, 150.0, 80.0),
+                None,
+                &["'quoted'"],
+            ),
+        ];
+        s.edges = vec![
+            Edge::new(
+                "vpc-1",
+                "222",
+                vec![
+                    Point::new(200.0, 210.0),
+                    Point::new(560.0, 210.0),
+                    Point::new(560.0, 190.0),
+                    Point::new(600.0, 190.0),
+                ],
+            ),
+            // A far end that is not drawn: kept as a free connector.
+            Edge::new(
+                "ou-1",
+                "gone",
+                vec![Point::new(20.0, 100.0), Point::new(10.0, 90.0)],
+            ),
+        ];
+        s
     }
 
     fn num_attr(n: roxmltree::Node, name: &str) -> f32 {
@@ -446,8 +442,8 @@ mod tests {
                 .is_some_and(|st| st.contains("container=1"))
         );
         let vertices = cells.iter().filter(|c| c.attribute("vertex") == Some("1"));
-        // Four boxes, one title, one legend swatch and its text.
-        assert_eq!(vertices.count(), 4 + 1 + 2);
+        // Four boxes, title and subtitle, one legend swatch and its text.
+        assert_eq!(vertices.count(), 4 + 2 + 2);
         let texts: Vec<&str> = cells
             .iter()
             .filter(|c| c.attribute("style").is_some_and(|s| s.starts_with("text;")))

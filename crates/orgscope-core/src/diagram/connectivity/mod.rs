@@ -523,7 +523,7 @@ fn account_item(
     let name = account_name(estate, id);
     let mut second = match account {
         Some(_) => format!("Account {id}"),
-        None => "Not a member of the organization".to_string(),
+        None => "Not collected: known from its links".to_string(),
     };
     if let Some(a) = account {
         if a.is_management {
@@ -570,39 +570,35 @@ fn account_item(
         (shown, rest)
     };
     children.extend(shown.iter().map(|v| vpc_box(g, v)));
-    if !rest.is_empty() {
-        let defaults = rest.iter().filter(|v| v.is_default()).count();
-        let mut lines = vec![line(
-            format!("+ {}, no peering or TGW", count(rest.len(), "VPC", "VPCs")),
-            11.0,
-            false,
-            main,
-        )];
-        if defaults > 0 {
-            lines.push(line(
-                format!("{defaults} of them default"),
-                10.5,
-                false,
-                muted,
-            ));
-        }
-        let details = rest
-            .iter()
-            .map(|v| format!("{} ({}, {}) {}", v.name(), v.id, v.region, v.cidrs()))
-            .collect();
-        children.push(leaf(
-            format!("{id}/idle-vpcs"),
-            NodeKind::Vpc,
-            style(boxes::QUIET, 1.0, true, 4.0),
-            &lines,
-            details,
-            INNER_W,
-        ));
-    }
     let outside = account.is_none();
     let mut details = vec![name.clone(), second.clone()];
     if let Some(a) = account {
         details.push(format!("OU /{}", a.ou_path.join("/")));
+    }
+    let mut header = vec![
+        line(name, 12.5, true, main),
+        line(second, 10.5, false, muted),
+    ];
+    // The VPCs not drawn are one header line, not a box: in a real estate
+    // every account has a default VPC per region, and a box each would be
+    // most of the picture.
+    if !rest.is_empty() {
+        let n = rest.len();
+        let defaults = rest.iter().filter(|v| v.is_default()).count();
+        let what = if defaults == n {
+            format!("+{}", count(n, "default VPC", "default VPCs"))
+        } else if defaults > 0 {
+            format!("+{} ({defaults} default)", count(n, "VPC", "VPCs"))
+        } else {
+            format!("+{}", count(n, "VPC", "VPCs"))
+        };
+        let text = format!("{what}, no peering or TGW");
+        details.push(text.clone());
+        details.extend(
+            rest.iter()
+                .map(|v| format!("  {} ({}, {}) {}", v.name(), v.id, v.region, v.cidrs())),
+        );
+        header.push(line(text, 10.5, false, muted));
     }
     stacked(
         id.to_string(),
@@ -617,10 +613,7 @@ fn account_item(
             outside,
             4.0,
         ),
-        &[
-            line(name, 12.5, true, main),
-            line(second, 10.5, false, muted),
-        ],
+        &header,
         details,
         children,
     )
