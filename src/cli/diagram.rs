@@ -1,14 +1,15 @@
-//! `orgscope diagram`: draw the org tree or the network topology of a
-//! snapshot to an SVG or PNG file, with the same layout and export code the
-//! desktop app uses. The output format follows the file extension; the
-//! file is written atomically, so a failed export leaves nothing behind.
+//! `orgscope diagram`: draw the org tree, the network topology or the
+//! connectivity of a snapshot to an SVG, PNG or draw.io file, with the same
+//! layout and export code the desktop app uses. The output format follows
+//! the file extension; the file is written atomically, so a failed export
+//! leaves nothing behind.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
-use crate::diagram::{self, NetworkOptions, OrgOptions};
+use crate::diagram::{self, ConnectivityOptions, NetworkOptions, OrgOptions};
 use crate::snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -17,6 +18,9 @@ pub enum Kind {
     Org,
     /// Account → region → VPC → subnet → instances.
     Network,
+    /// Accounts and their VPCs in their OUs, joined by peerings and Transit
+    /// Gateway spokes.
+    Connectivity,
 }
 
 #[derive(Debug, Args)]
@@ -26,13 +30,13 @@ pub struct DiagramArgs {
     /// Which diagram to draw.
     #[arg(long, value_enum)]
     pub kind: Kind,
-    /// Only draw resources matching this filter (network diagrams), e.g. `env=prod type:instance`.
+    /// Only draw resources matching this filter (network and connectivity diagrams), e.g. `env=prod type:instance`.
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
     /// Colour account boxes by this account tag, with a legend (org diagrams), e.g. `env`.
     #[arg(long, value_name = "TAG")]
     pub color_by: Option<String>,
-    /// Output file; `.svg` or `.png` decides the format.
+    /// Output file; `.svg`, `.png` or `.drawio` decides the format.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// PNG pixels per diagram unit (1 = screen, 2 = high-DPI/print).
@@ -44,6 +48,8 @@ pub struct DiagramArgs {
 enum Format {
     Svg,
     Png,
+    /// diagrams.net (mxGraph XML), editable.
+    Drawio,
 }
 
 fn format_of(path: &Path) -> anyhow::Result<Format> {
@@ -54,8 +60,9 @@ fn format_of(path: &Path) -> anyhow::Result<Format> {
     match ext.as_deref() {
         Some("svg") => Ok(Format::Svg),
         Some("png") => Ok(Format::Png),
+        Some("drawio") => Ok(Format::Drawio),
         _ => bail!(
-            "cannot tell the format of {}: name the output file .svg or .png",
+            "cannot tell the format of {}: name the output file .svg, .png or .drawio",
             path.display()
         ),
     }
@@ -63,15 +70,15 @@ fn format_of(path: &Path) -> anyhow::Result<Format> {
 
 pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
     let format = format_of(&args.out)?;
-    if format == Format::Svg && args.scale != 1.0 {
-        bail!("--scale only applies to PNG output; SVG is resolution-independent");
+    if format != Format::Png && args.scale != 1.0 {
+        bail!("--scale only applies to PNG output; SVG and draw.io are resolution-independent");
     }
     let estate = snapshot::read(&args.snapshot)?;
     let scene = match args.kind {
         Kind::Org => {
             if args.filter.is_some() {
                 bail!(
-                    "--filter applies to --kind network; the org diagram always shows the whole tree"
+                    "--filter applies to --kind network and connectivity; the org diagram always shows the whole tree"
                 );
             }
             diagram::org_scene(
@@ -81,7 +88,7 @@ pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
                 },
             )
         }
-        Kind::Network => {
+        Kind::Network | Kind::Connectivity => {
             if args.color_by.is_some() {
                 bail!("--color-by applies to --kind org");
             }
@@ -89,11 +96,16 @@ pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
                 Some(expr) => filter_indices(&estate, expr)?,
                 None => (0..estate.resources.len()).collect(),
             };
-            diagram::network_scene(&estate, &indices, &NetworkOptions::default())
+            if args.kind == Kind::Network {
+                diagram::network_scene(&estate, &indices, &NetworkOptions::default())
+            } else {
+                diagram::connectivity_scene(&estate, &indices, &ConnectivityOptions::default())
+            }
         }
     };
     let bytes = match format {
         Format::Svg => diagram::to_svg(&scene).into_bytes(),
+        Format::Drawio => diagram::to_drawio(&scene).into_bytes(),
         Format::Png => diagram::to_png(&scene, args.scale)
             .with_context(|| format!("cannot export {}", args.out.display()))?,
     };

@@ -82,10 +82,11 @@ Exit codes: 0 complete, 3 written but partial (failed cells on stderr), 1 fatal 
 
 Exit codes: 0 no differences, 4 differences found, 1 error, 2 usage.")]
     Diff(diff::DiffArgs),
-    /// Draw the org tree or the network topology as SVG or PNG.
+    /// Draw the org tree, the network topology or the connectivity as SVG, PNG or draw.io.
     #[command(after_help = "Examples:
   orgscope diagram estate.json --kind org --color-by env --out org.svg
-  orgscope diagram estate.json --kind network --filter 'app=payments' --out network.png --scale 2")]
+  orgscope diagram estate.json --kind network --filter 'app=payments' --out network.png --scale 2
+  orgscope diagram estate.json --kind connectivity --out wiring.drawio")]
     Diagram(diagram::DiagramArgs),
     /// Write the built-in demo estate as a snapshot.
     #[command(after_help = "Examples:

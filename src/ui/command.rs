@@ -14,18 +14,29 @@ pub enum ExportFormat {
     /// The pane's table.
     Csv,
     Json,
-    /// A diagram: the network topology of the pane's rows, or the org tree.
+    /// A diagram: the network topology or the connectivity of the pane's
+    /// rows, or the org tree.
     Diagram {
         kind: DiagramKind,
-        /// `None` for SVG, `Some(scale)` for PNG at that scale.
-        png_scale: Option<u8>,
+        file: DiagramFile,
     },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiagramKind {
     Network,
+    Connectivity,
     Org,
+}
+
+/// The file a diagram is exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagramFile {
+    Svg,
+    /// PNG at this scale.
+    Png(u8),
+    /// diagrams.net (mxGraph XML), for editing.
+    Drawio,
 }
 
 impl ExportFormat {
@@ -33,12 +44,11 @@ impl ExportFormat {
         match self {
             ExportFormat::Csv => "csv",
             ExportFormat::Json => "json",
-            ExportFormat::Diagram {
-                png_scale: None, ..
-            } => "svg",
-            ExportFormat::Diagram {
-                png_scale: Some(_), ..
-            } => "png",
+            ExportFormat::Diagram { file, .. } => match file {
+                DiagramFile::Svg => "svg",
+                DiagramFile::Png(_) => "png",
+                DiagramFile::Drawio => "drawio",
+            },
         }
     }
 

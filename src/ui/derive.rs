@@ -63,10 +63,10 @@ pub fn refresh(app: &mut OrgscopeApp) {
     for pane in app.settings.panes.values_mut() {
         let Pane::Inventory(p) = pane else { continue };
         let d = &mut p.derived;
-        if p.cfg.view == super::state::PaneView::Diagram
+        if let Some(kind) = p.cfg.view.diagram()
             && d.scene.as_ref().is_none_or(|(g, _)| *g != d.generation)
         {
-            let scene = crate::diagram::network_scene(&estate, &d.rows, &Default::default());
+            let scene = super::export::scene(&estate, &d.rows, kind);
             d.scene = Some((d.generation, std::sync::Arc::new(scene)));
         }
     }

@@ -1,12 +1,13 @@
 //! Export of a pane: its table (the rows and columns the user sees, in the
 //! order shown) to CSV or JSON through `orgscope::export`, the CLI's
-//! formatter, or a diagram (the network topology of those rows, or the org
-//! tree) to SVG or PNG through `orgscope::diagram`, the same scene the
-//! Diagram view draws. The rows are snapshotted on the UI thread (an index
-//! vector copy); layout, formatting and writing happen on a worker.
+//! formatter, or a diagram (the network topology or the connectivity of
+//! those rows, or the org tree) to SVG, PNG or draw.io through
+//! `orgscope::diagram`, the same scene the diagram views draw. The rows are
+//! snapshotted on the UI thread (an index vector copy); layout, formatting
+//! and writing happen on a worker.
 
 use super::app::OrgscopeApp;
-use super::command::{DiagramKind, ExportFormat};
+use super::command::{DiagramFile, DiagramKind, ExportFormat};
 use super::state::Pane;
 use super::state::PaneId;
 use super::workers;
@@ -33,8 +34,8 @@ pub fn start(app: &OrgscopeApp, id: PaneId, format: ExportFormat) {
         p.cfg.title.to_lowercase().replace(' ', "-")
     };
     let render = Box::new(move || {
-        if let ExportFormat::Diagram { kind, png_scale } = format {
-            return render_diagram(&estate, &rows, kind, png_scale);
+        if let ExportFormat::Diagram { kind, file } = format {
+            return render_diagram(&estate, &rows, kind, file);
         }
         // The same safe CSV / JSON as `orgscope list`, built off the UI
         // thread (the query context indexes every resource).
@@ -48,20 +49,35 @@ pub fn start(app: &OrgscopeApp, id: PaneId, format: ExportFormat) {
     workers::export_dialog(&app.rt, app.outbox(), format, name, render);
 }
 
+/// The scene of one diagram kind for the pane's rows (the org tree is
+/// always the whole organization): what the diagram views show and what
+/// exports write.
+pub fn scene(
+    estate: &crate::model::Estate,
+    rows: &[usize],
+    kind: DiagramKind,
+) -> crate::diagram::Scene {
+    match kind {
+        DiagramKind::Network => crate::diagram::network_scene(estate, rows, &Default::default()),
+        DiagramKind::Connectivity => {
+            crate::diagram::connectivity_scene(estate, rows, &Default::default())
+        }
+        DiagramKind::Org => crate::diagram::org_scene(estate, &Default::default()),
+    }
+}
+
 /// Lay out and encode a diagram; the count is the number of boxes drawn.
 pub fn render_diagram(
     estate: &crate::model::Estate,
     rows: &[usize],
     kind: DiagramKind,
-    png_scale: Option<u8>,
+    file: DiagramFile,
 ) -> Result<(Vec<u8>, usize), String> {
-    let scene = match kind {
-        DiagramKind::Network => crate::diagram::network_scene(estate, rows, &Default::default()),
-        DiagramKind::Org => crate::diagram::org_scene(estate, &Default::default()),
-    };
-    let bytes = match png_scale {
-        None => crate::diagram::to_svg(&scene).into_bytes(),
-        Some(scale) => crate::diagram::to_png(&scene, f32::from(scale))
+    let scene = scene(estate, rows, kind);
+    let bytes = match file {
+        DiagramFile::Svg => crate::diagram::to_svg(&scene).into_bytes(),
+        DiagramFile::Drawio => crate::diagram::to_drawio(&scene).into_bytes(),
+        DiagramFile::Png(scale) => crate::diagram::to_png(&scene, f32::from(scale))
             .map_err(|e| format!("cannot export the diagram: {e}"))?,
     };
     Ok((bytes, scene.nodes.len()))
@@ -76,19 +92,42 @@ mod tests {
         let estate = crate::demo::demo_estate(crate::demo::DEFAULT_ACCOUNTS);
         let rows: Vec<usize> = (0..estate.resources.len()).collect();
 
-        let (svg, boxes) =
-            render_diagram(&estate, &rows, DiagramKind::Network, None).expect("network svg");
+        let (svg, boxes) = render_diagram(&estate, &rows, DiagramKind::Network, DiagramFile::Svg)
+            .expect("network svg");
         let text = String::from_utf8(svg).expect("utf-8");
         assert!(text.starts_with("<?xml"), "{}", &text[..40]);
         assert!(boxes > estate.accounts.len(), "{boxes} boxes");
 
         let (png, org_boxes) =
-            render_diagram(&estate, &rows, DiagramKind::Org, Some(1)).expect("org png");
+            render_diagram(&estate, &rows, DiagramKind::Org, DiagramFile::Png(1)).expect("org png");
         assert_eq!(&png[1..4], b"PNG");
         // Root + OUs + every account.
         assert!(org_boxes > estate.accounts.len(), "{org_boxes} boxes");
 
-        let err = render_diagram(&estate, &rows, DiagramKind::Org, Some(0)).expect_err("scale 0");
+        let err = render_diagram(&estate, &rows, DiagramKind::Org, DiagramFile::Png(0))
+            .expect_err("scale 0");
         assert!(err.contains("cannot export the diagram"), "{err}");
+
+        // draw.io of every kind: one vertex cell per box.
+        for kind in [
+            DiagramKind::Network,
+            DiagramKind::Connectivity,
+            DiagramKind::Org,
+        ] {
+            let (xml, boxes) =
+                render_diagram(&estate, &rows, kind, DiagramFile::Drawio).expect("draw.io");
+            let text = String::from_utf8(xml).expect("utf-8");
+            let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+            let cells = doc
+                .descendants()
+                .filter(|n| {
+                    n.has_tag_name("mxCell")
+                        && n.attribute("vertex") == Some("1")
+                        && n.attribute("id").is_some_and(|id| id.starts_with('n'))
+                })
+                .count();
+            assert_eq!(cells, boxes, "{kind:?}");
+            assert!(boxes > 0, "{kind:?}");
+        }
     }
 }

@@ -392,8 +392,12 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
             }
         }
         Command::SetView(id, view) => {
-            if let Some(p) = inventory(app, id) {
+            if let Some(p) = inventory(app, id)
+                && p.cfg.view != view
+            {
                 p.cfg.view = view;
+                // Another diagram of the same rows: built afresh.
+                p.derived.scene = None;
             }
         }
         Command::SortBy(id, col) => {

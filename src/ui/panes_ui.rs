@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use egui::{RichText, TextEdit};
 use egui_tiles::{TileId, UiResponse};
 
-use super::command::{Command, DiagramKind, ExportFormat};
+use super::command::{Command, DiagramFile, DiagramKind, ExportFormat};
 use super::engine::{self, Context};
 use super::state::{InventoryPane, Loaded, Pane, PaneId, PaneView};
 use super::{compare_ui, details_ui, table_ui, theme};
@@ -102,7 +102,7 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Invent
     ui.add_space(2.0);
     filter_ui(b, ui, id, p);
     ui.add_space(4.0);
-    if p.cfg.view == PaneView::Diagram {
+    if p.cfg.view.diagram().is_some() {
         match p.derived.scene.clone() {
             Some((_, scene)) => {
                 // Selection is shared with the table: the selected row is
@@ -181,24 +181,37 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Inventory
                     b.commands.push(Command::Export(id, ExportFormat::Json));
                 }
                 ui.separator();
-                for (label, kind, png_scale) in [
-                    ("Network diagram (SVG)…", DiagramKind::Network, None),
-                    ("Network diagram (PNG 1×)…", DiagramKind::Network, Some(1)),
-                    ("Network diagram (PNG 2×)…", DiagramKind::Network, Some(2)),
-                    ("Org tree diagram (SVG)…", DiagramKind::Org, None),
-                    ("Org tree diagram (PNG 2×)…", DiagramKind::Org, Some(2)),
+                for (name, kind) in [
+                    ("Network diagram", DiagramKind::Network),
+                    ("Connectivity diagram", DiagramKind::Connectivity),
+                    ("Org tree diagram", DiagramKind::Org),
                 ] {
-                    if ui.button(label).clicked() {
-                        b.commands.push(Command::Export(
-                            id,
-                            ExportFormat::Diagram { kind, png_scale },
-                        ));
+                    ui.separator();
+                    for (format, file) in [
+                        ("SVG", DiagramFile::Svg),
+                        ("PNG 1×", DiagramFile::Png(1)),
+                        ("PNG 2×", DiagramFile::Png(2)),
+                        ("draw.io", DiagramFile::Drawio),
+                    ] {
+                        if ui.button(format!("{name} ({format})…")).clicked() {
+                            b.commands
+                                .push(Command::Export(id, ExportFormat::Diagram { kind, file }));
+                        }
                     }
                 }
             });
-            let diagram = p.cfg.view == PaneView::Diagram;
+            let view = p.cfg.view;
             if ui
-                .selectable_label(diagram, "Diagram")
+                .selectable_label(view == PaneView::Connectivity, "Connectivity")
+                .on_hover_text(
+                    "How these rows' accounts are wired: VPCs in their accounts and OUs, peerings, Transit Gateway hubs and spokes",
+                )
+                .clicked()
+            {
+                b.commands.push(Command::SetView(id, PaneView::Connectivity));
+            }
+            if ui
+                .selectable_label(view == PaneView::Diagram, "Diagram")
                 .on_hover_text(
                     "Network diagram of these rows: account → region → VPC → subnet → instances",
                 )
@@ -206,7 +219,10 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Inventory
             {
                 b.commands.push(Command::SetView(id, PaneView::Diagram));
             }
-            if ui.selectable_label(!diagram, "Table").clicked() {
+            if ui
+                .selectable_label(view == PaneView::Table, "Table")
+                .clicked()
+            {
                 b.commands.push(Command::SetView(id, PaneView::Table));
             }
             ui.menu_button("Columns", |ui| {

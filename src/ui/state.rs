@@ -262,7 +262,21 @@ impl Scope {
 pub enum PaneView {
     #[default]
     Table,
+    /// The network topology of the rows.
     Diagram,
+    /// How the rows' accounts and VPCs are wired: peerings, Transit Gateways.
+    Connectivity,
+}
+
+impl PaneView {
+    /// The diagram this view draws, if it draws one.
+    pub fn diagram(self) -> Option<super::command::DiagramKind> {
+        match self {
+            PaneView::Table => None,
+            PaneView::Diagram => Some(super::command::DiagramKind::Network),
+            PaneView::Connectivity => Some(super::command::DiagramKind::Connectivity),
+        }
+    }
 }
 
 /// The persisted part of an inventory pane.
@@ -296,8 +310,9 @@ pub struct InventoryDerived {
     pub scroll_to: Option<usize>,
     /// Bumped on every recompute so diffs know their inputs changed.
     pub generation: u64,
-    /// The network diagram of `rows`, built when the diagram view is shown,
-    /// with the `generation` it was built from.
+    /// The diagram of `rows` the view shows (network or connectivity),
+    /// built when a diagram view is shown, with the `generation` it was
+    /// built from; `logic` drops it when the view changes.
     pub scene: Option<(u64, std::sync::Arc<crate::diagram::Scene>)>,
     pub diagram: super::diagram_view::DiagramView,
 }

@@ -905,7 +905,7 @@ fn cli_writes_svg_and_png_and_explains_bad_output_names() {
     let bad = dir.path().join("org.pdf");
     let out = run(&["--kind", "org", "--out", bad.to_str().unwrap_or("")]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(".svg or .png"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".svg, .png or .drawio"));
     assert!(!bad.exists());
 }
 
@@ -942,4 +942,394 @@ fn demo_estate_diagrams_are_tidy() {
             let _ = std::fs::write(format!("{dir}/{name}.svg"), diagram::to_svg(scene));
         }
     }
+}
+
+/// Wire a seeded estate: a Transit Gateway with a hostile name in the
+/// management account, every VPC attached to it (listed by the TGW owner,
+/// and the first ones again by their own account, under the same id), a
+/// peering between consecutive VPCs, and one peering into an account
+/// outside the organization.
+fn wire(e: &mut Estate) {
+    const OWNER: &str = "100000000000";
+    let mut tgw = Resource::new(kinds::TRANSIT_GATEWAY, OWNER, "eu-west-1", "tgw-hub")
+        .with("owner", OWNER)
+        .with("state", "available");
+    tgw.name = Some("core <hub> & \"edge\"".into());
+    let vpcs: Vec<(String, String)> = e
+        .resources
+        .iter()
+        .filter(|r| r.kind == kinds::VPC)
+        .map(|r| (r.account_id.clone(), r.id.clone()))
+        .collect();
+    let mut added = vec![tgw];
+    for (k, (account, vpc)) in vpcs.iter().enumerate() {
+        let attach = |holder: &str| {
+            let mut to_tgw = Edge::new(Rel::AttachedTo, kinds::TRANSIT_GATEWAY, "tgw-hub");
+            if holder != OWNER {
+                to_tgw = to_tgw.in_account(OWNER);
+            }
+            let mut to_vpc = Edge::new(Rel::InVpc, kinds::VPC, vpc.as_str());
+            if holder != account {
+                to_vpc = to_vpc.in_account(account.as_str());
+            }
+            Resource::new(
+                kinds::TRANSIT_GATEWAY_ATTACHMENT,
+                holder,
+                "eu-west-1",
+                format!("tgw-attach-{k}"),
+            )
+            .with("resource_type", "vpc")
+            .with("state", "available")
+            .with_edge(to_tgw)
+            .with_edge(to_vpc)
+        };
+        added.push(attach(OWNER));
+        if k < 3 {
+            added.push(attach(account));
+        }
+        if let Some((far_account, far)) = vpcs.get(k + 1).filter(|_| k % 2 == 0) {
+            let mut to_far =
+                Edge::new(Rel::PeersWith, kinds::VPC, far.as_str()).attr("side", "accepter");
+            if far_account != account {
+                to_far = to_far.in_account(far_account.as_str());
+            }
+            added.push(
+                Resource::new(
+                    kinds::VPC_PEERING_CONNECTION,
+                    account,
+                    "eu-west-1",
+                    format!("pcx-{k}"),
+                )
+                .with("status", "active")
+                .with_edge(
+                    Edge::new(Rel::PeersWith, kinds::VPC, vpc.as_str()).attr("side", "requester"),
+                )
+                .with_edge(to_far),
+            );
+        }
+    }
+    if let Some((account, vpc)) = vpcs.first() {
+        added.push(
+            Resource::new(
+                kinds::VPC_PEERING_CONNECTION,
+                account,
+                "eu-west-1",
+                "pcx-partner",
+            )
+            .with("status", "active")
+            .with_edge(
+                Edge::new(Rel::PeersWith, kinds::VPC, vpc.as_str()).attr("side", "requester"),
+            )
+            .with_edge(
+                Edge::new(Rel::PeersWith, kinds::VPC, "vpc-partner<&>")
+                    .attr("side", "accepter")
+                    .in_account("999988887777")
+                    .in_region("ap-southeast-2"),
+            ),
+        );
+    }
+    e.resources.extend(added);
+    e.canonicalize();
+}
+
+/// A draw.io file parsed back: vertex cells (id → value, parent) and
+/// edge cells (source, target).
+struct Drawio {
+    vertices: HashMap<String, (String, String)>,
+    edges: Vec<(Option<String>, Option<String>)>,
+}
+
+fn parse_drawio(xml: &str) -> Drawio {
+    let doc = roxmltree::Document::parse(xml).expect("the draw.io file is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "mxfile");
+    let model_root = root
+        .descendants()
+        .find(|n| n.has_tag_name("root"))
+        .expect("mxGraphModel/root");
+    let cells: Vec<roxmltree::Node> = model_root
+        .children()
+        .filter(|n| n.has_tag_name("mxCell"))
+        .collect();
+    assert_eq!(cells[0].attribute("id"), Some("0"));
+    assert_eq!(cells[1].attribute("parent"), Some("0"));
+    let mut vertices = HashMap::new();
+    let mut edges = vec![];
+    for c in &cells[2..] {
+        let id = c.attribute("id").expect("every cell has an id").to_string();
+        if c.attribute("vertex") == Some("1") {
+            let parent = c.attribute("parent").expect("a parent").to_string();
+            assert!(
+                parent == "1" || vertices.contains_key(&parent),
+                "{id}: parent {parent} comes first"
+            );
+            let g = c.first_element_child().expect("geometry");
+            assert_eq!(g.attribute("as"), Some("geometry"));
+            vertices.insert(id, (c.attribute("value").unwrap_or("").to_string(), parent));
+        } else {
+            assert_eq!(
+                c.attribute("edge"),
+                Some("1"),
+                "{id} is a vertex or an edge"
+            );
+            edges.push((
+                c.attribute("source").map(str::to_string),
+                c.attribute("target").map(str::to_string),
+            ));
+        }
+    }
+    Drawio { vertices, edges }
+}
+
+/// Every box of `scene` is a cell with its text, inside its container's
+/// cell; every connector joins the cells of its ends.
+fn assert_drawio_matches(scene: &diagram::Scene, file: &Drawio) {
+    for (i, n) in scene.nodes.iter().enumerate() {
+        let (value, parent) = file
+            .vertices
+            .get(&format!("n{i}"))
+            .unwrap_or_else(|| panic!("box {} has no cell", n.id));
+        let lines: Vec<&str> = n.labels.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(value, &lines.join("\n"), "text of {}", n.id);
+        let want = n.parent.map_or("1".to_string(), |p| format!("n{p}"));
+        assert_eq!(parent, &want, "container of {}", n.id);
+    }
+    assert_eq!(file.edges.len(), scene.edges.len());
+    let node_of = |cell: &Option<String>| {
+        cell.as_ref()
+            .and_then(|c| c.strip_prefix('n'))
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| scene.nodes.get(i))
+            .map(|n| n.id.as_str())
+    };
+    for (e, (s, t)) in scene.edges.iter().zip(&file.edges) {
+        assert_eq!(node_of(s), Some(e.from.as_str()));
+        assert_eq!(node_of(t), Some(e.to.as_str()));
+    }
+}
+
+#[test]
+fn connectivity_of_seeded_hostile_estates_is_tidy_and_round_trips_through_drawio() {
+    for seed in 0..6 {
+        let mut estate = seeded_estate(seed);
+        wire(&mut estate);
+        let all: Vec<usize> = (0..estate.resources.len()).collect();
+        let scene = diagram::connectivity_scene(&estate, &all, &Default::default());
+        let nodes = parse_svg(&diagram::to_svg(&scene));
+        assert_eq!(nodes.len(), scene.nodes.len());
+        assert_children_inside(&nodes);
+        assert_no_overlap(&nodes);
+        assert_text_fits(&nodes);
+        let vpcs = estate
+            .resources
+            .iter()
+            .filter(|r| r.kind == kinds::VPC)
+            .count();
+        if vpcs > 0 {
+            let outside: Vec<&SvgNode> = nodes
+                .iter()
+                .filter(|n| n.id == "999988887777" || n.id == "vpc-partner<&>")
+                .collect();
+            assert_eq!(
+                outside.len(),
+                2,
+                "seed {seed}: the partner's account and VPC"
+            );
+            assert!(
+                nodes
+                    .iter()
+                    .any(|n| n.title.contains("core <hub> & \"edge\""))
+            );
+        }
+        let file = parse_drawio(&diagram::to_drawio(&scene));
+        assert_drawio_matches(&scene, &file);
+    }
+}
+
+#[test]
+fn drawio_of_the_org_and_network_diagrams_round_trips() {
+    let estate = seeded_estate(3);
+    let org = diagram::org_scene(&estate, &OrgOptions::default());
+    assert_drawio_matches(&org, &parse_drawio(&diagram::to_drawio(&org)));
+    let all: Vec<usize> = (0..estate.resources.len()).collect();
+    let net = diagram::network_scene(&estate, &all, &NetworkOptions::default());
+    assert_drawio_matches(&net, &parse_drawio(&diagram::to_drawio(&net)));
+}
+
+/// The real binary on the demo: `orgscope demo`, then every new diagram
+/// and format, each parsed back.
+#[test]
+fn cli_draws_connectivity_and_writes_drawio_for_every_kind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = dir.path().join("demo.json");
+    let bin = env!("CARGO_BIN_EXE_orgscope");
+    let demo = std::process::Command::new(bin)
+        .args(["demo", "--out"])
+        .arg(&snap)
+        .output()
+        .expect("run orgscope demo");
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let run = |args: &[&str], out: &std::path::Path| {
+        std::process::Command::new(bin)
+            .arg("diagram")
+            .arg(&snap)
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("run orgscope diagram")
+    };
+    let ok = |o: std::process::Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let estate = orgscope::snapshot::read(&snap).expect("demo snapshot");
+
+    let svg = dir.path().join("conn.svg");
+    ok(run(&["--kind", "connectivity"], &svg));
+    let nodes = parse_svg(&std::fs::read_to_string(&svg).expect("svg written"));
+    assert_children_inside(&nodes);
+    assert_no_overlap(&nodes);
+    assert_text_fits(&nodes);
+    assert!(
+        nodes.iter().any(|n| n.kind == "root"),
+        "the organization region"
+    );
+
+    let png = dir.path().join("conn.png");
+    ok(run(&["--kind", "connectivity", "--scale", "2"], &png));
+    let img = decode(&std::fs::read(&png).expect("png written"));
+    assert!(img.width() > 400);
+
+    let all: Vec<usize> = (0..estate.resources.len()).collect();
+    for (kind, scene) in [
+        (
+            "connectivity",
+            diagram::connectivity_scene(&estate, &all, &Default::default()),
+        ),
+        ("org", diagram::org_scene(&estate, &OrgOptions::default())),
+        (
+            "network",
+            diagram::network_scene(&estate, &all, &NetworkOptions::default()),
+        ),
+    ] {
+        let path = dir.path().join(format!("{kind}.drawio"));
+        let stdout = ok(run(&["--kind", kind], &path));
+        assert!(
+            stdout.contains(&format!("{} boxes", scene.nodes.len())),
+            "{stdout}"
+        );
+        let file = parse_drawio(&std::fs::read_to_string(&path).expect("drawio written"));
+        // The binary drew the very scene the library lays out.
+        assert_drawio_matches(&scene, &file);
+    }
+
+    let filtered = dir.path().join("prod.drawio");
+    ok(run(
+        &["--kind", "connectivity", "--filter", "ou:Prod"],
+        &filtered,
+    ));
+    assert!(
+        parse_drawio(&std::fs::read_to_string(&filtered).expect("written"))
+            .vertices
+            .len()
+            > 3
+    );
+
+    let bad = dir.path().join("conn.pdf");
+    let out = run(&["--kind", "connectivity"], &bad);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(".svg, .png or .drawio"), "{err}");
+    assert!(!bad.exists());
+    let out = run(
+        &["--kind", "org", "--scale", "2"],
+        &dir.path().join("org.drawio"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--scale only applies to PNG"));
+}
+
+/// The app: a pane switches to the connectivity view of its rows, the
+/// view draws the hub, and hovering it shows the hub's details.
+#[test]
+fn the_app_shows_the_connectivity_view_and_its_boxes() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    use orgscope::ui::state::{Pane, PaneView};
+    use orgscope::ui::{OrgscopeApp, Origin, Settings};
+
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => panic!("tokio runtime: {e}"),
+    };
+    let mut estate = seeded_estate(2);
+    wire(&mut estate);
+    // The app's own text (table, tree) is set in egui's default fonts,
+    // which have no CJK glyphs: keep to the rest of the hostile names.
+    let latin = |s: &str| s.replace("本番環境", "honban");
+    for a in &mut estate.accounts {
+        a.name = latin(&a.name);
+    }
+    for r in &mut estate.resources {
+        r.name = r.name.as_deref().map(latin);
+    }
+    let handle = rt.handle().clone();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+            app.load_estate(estate, Origin::Demo);
+            app
+        });
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Connectivity")
+        .click();
+    h.run();
+    let pane = |app: &OrgscopeApp| {
+        app.settings()
+            .panes
+            .values()
+            .find_map(|p| match p {
+                Pane::Inventory(p) => Some(p.clone()),
+                Pane::Compare(_) => None,
+            })
+            .expect("an inventory pane")
+    };
+    let p = pane(h.state());
+    assert_eq!(p.cfg.view, PaneView::Connectivity);
+    let (_, scene) = p
+        .derived
+        .scene
+        .clone()
+        .expect("the connectivity scene is built");
+    let hub = scene.find("tgw-hub").expect("the hub is drawn");
+    let centre = p.derived.diagram.to_screen(hub.rect.center());
+    h.hover_at(centre);
+    h.run_steps(8);
+    assert!(
+        h.query_by_label("Transit Gateway core <hub> & \"edge\"")
+            .is_some(),
+        "hovering the hub box shows its details"
+    );
+    // Back to the network diagram: another scene, without the hub box.
+    h.get_by_role_and_label(Role::Button, "Diagram").click();
+    h.run();
+    let p = pane(h.state());
+    let (_, scene) = p.derived.scene.clone().expect("the network scene is built");
+    assert!(
+        scene
+            .nodes
+            .iter()
+            .all(|n| n.id != "organization-root" && n.kind.as_str() != "root")
+    );
 }

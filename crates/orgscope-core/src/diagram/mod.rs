@@ -9,6 +9,8 @@
 //! the estate and options (ordered maps, no hashing order, no clock), and
 //! text is sized with the bundled fonts of [`text`].
 
+pub mod connectivity;
+pub mod drawio;
 mod layout;
 pub mod network;
 pub mod org;
@@ -16,6 +18,8 @@ pub mod png;
 pub mod svg;
 pub mod text;
 
+pub use connectivity::{ConnectivityOptions, connectivity_scene};
+pub use drawio::to_drawio;
 pub use network::{NetworkOptions, network_scene};
 pub use org::{OrgOptions, org_scene};
 pub use png::{DiagramError, to_png};
