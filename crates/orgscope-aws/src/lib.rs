@@ -341,6 +341,10 @@ pub async fn collect(
         })
         .collect();
     estate.canonicalize();
+    // Public subnets and what the internet reaches follow from the routes,
+    // groups and load balancers of the whole estate, with every coverage
+    // cell in place (what was not collected stays unknown).
+    orgscope_core::model::wiring::derive(&mut estate);
     Ok(estate)
 }
 
