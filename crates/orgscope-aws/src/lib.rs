@@ -1,10 +1,9 @@
 //! Collection: sign in once, crawl the Organizations tree, assume a role
-//! into each member account and describe the EC2 and Elastic Load
-//! Balancing inventory of every chosen region, producing a
-//! [`model::Estate`] in which every (account, region, api) cell has exactly
-//! one coverage status. AWS SDK types never leave this module: submodules
-//! convert them (`ec2`, `elbv2`, `org`) and classify their errors
-//! (`classify`) at the boundary.
+//! into each member account and describe the EC2 inventory of every chosen
+//! region, producing a [`model::Estate`] in which every (account, region,
+//! api) cell has exactly one coverage status. AWS SDK types never leave
+//! this module: submodules convert them (`ec2`, `org`) and classify their
+//! errors (`classify`) at the boundary.
 //!
 //! Progress streams out as [`CollectEvent`]s for the GUI and the CLI
 //! progress bar; nothing here prints. A dropped event receiver is fine.
@@ -28,7 +27,6 @@ mod account;
 pub mod auth;
 pub mod classify;
 pub mod ec2;
-pub mod elbv2;
 pub mod mfa;
 pub mod org;
 pub mod profiles;
@@ -61,7 +59,7 @@ pub struct Hooks {
     /// Use this base configuration instead of loading the standard chain.
     pub base_config: Option<SdkConfig>,
     /// Interceptors added to every SDK client of the run (STS,
-    /// Organizations and every per-account EC2 and ELBv2 client).
+    /// Organizations and every per-account EC2 client).
     pub interceptors: Vec<SharedInterceptor>,
 }
 
@@ -96,16 +94,14 @@ pub struct CollectOptions {
     pub org_concurrency: usize,
     /// Regions of one account collected at once.
     pub region_concurrency: usize,
-    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000), and
-    /// `PageSize` of ELBv2 ones (clamped to 1..=400).
+    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000).
     pub page_size: i32,
     pub connect_timeout: Duration,
     /// Time limit of one HTTP attempt.
     pub attempt_timeout: Duration,
     /// Time limit of one call, retries included.
     pub operation_timeout: Duration,
-    /// Attempts per call (1 = no retry); Organizations and ELBv2, whose
-    /// rate limits are low, get twice as many.
+    /// Attempts per call (1 = no retry); Organizations gets twice as many.
     pub max_attempts: u32,
     pub initial_backoff: Duration,
     /// MFA for the base profile: asked once, then used for every AssumeRole.
