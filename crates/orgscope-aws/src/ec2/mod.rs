@@ -24,21 +24,12 @@ use futures::future::{BoxFuture, join_all};
 use super::classify::{Failure, classify};
 use orgscope_core::model::{self, Kind, Resource, Tags};
 
-mod egress_only_internet_gateway;
 mod elastic_ip;
 mod instance;
-mod internet_gateway;
-mod nat_gateway;
-mod route_table;
 mod security_group;
 mod subnet;
-mod transit_gateway;
-mod transit_gateway_attachment;
-mod transit_gateway_route_table;
 mod volume;
 mod vpc;
-mod vpc_endpoint;
-mod vpc_peering_connection;
 
 pub use security_group::normalize_rules;
 
@@ -67,15 +58,6 @@ static COLLECTORS: &[Collector] = &[
     security_group::COLLECTOR,
     volume::COLLECTOR,
     elastic_ip::COLLECTOR,
-    internet_gateway::COLLECTOR,
-    egress_only_internet_gateway::COLLECTOR,
-    nat_gateway::COLLECTOR,
-    route_table::COLLECTOR,
-    vpc_endpoint::COLLECTOR,
-    vpc_peering_connection::COLLECTOR,
-    transit_gateway::COLLECTOR,
-    transit_gateway_attachment::COLLECTOR,
-    transit_gateway_route_table::COLLECTOR,
 ];
 
 /// The EC2 APIs collected per account-region, as named in coverage cells,
@@ -204,33 +186,6 @@ fn tags_of(tags: &[sdk::Tag]) -> Tags {
 
 fn opt(s: Option<&str>) -> Option<String> {
     s.filter(|s| !s.is_empty()).map(str::to_string)
-}
-
-/// A yes/no EC2 may leave out: null when it did, not a guessed `false`.
-fn flag(b: Option<bool>) -> model::Value {
-    b.map_or(model::Value::Null, model::Value::Bool)
-}
-
-/// The id of a resource of `kind`, or `None` (logged) when EC2 left it
-/// out: a resource that cannot be named is skipped, never invented.
-fn id_of(at: &Where<'_>, kind: Kind, id: Option<&str>) -> Option<String> {
-    let id = opt(id);
-    if id.is_none() {
-        tracing::warn!(
-            "{} {}: a {} without an id was skipped",
-            at.account_id,
-            at.region,
-            kind.def().name
-        );
-    }
-    id
-}
-
-/// Another account's id as an edge's far-end account: `None` when it is
-/// the collecting account's own (an edge's account is only set when it
-/// differs) or unknown.
-fn other_account(at: &Where<'_>, owner: Option<&str>) -> Option<String> {
-    opt(owner).filter(|o| o != at.account_id)
 }
 
 /// Where the conversion tests put their resources.
