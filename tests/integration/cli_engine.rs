@@ -74,8 +74,8 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     );
     assert_eq!(o.status.code(), Some(4));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["totals"]["only_left"], 3);
-    assert_eq!(v["totals"]["changed"], 4);
+    assert_eq!(v["totals"]["only_left"], 4);
+    assert_eq!(v["totals"]["changed"], 13);
     let changed: Vec<_> = v["entries"]
         .as_array()
         .expect("entries")

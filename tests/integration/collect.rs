@@ -388,9 +388,9 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
         }
     }
     assert!(!estate.is_partial());
-    // 10 active accounts x 3 regions x one call per regional kind, + 9
-    // AssumeRole + 1 suspended.
-    let apis = orgscope::model::regional_apis().count();
+    // 10 active accounts x 3 regions x one call per collected regional
+    // kind, + 9 AssumeRole + 1 suspended.
+    let apis = orgscope::collect::ec2::apis().count();
     assert_eq!(estate.coverage.len(), 10 * 3 * apis + 9 + 1);
 
     // Read-only, the management account with base credentials, and the

@@ -195,8 +195,10 @@ fn split_prod_and_test_then_compare_finds_the_drift() {
         "{entries:#?}"
     );
     assert!(has("only left", "payments-worker-4", None), "{entries:#?}");
+    // On screen: the first changed entry's field. (The report now also
+    // lists the wiring drift, so later entries, the owner tag among them,
+    // are below the fold; the model assertions above cover them.)
     assert!(h.query_by_label_contains("instance_type:").is_some());
-    assert!(h.query_by_label_contains("tag:owner").is_some());
 }
 
 #[test]

@@ -200,16 +200,31 @@ mod tests {
     use super::*;
     use orgscope_core::model::Scope;
 
+    /// The wiring kinds of issue #12 are registered (the demo, the diff and
+    /// the diagrams use them) but their collectors have not landed yet: a
+    /// real collection has no coverage cell for their APIs, so they read as
+    /// not collected, never as absent.
+    const AWAITING_COLLECTORS: [Kind; 9] = [
+        model::kinds::INTERNET_GATEWAY,
+        model::kinds::EGRESS_ONLY_INTERNET_GATEWAY,
+        model::kinds::NAT_GATEWAY,
+        model::kinds::ROUTE_TABLE,
+        model::kinds::VPC_ENDPOINT,
+        model::kinds::VPC_PEERING_CONNECTION,
+        model::kinds::TRANSIT_GATEWAY,
+        model::kinds::TRANSIT_GATEWAY_ATTACHMENT,
+        model::kinds::TRANSIT_GATEWAY_ROUTE_TABLE,
+    ];
+
     #[test]
     fn every_regional_ec2_kind_has_one_collector_in_registry_order() {
         let kinds: Vec<Kind> = COLLECTORS.iter().map(|c| c.kind).collect();
         let registered: Vec<Kind> = Kind::all()
             .filter(|k| k.def().scope == Scope::Regional && k.def().service == "ec2")
+            .filter(|k| !AWAITING_COLLECTORS.contains(k))
             .collect();
         assert_eq!(kinds, registered);
-        let registered_apis: Vec<&str> = model::regional_apis()
-            .filter(|a| a.starts_with("ec2:"))
-            .collect();
+        let registered_apis: Vec<&str> = registered.iter().map(|k| k.def().api).collect();
         assert_eq!(apis().collect::<Vec<_>>(), registered_apis);
     }
 

@@ -217,10 +217,18 @@ pub fn to_drawio(scene: &Scene) -> String {
     for (i, e) in scene.edges.iter().enumerate() {
         let source = cell_of.get(e.from.as_str()).copied();
         let target = cell_of.get(e.to.as_str()).copied();
+        // Stroked as the SVG and the screen stroke it (colour, width, dash,
+        // arrow), from the scene's one resolution of the edge's kind.
+        let stroke = scene.stroke(e);
         let mut style = format!(
-            "edgeStyle=orthogonalEdgeStyle;rounded=0;html=0;endArrow=none;startArrow=none;strokeColor={};strokeWidth=1.2;",
-            scene.edge_color.hex()
+            "edgeStyle=orthogonalEdgeStyle;rounded=0;html=0;startArrow=none;endArrow={};strokeColor={};strokeWidth={};",
+            if stroke.arrow { "block" } else { "none" },
+            stroke.color.hex(),
+            num(stroke.width)
         );
+        if let Some((dash, gap)) = stroke.dash {
+            let _ = write!(style, "dashed=1;dashPattern={} {};", num(dash), num(gap));
+        }
         let (first, last) = (e.points.first().copied(), e.points.last().copied());
         if let (Some(s), Some(p)) = (source.and_then(|s| scene.nodes.get(s)), first) {
             let (x, y) = anchor(&s.rect, p);
@@ -240,7 +248,11 @@ pub fn to_drawio(scene: &Scene) -> String {
                 fraction(y)
             );
         }
-        let _ = write!(out, "<mxCell id=\"e{i}\" style=\"");
+        let _ = write!(out, "<mxCell id=\"e{i}\" value=\"");
+        if let Some(l) = &e.label {
+            escape_into(&mut out, &l.text);
+        }
+        out.push_str("\" style=\"");
         escape_into(&mut out, &style);
         out.push_str("\" edge=\"1\" parent=\"1\"");
         if let Some(s) = source {

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use super::super::layout::{self, Block};
-use super::super::{Edge, Point, Rect};
+use super::super::{Edge, EdgeKind, Point, Rect};
 use super::boxes::COL_W;
 use super::fold::{DrawnEdge, Wire};
 
@@ -278,9 +278,15 @@ pub fn layout(groups: &[Group], edges: &[DrawnEdge], limit: f32) -> Block {
         }
         pts.push(Point::new(xb, pb.y));
         pts.push(pb);
-        // The connector style of `e.wire` (peering, spoke, bundle) goes
-        // here once `diagram::Edge` has styles.
-        routed.push(Edge::new(e.from.clone(), e.to.clone(), layout::dedup(pts)));
+        // Styled connectors are drawn over the OU and account boxes their
+        // ends sit in (plain ones go under every box and would vanish).
+        // Bundles are not labelled: the fold box already says how many.
+        let kind = match e.wire {
+            Wire::Peering | Wire::HubPeering => EdgeKind::Peering,
+            Wire::Spoke => EdgeKind::Spoke,
+            Wire::Bundle => EdgeKind::Bundle,
+        };
+        routed.push(Edge::new(e.from.clone(), e.to.clone(), layout::dedup(pts)).styled(kind));
     }
     body.edges = routed;
     if lanes.n_bus > 0 {

@@ -210,7 +210,7 @@ mod tests {
         );
         assert!(!node.style.dashed, "no state: drawn plain, not as stopped");
         let legend: Vec<&str> = scene.legend.iter().map(|l| l.label.text.as_str()).collect();
-        assert!(legend.contains(&"Elastic IP"), "{legend:?}");
+        assert!(legend.contains(&"EIP: Elastic IP"), "{legend:?}");
         let svg = crate::diagram::to_svg(&scene);
         assert!(svg.contains(ip));
     }
