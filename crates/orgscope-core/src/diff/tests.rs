@@ -62,7 +62,9 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     // internet-facing (so its web targets are reachable).
     let unreachable = || Some("unreachable");
     let reachable = || Some("reachable");
-    let expected: Vec<(&str, Vec<(&str, Option<&str>, Option<&str>)>)> = vec![
+    // (field, left, right)
+    type Field<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+    let expected: Vec<(&str, Vec<Field>)> = vec![
         (
             "payments/eu-west-1/payments-app-1",
             vec![("instance_type", Some("m5.xlarge"), Some("m5.large"))],
