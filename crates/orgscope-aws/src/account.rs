@@ -2,13 +2,21 @@
 //! the caller's own account, a role session for members, nothing at all
 //! for suspended ones), find its regions, and describe every region,
 //! turning each (region, api) into exactly one coverage cell.
+//!
+//! A region's work is one task per service (EC2, ELBv2), run at once: each
+//! renews an expired role session and redoes the calls it refused on its
+//! own, and a panic in one service's task fails that service's cells of
+//! the region (`InternalError`) without losing the other's.
 
 use futures::{StreamExt, stream};
 
 use super::auth::{Clients, RoleSession};
 use super::classify::Failure;
-use super::{CollectOptions, Regions, ec2};
+use super::{CollectOptions, Regions, ec2, elbv2};
 use orgscope_core::model::{Account, Api, CellKey, Coverage, CoverageStatus, Place, Resource};
+
+/// What one service's collectors found in a region: one result per API.
+type PerApi = Vec<(&'static str, Result<Vec<Resource>, Failure>)>;
 
 pub(super) struct Ctx<'a> {
     pub clients: &'a Clients,
@@ -95,30 +103,42 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
     let page_size = ctx.opts.page_size;
     let results: Vec<_> = stream::iter(regions)
         .map(|region| {
-            let client = ctx.clients.ec2(id, &region, creds.clone());
-            let session = session.clone();
-            let task_id = id.to_string();
-            let task_region = region.clone();
+            let ec2_client = ctx.clients.ec2(id, &region, creds.clone());
+            let elb_client = ctx.clients.elbv2(id, &region, creds.clone());
+            let (ec2_session, elb_session) = (session.clone(), session.clone());
+            let (ec2_at, elb_at) = (
+                (id.to_string(), region.clone()),
+                (id.to_string(), region.clone()),
+            );
             async move {
                 // Decoding describe responses is most of a run's CPU time.
                 // Polled inside the caller's task, every account's decoding
-                // would share one worker thread; a task per region spreads
-                // it over all of them.
-                let work = async move {
-                    let session = session.as_deref();
-                    describe_renewing(&client, session, &task_id, &task_region, page_size).await
+                // would share one worker thread; a task per region and
+                // service spreads it over all of them.
+                let ec2_work = async move {
+                    let (id, region) = (ec2_at.0.as_str(), ec2_at.1.as_str());
+                    describe_renewing(
+                        ec2_session.as_deref(),
+                        || ec2::describe_region(&ec2_client, id, region, page_size),
+                        |api| ec2::describe_one(&ec2_client, id, region, page_size, api),
+                    )
+                    .await
                 };
-                // Only a panic in the SDK or in our conversion fails the
-                // join: record it against the region rather than lose the run.
-                let r = on_worker(work).await.unwrap_or_else(|e| {
-                    let f = Failure::new(
-                        CoverageStatus::Error,
-                        "InternalError",
-                        format!("orgscope failed while describing the region: {e}"),
-                    );
-                    ec2::apis().map(|api| (api, Err(f.clone()))).collect()
-                });
-                (region, r)
+                let elb_work = async move {
+                    let (id, region) = (elb_at.0.as_str(), elb_at.1.as_str());
+                    describe_renewing(
+                        elb_session.as_deref(),
+                        || elbv2::describe_region(&elb_client, id, region, page_size),
+                        |api| elbv2::describe_one(&elb_client, id, region, page_size, api),
+                    )
+                    .await
+                };
+                let (mut per_api, elb) = futures::join!(
+                    service(on_worker(ec2_work), ec2::apis()),
+                    service(on_worker(elb_work), elbv2::apis()),
+                );
+                per_api.extend(elb);
+                (region, per_api)
             }
         })
         .buffer_unordered(ctx.opts.region_concurrency)
@@ -139,6 +159,23 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
     out
 }
 
+/// One service's results in a region, or, if its task panicked (a bug in
+/// the SDK or in a conversion: only a panic fails the join), the same
+/// `InternalError` for each of its `apis` rather than a lost run.
+async fn service(
+    work: impl Future<Output = Result<PerApi, tokio::task::JoinError>>,
+    apis: impl Iterator<Item = &'static str>,
+) -> PerApi {
+    work.await.unwrap_or_else(|e| {
+        let f = Failure::new(
+            CoverageStatus::Error,
+            "InternalError",
+            format!("orgscope failed while describing the region: {e}"),
+        );
+        apis.map(|api| (api, Err(f.clone()))).collect()
+    })
+}
+
 /// Run `work` as its own task on the runtime's worker threads. Dropping the
 /// returned future (a cancelled run) aborts the task, so nothing outlives
 /// the run that started it.
@@ -156,18 +193,21 @@ fn is_expired<T>(r: &Result<T, Failure>) -> bool {
     matches!(r, Err(f) if f.code.as_deref().is_some_and(|c| EXPIRED_CODES.contains(&c)))
 }
 
-/// Describe a region; calls refused because the role session expired are
-/// redone, each with the session dropped and assumed again (three rounds at
-/// most), keeping every answer that had succeeded.
-async fn describe_renewing(
-    client: &aws_sdk_ec2::Client,
+/// Describe a region with one service's collectors (`all`); calls refused
+/// because the role session expired are redone one by one (`one`, by API
+/// name), each round with the session dropped and assumed again (three
+/// rounds at most), keeping every answer that had succeeded.
+async fn describe_renewing<All, One>(
     session: Option<&RoleSession>,
-    id: &str,
-    region: &str,
-    page_size: i32,
-) -> Vec<(&'static str, Result<Vec<Resource>, Failure>)> {
+    all: impl FnOnce() -> All,
+    one: impl Fn(&'static str) -> One,
+) -> PerApi
+where
+    All: Future<Output = PerApi>,
+    One: Future<Output = Result<Vec<Resource>, Failure>>,
+{
     let mut generation = session.map(RoleSession::generation).unwrap_or(0);
-    let mut per_api = ec2::describe_region(client, id, region, page_size).await;
+    let mut per_api = all().await;
     let Some(session) = session else {
         return per_api;
     };
@@ -179,7 +219,7 @@ async fn describe_renewing(
         generation = session.generation();
         for (api, r) in per_api.iter_mut() {
             if is_expired(r) {
-                *r = ec2::describe_one(client, id, region, page_size, api).await;
+                *r = one(api).await;
             }
         }
     }
@@ -210,5 +250,93 @@ mod tests {
     async fn a_panicking_worker_is_an_error_not_a_crash() {
         let r = on_worker(async { panic!("conversion bug") }).await;
         assert!(r.is_err_and(|e| e.is_panic()));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_service_fails_each_of_its_cells_and_only_those() {
+        let panicked = service(on_worker(async { panic!("conversion bug") }), elbv2::apis()).await;
+        let apis: Vec<&str> = panicked.iter().map(|(api, _)| *api).collect();
+        assert_eq!(apis, elbv2::apis().collect::<Vec<_>>());
+        for (api, r) in &panicked {
+            let f = r.as_ref().err();
+            assert_eq!(
+                f.map(|f| (f.status, f.code.as_deref())),
+                Some((CoverageStatus::Error, Some("InternalError"))),
+                "{api}"
+            );
+        }
+        // The other service's task is untouched by it.
+        let fine = service(
+            on_worker(async { vec![("ec2:DescribeVpcs", Ok(Vec::new()))] }),
+            ec2::apis(),
+        )
+        .await;
+        assert_eq!(fine, vec![("ec2:DescribeVpcs", Ok(Vec::new()))]);
+    }
+
+    #[test]
+    fn every_regional_api_of_the_registry_is_described_in_each_region() {
+        // The cells a region gets, in order: EC2's then ELBv2's, which is
+        // registry order (the ELBv2 kinds come last).
+        let dispatched: Vec<&str> = ec2::apis().chain(elbv2::apis()).collect();
+        let registered: Vec<&str> = orgscope_core::model::regional_apis().collect();
+        assert_eq!(dispatched, registered);
+    }
+
+    fn expired() -> Result<Vec<Resource>, Failure> {
+        Err(Failure::new(
+            CoverageStatus::Error,
+            "ExpiredToken",
+            "The security token included in the request is expired",
+        ))
+    }
+
+    #[tokio::test]
+    async fn expired_calls_are_redone_after_renewal_and_the_rest_kept() {
+        let opts = crate::CollectOptions::default();
+        let conf = aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .region(aws_sdk_sts::config::Region::new("us-east-1"))
+            .build();
+        // Never called: `expired` only drops the cache and bumps the
+        // generation, and nothing here asks for credentials.
+        let session = RoleSession::new(
+            aws_sdk_sts::Client::from_conf(conf),
+            "arn:aws:iam::111111111111:role/r".into(),
+            "s".into(),
+            &opts,
+        );
+        let redone = std::sync::Mutex::new(Vec::new());
+        let log = &redone;
+        let per_api = describe_renewing(
+            Some(session.as_ref()),
+            || async {
+                vec![
+                    ("a:One", Ok(Vec::new())),
+                    ("a:Two", expired()),
+                    ("a:Three", expired()),
+                ]
+            },
+            |api| {
+                log.lock().map(|mut r| r.push(api)).ok();
+                async move {
+                    // `a:Three` is refused once more, then answers.
+                    let again = log
+                        .lock()
+                        .map(|r| r.iter().filter(|a| **a == api).count())
+                        .unwrap_or(0);
+                    if api == "a:Three" && again < 2 {
+                        expired()
+                    } else {
+                        Ok(Vec::new())
+                    }
+                }
+            },
+        )
+        .await;
+        assert!(per_api.iter().all(|(_, r)| r.is_ok()), "{per_api:?}");
+        let redone = redone.into_inner().unwrap_or_default();
+        assert_eq!(redone, ["a:Two", "a:Three", "a:Three"]);
+        assert_eq!(session.generation(), 2, "renewed once per round");
     }
 }

@@ -63,6 +63,7 @@ pub struct Clients {
     timeouts: TimeoutConfig,
     retry: RetryConfig,
     org_retry: RetryConfig,
+    elb_retry: RetryConfig,
     /// The region for global calls (STS of the caller, Organizations).
     pub home_region: String,
 }
@@ -83,6 +84,14 @@ impl Clients {
             .with_max_attempts(opts.max_attempts.max(1).saturating_mul(2))
             .with_initial_backoff(opts.initial_backoff.saturating_mul(2))
             .with_max_backoff(Duration::from_secs(20));
+        // ELBv2's Describe calls share a bucket of 40 tokens refilled at 10
+        // a second per account-region, a quarter of EC2's: a region with
+        // many load balancers (a call per load balancer and per target
+        // group) is throttled by design, so wait longer before giving up.
+        let elb_retry = RetryConfig::standard()
+            .with_max_attempts(patient(opts.max_attempts))
+            .with_initial_backoff(opts.initial_backoff)
+            .with_max_backoff(Duration::from_secs(20));
         let home_region = base
             .region()
             .map(|r| r.to_string())
@@ -93,6 +102,7 @@ impl Clients {
             timeouts,
             retry,
             org_retry,
+            elb_retry,
             home_region,
         }
     }
@@ -158,6 +168,40 @@ impl Clients {
             b.push_interceptor(i.clone());
         }
         aws_sdk_ec2::Client::from_conf(b.build())
+    }
+
+    /// Elastic Load Balancing v2 in one account-region, as [`Clients::ec2`]
+    /// (same credentials rule) but with ELB's own retry partition and its
+    /// more patient retry policy.
+    pub fn elbv2(
+        &self,
+        account_id: &str,
+        region: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_elasticloadbalancingv2::Client {
+        let mut b = aws_sdk_elasticloadbalancingv2::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()))
+            .timeout_config(self.timeouts.clone())
+            .retry_config(self.elb_retry.clone())
+            .retry_partition(partition_for("elasticloadbalancing", account_id));
+        if let Some(c) = creds {
+            b = b
+                .credentials_provider(c)
+                .identity_cache(IdentityCache::no_cache());
+        }
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_elasticloadbalancingv2::Client::from_conf(b.build())
+    }
+}
+
+/// Twice the attempts, except that one attempt (no retry, as asked) stays
+/// one.
+fn patient(max_attempts: u32) -> u32 {
+    match max_attempts {
+        0 | 1 => 1,
+        n => n.saturating_mul(2),
     }
 }
 
@@ -343,6 +387,13 @@ mod tests {
         assert_eq!(session_name("arn:aws:iam::1:root"), "orgscope-root");
         assert_eq!(session_name("é"), "orgscope");
         assert_eq!(session_name(&"x".repeat(100)).len(), 64);
+    }
+
+    #[test]
+    fn patient_services_retry_twice_as_often_unless_told_not_to_retry() {
+        assert_eq!(patient(0), 1);
+        assert_eq!(patient(1), 1);
+        assert_eq!(patient(5), 10);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Collection: sign in once, crawl the Organizations tree, assume a role
-//! into each member account and describe the EC2 inventory of every chosen
-//! region, producing a [`model::Estate`] in which every (account, region,
-//! api) cell has exactly one coverage status. AWS SDK types never leave
-//! this module: submodules convert them (`ec2`, `org`) and classify their
-//! errors (`classify`) at the boundary.
+//! into each member account and describe the EC2 and Elastic Load
+//! Balancing inventory of every chosen region, producing a
+//! [`model::Estate`] in which every (account, region, api) cell has exactly
+//! one coverage status. AWS SDK types never leave this module: submodules
+//! convert them (`ec2`, `elbv2`, `org`) and classify their errors
+//! (`classify`) at the boundary.
 //!
 //! Progress streams out as [`CollectEvent`]s for the GUI and the CLI
 //! progress bar; nothing here prints. A dropped event receiver is fine.
@@ -27,6 +28,8 @@ mod account;
 pub mod auth;
 pub mod classify;
 pub mod ec2;
+pub mod elbv2;
+pub mod fds;
 pub mod mfa;
 pub mod org;
 pub mod profiles;
@@ -59,7 +62,7 @@ pub struct Hooks {
     /// Use this base configuration instead of loading the standard chain.
     pub base_config: Option<SdkConfig>,
     /// Interceptors added to every SDK client of the run (STS,
-    /// Organizations and every per-account EC2 client).
+    /// Organizations and every per-account EC2 and ELBv2 client).
     pub interceptors: Vec<SharedInterceptor>,
 }
 
@@ -94,14 +97,16 @@ pub struct CollectOptions {
     pub org_concurrency: usize,
     /// Regions of one account collected at once.
     pub region_concurrency: usize,
-    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000).
+    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000), and
+    /// `PageSize` of ELBv2 ones (clamped to 1..=400).
     pub page_size: i32,
     pub connect_timeout: Duration,
     /// Time limit of one HTTP attempt.
     pub attempt_timeout: Duration,
     /// Time limit of one call, retries included.
     pub operation_timeout: Duration,
-    /// Attempts per call (1 = no retry); Organizations gets twice as many.
+    /// Attempts per call (1 = no retry); Organizations and ELBv2, whose
+    /// rate limits are low, get twice as many.
     pub max_attempts: u32,
     pub initial_backoff: Duration,
     /// MFA for the base profile: asked once, then used for every AssumeRole.
@@ -119,11 +124,12 @@ impl Default for CollectOptions {
             session_duration: None,
             ous: Vec::new(),
             accounts: Vec::new(),
-            // EC2's request limits are per account and region, so accounts
-            // in parallel do not throttle each other: 32 accounts × 4
-            // regions × 5 describes keeps ~640 calls in flight, which hides
-            // a 100 ms round trip (2 waves for 100 accounts) without
-            // exhausting file descriptors or a laptop's CPU.
+            // EC2's and ELB's request limits are per account and region, so
+            // accounts in parallel do not throttle each other: 32 accounts
+            // × 4 regions × 18 describes keeps ~2,300 calls in flight (up
+            // to ~5,000 with ELB's per-resource calls), which hides a 100
+            // ms round trip (2 waves for 100 accounts). The sockets that
+            // takes are checked against the open files limit (`fds.rs`).
             concurrency: 32,
             org_concurrency: 16,
             region_concurrency: 4,
@@ -245,6 +251,19 @@ pub async fn collect(
         caller_account: &caller.account_id,
         session_name: auth::session_name(&caller.arn),
     };
+    let accounts_at_once = fds::accounts_at_once(
+        opts.concurrency,
+        opts.region_concurrency,
+        fds::calls_per_region(),
+        fds::raise_open_files_limit(),
+    );
+    if accounts_at_once < opts.concurrency {
+        emit(CollectEvent::Warning(format!(
+            "the open files limit leaves room for {accounts_at_once} accounts at once, not {}: \
+             the run will be slower; raise it (`ulimit -n 8192`) and run again for full speed",
+            opts.concurrency
+        )));
+    }
     let mut pending: Vec<String> = crawl.accounts.iter().map(|a| a.id.clone()).collect();
     let mut all_regions: Vec<String> = Vec::new();
     // A standalone account has no Organizations to ask about tags or SCPs.
@@ -290,7 +309,7 @@ pub async fn collect(
                     (a.id.clone(), out, detail_cells)
                 }
             })
-            .buffer_unordered(opts.concurrency);
+            .buffer_unordered(accounts_at_once);
         loop {
             let next = tokio::select! {
                 biased;
