@@ -2,8 +2,13 @@
 # Lints the IAM documents orgscope ships in docs/iam: the StackSet template
 # with cfn-lint (pinned in scripts/requirements-lint.txt, installed into the
 # project venv .venv), and the reader policy with a read-only check: every
-# action must be a List/Describe/Get call or sts:AssumeRole, so the policy
-# can never grant a change. Exit status is non-zero on any finding.
+# action must be a List/Describe/Get call of a service orgscope reads
+# (EC2, Elastic Load Balancing, Organizations, STS) or sts:AssumeRole, so
+# the policy can never grant a change. Both documents must also grant the
+# same inventory reads (every action but the Organizations and STS ones,
+# which only the caller needs): a call added to one and forgotten in the
+# other would fail in member accounts only. Exit status is non-zero on any
+# finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,14 +28,35 @@ fi
 "$venv/bin/cfn-lint" --version >&2
 "$venv/bin/cfn-lint" docs/iam/*.yaml
 
-"$venv/bin/python" - docs/iam/*.json <<'PY'
+"$venv/bin/python" - docs/iam/orgscope-reader-stackset.yaml docs/iam/*.json <<'PY'
 import json, re, sys
 
-read_only = re.compile(r"^(ec2|organizations|sts):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$")
+read_only = re.compile(
+    r"^(ec2|elasticloadbalancing|organizations|sts):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$"
+)
+# Inventory reads, made in every collected account with the role the
+# StackSet creates.
+inventory = re.compile(r"^(ec2|elasticloadbalancing):")
 bad = []
-for path in sys.argv[1:]:
+stackset_path, policies = sys.argv[1], sys.argv[2:]
+# The template's YAML uses CloudFormation tags (!Ref, !If) a plain YAML
+# loader refuses; its actions are one "- service:Action" line each.
+with open(stackset_path) as f:
+    member = {
+        m.group(1)
+        for m in re.finditer(r"^\s*-\s+([a-z0-9-]+:[A-Za-z*]+)\s*$", f.read(), re.M)
+    }
+member_inventory = {a for a in member if inventory.match(a)}
+for a in sorted(member - member_inventory):
+    if a != "sts:AssumeRole":
+        bad.append(f"{stackset_path}: {a} is not an inventory read")
+for a in sorted(member_inventory):
+    if "*" in a or not read_only.match(a):
+        bad.append(f"{stackset_path}: {a} is not a read-only action")
+for path in policies:
     with open(path) as f:
         doc = json.load(f)
+    caller_inventory = set()
     if doc.get("Version") != "2012-10-17":
         bad.append(f"{path}: Version must be 2012-10-17")
     for st in doc.get("Statement", []):
@@ -40,10 +66,20 @@ for path in sys.argv[1:]:
         for a in [actions] if isinstance(actions, str) else actions:
             if "*" in a or not read_only.match(a):
                 bad.append(f"{path}: {st.get('Sid')}: {a} is not a read-only action")
+            caller_inventory.add(a)
+    caller_inventory = {a for a in caller_inventory if inventory.match(a)}
+    for a in sorted(caller_inventory - member_inventory):
+        bad.append(f"{path}: {a} is granted to the caller but not by {stackset_path}")
+    for a in sorted(member_inventory - caller_inventory):
+        bad.append(f"{path}: {a} is granted by {stackset_path} but not to the caller")
 for b in bad:
     print(b, file=sys.stderr)
 if bad:
     sys.exit(1)
-print(f"lint-iam: {len(sys.argv) - 1} policy file(s) read-only", file=sys.stderr)
+print(
+    f"lint-iam: {len(policies)} policy file(s) read-only, "
+    f"{len(member_inventory)} inventory reads granted alike by the StackSet",
+    file=sys.stderr,
+)
 PY
 echo "lint-iam: ok" >&2
