@@ -447,17 +447,26 @@ async fn one_region_hangs_gives_timeout_there_in_bounded_time() {
 #[tokio::test]
 async fn expired_session_credentials_are_renewed_and_nothing_is_lost() {
     let fx = Fixture::new().await;
-    // Every member session dies after 6 requests: at least once per
-    // account (each does 10 EC2 calls here).
+    // Every member session dies after 12 requests. Each account makes one
+    // call per EC2 API and region (2 x 15 = 30), so its first session
+    // dies mid-run, at least once. 12, not fewer: a region redoes its
+    // expired calls with a new session at most three times, and the two
+    // regions share the account's session, so the four sessions of a run
+    // must hold its 30 calls (4 x 6 = 24 could not, and lost 6 cells per
+    // account when the wiring kinds came).
     let e = fx
         .run_with(Rules::none().expire(Expiry {
-            after_requests: Some(6),
+            after_requests: Some(12),
             ..Expiry::default()
         }))
         .await;
     assert!(fx.proxy.injected().contains_key("RequestExpired"));
     assert_eq!(failed(&e), BTreeMap::new());
     fx.assert_rest_complete(&e, |_| false);
+    // Renewed in every account: assumed again after the first session died.
+    for m in &fx.members {
+        assert!(fx.proxy.seen_for(m, "sts:AssumeRole") >= 2, "{m}");
+    }
 }
 
 #[tokio::test]

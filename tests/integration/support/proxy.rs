@@ -3,7 +3,8 @@
 //! every request, and — by rules — answers some of them itself with the
 //! errors real AWS returns, in the right protocol: EC2's
 //! `<Response><Errors>` XML, STS's query `<ErrorResponse>` XML, and
-//! Organizations' JSON with `__type`. It can also delay, hang or drop a
+//! Organizations' JSON with `__type`. It can also answer with a recorded
+//! response (a shape the emulator cannot produce), delay, hang or drop a
 //! request, expire session credentials after a number of requests or a
 //! time, and add a fixed latency to everything (the collection benchmark
 //! reuses it through `examples/faultproxy.rs`).
@@ -48,8 +49,8 @@ use tokio::sync::watch;
 
 pub use rules::{Classified, Expiry, Fault, MOTO_BASE_ACCOUNT, Match, Rate, Rule, Rules};
 use wire::{
-    Read, Request, Response, credential_scope, error_response, parse_form, read_request,
-    write_response, xml_text,
+    Read, Request, Response, canned_response, credential_scope, error_response, parse_form,
+    read_request, write_response, xml_text,
 };
 
 #[derive(Debug)]
@@ -215,7 +216,8 @@ impl FaultProxy {
         lock(&self.shared.counters).secrets.clone()
     }
 
-    /// Answers made up by the proxy, per error code (`hang`, `drop` too).
+    /// Answers made up by the proxy, per error code (`hang`, `drop`,
+    /// `respond` too).
     pub fn injected(&self) -> BTreeMap<String, u64> {
         lock(&self.shared.counters).injected.clone()
     }
@@ -343,6 +345,10 @@ async fn handle(shared: &Shared, req: Request) -> Outcome {
                 code,
                 message,
             } => return respond_injected(shared, &c, *status, code, message),
+            Fault::Respond { status, body } => {
+                count_injected(shared, "respond");
+                return Outcome::Respond(canned_response(&c.service, *status, body));
+            }
         }
     }
     match forward(shared, &req).await {

@@ -77,6 +77,11 @@ pub enum Fault {
     Hang,
     /// Close the connection without any response.
     Drop,
+    /// Answer with this status and body instead of forwarding: a recorded
+    /// AWS response, for shapes the emulator cannot produce (moto has no
+    /// Transit Gateway attachment from another account). The content type
+    /// is the service's protocol's, as for [`Fault::Error`].
+    Respond { status: u16, body: String },
 }
 
 /// A deterministic rate: of every `den` matching requests, `num` fire,
@@ -266,6 +271,14 @@ impl Fault {
             status,
             code: code.to_string(),
             message: message.to_string(),
+        }
+    }
+
+    /// A 200 answer with `body` (see [`Fault::Respond`]).
+    pub fn respond(body: &str) -> Self {
+        Fault::Respond {
+            status: 200,
+            body: body.to_string(),
         }
     }
 }

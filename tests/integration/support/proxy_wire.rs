@@ -192,6 +192,29 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
     }
 }
 
+/// A recorded answer: `body` as is, with the protocol's content type and a
+/// request id, as a real answer carries.
+pub(super) fn canned_response(service: &str, status: u16, body: &str) -> Response {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    let id = format!(
+        "ca77ed00-0000-4000-8000-{:012x}",
+        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+    );
+    let content_type = match service {
+        "ec2" => "text/xml;charset=UTF-8",
+        "organizations" => "application/x-amz-json-1.1",
+        _ => "text/xml",
+    };
+    Response {
+        status,
+        headers: vec![
+            ("content-type".to_string(), content_type.as_bytes().to_vec()),
+            ("x-amzn-requestid".to_string(), id.into_bytes()),
+        ],
+        body: Bytes::from(body.to_string()),
+    }
+}
+
 pub(super) fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -294,5 +317,20 @@ mod unit {
         let org = error_response("organizations", 400, "TooManyRequestsException", "slow");
         let v: serde_json::Value = serde_json::from_slice(&org.body).expect("json");
         assert_eq!(v["__type"], "TooManyRequestsException");
+    }
+
+    #[test]
+    fn a_canned_answer_is_sent_as_recorded_with_its_protocols_type() {
+        let r = canned_response("ec2", 200, "<X>1</X>");
+        assert_eq!((r.status, &r.body[..]), (200, &b"<X>1</X>"[..]));
+        let ty = |r: &Response| {
+            r.headers
+                .iter()
+                .find(|(n, _)| n == "content-type")
+                .map(|(_, v)| String::from_utf8_lossy(v).to_string())
+        };
+        assert_eq!(ty(&r).as_deref(), Some("text/xml;charset=UTF-8"));
+        let j = canned_response("organizations", 200, "{}");
+        assert_eq!(ty(&j).as_deref(), Some("application/x-amz-json-1.1"));
     }
 }
