@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use orgscope::collect::{self, CollectEvent, CollectOptions, Hooks, Regions};
-use orgscope::model::{Api, CoverageStatus, Estate, Place, Rel, Resource, kinds};
+use orgscope::model::{Api, CoverageStatus, Estate, Place, Rel, Resource, Value, kinds};
 use tokio_util::sync::CancellationToken;
 
 use crate::support::moto::{MANAGEMENT_ACCOUNT, Moto};
@@ -61,7 +61,7 @@ impl Recorder {
     }
 }
 
-async fn options(moto: &Moto, regions: &[&str]) -> CollectOptions {
+pub(crate) async fn options(moto: &Moto, regions: &[&str]) -> CollectOptions {
     CollectOptions {
         regions: Regions::List(regions.iter().map(|r| r.to_string()).collect()),
         hooks: Hooks {
@@ -72,7 +72,7 @@ async fn options(moto: &Moto, regions: &[&str]) -> CollectOptions {
     }
 }
 
-async fn run(opts: CollectOptions) -> (Estate, Vec<CollectEvent>) {
+pub(crate) async fn run(opts: CollectOptions) -> (Estate, Vec<CollectEvent>) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let estate = collect::collect(opts, tx, CancellationToken::new())
         .await
@@ -99,14 +99,24 @@ pub(crate) fn counts(estate: &Estate, account: &str, region: &str) -> Counts {
             k if k == kinds::SECURITY_GROUP => c.security_groups += 1,
             k if k == kinds::VOLUME => c.volumes += 1,
             k if k == kinds::ELASTIC_IP => c.elastic_ips += 1,
+            k if k == kinds::INTERNET_GATEWAY => c.internet_gateways += 1,
+            k if k == kinds::EGRESS_ONLY_INTERNET_GATEWAY => c.egress_only_internet_gateways += 1,
+            k if k == kinds::NAT_GATEWAY => c.nat_gateways += 1,
+            k if k == kinds::ROUTE_TABLE => c.route_tables += 1,
+            k if k == kinds::VPC_ENDPOINT => c.vpc_endpoints += 1,
+            k if k == kinds::VPC_PEERING_CONNECTION => c.vpc_peering_connections += 1,
+            k if k == kinds::TRANSIT_GATEWAY => c.transit_gateways += 1,
+            k if k == kinds::TRANSIT_GATEWAY_ATTACHMENT => c.transit_gateway_attachments += 1,
+            k if k == kinds::TRANSIT_GATEWAY_ROUTE_TABLE => c.transit_gateway_route_tables += 1,
             other => panic!("{other} is collected but not counted by this test"),
         }
     }
     c
 }
 
-/// Every seeded network as collected: the VPC, its subnets and its group
-/// with the fields they were created with and an `in_vpc` edge to the VPC;
+/// Every seeded network as collected: the VPC and its main route table
+/// (its one route, `local`, to the VPC), its subnets and its group with
+/// the fields they were created with and an `in_vpc` edge to the VPC;
 /// every instance there with its type, image and zone, `in_vpc`,
 /// `in_subnet` and `member_of` edges to what it was launched in (the group
 /// by id, with its name), and its root volume `attached_to` it at moto's
@@ -138,6 +148,44 @@ fn assert_seeded_networks(estate: &Estate, seeded: &Seeded) {
         assert_eq!(vpc.name.as_deref(), Some("main"), "{at}");
         assert_eq!(vpc.text("cidr"), Some(net.vpc_cidr.as_str()), "{at}");
         assert!(vpc.relations.is_empty(), "{at}: {:?}", vpc.relations);
+        // Its main route table, created with it: it serves every subnet
+        // implicitly (no edge), and its one route keeps the VPC's own
+        // CIDR inside the VPC.
+        let tables: Vec<&Resource> = here
+            .iter()
+            .copied()
+            .filter(|r| r.kind == kinds::ROUTE_TABLE)
+            .filter(|r| r.first(Rel::InVpc) == Some(net.vpc_id.as_str()))
+            .collect();
+        assert_eq!(tables.len(), 1, "{at}");
+        assert_eq!(tables[0].get("main"), Some(&Value::Bool(true)), "{at}");
+        assert_eq!(
+            tables[0].get("route_count"),
+            Some(&Value::Number(1)),
+            "{at}"
+        );
+        assert_eq!(tables[0].edges(Rel::Serves).count(), 0, "{at}");
+        let routes: Vec<_> = tables[0]
+            .edges(Rel::RoutesTo)
+            .map(|e| {
+                (
+                    e.attrs.get("destination").map(String::as_str),
+                    e.kind,
+                    e.to.as_str(),
+                    e.attrs.get("state").map(String::as_str),
+                )
+            })
+            .collect();
+        assert_eq!(
+            routes,
+            [(
+                Some(net.vpc_cidr.as_str()),
+                Some(kinds::VPC),
+                net.vpc_id.as_str(),
+                Some("active")
+            )],
+            "{at}"
+        );
 
         for (id, cidr, az) in &net.subnets {
             let s = find(id);
@@ -390,7 +438,7 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
     assert!(!estate.is_partial());
     // 10 active accounts x 3 regions x one call per collected regional
     // kind, + 9 AssumeRole + 1 suspended.
-    let apis = orgscope::collect::ec2::apis().count();
+    let apis = orgscope::model::regional_apis().count();
     assert_eq!(estate.coverage.len(), 10 * 3 * apis + 9 + 1);
 
     // Read-only, the management account with base credentials, and the

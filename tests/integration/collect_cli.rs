@@ -133,7 +133,7 @@ async fn the_binary_writes_a_snapshot_matching_the_seed_and_exits_by_outcome() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(3), "stderr: {stderr}");
     // One failed cell per collected regional kind's read call.
-    let apis = orgscope::collect::ec2::apis().count();
+    let apis = orgscope::model::regional_apis().count();
     assert!(
         stderr.contains(&format!("partial snapshot: {apis} of")),
         "{stderr}"

@@ -12,3 +12,6 @@ mod security;
 mod support;
 mod ui;
 mod ui_live;
+mod wiring_diff;
+mod wiring_ec2;
+mod wiring_elb;

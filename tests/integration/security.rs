@@ -143,7 +143,22 @@ fn policy_actions(doc: &serde_json::Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_run_uses_only_the_reader_policy() {
-    let (_moto, proxy, _members) = estate_behind_proxy().await;
+    let (moto, proxy, members) = estate_behind_proxy().await;
+    // A load balancer with listeners and a target group in a member, so
+    // the calls made per load balancer and per target group (tags,
+    // listeners, target health) are made too. Seeded straight into moto,
+    // not through the proxy, whose counts are the collector's alone.
+    let conf = moto.sdk_config().await;
+    let mut seeded = seed::Seeded::default();
+    crate::wiring_elb::seed_alb(
+        &conf,
+        &mut seeded,
+        &members[0],
+        moto::REGION,
+        aws_sdk_elasticloadbalancingv2::types::LoadBalancerSchemeEnum::Internal,
+        1,
+    )
+    .await;
     let estate = run(options(base_config(&proxy).await, Mfa::default())).await;
     assert!(!estate.is_partial());
     let root = env!("CARGO_MANIFEST_DIR");
@@ -156,24 +171,49 @@ async fn a_full_run_uses_only_the_reader_policy() {
     let stackset =
         std::fs::read_to_string(format!("{root}/docs/iam/orgscope-reader-stackset.yaml"))
             .expect("stackset file");
-    for (action, _) in proxy.seen_all() {
+    let seen = proxy.seen_all();
+    for action in seen.keys() {
         // GetCallerIdentity needs no permission.
         if action == "sts:GetCallerIdentity" {
             continue;
         }
         assert!(
-            caller_allowed.contains(&action),
+            caller_allowed.contains(action),
             "{action} is called but not in orgscope-reader-policy.json"
         );
         // What member accounts see must be granted by the StackSet role.
-        if proxy.seen_signed_by("sts:AssumeRole", &action) > 0 {
+        if proxy.seen_signed_by("sts:AssumeRole", action) > 0 {
             assert!(
                 stackset.contains(&format!("- {action}\n")),
                 "{action} is called in member accounts but the StackSet role lacks it"
             );
         }
     }
-    assert!(proxy.seen_signed_by("sts:AssumeRole", "ec2:DescribeInstances") > 0);
+    for action in [
+        "ec2:DescribeInstances",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeTags",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
+    ] {
+        assert!(
+            proxy.seen_signed_by("sts:AssumeRole", action) > 0,
+            "{action} was never called in a member account"
+        );
+    }
+    // And nothing more: every granted action is called by this run, or is
+    // the API of a kind orgscope collects in every region, or is
+    // DescribeRegions (called only when every enabled region is asked).
+    let regional: Vec<&str> = orgscope::model::regional_apis().collect();
+    for action in &caller_allowed {
+        assert!(
+            seen.contains_key(action)
+                || regional.contains(&action.as_str())
+                || action == "ec2:DescribeRegions",
+            "{action} is granted but orgscope never calls it"
+        );
+    }
 }
 
 /// (output name, secret prefix) for every secret found in an output.

@@ -3,9 +3,10 @@
 //! through AssumeRole into each member), and returning what was seeded so
 //! tests compare the collector's output with facts rather than with itself.
 //!
-//! moto creates a default VPC, one default subnet per availability zone and
-//! a default security group the first time any EC2 call touches an
-//! account-region, and a root EBS volume for every instance. [`Seeded::expected`]
+//! moto creates a default VPC, one default subnet per availability zone, a
+//! default security group and a main route table the first time any EC2
+//! call touches an account-region (every VPC gets its main route table and
+//! default group), and a root EBS volume for every instance. [`Seeded::expected`]
 //! accounts for all of that; [`Seeded::networks`] keeps the ids of the
 //! network seeded in each account-region, so a test can check that what was
 //! collected points at it (instance → VPC, subnet, security group; subnet
@@ -41,6 +42,15 @@ pub struct Counts {
     pub security_groups: usize,
     pub volumes: usize,
     pub elastic_ips: usize,
+    pub internet_gateways: usize,
+    pub egress_only_internet_gateways: usize,
+    pub nat_gateways: usize,
+    pub route_tables: usize,
+    pub vpc_endpoints: usize,
+    pub vpc_peering_connections: usize,
+    pub transit_gateways: usize,
+    pub transit_gateway_attachments: usize,
+    pub transit_gateway_route_tables: usize,
 }
 
 impl Counts {
@@ -51,6 +61,15 @@ impl Counts {
             + self.security_groups
             + self.volumes
             + self.elastic_ips
+            + self.internet_gateways
+            + self.egress_only_internet_gateways
+            + self.nat_gateways
+            + self.route_tables
+            + self.vpc_endpoints
+            + self.vpc_peering_connections
+            + self.transit_gateways
+            + self.transit_gateway_attachments
+            + self.transit_gateway_route_tables
     }
 }
 
@@ -138,6 +157,21 @@ impl Seeded {
             // moto gives each instance an 8 GiB root volume.
             volumes: created.instances + created.volumes,
             elastic_ips: created.elastic_ips,
+            // Every VPC, default or not, comes with its main route table;
+            // `created.route_tables` counts the others.
+            route_tables: 1 + created.vpcs + created.route_tables,
+            // moto gives the default VPC no internet gateway (AWS does):
+            // every gateway is one a test created.
+            internet_gateways: created.internet_gateways,
+            egress_only_internet_gateways: created.egress_only_internet_gateways,
+            nat_gateways: created.nat_gateways,
+            vpc_endpoints: created.vpc_endpoints,
+            vpc_peering_connections: created.vpc_peering_connections,
+            transit_gateways: created.transit_gateways,
+            transit_gateway_attachments: created.transit_gateway_attachments,
+            // Counts every table, the one each gateway is created with
+            // included (the seeding knows it).
+            transit_gateway_route_tables: created.transit_gateway_route_tables,
         }
     }
 }
@@ -423,7 +457,7 @@ pub async fn ec2_client(conf: &SdkConfig, account_id: &str, region: &str) -> aws
     aws_sdk_ec2::Client::from_conf(b.build())
 }
 
-fn tag_spec(kind: ec2t::ResourceType, tags: &[(&str, &str)]) -> ec2t::TagSpecification {
+pub fn tag_spec(kind: ec2t::ResourceType, tags: &[(&str, &str)]) -> ec2t::TagSpecification {
     let mut spec = ec2t::TagSpecification::builder().resource_type(kind);
     for (k, v) in tags {
         spec = spec.tags(ec2t::Tag::builder().key(*k).value(*v).build());
