@@ -1,7 +1,13 @@
-"""The six EC2 resource types of every account and region with botocove at
-its default settings (20 threads, one AssumeRole per account-region), plus
-the management account itself, which botocove skips by design, collected on
-a side thread with the caller's own session.
+"""The EC2 and Elastic Load Balancing resource types orgscope collects, in
+every account and region, with botocove at its default settings (20
+threads, one AssumeRole per account-region), plus the management account
+itself, which botocove skips by design, collected on a side thread with the
+caller's own session.
+
+The calls are orgscope's, one after another within an account-region as a
+script would make them: a (paged) describe per EC2 type, and for load
+balancers the list, their tags 20 ARNs a call, each one's listeners, the
+target groups and each group's target health.
 
 Writes {"accounts": {id: {type: count}}, "failures": [...]} to --out.
 """
@@ -13,7 +19,7 @@ import threading
 import boto3
 from botocove import cove
 
-CALLS = [
+EC2_CALLS = [
     ("instance", "describe_instances", lambda p: [i for r in p["Reservations"] for i in r["Instances"]]),
     ("vpc", "describe_vpcs", lambda p: p["Vpcs"]),
     ("subnet", "describe_subnets", lambda p: p["Subnets"]),
@@ -22,20 +28,59 @@ CALLS = [
     # No paginator: DescribeAddresses has no paging (and no MaxResults), so
     # one plain call, as orgscope makes.
     ("elastic_ip", "describe_addresses", lambda p: p["Addresses"]),
+    ("internet_gateway", "describe_internet_gateways", lambda p: p["InternetGateways"]),
+    (
+        "egress_only_internet_gateway",
+        "describe_egress_only_internet_gateways",
+        lambda p: p["EgressOnlyInternetGateways"],
+    ),
+    ("nat_gateway", "describe_nat_gateways", lambda p: p["NatGateways"]),
+    ("route_table", "describe_route_tables", lambda p: p["RouteTables"]),
+    ("vpc_endpoint", "describe_vpc_endpoints", lambda p: p["VpcEndpoints"]),
+    ("vpc_peering_connection", "describe_vpc_peering_connections", lambda p: p["VpcPeeringConnections"]),
+    ("transit_gateway", "describe_transit_gateways", lambda p: p["TransitGateways"]),
+    (
+        "transit_gateway_attachment",
+        "describe_transit_gateway_attachments",
+        lambda p: p["TransitGatewayAttachments"],
+    ),
+    (
+        "transit_gateway_route_table",
+        "describe_transit_gateway_route_tables",
+        lambda p: p["TransitGatewayRouteTables"],
+    ),
 ]
+# DescribeTags takes at most 20 ARNs.
+TAGS_PER_CALL = 20
 
 
-def pages(ec2, op):
-    if ec2.can_paginate(op):
-        return ec2.get_paginator(op).paginate()
-    return [getattr(ec2, op)()]
+def pages(client, op, **kw):
+    if client.can_paginate(op):
+        return client.get_paginator(op).paginate(**kw)
+    return [getattr(client, op)(**kw)]
+
+
+def elb_inventory(elb):
+    lbs = [lb for p in pages(elb, "describe_load_balancers") for lb in p["LoadBalancers"]]
+    arns = [lb["LoadBalancerArn"] for lb in lbs]
+    for i in range(0, len(arns), TAGS_PER_CALL):
+        elb.describe_tags(ResourceArns=arns[i : i + TAGS_PER_CALL])
+    listeners = sum(
+        len(p["Listeners"]) for arn in arns for p in pages(elb, "describe_listeners", LoadBalancerArn=arn)
+    )
+    groups = [g for p in pages(elb, "describe_target_groups") for g in p["TargetGroups"]]
+    for g in groups:
+        elb.describe_target_health(TargetGroupArn=g["TargetGroupArn"])
+    return {"load_balancer": len(lbs), "listener": listeners, "target_group": len(groups)}
 
 
 def inventory(session, region=None):
-    ec2 = session.client("ec2", region_name=region) if region else session.client("ec2")
+    kw = {"region_name": region} if region else {}
+    ec2 = session.client("ec2", **kw)
     counts = {}
-    for kind, op, items in CALLS:
+    for kind, op, items in EC2_CALLS:
         counts[kind] = sum(len(items(page)) for page in pages(ec2, op))
+    counts.update(elb_inventory(session.client("elbv2", **kw)))
     return counts
 
 

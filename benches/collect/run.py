@@ -30,9 +30,32 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VENV = ROOT / ".venv"
-# The kinds every peer collects per account-region, one describe call (or
-# paged call) each: orgscope's EC2 collectors, in registry order.
-TYPES = ["instance", "vpc", "subnet", "security_group", "volume", "elastic_ip"]
+# The kinds every peer collects per account-region: orgscope's collectors,
+# in registry order (one collector and one coverage cell each). The EC2
+# ones are one describe call (or paged call) each; the load balancer ones
+# are the list of load balancers, their tags (20 a call) and each one's
+# listeners, then the target groups and each one's target health.
+EC2_TYPES = [
+    "instance",
+    "vpc",
+    "subnet",
+    "security_group",
+    "volume",
+    "elastic_ip",
+    "internet_gateway",
+    "egress_only_internet_gateway",
+    "nat_gateway",
+    "route_table",
+    "vpc_endpoint",
+    "vpc_peering_connection",
+    "transit_gateway",
+    "transit_gateway_attachment",
+    "transit_gateway_route_table",
+]
+TYPES = EC2_TYPES + ["load_balancer", "listener", "target_group"]
+# The CLI loop's files, by name up to the first dot (`listeners.3.json` is
+# the fourth load balancer's): the kind and its items, or no kind for the
+# answers that count nothing (tags, target health).
 CLI_FILES = {
     "instances": ("instance", lambda d: [i for r in d["Reservations"] for i in r["Instances"]]),
     "vpcs": ("vpc", lambda d: d["Vpcs"]),
@@ -40,11 +63,32 @@ CLI_FILES = {
     "security-groups": ("security_group", lambda d: d["SecurityGroups"]),
     "volumes": ("volume", lambda d: d["Volumes"]),
     "addresses": ("elastic_ip", lambda d: d["Addresses"]),
+    "internet-gateways": ("internet_gateway", lambda d: d["InternetGateways"]),
+    "egress-only-internet-gateways": ("egress_only_internet_gateway", lambda d: d["EgressOnlyInternetGateways"]),
+    "nat-gateways": ("nat_gateway", lambda d: d["NatGateways"]),
+    "route-tables": ("route_table", lambda d: d["RouteTables"]),
+    "vpc-endpoints": ("vpc_endpoint", lambda d: d["VpcEndpoints"]),
+    "vpc-peering-connections": ("vpc_peering_connection", lambda d: d["VpcPeeringConnections"]),
+    "transit-gateways": ("transit_gateway", lambda d: d["TransitGateways"]),
+    "transit-gateway-attachments": ("transit_gateway_attachment", lambda d: d["TransitGatewayAttachments"]),
+    "transit-gateway-route-tables": ("transit_gateway_route_table", lambda d: d["TransitGatewayRouteTables"]),
+    "load-balancers": ("load_balancer", lambda d: d["LoadBalancers"]),
+    "listeners": ("listener", lambda d: d["Listeners"]),
+    "target-groups": ("target_group", lambda d: d["TargetGroups"]),
+    "tags": (None, None),
+    "target-health": (None, None),
 }
-# Kinds moto creates none of by itself: the seeded count is the whole count.
-# The others also hold moto's default VPC, subnets and security group (and
-# the unseeded management account's), so a peer finds at least the seeded.
-EXACT = {"instance", "volume", "elastic_ip"}
+# Calls the CLI loop makes in every account-region whatever it holds: one
+# per EC2 kind, DescribeLoadBalancers and DescribeTargetGroups.
+CLI_FIXED_CALLS = len(EC2_TYPES) + 2
+# Kinds moto creates none of by itself: the seeded count is the whole count
+# (zero for those seed.py does not make). The others also hold moto's
+# default VPC, subnets, security group, route table and gateway (and the
+# unseeded management account's), so a peer finds at least the seeded.
+EXACT = set(TYPES) - {"vpc", "subnet", "security_group", "internet_gateway", "route_table"}
+# Rounds of calls in a region that wait for an earlier answer: listeners,
+# tags and target health need the load balancers and target groups first.
+DEPENDENT_ROUNDS = 1
 # Levels of the seeded OU tree the crawl lists (root, Workloads/Sandbox,
 # Prod/Test): each level is one round trip (a parent's
 # ListOrganizationalUnitsForParent and ListAccountsForParent can go
@@ -168,8 +212,10 @@ def counts_orgscope(out_dir):
 def counts_cli(out_dir):
     accounts = {}
     for f in sorted(out_dir.glob("*/*/*.json")):
-        kind, items = CLI_FILES[f.stem]
+        kind, items = CLI_FILES[f.name.split(".")[0]]
         acc = accounts.setdefault(f.parent.parent.name, {})
+        if kind is None:
+            continue
         acc[kind] = acc.get(kind, 0) + len(items(json.loads(f.read_text())))
     return accounts, []
 
@@ -220,7 +266,7 @@ def main():
         "--cli-accounts",
         type=int,
         help="time the AWS CLI loop on this many accounts only and scale its time to the estate "
-        "(it is strictly sequential; at ~1-2 s per aws invocation the full loop takes an hour)",
+        "(it is strictly sequential; at ~1-2 s per aws invocation the full loop takes hours)",
     )
     p.add_argument("--peers", default="orgscope,botocove,cli", help="which peers to run")
     p.add_argument(
@@ -429,7 +475,7 @@ def main():
             if i < (cli_runs if peer == "cli" else a.runs):
                 results[peer].append(run_peer(peer, f"run{i + 1}"))
 
-    report = summarize(a, regions, results, len(reference["counts"]))
+    report = summarize(a, regions, results, len(reference["counts"]), seeded)
     if capacity:
         report += "\n\nResponder capacity at 0 ms latency: " + "; ".join(
             f"{tool} {r['rps']:.0f} requests/s ({r['detail']})" for tool, r in capacity.items()
@@ -474,7 +520,19 @@ def measure_capacity(base, replay_bin, port):
     return out
 
 
-def summarize(a, regions, results, n_accounts):
+def per_resource_calls(seeded):
+    """The CLI loop's calls made per seeded load balancer (listeners) and
+    target group (target health), and its tag calls (20 load balancers
+    each, per member account-region: seed.py gives each the same)."""
+    created = seeded["created"]
+    lbs, groups = created.get("load_balancer", 0), created.get("target_group", 0)
+    member_regions = seeded["accounts"] * len(seeded["regions"])
+    per_region = -(-lbs // member_regions) if member_regions else 0
+    tags = member_regions * -(-per_region // 20)
+    return lbs + groups + tags
+
+
+def summarize(a, regions, results, n_accounts, seeded):
     med = {
         peer: {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss_mb", "calls", "misses")}
         for peer, runs in results.items()
@@ -483,13 +541,15 @@ def summarize(a, regions, results, n_accounts):
     scaled_note = None
     if a.cli_accounts and med.get("cli"):
         # The loop is sequential: time grows with its calls. Scale the slice
-        # to the calls the full loop makes (one AssumeRole per member, one
-        # describe per kind and account-region) on top of the listing it
-        # already did.
+        # to the calls the full loop makes (one AssumeRole per member, the
+        # fixed describes of every account-region, and per seeded load
+        # balancer and target group its listeners and target health, plus
+        # the tags of each region's load balancers) on top of the listing
+        # it already did.
         m = med["cli"]
         by = results["cli"][0]["by_action"]
         listing = by.get("sts:GetCallerIdentity", 0) + by.get("organizations:ListAccounts", 0)
-        full = listing + (n_accounts - 1) + n_accounts * len(regions) * len(CLI_FILES)
+        full = listing + (n_accounts - 1) + n_accounts * len(regions) * CLI_FIXED_CALLS + per_resource_calls(seeded)
         factor = full / m["calls"]
         scaled_note = (
             f"AWS CLI loop: timed on {results['cli'][0]['accounts']} of {n_accounts} accounts "
@@ -520,12 +580,13 @@ def summarize(a, regions, results, n_accounts):
         lines += ["", scaled_note]
     if base:
         lat = a.latency_ms / 1000
-        # orgscope runs every kind's describe of a region at once.
+        # orgscope runs every kind's collector of a region at once.
         apis = len(TYPES)
         concurrency = a.account_concurrency * min(a.region_concurrency, len(regions)) * apis
         # identity, DescribeOrganization, ListRoots, the OU levels, then one
-        # account's AssumeRole and its first describe page.
-        chain = 3 + OU_LEVELS + 2
+        # account's AssumeRole, its first describe page and the calls that
+        # wait for it (a load balancer's listeners, a group's health).
+        chain = 3 + OU_LEVELS + 2 + DEPENDENT_ROUNDS
         floor = chain * lat + (base["calls"] - chain) * lat / concurrency
         peak = statistics.median(r["peak_in_flight"] for r in results["orgscope"])
         lines += [

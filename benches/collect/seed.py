@@ -4,7 +4,12 @@ accounts with tags, and in every account-region two VPCs with two subnets
 each, three security groups (one with ingress rules), ~20 instances in four
 reservations (each with its root volume), two data volumes, and three
 Elastic IPs: one associated with the first instance of each of the first two
-reservations, one allocated and left idle.
+reservations, one allocated and left idle. The first VPC is wired: an
+internet gateway, a NAT gateway (with its own Elastic IP) in its first
+subnet, a public route table (default route to the gateway) for that subnet
+and a private one (default route to the NAT) for the other, and an
+application load balancer over both subnets with an HTTP:80 listener
+forwarding to a target group holding the first reservation's instances.
 
 Member accounts are reached the way moto routes them: sts:AssumeRole into the
 account, then EC2 calls with the returned keys. Seeding fans out over a thread
@@ -12,8 +17,8 @@ pool because moto, not the client, is the bottleneck (~150 requests/s).
 
 Prints one JSON line with what was created (the expected counts exclude moto's
 default VPC, subnets and security groups, which the collectors also see;
-instances, volumes and Elastic IPs have no moto defaults, so those counts are
-exact).
+instances, volumes, Elastic IPs, NAT gateways and the load balancer kinds
+have no moto defaults, so those counts are exact).
 """
 
 import argparse
@@ -87,7 +92,20 @@ def seed_region(endpoint, account_id, creds, region, index, instances):
     ec2 = client("ec2", endpoint, region, creds)
     env = PLACEMENT[index % len(PLACEMENT)].lower()
     app = APPS[index % len(APPS)]
-    made = {"vpc": 0, "subnet": 0, "security_group": 0, "instance": 0, "volume": 0, "elastic_ip": 0}
+    made = {
+        "vpc": 0,
+        "subnet": 0,
+        "security_group": 0,
+        "instance": 0,
+        "volume": 0,
+        "elastic_ip": 0,
+        "internet_gateway": 0,
+        "nat_gateway": 0,
+        "route_table": 0,
+        "load_balancer": 0,
+        "listener": 0,
+        "target_group": 0,
+    }
     subnets = []
     for v in range(2):
         vpc = ec2.create_vpc(
@@ -128,6 +146,7 @@ def seed_region(endpoint, account_id, creds, region, index, instances):
     reservations = 4
     per = max(1, instances // reservations)
     fronts = []  # the first instance of each reservation
+    launched = []  # every instance of each reservation
     for r in range(reservations):
         count = per if r < reservations - 1 else max(1, instances - per * (reservations - 1))
         out = ec2.run_instances(
@@ -142,6 +161,7 @@ def seed_region(endpoint, account_id, creds, region, index, instances):
         made["instance"] += count
         made["volume"] += count  # moto gives every instance a root volume
         fronts.append(out["Instances"][0]["InstanceId"])
+        launched.append([i["InstanceId"] for i in out["Instances"]])
     # A few Elastic IPs, as an estate holds them: the first instance of the
     # web and app reservations at a fixed address, and one idle spare.
     for purpose, instance in [("web", fronts[0]), ("app", fronts[1]), ("spare", None)]:
@@ -160,7 +180,58 @@ def seed_region(endpoint, account_id, creds, region, index, instances):
             TagSpecifications=[{"ResourceType": "volume", "Tags": tags(Name=f"{app}-data-{d}", env=env)}],
         )
         made["volume"] += 1
+    wire(ec2, client("elbv2", endpoint, region, creds), first_vpc, subnets[:2], groups[0], launched[0], app, env, made)
     return made
+
+
+def wire(ec2, elb, vpc, subnets, web_group, web_instances, app, env, made):
+    """The first VPC's wiring: gateways, route tables and a load balancer
+    (see the module doc)."""
+    igw = ec2.create_internet_gateway(
+        TagSpecifications=[{"ResourceType": "internet-gateway", "Tags": tags(Name=f"{app}-{env}-igw", env=env)}]
+    )["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    made["internet_gateway"] += 1
+    nat_ip = ec2.allocate_address(
+        Domain="vpc",
+        TagSpecifications=[{"ResourceType": "elastic-ip", "Tags": tags(Name=f"{app}-{env}-nat-eip", env=env)}],
+    )["AllocationId"]
+    made["elastic_ip"] += 1
+    nat = ec2.create_nat_gateway(
+        SubnetId=subnets[0],
+        AllocationId=nat_ip,
+        TagSpecifications=[{"ResourceType": "natgateway", "Tags": tags(Name=f"{app}-{env}-nat", env=env)}],
+    )["NatGateway"]["NatGatewayId"]
+    made["nat_gateway"] += 1
+    for name, subnet, target in [("public", subnets[0], {"GatewayId": igw}), ("private", subnets[1], {"NatGatewayId": nat})]:
+        rt = ec2.create_route_table(
+            VpcId=vpc,
+            TagSpecifications=[{"ResourceType": "route-table", "Tags": tags(Name=f"{app}-{env}-{name}", env=env)}],
+        )["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", **target)
+        ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
+        made["route_table"] += 1
+    tg = elb.create_target_group(
+        Name=f"{app}-{env}-web", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": i, "Port": 80} for i in web_instances])
+    made["target_group"] += 1
+    lb = elb.create_load_balancer(
+        Name=f"{app}-{env}-web",
+        Type="application",
+        Scheme="internet-facing",
+        Subnets=subnets,
+        SecurityGroups=[web_group],
+        Tags=tags(env=env, owner=f"team-{app}"),
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    made["load_balancer"] += 1
+    elb.create_listener(
+        LoadBalancerArn=lb,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+    )
+    made["listener"] += 1
 
 
 def main():
