@@ -426,9 +426,15 @@ async fn one_region_hangs_gives_timeout_there_in_bounded_time() {
         )),
     );
     let mut opts = options(&fx.proxy).await;
-    // Bounded by construction: 2 attempts of 1 s, 3 s per call at most.
-    opts.attempt_timeout = Duration::from_secs(1);
-    opts.operation_timeout = Duration::from_secs(3);
+    // Bounded by construction: 2 attempts of 2 s, 5 s per call at most.
+    // One account and one region at a time, so no more than one region's
+    // 18 calls wait on moto (~150 answers/s) at once: at the fixture's
+    // 4 x 2 regions, 144 calls in flight queued past a short attempt
+    // timeout on a loaded machine and timed out where nothing hung.
+    opts.concurrency = 1;
+    opts.region_concurrency = 1;
+    opts.attempt_timeout = Duration::from_secs(2);
+    opts.operation_timeout = Duration::from_secs(5);
     opts.max_attempts = 2;
     let e = fx.run(opts).await;
     let failed = failed(&e);
