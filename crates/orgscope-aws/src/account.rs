@@ -7,6 +7,10 @@
 //! renews an expired role session and redoes the calls it refused on its
 //! own, and a panic in one service's task fails that service's cells of
 //! the region (`InternalError`) without losing the other's.
+//!
+//! When a region answers `AuthFailure`, one `DescribeRegions` with
+//! `AllRegions` tells a region the account has not enabled
+//! (`region_disabled`: enable it or leave it out) from a real denial.
 
 use futures::{StreamExt, stream};
 
@@ -144,6 +148,12 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         .buffer_unordered(ctx.opts.region_concurrency)
         .collect()
         .await;
+    let mut results: Vec<(String, PerApi)> = results;
+    if results.iter().any(|(_, per_api)| has_auth_failure(per_api)) {
+        let client = ctx.clients.ec2(id, &ctx.clients.home_region, creds.clone());
+        let not_opted_in = ec2::regions_not_opted_in(&client).await;
+        refile_not_opted_in(&mut results, &not_opted_in);
+    }
     for (region, per_api) in results {
         for (api, r) in per_api {
             let key = CellKey::new(id, &region, api);
@@ -157,6 +167,52 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         }
     }
     out
+}
+
+/// EC2 answers `AuthFailure` both to credentials it rejects and to any
+/// call in a region the account has not enabled, so the code alone would
+/// send a user to fix a role that is fine.
+fn has_auth_failure(per_api: &PerApi) -> bool {
+    per_api
+        .iter()
+        .any(|(_, r)| matches!(r, Err(f) if f.code.as_deref() == Some("AuthFailure")))
+}
+
+/// Refile the denials of regions the account has not opted in to as
+/// `region_disabled`, saying what to do; the AWS code is kept, so the cell
+/// still shows what AWS answered. When the opt-in status could not be
+/// read, the denials stay denials and say why they could not be told apart.
+fn refile_not_opted_in(
+    results: &mut [(String, PerApi)],
+    not_opted_in: &Result<std::collections::BTreeSet<String>, Failure>,
+) {
+    for (region, per_api) in results.iter_mut() {
+        for (_, r) in per_api.iter_mut() {
+            let Err(f) = r else { continue };
+            if f.status != CoverageStatus::Denied {
+                continue;
+            }
+            match not_opted_in {
+                Ok(regions) if regions.contains(region.as_str()) => {
+                    f.status = CoverageStatus::RegionDisabled;
+                    f.message = Some(format!(
+                        "{region} is not enabled in this account (opt-in status: not-opted-in), \
+                         so AWS refused the call. Enable the region in the account's settings \
+                         (Account > AWS Regions), or leave it out of --regions."
+                    ));
+                }
+                Ok(_) => {}
+                Err(check) if f.code.as_deref() == Some("AuthFailure") => {
+                    let said = f.message.as_deref().unwrap_or("AWS gave no message");
+                    f.message = Some(format!(
+                        "{said} (AuthFailure may also mean the region is not enabled; \
+                         orgscope could not read the account's regions to tell: {check})"
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+    }
 }
 
 /// One service's results in a region, or, if its task panicked (a bug in
@@ -281,6 +337,107 @@ mod tests {
         let dispatched: Vec<&str> = ec2::apis().chain(elbv2::apis()).collect();
         let registered: Vec<&str> = orgscope_core::model::regional_apis().collect();
         assert_eq!(dispatched, registered);
+    }
+
+    fn auth_failure() -> Result<Vec<Resource>, Failure> {
+        Err(Failure::new(
+            CoverageStatus::Denied,
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        ))
+    }
+
+    fn statuses(results: &[(String, PerApi)]) -> Vec<(&str, &str, CoverageStatus)> {
+        let mut out = Vec::new();
+        for (region, per_api) in results {
+            for (api, r) in per_api {
+                let status = r.as_ref().map_or_else(|f| f.status, |_| CoverageStatus::Ok);
+                out.push((region.as_str(), *api, status));
+            }
+        }
+        out
+    }
+
+    fn auth_failed_in_two_regions() -> Vec<(String, PerApi)> {
+        vec![
+            (
+                "ap-east-1".to_string(),
+                vec![
+                    ("ec2:DescribeVpcs", auth_failure()),
+                    ("ec2:DescribeSubnets", auth_failure()),
+                ],
+            ),
+            (
+                "eu-west-1".to_string(),
+                vec![
+                    ("ec2:DescribeVpcs", auth_failure()),
+                    ("ec2:DescribeSubnets", Ok(Vec::new())),
+                ],
+            ),
+        ]
+    }
+
+    #[test]
+    fn auth_failure_in_a_region_not_opted_in_is_region_disabled_and_elsewhere_denied() {
+        let mut results = auth_failed_in_two_regions();
+        assert!(results.iter().all(|(_, p)| has_auth_failure(p)));
+        let not_opted_in = Ok(["ap-east-1".to_string(), "me-south-1".to_string()].into());
+        refile_not_opted_in(&mut results, &not_opted_in);
+        use CoverageStatus::{Denied, Ok as Fine, RegionDisabled};
+        assert_eq!(
+            statuses(&results),
+            [
+                ("ap-east-1", "ec2:DescribeVpcs", RegionDisabled),
+                ("ap-east-1", "ec2:DescribeSubnets", RegionDisabled),
+                ("eu-west-1", "ec2:DescribeVpcs", Denied),
+                ("eu-west-1", "ec2:DescribeSubnets", Fine),
+            ]
+        );
+        let refiled = results[0].1[0].1.as_ref().err();
+        assert_eq!(refiled.and_then(|f| f.code.as_deref()), Some("AuthFailure"));
+        let message = refiled.and_then(|f| f.message.as_deref()).unwrap_or("");
+        assert!(message.contains("ap-east-1 is not enabled"), "{message}");
+        assert!(message.contains("--regions"), "{message}");
+    }
+
+    #[test]
+    fn auth_failure_stays_denied_and_says_so_when_the_opt_in_status_is_unreadable() {
+        let mut results = auth_failed_in_two_regions();
+        let unreadable = Err(Failure::new(
+            CoverageStatus::Denied,
+            "UnauthorizedOperation",
+            "not allowed: ec2:DescribeRegions",
+        ));
+        refile_not_opted_in(&mut results, &unreadable);
+        let failed: Vec<_> = statuses(&results)
+            .into_iter()
+            .filter(|(_, _, s)| *s != CoverageStatus::Ok)
+            .collect();
+        assert!(
+            failed.iter().all(|(_, _, s)| *s == CoverageStatus::Denied),
+            "{failed:?}"
+        );
+        let message = results[0].1[0]
+            .1
+            .as_ref()
+            .err()
+            .and_then(|f| f.message.clone());
+        let message = message.unwrap_or_default();
+        assert!(
+            message.contains("could not read the account's regions"),
+            "{message}"
+        );
+        assert!(message.contains("ec2:DescribeRegions"), "{message}");
+    }
+
+    #[test]
+    fn other_denials_do_not_trigger_the_opt_in_check() {
+        let scp = Err(Failure::new(
+            CoverageStatus::Denied,
+            "UnauthorizedOperation",
+            "explicit deny",
+        ));
+        assert!(!has_auth_failure(&vec![("ec2:DescribeVpcs", scp)]));
     }
 
     fn expired() -> Result<Vec<Resource>, Failure> {

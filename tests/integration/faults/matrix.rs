@@ -290,6 +290,92 @@ async fn one_disabled_opt_in_region_in_one_account() {
     fx.assert_rest_complete(&e, |c| c.account_id == acct && c.region == "eu-west-1");
 }
 
+/// `DescribeRegions` with `AllRegions`, as AWS documents its answer
+/// (EC2 API reference, DescribeRegions, example 2): every region with its
+/// opt-in status; `off` is the one not enabled.
+fn all_regions_answer(off: Option<&str>) -> String {
+    let items: String = REGIONS
+        .iter()
+        .chain(&["ap-east-1"])
+        .map(|r| {
+            let status = if Some(*r) == off || *r == "ap-east-1" {
+                "not-opted-in"
+            } else {
+                "opt-in-not-required"
+            };
+            format!(
+                "<item><regionName>{r}</regionName>\
+                 <regionEndpoint>ec2.{r}.amazonaws.com</regionEndpoint>\
+                 <optInStatus>{status}</optInStatus></item>"
+            )
+        })
+        .collect();
+    format!(
+        "<DescribeRegionsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+         <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>\
+         <regionInfo>{items}</regionInfo></DescribeRegionsResponse>"
+    )
+}
+
+#[tokio::test]
+async fn auth_failure_in_a_region_the_account_has_not_enabled_is_region_disabled() {
+    let fx = Fixture::new().await;
+    // In eu-west-1, EC2 answers AuthFailure to both accounts; only `off`
+    // has not enabled the region, so only its cells are region_disabled.
+    let (off, on) = (fx.member(1).to_string(), fx.member(2).to_string());
+    let auth_failure = || {
+        Fault::error(
+            401,
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        )
+    };
+    let rules = Rules::none()
+        .with(Rule::new(
+            Match::any()
+                .service("ec2")
+                .account(&off)
+                .region("eu-west-1"),
+            auth_failure(),
+        ))
+        .with(Rule::new(
+            Match::any().service("ec2").account(&on).region("eu-west-1"),
+            auth_failure(),
+        ))
+        .with(Rule::new(
+            Match::any().action("ec2:DescribeRegions").account(&off),
+            Fault::respond(&all_regions_answer(Some("eu-west-1"))),
+        ))
+        .with(Rule::new(
+            Match::any().action("ec2:DescribeRegions").account(&on),
+            Fault::respond(&all_regions_answer(None)),
+        ));
+    let e = fx.run_with(rules).await;
+    let mut want = BTreeMap::new();
+    for api in ec2_apis() {
+        let code = Some("AuthFailure".to_string());
+        let off_cell = CellKey::new(off.clone(), "eu-west-1", api.clone());
+        want.insert(off_cell, (CoverageStatus::RegionDisabled, code.clone()));
+        let on_cell = CellKey::new(on.clone(), "eu-west-1", api);
+        want.insert(on_cell, (CoverageStatus::Denied, code));
+    }
+    assert_eq!(failed(&e), want);
+    // The refiled cell says what to do, not "fix the role".
+    let disabled = e
+        .coverage
+        .iter()
+        .find(|c| c.account_id == off && c.status == CoverageStatus::RegionDisabled);
+    let message = disabled.and_then(|c| c.message.as_deref()).unwrap_or("");
+    assert!(message.contains("eu-west-1 is not enabled"), "{message}");
+    // One opt-in check per account that saw AuthFailure, none elsewhere.
+    assert_eq!(fx.proxy.seen_for(&off, "ec2:DescribeRegions"), 1);
+    assert_eq!(fx.proxy.seen_for(&on, "ec2:DescribeRegions"), 1);
+    assert_eq!(fx.proxy.seen_for(fx.member(0), "ec2:DescribeRegions"), 0);
+    fx.assert_rest_complete(&e, |c| {
+        (c.account_id == off || c.account_id == on) && c.region == "eu-west-1"
+    });
+}
+
 #[tokio::test]
 async fn scp_blocked_region_is_denied_without_retrying() {
     let fx = Fixture::new().await;

@@ -163,6 +163,26 @@ pub async fn enabled_regions(client: &aws_sdk_ec2::Client) -> Result<Vec<String>
     Ok(regions)
 }
 
+/// Regions the account has not enabled: `DescribeRegions` with
+/// `AllRegions` lists every region with its opt-in status, and
+/// `not-opted-in` is the one that makes EC2 refuse calls there.
+pub async fn regions_not_opted_in(
+    client: &aws_sdk_ec2::Client,
+) -> Result<std::collections::BTreeSet<String>, Failure> {
+    let out = client
+        .describe_regions()
+        .all_regions(true)
+        .send()
+        .await
+        .map_err(|e| classify(&e))?;
+    Ok(out
+        .regions()
+        .iter()
+        .filter(|r| r.opt_in_status() == Some("not-opted-in"))
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect())
+}
+
 /// The account-region a collector is describing.
 #[derive(Clone, Copy)]
 struct Where<'a> {
