@@ -7,7 +7,7 @@
 
 use egui::{
     Align2, Color32, CornerRadius, FontFamily, FontId, Pos2, Rect, Sense, Shape, Stroke,
-    StrokeKind, Vec2, epaint::text::FontInsert,
+    StrokeKind, Vec2,
 };
 
 use crate::diagram::{self, Point, Scene};
@@ -89,29 +89,69 @@ impl DiagramView {
     }
 }
 
+/// Names of the bundled fonts in egui's font definitions.
+const REGULAR_FONT: &str = "orgscope-dejavu-sans";
+const BOLD_FONT: &str = "orgscope-dejavu-sans-bold";
+const FALLBACK_FONT: &str = "orgscope-droid-sans-fallback";
+
+/// Add the bundled diagram fonts to `fonts`: the diagram families (the
+/// faces the layout measured, with the CJK fallback behind them), and the
+/// fallback behind egui's own proportional and monospace families.
+pub fn add_bundled_fonts(fonts: &mut egui::FontDefinitions) {
+    use egui::FontData;
+    use std::sync::Arc;
+    let faces = [
+        (REGULAR_FONT, diagram::text::REGULAR),
+        (BOLD_FONT, diagram::text::BOLD),
+        (FALLBACK_FONT, diagram::text::FALLBACK),
+    ];
+    for (name, bytes) in faces {
+        let data = Arc::new(FontData::from_static(bytes));
+        fonts.font_data.insert(name.to_string(), data);
+    }
+    let families = [
+        (FontFamily::Name(FAMILY.into()), Some(REGULAR_FONT)),
+        (FontFamily::Name(FAMILY_BOLD.into()), Some(BOLD_FONT)),
+        (FontFamily::Proportional, None),
+        (FontFamily::Monospace, None),
+    ];
+    for (family, first) in families {
+        let list = fonts.families.entry(family).or_default();
+        if let Some(face) = first
+            && !list.iter().any(|f| f == face)
+        {
+            list.insert(0, face.to_string());
+        }
+        if !list.iter().any(|f| f == FALLBACK_FONT) {
+            list.push(FALLBACK_FONT.to_string());
+        }
+    }
+}
+
 /// Register the bundled diagram fonts with egui (once; later calls are
-/// cheap no-ops), so the canvas uses the faces the layout measured.
+/// cheap no-ops, as are all calls once the app's theme has installed them
+/// by the same names), so the canvas uses the faces the layout measured.
 pub fn install_fonts(ctx: &egui::Context) {
     use egui::{
         FontData,
-        epaint::text::{FontPriority, InsertFontFamily},
+        epaint::text::{FontInsert, FontPriority, InsertFontFamily},
     };
     let fam = |name: &str, priority| InsertFontFamily {
         family: FontFamily::Name(name.into()),
         priority,
     };
     ctx.add_font(FontInsert::new(
-        "orgscope-dejavu-sans",
+        REGULAR_FONT,
         FontData::from_static(diagram::text::REGULAR),
         vec![fam(FAMILY, FontPriority::Highest)],
     ));
     ctx.add_font(FontInsert::new(
-        "orgscope-dejavu-sans-bold",
+        BOLD_FONT,
         FontData::from_static(diagram::text::BOLD),
         vec![fam(FAMILY_BOLD, FontPriority::Highest)],
     ));
     ctx.add_font(FontInsert::new(
-        "orgscope-droid-sans-fallback",
+        FALLBACK_FONT,
         FontData::from_static(diagram::text::FALLBACK),
         vec![
             fam(FAMILY, FontPriority::Lowest),

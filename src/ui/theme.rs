@@ -4,15 +4,21 @@
 
 use egui::{Color32, FontFamily, FontId, TextStyle, Visuals};
 
+use super::diagram_view;
+
 pub fn apply(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
     // Hack (bundled for monospace) has the arrows and triangles the UI
     // uses; Ubuntu-Light alone does not.
-    let mut fonts = egui::FontDefinitions::default();
     if let Some(list) = fonts.families.get_mut(&FontFamily::Proportional)
         && !list.iter().any(|f| f == "Hack")
     {
         list.push("Hack".to_string());
     }
+    // Tag values, names and OU names in Chinese, Japanese or Korean drew as
+    // boxes in the tables: the diagrams' bundled fallback font goes behind
+    // every family, so text the exports draw the app draws too.
+    diagram_view::add_bundled_fonts(&mut fonts);
     ctx.set_fonts(fonts);
     ctx.all_styles_mut(|style| {
         style.text_styles = [

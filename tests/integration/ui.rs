@@ -521,3 +521,34 @@ fn details_list_relations_both_ways_and_navigate_along_them() {
             .is_some()
     );
 }
+
+/// Tag values and names in Chinese, Japanese or Korean drew as boxes in the
+/// tables (issue 17, item 9). egui_kittest refuses to draw a glyph no font
+/// has (`MissingGlyphPolicy::Panic`), so before the app had the bundled CJK
+/// fallback this test ended in a panic on the first frame that showed one.
+#[test]
+fn cjk_names_and_tag_values_draw_as_text_in_the_table_and_details() {
+    let rt = runtime();
+    let mut h = harness(&rt, |mut app| {
+        let mut estate = demo_estate(orgscope::demo::DEFAULT_ACCOUNTS);
+        let instance = estate
+            .resources
+            .iter_mut()
+            .find(|r| r.kind.def().name == "instance")
+            .unwrap_or_else(|| panic!("the demo has instances"));
+        instance.name = Some("決済-web-1".to_string());
+        instance
+            .tags
+            .insert("team".to_string(), "본사 데이터팀".to_string());
+        instance
+            .tags
+            .insert("owner".to_string(), "支付团队".to_string());
+        app.load_estate(estate, Origin::Demo);
+        app
+    });
+    type_filter(&mut h, "team=\"본사 데이터팀\"");
+    assert_eq!(h.state().pane_row_counts()[0], 1);
+    h.get_by_label("決済-web-1").click();
+    h.run();
+    assert!(h.query_all_by_label_contains("支付团队").next().is_some());
+}
