@@ -81,6 +81,7 @@ impl OrgscopeApp {
         rt: tokio::runtime::Handle,
     ) -> OrgscopeApp {
         theme::apply(ctx);
+        ctx.set_theme(settings.theme.preference());
         let (tx, rx) = channel();
         let mut app = OrgscopeApp {
             loaded: None,

@@ -117,6 +117,7 @@ pub enum Command {
     /// The MFA dialog's answer: the code, or `None` to cancel the run.
     MfaAnswer(Option<String>),
     ToggleLog,
+    SetTheme(super::state::ThemeChoice),
 }
 
 /// One matching setting of a comparison, as edited above its table.

@@ -478,6 +478,10 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
         }
         Command::MfaAnswer(code) => super::live::on_mfa_answer(app, code),
         Command::ToggleLog => app.settings.show_log = !app.settings.show_log,
+        Command::SetTheme(choice) => {
+            app.settings.theme = choice;
+            app.ctx.set_theme(choice.preference());
+        }
     }
 }
 

@@ -29,7 +29,7 @@ mod welcome_ui;
 mod workers;
 
 pub use app::OrgscopeApp;
-pub use state::{Origin, Settings};
+pub use state::{Origin, Settings, ThemeChoice};
 
 /// What the app shows first.
 #[derive(Debug, Clone)]

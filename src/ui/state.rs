@@ -406,6 +406,40 @@ pub struct Settings {
     pub panes: BTreeMap<PaneId, Pane>,
     pub next_pane: u64,
     pub show_log: bool,
+    /// Light, dark, or whatever the desktop uses (the default).
+    pub theme: ThemeChoice,
+}
+
+/// The user's theme: egui follows the system's by default, but a desktop
+/// without one (a bare X session, some tiling WMs) reports nothing, and
+/// people who present or print want light regardless.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ThemeChoice::System => "Follow the system",
+            ThemeChoice::Light => "Light",
+            ThemeChoice::Dark => "Dark",
+        }
+    }
+
+    pub fn preference(self) -> egui::ThemePreference {
+        match self {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        }
+    }
 }
 
 impl Settings {

@@ -119,6 +119,16 @@ fn top_bar_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
                     commands.push(Command::Compare);
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.menu_button("Theme", |ui| {
+                        for choice in super::state::ThemeChoice::ALL {
+                            let on = app.settings.theme == choice;
+                            if ui.radio(on, choice.label()).clicked() && !on {
+                                commands.push(Command::SetTheme(choice));
+                            }
+                        }
+                    })
+                    .response
+                    .on_hover_text("Light, dark, or the system's theme");
                     if let Some(l) = &app.loaded {
                         if ui
                             .small_button("Close")
