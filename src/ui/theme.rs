@@ -55,6 +55,17 @@ pub fn apply(ctx: &egui::Context) {
     });
 }
 
+/// The gutter between panes. Left unfilled it showed the window's clear
+/// colour: near black, which in the light theme framed every pane in a
+/// heavy black band.
+pub fn gutter(v: &Visuals) -> Color32 {
+    if v.dark_mode {
+        v.extreme_bg_color
+    } else {
+        Color32::from_gray(222)
+    }
+}
+
 /// Colour for "only in the left pane".
 pub fn only_left(v: &Visuals) -> Color32 {
     if v.dark_mode {

@@ -34,7 +34,11 @@ pub fn app_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
         .size_range(200.0..=520.0)
         .show(ui, |ui| org_panel_ui(app, commands, ui));
     egui::CentralPanel::default()
-        .frame(egui::Frame::new().inner_margin(egui::Margin::same(6)))
+        .frame(
+            egui::Frame::new()
+                .inner_margin(egui::Margin::same(6))
+                .fill(theme::gutter(ui.visuals())),
+        )
         .show(ui, |ui| panes_ui(app, commands, ui));
     super::credentials_ui::mfa_dialog_ui(app.mfa.as_ref(), ui, commands);
 }
