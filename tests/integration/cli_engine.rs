@@ -234,6 +234,23 @@ fn list_csv_is_safe_for_spreadsheets() {
     );
 }
 
+/// A filter nested 20,000 deep overflowed the parser's stack and killed
+/// the process (issue #17); now it is one more parse error.
+#[test]
+fn a_deeply_nested_filter_is_refused_not_fatal() {
+    let dir = demo_dir();
+    let deep = format!("{}a{}", "(".repeat(20_000), ")".repeat(20_000));
+    let o = orgscope(dir.path(), &["list", "demo.json", "--filter", &deep]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "col 65: the filter nests deeper than 64 levels of '(', '-' and 'NOT'; simplify it"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn bad_input_is_one_clear_line() {
     let dir = demo_dir();
