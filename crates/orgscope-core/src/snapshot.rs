@@ -17,12 +17,21 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::model::{Estate, FORMAT, VERSION};
+use crate::model::{Estate, FORMAT, OrgUnit, VERSION};
 
 /// Largest estate file we agree to read. A 1,000-account estate with
 /// hundreds of thousands of resources is well under this; anything larger is
 /// far more likely to be the wrong file than a real estate.
 pub const MAX_SNAPSHOT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Deepest nesting of organizational units below the root we agree to read.
+/// AWS Organizations allows five levels; the org tree's walks (account
+/// lists, the tree panel, the org diagram) recurse once per level, so a
+/// file claiming more than this is refused when read rather than trusted.
+/// It sits below the 62 levels serde_json's own nesting limit lets through,
+/// so a deep tree gets this error, which says what is wrong, rather than a
+/// bare "recursion limit exceeded".
+pub const MAX_OU_DEPTH: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
@@ -53,6 +62,14 @@ pub enum SnapshotError {
         "{path} is estate file version {found}, newer than this orgscope understands (up to {VERSION}); upgrade orgscope to open it"
     )]
     FutureVersion { path: PathBuf, found: u32 },
+    #[error(
+        "{path} nests organizational units {depth} levels deep, more than the {limit} orgscope reads (AWS Organizations allows 5); it was not written from a real organization"
+    )]
+    TooDeep {
+        path: PathBuf,
+        depth: usize,
+        limit: usize,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -123,7 +140,7 @@ pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Estate, SnapshotError> {
         && estate.format == FORMAT
         && estate.version <= VERSION
     {
-        return Ok(migrated(estate));
+        return checked(migrated(estate), path);
     }
     let header: Header = serde_json::from_slice(bytes).map_err(malformed)?;
     match header.format.as_deref() {
@@ -142,9 +159,34 @@ pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Estate, SnapshotError> {
             found: version,
         });
     }
-    serde_json::from_slice(bytes)
-        .map(migrated)
-        .map_err(malformed)
+    let estate = serde_json::from_slice(bytes).map_err(malformed)?;
+    checked(migrated(estate), path)
+}
+
+/// What the types cannot say about a parsed estate: its org tree is no
+/// deeper than [`MAX_OU_DEPTH`].
+fn checked(estate: Estate, path: &Path) -> Result<Estate, SnapshotError> {
+    let depth = ou_depth(&estate.tree);
+    if depth > MAX_OU_DEPTH {
+        return Err(SnapshotError::TooDeep {
+            path: path.to_path_buf(),
+            depth,
+            limit: MAX_OU_DEPTH,
+        });
+    }
+    Ok(estate)
+}
+
+/// Levels of OUs below `root` (0 when it has none), with an explicit stack:
+/// this is the walk that must not trust the depth it is measuring.
+fn ou_depth(root: &OrgUnit) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(root, 0)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        stack.extend(node.children.iter().map(|c| (c, depth + 1)));
+    }
+    deepest
 }
 
 /// An estate read from an older version, now in this version's form: the
@@ -396,5 +438,59 @@ mod tests {
         let err = from_slice(br#"{"format":"other","version":1}"#, Path::new("x.json"))
             .expect_err("must fail");
         assert!(matches!(err, SnapshotError::WrongFormat { .. }));
+    }
+
+    /// An estate file whose root has `levels` OUs nested one in the next,
+    /// written as text: building (and dropping) such a tree in memory would
+    /// itself recurse once per level.
+    fn nested_ous(levels: usize) -> String {
+        let mut doc = serde_json::to_value(tiny()).expect("serializes");
+        doc["tree"] = serde_json::Value::String("@TREE@".into());
+        let mut tree = String::new();
+        for i in 0..=levels {
+            tree.push_str(&format!(
+                r#"{{"id":"ou-{i}","name":"level {i}","scps":[],"accounts":[],"children":["#
+            ));
+        }
+        tree.push_str(&"]}".repeat(levels + 1));
+        doc.to_string().replace("\"@TREE@\"", &tree)
+    }
+
+    #[test]
+    fn an_org_tree_at_the_depth_limit_reads_and_walks() {
+        let e =
+            from_slice(nested_ous(MAX_OU_DEPTH).as_bytes(), Path::new("x.json")).expect("reads");
+        let mut deepest = Vec::new();
+        e.tree.walk(&mut |_, path| {
+            if path.len() > deepest.len() {
+                deepest = path.iter().map(|s| s.to_string()).collect();
+            }
+        });
+        assert_eq!(deepest.len(), MAX_OU_DEPTH);
+        assert!(e.tree.find(&format!("ou-{MAX_OU_DEPTH}")).is_some());
+    }
+
+    #[test]
+    fn an_org_tree_past_the_depth_limit_is_refused_clearly() {
+        // Just past the limit, and as deep as serde_json lets through.
+        for levels in [MAX_OU_DEPTH + 1, 62] {
+            let err = from_slice(nested_ous(levels).as_bytes(), Path::new("x.json"))
+                .expect_err("too deep");
+            assert!(
+                matches!(err, SnapshotError::TooDeep { depth, limit: MAX_OU_DEPTH, .. } if depth == levels),
+                "{levels}: {err}"
+            );
+            assert!(
+                err.to_string().contains(&format!(
+                    "nests organizational units {levels} levels deep, more than the {MAX_OU_DEPTH}"
+                )),
+                "{err}"
+            );
+        }
+        // Far deeper: refused by the JSON reader's own nesting limit, as a
+        // malformed file, never a stack overflow.
+        let err =
+            from_slice(nested_ous(20_000).as_bytes(), Path::new("x.json")).expect_err("too deep");
+        assert!(matches!(err, SnapshotError::Malformed { .. }), "{err}");
     }
 }
