@@ -86,22 +86,46 @@ struct Header {
     version: Option<u32>,
 }
 
+/// Open a file the user named for reading, refusing anything but a regular
+/// file: a device or FIFO reports size 0 and may never end (`/dev/zero`),
+/// and only a regular file has a size that can be checked before reading.
+/// Every file orgscope reads by a path from outside (snapshots, the AWS
+/// config files) is opened here.
+pub fn open_regular(path: &Path) -> Result<File, SnapshotError> {
+    let io = |source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO for reading blocks until something writes to it, so a
+    // check after `open` would never run. With O_NONBLOCK the open returns
+    // at once; reads of a regular file ignore the flag, so it need not be
+    // cleared afterwards.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits().cast_signed());
+    }
+    let file = options.open(path).map_err(io)?;
+    // The handle's type, not the path's: the path may have been replaced
+    // since, and this is the file that will be read.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(SnapshotError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(file)
+}
+
 /// Read and validate an estate file.
 pub fn read(path: &Path) -> Result<Estate, SnapshotError> {
     let io = |source| SnapshotError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    // A device or FIFO reports size 0 and may never end (`/dev/zero`);
-    // only regular files have a size we can check before reading.
-    if !meta.is_file() {
-        return Err(SnapshotError::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let size = meta.len();
+    let file = open_regular(path)?;
+    let size = file.metadata().map_err(io)?.len();
     if size > MAX_SNAPSHOT_BYTES {
         return Err(SnapshotError::TooLarge {
             path: path.to_path_buf(),
@@ -298,6 +322,36 @@ mod tests {
                 "mode {mode:o}, umask {umask:o}"
             );
         }
+    }
+
+    /// Each of these blocked or never ended before: opening a FIFO waits
+    /// for a writer that never comes. They must be refused by type, at once.
+    #[cfg(unix)]
+    #[test]
+    fn fifos_devices_and_directories_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("estate.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+        for path in [fifo.as_path(), Path::new("/dev/zero"), dir.path()] {
+            let err = read(path).expect_err("not an estate file");
+            assert!(matches!(err, SnapshotError::NotAFile { .. }), "{err}");
+            assert_eq!(
+                err.to_string(),
+                format!("{} is not a regular file", path.display())
+            );
+            assert!(matches!(
+                open_regular(path),
+                Err(SnapshotError::NotAFile { .. })
+            ));
+        }
+        // A regular file still opens and reads through the same helper.
+        let file = dir.path().join("e.json");
+        write(&file, &tiny()).expect("write");
+        assert_eq!(read(&file).expect("read"), tiny());
     }
 
     #[test]
