@@ -70,6 +70,11 @@ pub enum SnapshotError {
         depth: usize,
         limit: usize,
     },
+    #[error("cannot serialize the estate: {source}")]
+    Serialize {
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -230,17 +235,25 @@ fn strip_position(msg: &str) -> String {
 }
 
 /// Serialize an estate as pretty JSON (diffable, and still fast to parse).
-pub fn to_vec(estate: &Estate) -> Vec<u8> {
-    // Serializing plain data structs to a Vec cannot fail: every map key is
-    // a string and there are no non-finite floats in the model.
-    let mut out = serde_json::to_vec_pretty(estate).unwrap_or_default();
-    out.push(b'\n');
-    out
+pub fn to_vec(estate: &Estate) -> Result<Vec<u8>, SnapshotError> {
+    pretty(estate)
 }
 
-/// Write an estate atomically.
+/// Today's model always serializes, but that is a property of every
+/// hand-written `Serialize` in it staying that way. A failure must reach
+/// the user: an empty document in its place would be written over their
+/// snapshot as if it were the estate.
+fn pretty<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, SnapshotError> {
+    let mut out =
+        serde_json::to_vec_pretty(value).map_err(|source| SnapshotError::Serialize { source })?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Write an estate atomically; nothing is written when it cannot be
+/// serialized.
 pub fn write(path: &Path, estate: &Estate) -> Result<(), SnapshotError> {
-    write_atomic(path, &to_vec(estate))
+    write_atomic(path, &to_vec(estate)?)
 }
 
 /// Write bytes to `path` atomically: a temporary file in the same directory
@@ -354,6 +367,23 @@ mod tests {
         assert_eq!(read(&file).expect("read"), tiny());
     }
 
+    /// A failed serialization was an empty document, which `write` would
+    /// have put over the user's file (issue #17).
+    #[test]
+    fn a_value_that_cannot_serialize_is_an_error_not_an_empty_document() {
+        // JSON object keys must be strings: serde_json refuses this map.
+        let unserializable: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        let err = pretty(&unserializable).expect_err("cannot serialize");
+        assert!(matches!(err, SnapshotError::Serialize { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("cannot serialize the estate: key must be a string"),
+            "{err}"
+        );
+        let bytes = to_vec(&tiny()).expect("serializes");
+        assert!(bytes.ends_with(b"}\n"));
+    }
+
     #[test]
     fn malformed_names_line_and_column() {
         let err = from_slice(
@@ -421,7 +451,8 @@ mod tests {
         }
         assert_eq!(old, new);
         // And it saves as version 2, which reads back equal.
-        let again = from_slice(&to_vec(&old), Path::new("v2.json")).expect("v2 reads");
+        let again =
+            from_slice(&to_vec(&old).expect("serializes"), Path::new("v2.json")).expect("v2 reads");
         assert_eq!(again, old);
     }
 
