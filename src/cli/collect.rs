@@ -195,7 +195,7 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
     );
 
     let writing = std::time::Instant::now();
-    let bytes = snapshot::to_vec(&estate);
+    let bytes = snapshot::to_vec(&estate)?;
     let serialized = writing.elapsed();
     match &args.out {
         Some(path) => snapshot::write_atomic(path, &bytes)?,

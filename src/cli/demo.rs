@@ -21,7 +21,7 @@ pub struct DemoArgs {
 
 pub fn run(args: &DemoArgs) -> anyhow::Result<super::Outcome> {
     let estate = demo::demo_estate(args.accounts);
-    let bytes = snapshot::to_vec(&estate);
+    let bytes = snapshot::to_vec(&estate)?;
     match &args.out {
         Some(path) => snapshot::write_atomic(path, &bytes)?,
         None => {

@@ -234,6 +234,39 @@ fn list_csv_is_safe_for_spreadsheets() {
     );
 }
 
+/// A filter nested 20,000 deep overflowed the parser's stack and killed
+/// the process (issue #17); now it is one more parse error.
+#[test]
+fn a_deeply_nested_filter_is_refused_not_fatal() {
+    let dir = demo_dir();
+    let deep = format!("{}a{}", "(".repeat(20_000), ")".repeat(20_000));
+    let o = orgscope(dir.path(), &["list", "demo.json", "--filter", &deep]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "col 65: the filter nests deeper than 64 levels of '(', '-' and 'NOT'; simplify it"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `orgscope list p` on a FIFO blocked forever in `open`, waiting for a
+/// writer (issue #17); it is refused like `/dev/zero`.
+#[cfg(unix)]
+#[test]
+fn a_fifo_snapshot_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join("p"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let o = orgscope(dir.path(), &["list", "p"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o).trim(), "orgscope: p is not a regular file");
+}
+
 #[test]
 fn bad_input_is_one_clear_line() {
     let dir = demo_dir();

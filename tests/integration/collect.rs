@@ -470,11 +470,14 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
     assert_eq!(finished, 11);
 
     // The snapshot round-trips through serde unchanged.
-    let bytes = orgscope::snapshot::to_vec(&estate);
+    let bytes = orgscope::snapshot::to_vec(&estate).expect("serializes");
     let back =
         orgscope::snapshot::from_slice(&bytes, std::path::Path::new("e.json")).expect("parse back");
     assert_eq!(back, estate);
-    assert_eq!(orgscope::snapshot::to_vec(&back), bytes);
+    assert_eq!(
+        orgscope::snapshot::to_vec(&back).expect("serializes"),
+        bytes
+    );
     let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
     assert_eq!(json["format"], "orgscope-estate");
     assert_eq!(json["version"], 2);

@@ -554,7 +554,7 @@ async fn the_wiring_of_two_accounts_is_collected_as_seeded() {
     assert_eq!(unknown, want);
 
     // The snapshot carries the new kinds through a round trip unchanged.
-    let bytes = orgscope::snapshot::to_vec(&estate);
+    let bytes = orgscope::snapshot::to_vec(&estate).expect("serializes");
     let back =
         orgscope::snapshot::from_slice(&bytes, std::path::Path::new("w.json")).expect("parse");
     assert_eq!(back, estate);

@@ -25,7 +25,7 @@ use aws_types::region::Region;
 
 use super::CollectOptions;
 use super::classify::{Failure, classify};
-use orgscope_core::model::CallerIdentity;
+use orgscope_core::model::{CallerIdentity, CoverageStatus};
 
 /// Region used for global calls when the chain configured none.
 pub const FALLBACK_REGION: &str = "us-east-1";
@@ -216,10 +216,36 @@ pub async fn caller_identity(sts: &aws_sdk_sts::Client) -> Result<CallerIdentity
         .send()
         .await
         .map_err(|e| classify(&e))?;
+    identity_of(out.account(), out.arn(), out.user_id())
+}
+
+/// The caller from `GetCallerIdentity`'s answer, which names all three.
+/// Each is load-bearing: the account id is the standalone estate's only
+/// account and the management account's fallback, the ARN names the
+/// sessions in members' CloudTrail. An answer missing one is refused, not
+/// filled with "": a run under an empty account id would collect nothing
+/// under a name that means nothing.
+fn identity_of(
+    account: Option<&str>,
+    arn: Option<&str>,
+    user_id: Option<&str>,
+) -> Result<CallerIdentity, Failure> {
+    let field = |value: Option<&str>, name: &str| {
+        value
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| {
+                Failure::new(
+                    CoverageStatus::Error,
+                    "IncompleteResponse",
+                    format!("GetCallerIdentity answered without the caller's {name}"),
+                )
+            })
+    };
     Ok(CallerIdentity {
-        account_id: out.account().unwrap_or_default().to_string(),
-        arn: out.arn().unwrap_or_default().to_string(),
-        user_id: out.user_id().unwrap_or_default().to_string(),
+        account_id: field(account, "account id")?,
+        arn: field(arn, "ARN")?,
+        user_id: field(user_id, "user id")?,
     })
 }
 
@@ -373,6 +399,26 @@ impl ProvideCredentials for SessionProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_caller_identity_missing_a_field_is_refused() {
+        let arn = "arn:aws:iam::123456789012:user/alice";
+        let me = identity_of(Some("123456789012"), Some(arn), Some("AIDA1")).expect("complete");
+        assert_eq!(me.account_id, "123456789012");
+        for (account, arn, user, missing) in [
+            (None, Some(arn), Some("AIDA1"), "account id"),
+            (Some(""), Some(arn), Some("AIDA1"), "account id"),
+            (Some("123456789012"), None, Some("AIDA1"), "ARN"),
+            (Some("123456789012"), Some(arn), None, "user id"),
+        ] {
+            let f = identity_of(account, arn, user).expect_err("incomplete");
+            assert_eq!(f.code.as_deref(), Some("IncompleteResponse"));
+            assert_eq!(
+                f.message.as_deref(),
+                Some(format!("GetCallerIdentity answered without the caller's {missing}").as_str())
+            );
+        }
+    }
 
     #[test]
     fn session_name_is_sanitized() {

@@ -162,7 +162,7 @@ pub fn profile_mfa_serial(profile: Option<&str>) -> Option<String> {
         std::env::var_os(var)
             .map(PathBuf::from)
             .or_else(|| home.as_ref().map(|h| h.join(".aws").join(name)))
-            .and_then(|p| std::fs::read_to_string(p).ok())
+            .map(|p| super::profiles::read_shared_file(&p))
             .unwrap_or_default()
     };
     let config = file("AWS_CONFIG_FILE", "config");

@@ -15,8 +15,9 @@
 //! the run fails. Tags and SCPs are decoration: a denied call there becomes
 //! a coverage cell and the run goes on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use aws_sdk_organizations::types as sdk;
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::classify::{Failure, classify};
@@ -29,8 +30,7 @@ use orgscope_core::model::{
 /// parent costs two: its OUs and its accounts, listed together).
 const ORG_CONCURRENCY: usize = 8;
 
-const SCP: aws_sdk_organizations::types::PolicyType =
-    aws_sdk_organizations::types::PolicyType::ServiceControlPolicy;
+const SCP: sdk::PolicyType = sdk::PolicyType::ServiceControlPolicy;
 
 /// What the crawl learned.
 #[derive(Debug)]
@@ -52,21 +52,20 @@ pub struct CrawlError {
 type Client = aws_sdk_organizations::Client;
 
 pub async fn crawl(client: &Client, caller: &CallerIdentity) -> Result<Crawl, CrawlError> {
+    let mut warnings = Vec::new();
     let organization = match client.describe_organization().send().await {
-        Ok(out) => out.organization().map(|o| Organization {
-            id: o.id().unwrap_or_default().to_string(),
-            management_account_id: o.master_account_id().unwrap_or_default().to_string(),
-            management_account_email: o.master_account_email().map(str::to_string),
-        }),
+        Ok(out) => out
+            .organization()
+            .and_then(|o| organization_of(o, &mut warnings)),
         Err(e) => {
             let failure = classify(&e);
             return Ok(standalone(caller, failure));
         }
     };
+    // No organization, no management account: none is marked as it.
     let management = organization
         .as_ref()
-        .map(|o| o.management_account_id.clone())
-        .unwrap_or_default();
+        .map(|o| o.management_account_id.as_str());
 
     let roots = client
         .list_roots()
@@ -78,27 +77,28 @@ pub async fn crawl(client: &Client, caller: &CallerIdentity) -> Result<Crawl, Cr
         .into_iter()
         .flat_map(|p| p.roots.unwrap_or_default())
         .collect::<Vec<_>>();
-    let Some(root) = roots.first() else {
+    // The first root that has an id: every OU and account is listed by
+    // its parent's id, so a root without one cannot be walked.
+    let Some((root_id, root_name)) = roots.iter().find_map(|r| {
+        let id = nonempty(r.id())?;
+        Some((id.to_string(), r.name().unwrap_or("Root").to_string()))
+    }) else {
         return Err(CrawlError {
             api: Api::LIST_ROOTS,
             failure: Failure::new(
                 CoverageStatus::Error,
                 "NoRoot",
-                "the organization has no root",
+                "the organization has no root with an id",
             ),
         });
     };
-    let root_id = root.id().unwrap_or_default().to_string();
-    let root_name = root.name().unwrap_or("Root").to_string();
 
     // Walk level by level: every parent of one level is listed concurrently,
     // and each parent's OUs, accounts and SCPs at once, so a level costs
     // one round trip. SCP failures are gathered, not fatal: recorded once
     // against the caller, who made the calls, with the number of targets.
-    let mut nodes: HashMap<String, Node> = HashMap::new();
-    let mut raw_accounts: Vec<(String, aws_sdk_organizations::types::Account)> = Vec::new();
+    let mut growing = Growing::new(&root_id, root_name);
     let mut ou_failure: Option<(Failure, usize)> = None;
-    nodes.insert(root_id.clone(), Node::new(root_name));
     let mut frontier = vec![root_id.clone()];
     while !frontier.is_empty() {
         let listed: Vec<_> = stream::iter(frontier.drain(..))
@@ -114,31 +114,24 @@ pub async fn crawl(client: &Client, caller: &CallerIdentity) -> Result<Crawl, Cr
             .try_collect()
             .await?;
         for (parent, ous, accounts, scps) in listed {
-            if let Some(p) = nodes.get_mut(&parent) {
+            if let Some(p) = growing.nodes.get_mut(&parent) {
                 match scps {
                     Ok(names) => p.scps = names,
                     Err(f) => ou_failure.get_or_insert((f, 0)).1 += 1,
                 }
             }
-            for (id, name) in ous {
-                if let Some(p) = nodes.get_mut(&parent) {
-                    p.children.push(id.clone());
-                }
-                nodes.insert(id.clone(), Node::new(name));
-                frontier.push(id);
-            }
-            for a in accounts {
-                let id = a.id().unwrap_or_default().to_string();
-                if let Some(p) = nodes.get_mut(&parent) {
-                    p.accounts.push(id);
-                }
-                raw_accounts.push((parent.clone(), a));
-            }
+            frontier.extend(growing.add(&parent, ous, accounts));
         }
     }
+    let Growing {
+        nodes,
+        accounts: raw_accounts,
+        warnings: skipped,
+        ..
+    } = growing;
+    warnings.extend(skipped);
 
     let mut coverage = Vec::new();
-    let mut warnings = Vec::new();
     if let Some((mut f, n)) = ou_failure {
         f.message = Some(format!(
             "{} (SCPs of {n} OU(s) unknown)",
@@ -160,8 +153,7 @@ pub async fn crawl(client: &Client, caller: &CallerIdentity) -> Result<Crawl, Cr
 
     let accounts = raw_accounts
         .into_iter()
-        .map(|(parent, a)| {
-            let id = a.id().unwrap_or_default().to_string();
+        .map(|(parent, id, a)| {
             Account {
                 name: a.name().unwrap_or(&id).to_string(),
                 email: a.email().unwrap_or_default().to_string(),
@@ -171,7 +163,7 @@ pub async fn crawl(client: &Client, caller: &CallerIdentity) -> Result<Crawl, Cr
                 // Filled in by `account_details`, during the account's run.
                 tags: Tags::new(),
                 scps: Vec::new(),
-                is_management: id == management,
+                is_management: management == Some(id.as_str()),
                 id,
             }
         })
@@ -253,6 +245,105 @@ fn standalone(caller: &CallerIdentity, failure: Failure) -> Crawl {
     }
 }
 
+/// An id AWS left out, or sent empty, is no id.
+fn nonempty(id: Option<&str>) -> Option<&str> {
+    id.filter(|id| !id.is_empty())
+}
+
+/// The organization, or `None` (with a warning) when its own id or its
+/// management account's is missing: an invented empty id would mark no
+/// account, or the wrong one, as the management account.
+fn organization_of(o: &sdk::Organization, warnings: &mut Vec<String>) -> Option<Organization> {
+    let (Some(id), Some(management)) = (nonempty(o.id()), nonempty(o.master_account_id())) else {
+        warnings.push(
+            "DescribeOrganization answered without the organization's or its management account's id; no account is marked as the management account".to_string(),
+        );
+        return None;
+    };
+    Some(Organization {
+        id: id.to_string(),
+        management_account_id: management.to_string(),
+        management_account_email: o.master_account_email().map(str::to_string),
+    })
+}
+
+/// The org tree as the listings come in, level by level.
+struct Growing {
+    nodes: HashMap<String, Node>,
+    /// Every account placed so far: its parent's id, its id, and what
+    /// Organizations said about it.
+    accounts: Vec<(String, String, sdk::Account)>,
+    placed: HashSet<String>,
+    /// What was skipped, and why, for the run's warnings.
+    warnings: Vec<String>,
+}
+
+impl Growing {
+    fn new(root_id: &str, root_name: String) -> Growing {
+        Growing {
+            nodes: HashMap::from([(root_id.to_string(), Node::new(root_name))]),
+            accounts: Vec::new(),
+            placed: HashSet::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// One parent's OUs and accounts; returns the new OUs, to list next.
+    /// An OU or account without an id cannot be placed or listed, and is
+    /// skipped rather than filed under an empty id. An id already in the
+    /// tree is skipped too: an OU listed twice (or under itself) would
+    /// otherwise be walked again, forever if it loops, and an account
+    /// listed twice would be collected twice.
+    fn add(
+        &mut self,
+        parent: &str,
+        ous: Vec<sdk::OrganizationalUnit>,
+        accounts: Vec<sdk::Account>,
+    ) -> Vec<String> {
+        let mut next = Vec::new();
+        for ou in ous {
+            let Some(id) = nonempty(ou.id()) else {
+                self.warnings.push(format!(
+                    "an OU under {parent} without an id ({}) was skipped",
+                    ou.name().unwrap_or("no name either")
+                ));
+                continue;
+            };
+            if self.nodes.contains_key(id) {
+                self.warnings
+                    .push(format!("OU {id} listed again under {parent} was skipped"));
+                continue;
+            }
+            if let Some(p) = self.nodes.get_mut(parent) {
+                p.children.push(id.to_string());
+            }
+            let name = ou.name().unwrap_or(id).to_string();
+            self.nodes.insert(id.to_string(), Node::new(name));
+            next.push(id.to_string());
+        }
+        for a in accounts {
+            let Some(id) = nonempty(a.id()).map(str::to_string) else {
+                self.warnings.push(format!(
+                    "an account under {parent} without an id ({}) was skipped",
+                    a.name().unwrap_or("no name either")
+                ));
+                continue;
+            };
+            if !self.placed.insert(id.clone()) {
+                self.warnings.push(format!(
+                    "account {id} listed again under {parent} was skipped"
+                ));
+                continue;
+            }
+            if let Some(p) = self.nodes.get_mut(parent) {
+                p.accounts.push(id.clone());
+            }
+            self.accounts.push((parent.to_string(), id, a));
+        }
+        next
+    }
+}
+
 #[derive(Debug)]
 struct Node {
     name: String,
@@ -294,7 +385,7 @@ fn build_tree(id: &str, nodes: &HashMap<String, Node>) -> OrgUnit {
 /// The legacy `Status` field is what the issue and most tooling speak
 /// (`ACTIVE`/`SUSPENDED`/`PENDING_CLOSURE`); fall back to the newer `State`.
 #[allow(deprecated)]
-fn account_status(a: &aws_sdk_organizations::types::Account) -> AccountStatus {
+fn account_status(a: &sdk::Account) -> AccountStatus {
     if let Some(s) = a.status() {
         return AccountStatus::from(s.as_str());
     }
@@ -323,7 +414,10 @@ where
     }
 }
 
-async fn list_ous(client: &Client, parent: &str) -> Result<Vec<(String, String)>, CrawlError> {
+async fn list_ous(
+    client: &Client,
+    parent: &str,
+) -> Result<Vec<sdk::OrganizationalUnit>, CrawlError> {
     let ous = client
         .list_organizational_units_for_parent()
         .parent_id(parent)
@@ -335,18 +429,10 @@ async fn list_ous(client: &Client, parent: &str) -> Result<Vec<(String, String)>
     Ok(ous
         .into_iter()
         .flat_map(|p| p.organizational_units.unwrap_or_default())
-        .map(|ou| {
-            let id = ou.id().unwrap_or_default().to_string();
-            let name = ou.name().unwrap_or(&id).to_string();
-            (id, name)
-        })
         .collect())
 }
 
-async fn list_accounts(
-    client: &Client,
-    parent: &str,
-) -> Result<Vec<aws_sdk_organizations::types::Account>, CrawlError> {
+async fn list_accounts(client: &Client, parent: &str) -> Result<Vec<sdk::Account>, CrawlError> {
     let pages = client
         .list_accounts_for_parent()
         .parent_id(parent)
@@ -402,5 +488,98 @@ async fn list_scps(client: &Client, target: &str) -> Result<Vec<String>, Failure
                 Err(f)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ou(id: Option<&str>, name: &str) -> sdk::OrganizationalUnit {
+        sdk::OrganizationalUnit::builder()
+            .set_id(id.map(str::to_string))
+            .name(name)
+            .build()
+    }
+
+    fn account(id: Option<&str>, name: &str) -> sdk::Account {
+        sdk::Account::builder()
+            .set_id(id.map(str::to_string))
+            .name(name)
+            .build()
+    }
+
+    /// Missing ids became "", and an OU listed twice was walked twice
+    /// (issue #17): each is now skipped with a warning.
+    #[test]
+    fn ous_and_accounts_without_ids_or_listed_twice_are_skipped() {
+        let mut g = Growing::new("r-1", "Root".to_string());
+        let next = g.add(
+            "r-1",
+            vec![
+                ou(Some("ou-1"), "Prod"),
+                ou(None, "Ghost"),
+                ou(Some(""), "Blank"),
+                ou(Some("ou-1"), "Prod again"),
+                ou(Some("r-1"), "The root as its own child"),
+            ],
+            vec![
+                account(Some("111111111111"), "app"),
+                account(None, "nameless"),
+                account(Some("111111111111"), "app again"),
+            ],
+        );
+        assert_eq!(next, vec!["ou-1"]);
+        // An account already placed under another parent stays there.
+        assert!(
+            g.add(
+                "ou-1",
+                Vec::new(),
+                vec![account(Some("111111111111"), "app")]
+            )
+            .is_empty()
+        );
+        let root = &g.nodes["r-1"];
+        assert_eq!(root.children, vec!["ou-1"]);
+        assert_eq!(root.accounts, vec!["111111111111"]);
+        assert!(g.nodes["ou-1"].accounts.is_empty());
+        assert_eq!(g.nodes.len(), 2);
+        let placed: Vec<(&str, &str)> = g
+            .accounts
+            .iter()
+            .map(|(parent, id, _)| (parent.as_str(), id.as_str()))
+            .collect();
+        assert_eq!(placed, vec![("r-1", "111111111111")]);
+        assert_eq!(g.warnings.len(), 7, "{:#?}", g.warnings);
+        assert!(
+            g.warnings
+                .iter()
+                .any(|w| w.contains("without an id (Ghost)"))
+        );
+        assert!(
+            g.warnings
+                .iter()
+                .any(|w| w.contains("OU ou-1 listed again"))
+        );
+        assert!(
+            g.warnings
+                .iter()
+                .any(|w| w.contains("without an id (nameless)"))
+        );
+    }
+
+    #[test]
+    fn an_organization_without_ids_is_no_organization() {
+        let mut warnings = Vec::new();
+        let full = sdk::Organization::builder()
+            .id("o-1")
+            .master_account_id("123456789012")
+            .build();
+        let org = organization_of(&full, &mut warnings).expect("has both ids");
+        assert_eq!(org.management_account_id, "123456789012");
+        assert!(warnings.is_empty());
+        let no_management = sdk::Organization::builder().id("o-1").build();
+        assert!(organization_of(&no_management, &mut warnings).is_none());
+        assert_eq!(warnings.len(), 1);
     }
 }

@@ -4,7 +4,10 @@
 //! hold secrets we have no business parsing.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+
+use orgscope_core::snapshot::{SnapshotError, open_regular};
 
 /// Profile names from both files, sorted, `default` first when present.
 pub fn list_profiles() -> Vec<String> {
@@ -15,11 +18,37 @@ pub fn list_profiles() -> Vec<String> {
     let credentials = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
         .map(PathBuf::from)
         .or_else(|| home.as_ref().map(|h| h.join(".aws").join("credentials")));
-    let read = |p: Option<PathBuf>| {
-        p.and_then(|p| std::fs::read_to_string(p).ok())
-            .unwrap_or_default()
-    };
+    let read = |p: Option<PathBuf>| p.map(|p| read_shared_file(&p)).unwrap_or_default();
     merge(&read(config), &read(credentials))
+}
+
+/// The text of an AWS shared config or credentials file; empty when there
+/// is none, as for aws-config. It is opened through [`open_regular`], so a
+/// FIFO or a device at that path is refused instead of blocking the profile
+/// list or a collection forever. A file that exists but cannot be read is
+/// logged, then read as empty: these files only refine what the standard
+/// chain finds on its own, and aws-config reports its own problems with them.
+pub(crate) fn read_shared_file(path: &Path) -> String {
+    let read = || -> Result<String, SnapshotError> {
+        let mut text = String::new();
+        open_regular(path)?
+            .read_to_string(&mut text)
+            .map_err(|source| SnapshotError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(text)
+    };
+    match read() {
+        Ok(text) => text,
+        Err(SnapshotError::Io { source, .. }) if source.kind() == ErrorKind::NotFound => {
+            String::new()
+        }
+        Err(e) => {
+            tracing::warn!("ignoring the AWS config file: {e}");
+            String::new()
+        }
+    }
 }
 
 /// Merge the names found in a config file and a credentials file.
@@ -73,5 +102,27 @@ mod tests {
             vec!["default", "hub", "legacy", "prod"]
         );
         assert!(merge("", "").is_empty());
+    }
+
+    /// A FIFO at `~/.aws/config` blocked the profile list forever: opening
+    /// it waited for a writer (issue #17).
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_config_file_reads_as_empty_without_blocking() {
+        // A directory of our own without a tempfile dependency in this crate.
+        let dir = std::env::temp_dir().join(format!("orgscope-profiles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let fifo = dir.join("config");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+        assert_eq!(read_shared_file(&fifo), "");
+        assert_eq!(read_shared_file(&dir.join("missing")), "");
+        let file = dir.join("credentials");
+        std::fs::write(&file, "[legacy]\n").expect("write");
+        assert_eq!(read_shared_file(&file), "[legacy]\n");
+        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }

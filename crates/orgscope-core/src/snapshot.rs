@@ -17,12 +17,21 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::model::{Estate, FORMAT, VERSION};
+use crate::model::{Estate, FORMAT, OrgUnit, VERSION};
 
 /// Largest estate file we agree to read. A 1,000-account estate with
 /// hundreds of thousands of resources is well under this; anything larger is
 /// far more likely to be the wrong file than a real estate.
 pub const MAX_SNAPSHOT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Deepest nesting of organizational units below the root we agree to read.
+/// AWS Organizations allows five levels; the org tree's walks (account
+/// lists, the tree panel, the org diagram) recurse once per level, so a
+/// file claiming more than this is refused when read rather than trusted.
+/// It sits below the 62 levels serde_json's own nesting limit lets through,
+/// so a deep tree gets this error, which says what is wrong, rather than a
+/// bare "recursion limit exceeded".
+pub const MAX_OU_DEPTH: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
@@ -53,6 +62,19 @@ pub enum SnapshotError {
         "{path} is estate file version {found}, newer than this orgscope understands (up to {VERSION}); upgrade orgscope to open it"
     )]
     FutureVersion { path: PathBuf, found: u32 },
+    #[error(
+        "{path} nests organizational units {depth} levels deep, more than the {limit} orgscope reads (AWS Organizations allows 5); it was not written from a real organization"
+    )]
+    TooDeep {
+        path: PathBuf,
+        depth: usize,
+        limit: usize,
+    },
+    #[error("cannot serialize the estate: {source}")]
+    Serialize {
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -69,22 +91,46 @@ struct Header {
     version: Option<u32>,
 }
 
+/// Open a file the user named for reading, refusing anything but a regular
+/// file: a device or FIFO reports size 0 and may never end (`/dev/zero`),
+/// and only a regular file has a size that can be checked before reading.
+/// Every file orgscope reads by a path from outside (snapshots, the AWS
+/// config files) is opened here.
+pub fn open_regular(path: &Path) -> Result<File, SnapshotError> {
+    let io = |source| SnapshotError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO for reading blocks until something writes to it, so a
+    // check after `open` would never run. With O_NONBLOCK the open returns
+    // at once; reads of a regular file ignore the flag, so it need not be
+    // cleared afterwards.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits().cast_signed());
+    }
+    let file = options.open(path).map_err(io)?;
+    // The handle's type, not the path's: the path may have been replaced
+    // since, and this is the file that will be read.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(SnapshotError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(file)
+}
+
 /// Read and validate an estate file.
 pub fn read(path: &Path) -> Result<Estate, SnapshotError> {
     let io = |source| SnapshotError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    // A device or FIFO reports size 0 and may never end (`/dev/zero`);
-    // only regular files have a size we can check before reading.
-    if !meta.is_file() {
-        return Err(SnapshotError::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let size = meta.len();
+    let file = open_regular(path)?;
+    let size = file.metadata().map_err(io)?.len();
     if size > MAX_SNAPSHOT_BYTES {
         return Err(SnapshotError::TooLarge {
             path: path.to_path_buf(),
@@ -123,7 +169,7 @@ pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Estate, SnapshotError> {
         && estate.format == FORMAT
         && estate.version <= VERSION
     {
-        return Ok(migrated(estate));
+        return checked(migrated(estate), path);
     }
     let header: Header = serde_json::from_slice(bytes).map_err(malformed)?;
     match header.format.as_deref() {
@@ -142,9 +188,34 @@ pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Estate, SnapshotError> {
             found: version,
         });
     }
-    serde_json::from_slice(bytes)
-        .map(migrated)
-        .map_err(malformed)
+    let estate = serde_json::from_slice(bytes).map_err(malformed)?;
+    checked(migrated(estate), path)
+}
+
+/// What the types cannot say about a parsed estate: its org tree is no
+/// deeper than [`MAX_OU_DEPTH`].
+fn checked(estate: Estate, path: &Path) -> Result<Estate, SnapshotError> {
+    let depth = ou_depth(&estate.tree);
+    if depth > MAX_OU_DEPTH {
+        return Err(SnapshotError::TooDeep {
+            path: path.to_path_buf(),
+            depth,
+            limit: MAX_OU_DEPTH,
+        });
+    }
+    Ok(estate)
+}
+
+/// Levels of OUs below `root` (0 when it has none), with an explicit stack:
+/// this is the walk that must not trust the depth it is measuring.
+fn ou_depth(root: &OrgUnit) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(root, 0)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        stack.extend(node.children.iter().map(|c| (c, depth + 1)));
+    }
+    deepest
 }
 
 /// An estate read from an older version, now in this version's form: the
@@ -164,17 +235,25 @@ fn strip_position(msg: &str) -> String {
 }
 
 /// Serialize an estate as pretty JSON (diffable, and still fast to parse).
-pub fn to_vec(estate: &Estate) -> Vec<u8> {
-    // Serializing plain data structs to a Vec cannot fail: every map key is
-    // a string and there are no non-finite floats in the model.
-    let mut out = serde_json::to_vec_pretty(estate).unwrap_or_default();
-    out.push(b'\n');
-    out
+pub fn to_vec(estate: &Estate) -> Result<Vec<u8>, SnapshotError> {
+    pretty(estate)
 }
 
-/// Write an estate atomically.
+/// Today's model always serializes, but that is a property of every
+/// hand-written `Serialize` in it staying that way. A failure must reach
+/// the user: an empty document in its place would be written over their
+/// snapshot as if it were the estate.
+fn pretty<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, SnapshotError> {
+    let mut out =
+        serde_json::to_vec_pretty(value).map_err(|source| SnapshotError::Serialize { source })?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Write an estate atomically; nothing is written when it cannot be
+/// serialized.
 pub fn write(path: &Path, estate: &Estate) -> Result<(), SnapshotError> {
-    write_atomic(path, &to_vec(estate))
+    write_atomic(path, &to_vec(estate)?)
 }
 
 /// Write bytes to `path` atomically: a temporary file in the same directory
@@ -258,6 +337,53 @@ mod tests {
         }
     }
 
+    /// Each of these blocked or never ended before: opening a FIFO waits
+    /// for a writer that never comes. They must be refused by type, at once.
+    #[cfg(unix)]
+    #[test]
+    fn fifos_devices_and_directories_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("estate.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+        for path in [fifo.as_path(), Path::new("/dev/zero"), dir.path()] {
+            let err = read(path).expect_err("not an estate file");
+            assert!(matches!(err, SnapshotError::NotAFile { .. }), "{err}");
+            assert_eq!(
+                err.to_string(),
+                format!("{} is not a regular file", path.display())
+            );
+            assert!(matches!(
+                open_regular(path),
+                Err(SnapshotError::NotAFile { .. })
+            ));
+        }
+        // A regular file still opens and reads through the same helper.
+        let file = dir.path().join("e.json");
+        write(&file, &tiny()).expect("write");
+        assert_eq!(read(&file).expect("read"), tiny());
+    }
+
+    /// A failed serialization was an empty document, which `write` would
+    /// have put over the user's file (issue #17).
+    #[test]
+    fn a_value_that_cannot_serialize_is_an_error_not_an_empty_document() {
+        // JSON object keys must be strings: serde_json refuses this map.
+        let unserializable: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        let err = pretty(&unserializable).expect_err("cannot serialize");
+        assert!(matches!(err, SnapshotError::Serialize { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("cannot serialize the estate: key must be a string"),
+            "{err}"
+        );
+        let bytes = to_vec(&tiny()).expect("serializes");
+        assert!(bytes.ends_with(b"}\n"));
+    }
+
     #[test]
     fn malformed_names_line_and_column() {
         let err = from_slice(
@@ -325,7 +451,8 @@ mod tests {
         }
         assert_eq!(old, new);
         // And it saves as version 2, which reads back equal.
-        let again = from_slice(&to_vec(&old), Path::new("v2.json")).expect("v2 reads");
+        let again =
+            from_slice(&to_vec(&old).expect("serializes"), Path::new("v2.json")).expect("v2 reads");
         assert_eq!(again, old);
     }
 
@@ -396,5 +523,59 @@ mod tests {
         let err = from_slice(br#"{"format":"other","version":1}"#, Path::new("x.json"))
             .expect_err("must fail");
         assert!(matches!(err, SnapshotError::WrongFormat { .. }));
+    }
+
+    /// An estate file whose root has `levels` OUs nested one in the next,
+    /// written as text: building (and dropping) such a tree in memory would
+    /// itself recurse once per level.
+    fn nested_ous(levels: usize) -> String {
+        let mut doc = serde_json::to_value(tiny()).expect("serializes");
+        doc["tree"] = serde_json::Value::String("@TREE@".into());
+        let mut tree = String::new();
+        for i in 0..=levels {
+            tree.push_str(&format!(
+                r#"{{"id":"ou-{i}","name":"level {i}","scps":[],"accounts":[],"children":["#
+            ));
+        }
+        tree.push_str(&"]}".repeat(levels + 1));
+        doc.to_string().replace("\"@TREE@\"", &tree)
+    }
+
+    #[test]
+    fn an_org_tree_at_the_depth_limit_reads_and_walks() {
+        let e =
+            from_slice(nested_ous(MAX_OU_DEPTH).as_bytes(), Path::new("x.json")).expect("reads");
+        let mut deepest = Vec::new();
+        e.tree.walk(&mut |_, path| {
+            if path.len() > deepest.len() {
+                deepest = path.iter().map(|s| s.to_string()).collect();
+            }
+        });
+        assert_eq!(deepest.len(), MAX_OU_DEPTH);
+        assert!(e.tree.find(&format!("ou-{MAX_OU_DEPTH}")).is_some());
+    }
+
+    #[test]
+    fn an_org_tree_past_the_depth_limit_is_refused_clearly() {
+        // Just past the limit, and as deep as serde_json lets through.
+        for levels in [MAX_OU_DEPTH + 1, 62] {
+            let err = from_slice(nested_ous(levels).as_bytes(), Path::new("x.json"))
+                .expect_err("too deep");
+            assert!(
+                matches!(err, SnapshotError::TooDeep { depth, limit: MAX_OU_DEPTH, .. } if depth == levels),
+                "{levels}: {err}"
+            );
+            assert!(
+                err.to_string().contains(&format!(
+                    "nests organizational units {levels} levels deep, more than the {MAX_OU_DEPTH}"
+                )),
+                "{err}"
+            );
+        }
+        // Far deeper: refused by the JSON reader's own nesting limit, as a
+        // malformed file, never a stack overflow.
+        let err =
+            from_slice(nested_ous(20_000).as_bytes(), Path::new("x.json")).expect_err("too deep");
+        assert!(matches!(err, SnapshotError::Malformed { .. }), "{err}");
     }
 }

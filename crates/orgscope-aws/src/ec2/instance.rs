@@ -5,7 +5,7 @@
 use aws_sdk_ec2::types as sdk;
 use aws_smithy_types::date_time::Format;
 
-use super::{Collector, Listed, Where, drain, opt};
+use super::{Collector, Listed, Where, drain, id_of, opt};
 use orgscope_core::model::{Edge, Rel, Resource, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -22,32 +22,24 @@ async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Lis
     // MaxResults counts reservations; each holds one or more instances.
     drain(pages, |p, out| {
         let instances = p.reservations().iter().flat_map(|r| r.instances());
-        out.extend(instances.map(|i| instance(&at, i)));
+        out.extend(instances.filter_map(|i| instance(&at, i)));
     })
     .await
 }
 
-fn instance(at: &Where<'_>, i: &sdk::Instance) -> Resource {
+fn instance(at: &Where<'_>, i: &sdk::Instance) -> Option<Resource> {
+    let id = id_of(at, kinds::INSTANCE, i.instance_id())?;
     // Sorted by (id, name) so a resource's edges do not depend on the
-    // order EC2 listed its groups.
-    let mut groups: Vec<(String, String)> = i
+    // order EC2 listed its groups. A group without an id has no far end to
+    // point at: no edge, rather than an edge to "".
+    let mut groups: Vec<(String, Option<String>)> = i
         .security_groups()
         .iter()
-        .map(|g| {
-            (
-                g.group_id().unwrap_or_default().to_string(),
-                g.group_name().unwrap_or_default().to_string(),
-            )
-        })
+        .filter_map(|g| Some((opt(g.group_id())?, opt(g.group_name()))))
         .collect();
     groups.sort();
     let mut r = at
-        .resource(
-            kinds::INSTANCE,
-            i.instance_id().unwrap_or_default(),
-            i.tags(),
-            None,
-        )
+        .resource(kinds::INSTANCE, &id, i.tags(), None)
         .with(
             "instance_type",
             i.instance_type()
@@ -82,12 +74,14 @@ fn instance(at: &Where<'_>, i: &sdk::Instance) -> Resource {
         r.relations
             .push(Edge::new(Rel::InSubnet, kinds::SUBNET, subnet));
     }
-    r.relations.extend(
-        groups
-            .into_iter()
-            .map(|(id, name)| Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, id).named(name)),
-    );
-    r
+    r.relations.extend(groups.into_iter().map(|(id, name)| {
+        let edge = Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, id);
+        match name {
+            Some(name) => edge.named(name),
+            None => edge,
+        }
+    }));
+    Some(r)
 }
 
 #[cfg(test)]
@@ -129,7 +123,7 @@ mod tests {
             )
             .tags(sdk::Tag::builder().key("Name").value("web-1").build())
             .build();
-        let r = instance(&AT, &i);
+        let r = instance(&AT, &i).expect("has an id");
         assert_eq!(r.kind, kinds::INSTANCE);
         assert_eq!(
             (r.account_id.as_str(), r.region.as_str(), r.id.as_str()),
@@ -156,11 +150,31 @@ mod tests {
 
     #[test]
     fn an_instance_without_a_network_has_no_edges_and_empty_required_text() {
-        let r = instance(&AT, &sdk::Instance::builder().instance_id("i-2").build());
+        let r =
+            instance(&AT, &sdk::Instance::builder().instance_id("i-2").build()).expect("has an id");
         assert!(r.relations.is_empty());
         // The typed model held "" for these two; the values keep it.
         assert_eq!(r.text("instance_type"), Some(""));
         assert_eq!(r.text("state"), Some(""));
         assert_eq!(r.name, None);
+    }
+
+    /// Missing ids became "": a resource nobody can name, and an edge to
+    /// nothing (issue #17). The instance is skipped; a group without an
+    /// id gives no edge.
+    #[test]
+    fn an_instance_without_an_id_is_skipped_and_a_group_without_one_has_no_edge() {
+        assert!(instance(&AT, &sdk::Instance::builder().build()).is_none());
+        assert!(instance(&AT, &sdk::Instance::builder().instance_id("").build()).is_none());
+        let i = sdk::Instance::builder()
+            .instance_id("i-3")
+            .security_groups(sdk::GroupIdentifier::builder().group_name("web").build())
+            .security_groups(sdk::GroupIdentifier::builder().group_id("sg-1").build())
+            .build();
+        let r = instance(&AT, &i).expect("has an id");
+        assert_eq!(
+            r.relations,
+            vec![Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, "sg-1")]
+        );
     }
 }

@@ -5,7 +5,7 @@
 
 use aws_sdk_ec2::types as sdk;
 
-use super::{Collector, Listed, Where, drain, opt};
+use super::{Collector, Listed, Where, drain, id_of, opt};
 use orgscope_core::model::{Edge, Rel, Resource, RulePeer, SgRule, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -20,20 +20,20 @@ async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Lis
         .into_paginator()
         .send();
     drain(pages, |p, out| {
-        out.extend(p.security_groups().iter().map(|x| security_group(&at, x)))
+        out.extend(
+            p.security_groups()
+                .iter()
+                .filter_map(|x| security_group(&at, x)),
+        )
     })
     .await
 }
 
-fn security_group(at: &Where<'_>, g: &sdk::SecurityGroup) -> Resource {
+fn security_group(at: &Where<'_>, g: &sdk::SecurityGroup) -> Option<Resource> {
+    let id = id_of(at, kinds::SECURITY_GROUP, g.group_id())?;
     let owner = g.owner_id().unwrap_or(at.account_id);
     let mut r = at
-        .resource(
-            kinds::SECURITY_GROUP,
-            g.group_id().unwrap_or_default(),
-            g.tags(),
-            g.group_name(),
-        )
+        .resource(kinds::SECURITY_GROUP, &id, g.tags(), g.group_name())
         .with("group_name", g.group_name().unwrap_or_default())
         .with("description", g.description().unwrap_or_default())
         .with("ingress", normalize_rules(g.ip_permissions(), owner))
@@ -42,7 +42,7 @@ fn security_group(at: &Where<'_>, g: &sdk::SecurityGroup) -> Resource {
     if let Some(vpc) = opt(g.vpc_id()) {
         r.relations.push(Edge::new(Rel::InVpc, kinds::VPC, vpc));
     }
-    r
+    Some(r)
 }
 
 /// One rule per (protocol, ports, peer), sorted and deduplicated, so two
@@ -132,7 +132,7 @@ mod tests {
             .owner_id("111111111111")
             .ip_permissions(peer)
             .build();
-        let r = security_group(&AT, &g);
+        let r = security_group(&AT, &g).expect("has an id");
         assert_eq!(r.kind, kinds::SECURITY_GROUP);
         assert_eq!(r.name.as_deref(), Some("db"));
         assert_eq!(r.text("group_name"), Some("db"));

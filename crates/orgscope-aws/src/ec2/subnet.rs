@@ -3,7 +3,7 @@
 
 use aws_sdk_ec2::types as sdk;
 
-use super::{Collector, Listed, Where, drain};
+use super::{Collector, Listed, Where, drain, id_of, opt};
 use orgscope_core::model::{Edge, Rel, Resource, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -18,40 +18,36 @@ async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Lis
         .into_paginator()
         .send();
     drain(pages, |p, out| {
-        out.extend(p.subnets().iter().map(|x| subnet(&at, x)))
+        out.extend(p.subnets().iter().filter_map(|x| subnet(&at, x)))
     })
     .await
 }
 
-fn subnet(at: &Where<'_>, s: &sdk::Subnet) -> Resource {
-    at.resource(
-        kinds::SUBNET,
-        s.subnet_id().unwrap_or_default(),
-        s.tags(),
-        None,
-    )
-    .with("cidr", s.cidr_block().unwrap_or_default())
-    .with("az", s.availability_zone().unwrap_or_default())
-    .with("public", s.map_public_ip_on_launch().unwrap_or(false))
-    .with("default_for_az", s.default_for_az().unwrap_or(false))
-    .with(
-        "available_ips",
-        s.available_ip_address_count().map(i64::from),
-    )
-    .with(
-        "state",
-        s.state()
-            .map(|x| x.as_str().to_string())
-            .unwrap_or_default(),
-    )
-    // A subnet always lies in a VPC: the edge is kept even if EC2 left
-    // the id out, as the typed model kept an empty id (and as a version 1
-    // snapshot of it migrates).
-    .with_edge(Edge::new(
-        Rel::InVpc,
-        kinds::VPC,
-        s.vpc_id().unwrap_or_default(),
-    ))
+fn subnet(at: &Where<'_>, s: &sdk::Subnet) -> Option<Resource> {
+    let id = id_of(at, kinds::SUBNET, s.subnet_id())?;
+    let mut r = at
+        .resource(kinds::SUBNET, &id, s.tags(), None)
+        .with("cidr", s.cidr_block().unwrap_or_default())
+        .with("az", s.availability_zone().unwrap_or_default())
+        .with("public", s.map_public_ip_on_launch().unwrap_or(false))
+        .with("default_for_az", s.default_for_az().unwrap_or(false))
+        .with(
+            "available_ips",
+            s.available_ip_address_count().map(i64::from),
+        )
+        .with(
+            "state",
+            s.state()
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+        );
+    // A subnet always lies in a VPC, but an edge to a VPC EC2 did not name
+    // would point at "": one that resolves to nothing and, in the diff,
+    // matches every other such subnet. No id, no edge.
+    if let Some(vpc) = opt(s.vpc_id()) {
+        r.relations.push(Edge::new(Rel::InVpc, kinds::VPC, vpc));
+    }
+    Some(r)
 }
 
 #[cfg(test)]
@@ -71,7 +67,7 @@ mod tests {
             .available_ip_address_count(250)
             .state(sdk::SubnetState::Available)
             .build();
-        let r = subnet(&AT, &s);
+        let r = subnet(&AT, &s).expect("has an id");
         assert_eq!(r.text("cidr"), Some("10.0.1.0/24"));
         assert_eq!(r.text("az"), Some("eu-west-1b"));
         assert_eq!(r.get("public"), Some(&Value::Bool(true)));
@@ -82,5 +78,13 @@ mod tests {
             r.relations,
             vec![Edge::new(Rel::InVpc, kinds::VPC, "vpc-1")]
         );
+    }
+
+    #[test]
+    fn a_subnet_without_an_id_is_skipped_and_without_a_vpc_has_no_edge() {
+        assert!(subnet(&AT, &sdk::Subnet::builder().vpc_id("vpc-1").build()).is_none());
+        let r =
+            subnet(&AT, &sdk::Subnet::builder().subnet_id("subnet-2").build()).expect("has an id");
+        assert!(r.relations.is_empty(), "{:?}", r.relations);
     }
 }

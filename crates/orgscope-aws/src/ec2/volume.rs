@@ -4,7 +4,7 @@
 
 use aws_sdk_ec2::types as sdk;
 
-use super::{Collector, Listed, Where, drain};
+use super::{Collector, Listed, Where, drain, id_of, opt};
 use orgscope_core::model::{Edge, Rel, Resource, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -19,35 +19,32 @@ async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Lis
         .into_paginator()
         .send();
     drain(pages, |p, out| {
-        out.extend(p.volumes().iter().map(|x| volume(&at, x)))
+        out.extend(p.volumes().iter().filter_map(|x| volume(&at, x)))
     })
     .await
 }
 
-fn volume(at: &Where<'_>, v: &sdk::Volume) -> Resource {
+fn volume(at: &Where<'_>, v: &sdk::Volume) -> Option<Resource> {
+    let id = id_of(at, kinds::VOLUME, v.volume_id())?;
     // Sorted by (instance, device, state) so the edges do not depend on the
-    // order EC2 listed the attachments.
+    // order EC2 listed the attachments. An attachment without an instance
+    // id has no far end: no edge.
     let mut attachments: Vec<(String, String, String)> = v
         .attachments()
         .iter()
-        .map(|a| {
-            (
-                a.instance_id().unwrap_or_default().to_string(),
+        .filter_map(|a| {
+            Some((
+                opt(a.instance_id())?,
                 a.device().unwrap_or_default().to_string(),
                 a.state()
                     .map(|s| s.as_str().to_string())
                     .unwrap_or_default(),
-            )
+            ))
         })
         .collect();
     attachments.sort();
     let mut r = at
-        .resource(
-            kinds::VOLUME,
-            v.volume_id().unwrap_or_default(),
-            v.tags(),
-            None,
-        )
+        .resource(kinds::VOLUME, &id, v.tags(), None)
         .with("size_gib", v.size().map(i64::from).unwrap_or(0))
         .with(
             "volume_type",
@@ -70,7 +67,7 @@ fn volume(at: &Where<'_>, v: &sdk::Volume) -> Resource {
                 .attr("device", device)
                 .attr("state", state)
         }));
-    r
+    Some(r)
 }
 
 #[cfg(test)]
@@ -103,7 +100,7 @@ mod tests {
                     .build(),
             )
             .build();
-        let r = volume(&AT, &v);
+        let r = volume(&AT, &v).expect("has an id");
         assert_eq!(r.kind, kinds::VOLUME);
         assert_eq!(r.get("size_gib"), Some(&Value::Number(8)));
         assert_eq!(r.text("volume_type"), Some("gp3"));
@@ -122,5 +119,16 @@ mod tests {
                     .attr("state", "attached"),
             ]
         );
+    }
+
+    #[test]
+    fn a_volume_without_an_id_is_skipped_and_an_attachment_without_one_has_no_edge() {
+        assert!(volume(&AT, &sdk::Volume::builder().build()).is_none());
+        let v = sdk::Volume::builder()
+            .volume_id("vol-2")
+            .attachments(sdk::VolumeAttachment::builder().device("/dev/sdf").build())
+            .build();
+        let r = volume(&AT, &v).expect("has an id");
+        assert!(r.relations.is_empty(), "{:?}", r.relations);
     }
 }

@@ -3,7 +3,7 @@
 
 use aws_sdk_ec2::types as sdk;
 
-use super::{Collector, Listed, Where, drain};
+use super::{Collector, Listed, Where, drain, id_of};
 use orgscope_core::model::{Resource, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
@@ -18,12 +18,13 @@ async fn describe(client: &aws_sdk_ec2::Client, at: Where<'_>, page: i32) -> Lis
         .into_paginator()
         .send();
     drain(pages, |p, out| {
-        out.extend(p.vpcs().iter().map(|x| vpc(&at, x)))
+        out.extend(p.vpcs().iter().filter_map(|x| vpc(&at, x)))
     })
     .await
 }
 
-fn vpc(at: &Where<'_>, v: &sdk::Vpc) -> Resource {
+fn vpc(at: &Where<'_>, v: &sdk::Vpc) -> Option<Resource> {
+    let id = id_of(at, kinds::VPC, v.vpc_id())?;
     let primary = v.cidr_block().unwrap_or_default().to_string();
     let mut cidrs: Vec<String> = v
         .cidr_block_association_set()
@@ -38,7 +39,8 @@ fn vpc(at: &Where<'_>, v: &sdk::Vpc) -> Resource {
     if !primary.is_empty() && !cidrs.contains(&primary) {
         cidrs.insert(0, primary.clone());
     }
-    at.resource(kinds::VPC, v.vpc_id().unwrap_or_default(), v.tags(), None)
+    let r = at
+        .resource(kinds::VPC, &id, v.tags(), None)
         .with("cidr", primary)
         .with("cidr_blocks", cidrs)
         .with("is_default", v.is_default().unwrap_or(false))
@@ -47,7 +49,8 @@ fn vpc(at: &Where<'_>, v: &sdk::Vpc) -> Resource {
             v.state()
                 .map(|s| s.as_str().to_string())
                 .unwrap_or_default(),
-        )
+        );
+    Some(r)
 }
 
 #[cfg(test)]
@@ -67,7 +70,7 @@ mod tests {
                     .build(),
             )
             .build();
-        let r = vpc(&AT, &v);
+        let r = vpc(&AT, &v).expect("has an id");
         assert_eq!(r.kind, kinds::VPC);
         assert_eq!(r.text("cidr"), Some("10.0.0.0/16"));
         assert_eq!(
@@ -79,5 +82,11 @@ mod tests {
         );
         assert_eq!(r.get("is_default"), Some(&Value::Bool(false)));
         assert!(r.relations.is_empty());
+    }
+
+    #[test]
+    fn a_vpc_without_an_id_is_skipped() {
+        let v = sdk::Vpc::builder().cidr_block("10.0.0.0/16").build();
+        assert!(vpc(&AT, &v).is_none());
     }
 }

@@ -78,7 +78,10 @@ fn same_input_gives_identical_estates() {
     let a = demo_estate(DEFAULT_ACCOUNTS);
     let b = demo_estate(DEFAULT_ACCOUNTS);
     assert_eq!(a, b);
-    assert_eq!(crate::snapshot::to_vec(&a), crate::snapshot::to_vec(&b));
+    assert_eq!(
+        crate::snapshot::to_vec(&a).expect("serializes"),
+        crate::snapshot::to_vec(&b).expect("serializes")
+    );
     assert_ne!(a, demo_estate(DEFAULT_ACCOUNTS + 3));
 }
 

@@ -29,8 +29,10 @@ pub use group::{
     AccountChoice, Group, GroupKey, GroupKeyError, TagCatalog, TagStats, group_by, parse_group_key,
     tag_catalog, vcpus,
 };
-pub use parse::{ParseError, Query, parse};
+pub use parse::{MAX_DEPTH, ParseError, Query, parse};
 
+#[cfg(test)]
+mod depth_tests;
 #[cfg(test)]
 mod descriptor_tests;
 #[cfg(test)]

@@ -14,6 +14,9 @@
 //! term  := key ("=" | "!=") values | field ":" values | "has:" key | text
 //! values:= value ("," value)*      value := bare | "quoted"
 //! ```
+//!
+//! Nesting is bounded by [`MAX_DEPTH`], so no filter can overflow the stack
+//! of the parser or of anything that walks the AST after it.
 
 use ipnet::Ipv4Net;
 use wildmatch::WildMatch;
@@ -21,6 +24,14 @@ use wildmatch::WildMatch;
 use crate::model::{Kind, KindSet, Rel};
 
 use super::fields::{BUILTIN_FILTERS, catalog, field_names};
+
+/// How deeply `(`, `-` and `NOT` may nest, counted together: `((a))` is
+/// 2, `-(NOT a)` is 2. The parser, the evaluators and dropping the AST all
+/// recurse once per level, so without a bound a pasted or generated filter
+/// of tens of thousands of `(` overflows the stack and kills the program.
+/// No filter a person writes comes near 64; refusing deeper input here, at
+/// parse time, keeps every later walk over the AST bounded too.
+pub const MAX_DEPTH: usize = 64;
 
 /// A parsed filter. The empty filter matches everything.
 #[derive(Debug, Clone, Default)]
@@ -159,6 +170,7 @@ pub fn parse(src: &str) -> Result<Query, ParseError> {
     let mut p = Parser {
         chars: src.chars().collect(),
         pos: 0,
+        depth: 0,
     };
     p.skip_ws();
     if p.at_end() {
@@ -176,6 +188,8 @@ pub fn parse(src: &str) -> Result<Query, ParseError> {
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// `(`, `-` and `NOT` enclosing the cursor; at most [`MAX_DEPTH`].
+    depth: usize,
 }
 
 /// A word as read: its text, whether it was quoted, and where it began.
@@ -302,6 +316,27 @@ impl Parser {
         }
     }
 
+    /// Parse what `inner` reads one nesting level deeper, refusing the
+    /// level past [`MAX_DEPTH`] with an error at `at`, its opener.
+    fn nested<T>(
+        &mut self,
+        at: usize,
+        inner: impl FnOnce(&mut Parser) -> Result<T, ParseError>,
+    ) -> Result<T, ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_at(
+                at,
+                format!(
+                    "the filter nests deeper than {MAX_DEPTH} levels of '(', '-' and 'NOT'; simplify it"
+                ),
+            ));
+        }
+        self.depth += 1;
+        let out = inner(self);
+        self.depth -= 1;
+        out
+    }
+
     fn unary(&mut self) -> Result<Expr, ParseError> {
         self.skip_ws();
         let at = self.pos;
@@ -310,7 +345,7 @@ impl Parser {
             if !self.is_word_char(self.pos) && !matches!(self.peek(), Some('(' | '"')) {
                 return Err(self.error_at(self.pos, "expected a term right after '-'"));
             }
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            return self.nested(at, |p| Ok(Expr::Not(Box::new(p.unary()?))));
         }
         if self.keyword() == Some("NOT") {
             self.pos += 3;
@@ -318,7 +353,7 @@ impl Parser {
             if self.at_end() || self.peek() == Some(')') {
                 return Err(self.error_at(self.pos, "expected a term after 'NOT'"));
             }
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            return self.nested(at, |p| Ok(Expr::Not(Box::new(p.unary()?))));
         }
         if self.peek() == Some('(') {
             self.pos += 1;
@@ -326,7 +361,7 @@ impl Parser {
             if self.peek() == Some(')') {
                 return Err(self.error_at(self.pos, "expected a term inside '()'"));
             }
-            let inner = self.or()?;
+            let inner = self.nested(at, Parser::or)?;
             self.skip_ws();
             if self.peek() != Some(')') {
                 return Err(self.error_at(
