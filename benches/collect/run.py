@@ -388,10 +388,17 @@ def main():
         "AWS_PAGER": "",
     }
 
-    def command(peer, out_dir):
+    def command(peer, out_dir, label):
         if peer == "orgscope":
-            return [orgscope_bin, "collect", "--regions", ",".join(regions), "--out", str(out_dir / "estate.json")] + (
-                a.orgscope_args.split()
+            # Recording goes through to moto, which answers ~150 requests/s:
+            # at orgscope's default 32 accounts x 4 regions x 18 calls, the
+            # queue outlived the operation timeout (14 cells timed out). The
+            # requests are the same at any concurrency, so record at 4.
+            record = ["--concurrency", "4"] if label == "record" else []
+            return (
+                [orgscope_bin, "collect", "--regions", ",".join(regions), "--out", str(out_dir / "estate.json")]
+                + record
+                + a.orgscope_args.split()
             )
         if peer == "cli":
             return ["bash", str(HERE / "cli_loop.sh"), str(out_dir)] + regions
@@ -418,7 +425,7 @@ def main():
         peer_env = dict(env)
         if peer == "cli" and a.cli_accounts:
             peer_env["CLI_MAX_ACCOUNTS"] = str(a.cli_accounts)
-        m = measured(command(peer, out_dir), peer_env, out_dir / "stdout", a.timeout)
+        m = measured(command(peer, out_dir, label), peer_env, out_dir / "stdout", a.timeout)
         stats = json.loads(http(base + "/__replay/stats"))
         m.update(calls=stats["calls"], misses=stats["misses"], peak_in_flight=stats["peak_in_flight"])
         m["by_action"] = stats["by_action"]
