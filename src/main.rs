@@ -81,7 +81,11 @@ fn init_logging(log: &cli::LogArgs) {
         "error"
     } else {
         match log.verbose {
-            0 => "warn",
+            // aws-config warns once per link of its credential chain that
+            // failed (kilobytes of IMDS detail for a missing profile); the
+            // sign-in error says what happened and what to do, and `-vvv`
+            // still shows the chain.
+            0 => "warn,aws_config=error",
             1 => "orgscope=info",
             2 => "orgscope=debug",
             _ => "trace",

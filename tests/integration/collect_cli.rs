@@ -218,3 +218,83 @@ async fn ctrl_c_mid_run_writes_nothing_and_keeps_the_old_file() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("estate.json")]);
 }
+
+/// `orgscope collect` with nothing but `HOME` (a fresh laptop): no AWS
+/// variables, instance metadata off so no network is probed.
+fn bare_collect(home: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    bare_collect_with(home, &[], args)
+}
+
+fn bare_collect_with(
+    home: &std::path::Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscope"))
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(env.iter().copied())
+        .arg("collect")
+        .args(args)
+        .arg("--out")
+        .arg(home.join("estate.json"))
+        .output()
+        .unwrap_or_else(|e| panic!("run orgscope: {e}"));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Issue 17, item 4: a mistyped profile and a machine without credentials
+/// each get one line that says what is wrong and what to do, not the SDK's
+/// credential chain (before: 3.7 KB of aws_config warnings ending on
+/// instance metadata, for both).
+#[test]
+fn sign_in_problems_say_what_to_do_in_a_line() {
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    std::fs::write(
+        aws.join("config"),
+        "[default]\nregion = eu-west-1\n[profile prod-admin]\nregion = eu-west-1\n",
+    )
+    .unwrap_or_else(|e| panic!("write config: {e}"));
+
+    let (code, err) = bare_collect(home.path(), &["--profile", "nope"]);
+    assert_eq!(code, Some(1), "{err}");
+    let last = err.lines().last().unwrap_or_default();
+    assert!(last.contains("no AWS profile named \"nope\""), "{err}");
+    assert!(last.contains("default, prod-admin"), "{err}");
+
+    let (code, err) = bare_collect(home.path(), &["--profile", "prod-admin"]);
+    assert_eq!(code, Some(1), "{err}");
+    let last = err.lines().last().unwrap_or_default();
+    assert!(last.contains("no AWS credentials found"), "{err}");
+    assert!(last.contains("aws sso login --profile prod-admin"), "{err}");
+    assert!(last.contains("orgscope --demo"), "{err}");
+    assert!(
+        !err.contains("WARN"),
+        "no SDK warnings at default verbosity: {err}"
+    );
+    // The admin-role warning, then the sign-in error.
+    assert!(err.lines().count() <= 2, "{err}");
+
+    // Keys, but an endpoint nobody listens on (a port just freed).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap_or_else(|e| panic!("free port: {e}"));
+    let endpoint = format!("http://{closed}");
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_MAX_ATTEMPTS", "1"),
+    ];
+    let (code, err) = bare_collect_with(home.path(), &keys, &[]);
+    assert_eq!(code, Some(1), "{err}");
+    let last = err.lines().last().unwrap_or_default();
+    assert!(last.contains("could not be reached"), "{err}");
+    assert!(last.contains("AWS_ENDPOINT_URL"), "{err}");
+}

@@ -12,6 +12,11 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use aws_config::default_provider::credentials::DefaultCredentialsChain;
+use aws_config::environment::region::EnvironmentVariableRegionProvider;
+use aws_config::imds::region::ImdsRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::region::ProfileFileRegionProvider;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
@@ -40,10 +45,32 @@ pub async fn load_base_config(opts: &CollectOptions) -> SdkConfig {
         return conf.clone();
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // Instance metadata is the last link of both default chains. Off EC2
+    // its address does not answer, and the default client waits 1 s per
+    // connect, 4 attempts, for credentials and again for the region: the
+    // seconds a laptop with a mistyped profile spent before any message.
+    // The library's own chains, with a short-fused client for that link:
+    // on EC2, IMDS answers in milliseconds.
+    let imds = aws_config::imds::Client::builder()
+        .connect_timeout(Duration::from_millis(300))
+        .read_timeout(Duration::from_secs(1))
+        .max_attempts(1)
+        .build();
+    let mut credentials = DefaultCredentialsChain::builder().imds_client(imds.clone());
+    let mut profile_region = ProfileFileRegionProvider::builder();
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
+        credentials = credentials.profile_name(profile);
+        profile_region = profile_region.profile_name(profile);
     }
-    let conf = loader.load().await;
+    let region = RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
+        .or_else(ImdsRegionProvider::builder().imds_client(imds).build());
+    let conf = loader
+        .credentials_provider(credentials.build().await)
+        .region(region)
+        .load()
+        .await;
     // Organizations and STS need some region even when the profile names
     // none; the global endpoints live in us-east-1.
     if conf.region().is_none() {

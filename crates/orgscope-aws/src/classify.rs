@@ -9,6 +9,8 @@
 
 use std::error::Error as StdError;
 
+use aws_config::imds::client::error::ImdsError;
+use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -123,15 +125,25 @@ where
             "no answer within the operation timeout",
         ),
         SdkError::DispatchFailure(d) => {
-            let status = if d.is_timeout() {
-                CoverageStatus::Timeout
-            } else {
-                CoverageStatus::Error
-            };
-            let code = if d.is_timeout() {
-                "ConnectTimeout"
-            } else {
-                "DispatchFailure"
+            // Before any request goes out the SDK resolves credentials, and
+            // a failure there is also a dispatch failure: tell "no
+            // credentials anywhere" and "a provider failed" (an expired SSO
+            // session) from the network's failures, so sign-in can say
+            // what to do about each.
+            let (status, code) = match find_source::<CredentialsError>(err) {
+                Some(CredentialsError::CredentialsNotLoaded(_)) => {
+                    (CoverageStatus::Denied, "NoCredentials")
+                }
+                // Instance metadata is the chain's last link: when it is
+                // the one that failed (IMDS turned off, or refusing us),
+                // nothing before it had credentials either.
+                Some(_) if find_source::<ImdsError>(err).is_some() => {
+                    (CoverageStatus::Denied, "NoCredentials")
+                }
+                Some(_) => (CoverageStatus::Denied, "CredentialsError"),
+                None if d.is_timeout() => (CoverageStatus::Timeout, "ConnectTimeout"),
+                None if d.is_io() => (CoverageStatus::Error, "Unreachable"),
+                None => (CoverageStatus::Error, "DispatchFailure"),
             };
             Failure::new(status, code, error_chain(err))
         }
@@ -141,6 +153,18 @@ where
         }
         _ => Failure::new(CoverageStatus::Error, "ClientError", error_chain(err)),
     }
+}
+
+/// The first error of type `T` in `err`'s source chain.
+fn find_source<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        cur = e.source();
+    }
+    None
 }
 
 /// `error: cause: cause`, so a connection refused or a TLS failure shows its

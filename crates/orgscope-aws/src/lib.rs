@@ -34,6 +34,7 @@ pub mod mfa;
 pub mod org;
 pub mod profiles;
 mod scope;
+pub mod sign_in;
 
 pub use classify::Failure;
 pub use profiles::list_profiles;
@@ -175,8 +176,15 @@ pub enum CollectEvent {
 /// Failures that leave no estate worth writing.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
-    #[error("cannot sign in (sts:GetCallerIdentity failed: {0})")]
-    Identity(Failure),
+    /// `sts:GetCallerIdentity` of the caller failed; the message says what
+    /// to do about it (see `sign_in`).
+    #[error("cannot sign in: {}", sign_in::advice(.failure, .profile.as_deref()))]
+    Identity {
+        failure: Failure,
+        profile: Option<String>,
+    },
+    #[error("cannot sign in: {0}")]
+    UnknownProfile(String),
     #[error("cannot read the organization tree ({api} failed: {failure})")]
     Organizations { api: Api, failure: Failure },
     #[error("no OU named or with id {0:?} in the organization")]
@@ -203,6 +211,14 @@ pub async fn collect(
         let _ = events.send(e);
     };
     let started = now_rfc3339();
+    // A mistyped profile would otherwise fall through the whole credential
+    // chain and fail on instance metadata, naming the wrong problem.
+    if opts.hooks.base_config.is_none()
+        && let Some(name) = &opts.profile
+        && let Some(said) = sign_in::unknown_profile(name, &profiles::list_profiles())
+    {
+        return Err(CollectError::UnknownProfile(said));
+    }
     let base = auth::load_base_config(&opts).await;
     let base = mfa::apply(base, &opts).await?;
     let clients = auth::Clients::new(base, &opts);
@@ -210,7 +226,10 @@ pub async fn collect(
     let base_sts = clients.base_sts();
     let caller = tokio::select! {
         _ = cancel.cancelled() => return Err(CollectError::Cancelled),
-        r = auth::caller_identity(&base_sts) => r.map_err(CollectError::Identity)?,
+        r = auth::caller_identity(&base_sts) => r.map_err(|failure| CollectError::Identity {
+            failure,
+            profile: opts.profile.clone(),
+        })?,
     };
     emit(CollectEvent::Identity(caller.clone()));
 
