@@ -57,10 +57,13 @@ Priority: optional
 Homepage: https://example.invalid/orgscope
 Description: explore an AWS Organizations estate in one place
  orgscope signs in once, walks the AWS Organizations tree, assumes a
- read-only role into each member account and collects EC2 inventory across
- accounts and regions. Explore the org tree, filter by tags, diff prod and
- test side by side, and export org and network diagrams to SVG and PNG,
- from the desktop app or headless from the command line.
+ read-only role into each member account and collects its network and
+ compute inventory across accounts and regions: instances, VPCs, gateways,
+ routes, peerings, Transit Gateways, load balancers. Explore the org tree,
+ filter by tags, see what is reachable from the internet, diff prod and
+ test side by side, and export org, network and connectivity diagrams to
+ SVG, PNG and draw.io, from the desktop app or headless from the command
+ line.
 CONTROL
 
 mkdir -p "$out"
