@@ -122,7 +122,8 @@ pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
 }
 
 fn filter_indices(estate: &crate::model::Estate, expr: &str) -> anyhow::Result<Vec<usize>> {
-    let query = crate::query::parse(expr).with_context(|| format!("invalid --filter {expr:?}"))?;
+    let query = crate::query::parse(expr)
+        .with_context(|| format!("invalid --filter {}", super::quoted_filter(expr)))?;
     let ctx = crate::query::Context::new(estate);
     Ok(crate::query::filter(&ctx, &query, None))
 }

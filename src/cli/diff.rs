@@ -57,7 +57,8 @@ pub struct DiffArgs {
 }
 
 fn side(estate: &Estate, expr: &str, which: &str) -> anyhow::Result<Vec<usize>> {
-    let q = query::parse(expr).map_err(|e| anyhow!("invalid --{which} {expr:?}: {e}"))?;
+    let q = query::parse(expr)
+        .map_err(|e| anyhow!("invalid --{which} {}: {e}", super::quoted_filter(expr)))?;
     Ok(query::filter(&Context::new(estate), &q, None))
 }
 
@@ -78,7 +79,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<super::Outcome> {
     }
     // Check the filters before reading (possibly large) files.
     for (expr, which) in [(&args.left, "left"), (&args.right, "right")] {
-        query::parse(expr).map_err(|e| anyhow!("invalid --{which} {expr:?}: {e}"))?;
+        query::parse(expr)
+            .map_err(|e| anyhow!("invalid --{which} {}: {e}", super::quoted_filter(expr)))?;
     }
     let left = snapshot::read(&args.snapshot)?;
     let right_owned = match &args.snapshot2 {

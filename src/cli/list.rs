@@ -56,8 +56,12 @@ fn column(s: &str) -> anyhow::Result<Column> {
 }
 
 pub fn run(args: &ListArgs) -> anyhow::Result<super::Outcome> {
-    let q = query::parse(&args.filter)
-        .map_err(|e| anyhow!("invalid --filter {:?}: {e}", args.filter))?;
+    let q = query::parse(&args.filter).map_err(|e| {
+        anyhow!(
+            "invalid --filter {}: {e}",
+            super::quoted_filter(&args.filter)
+        )
+    })?;
     let group_key = args
         .group_by
         .as_deref()

@@ -14,6 +14,19 @@ pub mod diff;
 pub mod list;
 pub mod package;
 
+/// A filter as an error message quotes it: whole when short, else its
+/// start and its length. A pasted 40,000-character filter made a 40 KB
+/// error line that buried the reason after it.
+pub(crate) fn quoted_filter(expr: &str) -> String {
+    const SHOWN: usize = 60;
+    let chars = expr.chars().count();
+    if chars <= SHOWN + 20 {
+        return format!("{expr:?}");
+    }
+    let start: String = expr.chars().take(SHOWN).collect();
+    format!("{start:?}… ({chars} characters)")
+}
+
 /// Process exit codes, documented in one place (README "Exit codes").
 pub mod exit {
     /// Success: every cell collected, no drift, file written.
@@ -109,3 +122,17 @@ Exit codes: 0 no differences, 4 differences found, 1 error, 2 usage.")]
 /// What a subcommand asks `main` to exit with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome(pub u8);
+
+#[cfg(test)]
+mod tests {
+    use super::quoted_filter;
+
+    #[test]
+    fn a_short_filter_is_quoted_whole_and_a_long_one_by_its_start() {
+        assert_eq!(quoted_filter("env=prod"), "\"env=prod\"");
+        let long = "本".repeat(100);
+        let quoted = quoted_filter(&long);
+        assert!(quoted.ends_with("… (100 characters)"), "{quoted}");
+        assert_eq!(quoted.chars().filter(|c| *c == '本').count(), 60);
+    }
+}

@@ -249,6 +249,9 @@ fn a_deeply_nested_filter_is_refused_not_fatal() {
         "{}",
         stderr(&o)
     );
+    // The filter is quoted by its start and length, not echoed whole.
+    assert!(stderr(&o).len() < 500, "{} bytes", stderr(&o).len());
+    assert!(stderr(&o).contains("(40001 characters)"), "{}", stderr(&o));
 }
 
 /// `orgscope list p` on a FIFO blocked forever in `open`, waiting for a
