@@ -105,7 +105,7 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
     out.regions = regions.clone();
 
     let page_size = ctx.opts.page_size;
-    let results: Vec<_> = stream::iter(regions)
+    let mut results: Vec<(String, PerApi)> = stream::iter(regions)
         .map(|region| {
             let ec2_client = ctx.clients.ec2(id, &region, creds.clone());
             let elb_client = ctx.clients.elbv2(id, &region, creds.clone());
@@ -148,7 +148,6 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         .buffer_unordered(ctx.opts.region_concurrency)
         .collect()
         .await;
-    let mut results: Vec<(String, PerApi)> = results;
     if results.iter().any(|(_, per_api)| has_auth_failure(per_api)) {
         let client = ctx.clients.ec2(id, &ctx.clients.home_region, creds.clone());
         let not_opted_in = ec2::regions_not_opted_in(&client).await;

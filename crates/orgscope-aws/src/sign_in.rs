@@ -83,9 +83,15 @@ pub fn advice(failure: &Failure, profile: Option<&str>) -> String {
 }
 
 /// The innermost cause of an `a: b: c` error chain, the part that names
-/// the actual problem.
+/// the actual problem, without its closing full stop (the advice goes on
+/// after it).
 fn last_cause(chain: &str) -> &str {
-    chain.rsplit(": ").next().unwrap_or(chain).trim()
+    chain
+        .rsplit(": ")
+        .next()
+        .unwrap_or(chain)
+        .trim()
+        .trim_end_matches('.')
 }
 
 #[cfg(test)]
@@ -155,5 +161,6 @@ mod tests {
             "Connection refused"
         );
         assert_eq!(last_cause("plain"), "plain");
+        assert_eq!(last_cause("provider: token expired."), "token expired");
     }
 }
