@@ -18,6 +18,7 @@ use orgscope::model::{Estate, Kind, kinds};
 use crate::collect::run;
 use crate::support::moto::Moto;
 use crate::support::seed;
+use crate::wiring_ec2::seeding::{route, route_table};
 use crate::wiring_elb::{SeededAlb, elb_client, seeded_estate};
 
 const REGION: &str = "us-east-1";
@@ -49,25 +50,10 @@ async fn wire(
         .send()
         .await
         .unwrap_or_else(|e| panic!("attach_internet_gateway: {e:?}"));
-    let table = ec2
-        .create_route_table()
-        .vpc_id(vpc)
-        .tag_specifications(seed::tag_spec(
-            ec2t::ResourceType::RouteTable,
-            &[("Name", "private")],
-        ))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("create_route_table: {e:?}"))
-        .route_table()
-        .and_then(|t| t.route_table_id())
-        .expect("route table id")
-        .to_string();
-    let route = ec2
-        .create_route()
-        .route_table_id(&table)
-        .destination_cidr_block("0.0.0.0/0");
-    let route = if nat {
+    // The private subnet's table: 0.0.0.0/0 through a NAT gateway in prod,
+    // straight to the internet gateway in test.
+    let table = route_table(&ec2, vpc, &alb.net.subnets[1].0, "private").await;
+    let nat_id = if nat {
         let eip = ec2
             .allocate_address()
             .domain(ec2t::DomainType::Vpc)
@@ -92,20 +78,15 @@ async fn wire(
             .and_then(|n| n.nat_gateway_id())
             .expect("nat id")
             .to_string();
-        route.nat_gateway_id(nat_id)
+        Some(nat_id)
     } else {
-        route.gateway_id(&igw)
+        None
     };
-    route
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("create_route: {e:?}"));
-    ec2.associate_route_table()
-        .route_table_id(&table)
-        .subnet_id(&alb.net.subnets[1].0)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("associate_route_table: {e:?}"));
+    route(&ec2, &table, "0.0.0.0/0", |r| match nat_id {
+        Some(nat) => r.nat_gateway_id(nat),
+        None => r.gateway_id(&igw),
+    })
+    .await;
     if !peer {
         return None;
     }

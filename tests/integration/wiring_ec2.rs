@@ -24,7 +24,7 @@ use crate::support::moto::{ACCESS_KEY, MANAGEMENT_ACCOUNT, Moto, REGION};
 use crate::support::proxy::{Fault, FaultProxy, Match, Rule, Rules};
 use crate::support::seed::{self, Seeded};
 
-mod seeding;
+pub(crate) mod seeding;
 
 use seeding::{ASN, ENI_CIDR, FAR, HOME, Net, TGW_CIDR, VGW_CIDR, Wiring};
 

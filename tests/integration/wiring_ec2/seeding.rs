@@ -180,7 +180,12 @@ async fn subnet(ec2: &aws_sdk_ec2::Client, vpc: &str, cidr: &str, az: &str, name
         .to_string()
 }
 
-async fn route_table(ec2: &aws_sdk_ec2::Client, vpc: &str, subnet: &str, name: &str) -> String {
+pub(crate) async fn route_table(
+    ec2: &aws_sdk_ec2::Client,
+    vpc: &str,
+    subnet: &str,
+    name: &str,
+) -> String {
     let id = ec2
         .create_route_table()
         .vpc_id(vpc)
@@ -202,7 +207,7 @@ async fn route_table(ec2: &aws_sdk_ec2::Client, vpc: &str, subnet: &str, name: &
 }
 
 /// Add a route to `table`; `target` names where it goes.
-async fn route(
+pub(crate) async fn route(
     ec2: &aws_sdk_ec2::Client,
     table: &str,
     destination: &str,
