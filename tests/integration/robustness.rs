@@ -7,10 +7,23 @@
 use std::io::Write;
 use std::path::Path;
 
+use futures::executor::block_on;
 use orgscope::collect::{mfa, profiles};
 use orgscope::demo::demo_estate;
 use orgscope::snapshot::{self, MAX_SNAPSHOT_BYTES, SnapshotError};
 use proptest::prelude::*;
+
+/// Shared config files of headers, properties and comments, with lines
+/// of any text among them.
+fn profile_text() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        3 => "\\[(profile |sso-session )?[a-z .-]{0,8}\\]",
+        3 => "[a-z_]{1,8} ?= ?[^\\n]{0,10}",
+        1 => "[#;][^\\n]{0,10}",
+        1 => "[^\\n]{0,12}",
+    ];
+    proptest::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n"))
+}
 
 fn demo_bytes() -> Vec<u8> {
     snapshot::to_vec(&demo_estate(3)).expect("serializes")
@@ -139,32 +152,61 @@ proptest! {
     }
 
     #[test]
-    fn profile_listing_survives_any_text(config in ".{0,400}", creds in ".{0,400}") {
-        for name in profiles::merge(&config, &creds) {
-            prop_assert!(!name.is_empty());
-            prop_assert_eq!(name.trim(), name.as_str());
+    fn profile_parsing_survives_any_text(config in profile_text(), creds in profile_text()) {
+        // aws-config refuses some of this; what it accepts must list only
+        // names of section headers in the files, each one a profile.
+        if let Ok(set) = block_on(profiles::parse(&config, &creds)) {
+            let headers: Vec<&str> = config
+                .lines()
+                .chain(creds.lines())
+                .filter(|l| l.starts_with('['))
+                .collect();
+            for name in profiles::profile_names(&set) {
+                prop_assert!(!name.is_empty());
+                prop_assert!(headers.iter().any(|h| h.contains(&name)), "{name:?}");
+                prop_assert!(set.get_profile(&name).is_some());
+            }
+            let _ = mfa::mfa_serial(&config, "default", true);
         }
-        let _ = mfa::mfa_serial(&config, "default", true);
-        let _ = mfa::mfa_serial(&creds, "x", false);
     }
 
     #[test]
     fn generated_profiles_are_found_with_their_mfa_serial(
         names in proptest::collection::btree_set("[a-z][a-z0-9_-]{0,12}", 1..6),
+        legacy in proptest::collection::btree_set("[A-Z][A-Za-z0-9.@]{0,8}", 0..4),
         serial in "arn:aws:iam::[0-9]{12}:mfa/[a-z]{1,8}",
     ) {
         prop_assume!(!names.contains("default"));
+        // Config profiles carry the serial, credentials-only profiles carry
+        // it in the credentials file, and the `[sso-session]` beside each
+        // config profile and the commented-out headers are not profiles.
         let mut config = String::from("[default]\nregion = eu-west-1\n");
+        let mut creds = String::new();
         for n in &names {
-            config.push_str(&format!("\n[profile {n}]\nregion = us-east-1\nmfa_serial = {serial}\n"));
+            config.push_str(&format!(
+                "\n# [profile not-{n}]\n[profile {n}]\nregion = us-east-1\nmfa_serial = {serial}\n\
+                 [sso-session {n}-sso]\nsso_region = us-east-1\n"
+            ));
         }
-        let mut want: Vec<String> = names.iter().cloned().collect();
-        want.retain(|n| n != "default");
+        for n in &legacy {
+            creds.push_str(&format!("[{n}]\naws_access_key_id = AKIA\nmfa_serial = {serial}\n"));
+        }
+        let set = block_on(profiles::parse(&config, &creds)).expect("generated files parse");
+        let mut want: Vec<String> = names.iter().chain(&legacy).cloned().collect();
+        want.sort();
         want.insert(0, "default".into());
-        prop_assert_eq!(profiles::merge(&config, ""), want);
+        prop_assert_eq!(profiles::profile_names(&set), want);
         for n in &names {
             let found = mfa::mfa_serial(&config, n, true);
             prop_assert_eq!(found.as_deref(), Some(serial.as_str()));
+        }
+        for n in &legacy {
+            let found = mfa::mfa_serial(&creds, n, false);
+            prop_assert_eq!(found.as_deref(), Some(serial.as_str()));
+        }
+        for n in &names {
+            let session = format!("{n}-sso");
+            prop_assert!(set.sso_session(&session).is_some(), "{}", session);
         }
         prop_assert_eq!(mfa::mfa_serial(&config, "default", true), None);
     }
