@@ -13,16 +13,18 @@ use orgscope::demo::demo_estate;
 use orgscope::snapshot::{self, MAX_SNAPSHOT_BYTES, SnapshotError};
 use proptest::prelude::*;
 
-/// Shared config files of headers, properties and comments, with lines
-/// of any text among them.
+/// Shared config files of headers, properties and comments, now and then
+/// with a line of any text among them.
 fn profile_text() -> impl Strategy<Value = String> {
+    const HEADER: &str = "\\[(profile |sso-session )?[a-z .-]{0,8}\\]";
     let line = prop_oneof![
-        3 => "\\[(profile |sso-session )?[a-z .-]{0,8}\\]",
-        3 => "[a-z_]{1,8} ?= ?[^\\n]{0,10}",
-        1 => "[#;][^\\n]{0,10}",
+        6 => HEADER,
+        6 => "[a-z_]{1,8} ?= ?[^\\n]{0,10}",
+        2 => "[#;][^\\n]{0,10}",
         1 => "[^\\n]{0,12}",
     ];
-    proptest::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n"))
+    (HEADER, proptest::collection::vec(line, 0..10))
+        .prop_map(|(first, lines)| format!("{first}\n{}", lines.join("\n")))
 }
 
 fn demo_bytes() -> Vec<u8> {
