@@ -168,7 +168,7 @@ proptest! {
                 prop_assert!(headers.iter().any(|h| h.contains(&name)), "{name:?}");
                 prop_assert!(set.get_profile(&name).is_some());
             }
-            let _ = mfa::mfa_serial(&config, "default", true);
+            let _ = mfa::mfa_serial(&set, "default");
         }
     }
 
@@ -198,19 +198,15 @@ proptest! {
         want.sort();
         want.insert(0, "default".into());
         prop_assert_eq!(profiles::profile_names(&set), want);
-        for n in &names {
-            let found = mfa::mfa_serial(&config, n, true);
-            prop_assert_eq!(found.as_deref(), Some(serial.as_str()));
-        }
-        for n in &legacy {
-            let found = mfa::mfa_serial(&creds, n, false);
+        for n in names.iter().chain(&legacy) {
+            let found = mfa::mfa_serial(&set, n);
             prop_assert_eq!(found.as_deref(), Some(serial.as_str()));
         }
         for n in &names {
             let session = format!("{n}-sso");
             prop_assert!(set.sso_session(&session).is_some(), "{}", session);
         }
-        prop_assert_eq!(mfa::mfa_serial(&config, "default", true), None);
+        prop_assert_eq!(mfa::mfa_serial(&set, "default"), None);
     }
 }
 

@@ -3,7 +3,10 @@
 //! implements as a TTY prompt and the GUI as a dialog), trade it for a
 //! session with `sts:GetSessionToken`, and make that session the base
 //! credentials of the whole run, so every `AssumeRole` into a member
-//! account is signed by it and the user is never asked twice.
+//! account is signed by it and the user is never asked twice. The
+//! profile's `mfa_serial` is read from the profiles aws-config parses
+//! ([`profiles::load_profile_set`]), so we ask for the device the
+//! credential chain would see.
 //!
 //! The code and the session live only in memory: nothing here logs them,
 //! and the session replaces the base credentials inside the `SdkConfig`.
@@ -12,17 +15,18 @@
 
 use std::fmt;
 use std::future::Future;
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
+use aws_config::profile::ProfileSet;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::CollectOptions;
 use super::auth::Clients;
 use super::classify::{Failure, classify};
+use super::profiles;
 
 /// What the prompt is told: which device to read the code from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,16 +92,19 @@ pub enum MfaError {
 /// If the run needs MFA, ask once, get a session token, and return a base
 /// config that signs with it; otherwise return `base` unchanged.
 pub async fn apply(base: SdkConfig, opts: &CollectOptions) -> Result<SdkConfig, MfaError> {
-    // A base config handed in by a test or an embedder came from no
-    // profile, so only an explicit serial applies to it.
-    let from_profile = || {
-        opts.hooks
-            .base_config
-            .is_none()
-            .then(|| profile_mfa_serial(opts.profile.as_deref()))
-            .flatten()
+    let serial = match &opts.mfa.serial {
+        Some(serial) => Some(serial.clone()),
+        // A base config handed in by a test or an embedder came from no
+        // profile, so only an explicit serial applies to it. Files that do
+        // not parse were logged; the standard chain fails on them too.
+        None if opts.hooks.base_config.is_none() => {
+            profiles::load_profile_set().await.ok().and_then(|set| {
+                let profile = opts.profile.as_deref().unwrap_or(set.selected_profile());
+                mfa_serial(&set, profile)
+            })
+        }
+        None => None,
     };
-    let serial = opts.mfa.serial.clone().or_else(from_profile);
     let Some(serial) = serial else {
         return Ok(base);
     };
@@ -149,70 +156,19 @@ pub async fn apply(base: SdkConfig, opts: &CollectOptions) -> Result<SdkConfig, 
         .build())
 }
 
-/// `mfa_serial` of `profile` (or `AWS_PROFILE`, or `default`) from the
-/// shared config and credentials files, as aws-config locates them.
-pub fn profile_mfa_serial(profile: Option<&str>) -> Option<String> {
-    let env_profile = std::env::var("AWS_PROFILE").ok();
-    let profile = profile
-        .or(env_profile.as_deref())
-        .unwrap_or("default")
-        .to_string();
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let file = |var: &str, name: &str| {
-        std::env::var_os(var)
-            .map(PathBuf::from)
-            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(name)))
-            .map(|p| super::profiles::read_shared_file(&p))
-            .unwrap_or_default()
-    };
-    let config = file("AWS_CONFIG_FILE", "config");
-    let credentials = file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
-    mfa_serial(&config, &profile, true).or_else(|| mfa_serial(&credentials, &profile, false))
-}
-
-/// `mfa_serial` in `profile`'s section of one file. In the config file a
-/// profile is `[profile NAME]` (or `[default]`); in the credentials file
-/// it is `[NAME]`. A profile with `role_arn` is not ours to handle.
-pub fn mfa_serial(text: &str, profile: &str, config_file: bool) -> Option<String> {
-    let mut in_section = false;
-    let mut serial = None;
-    let mut role = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('#') || line.starts_with(';') || line.is_empty() {
-            continue;
-        }
-        if let Some(inner) = line.strip_prefix('[') {
-            let Some(end) = inner.find(']') else {
-                in_section = false;
-                continue;
-            };
-            let header = inner[..end].trim();
-            let name = if config_file && header != "default" {
-                header
-                    .strip_prefix("profile")
-                    .filter(|r| r.starts_with(char::is_whitespace))
-                    .map(str::trim)
-            } else {
-                Some(header)
-            };
-            in_section = name == Some(profile);
-            continue;
-        }
-        if !in_section {
-            continue;
-        }
-        if let Some((key, value)) = line.split_once('=') {
-            match key.trim() {
-                "mfa_serial" if !value.trim().is_empty() => {
-                    serial = Some(value.trim().to_string());
-                }
-                "role_arn" => role = true,
-                _ => {}
-            }
-        }
+/// `mfa_serial` of `profile` in the shared files' profiles, as aws-config
+/// merged them (a key in `~/.aws/credentials` wins over the same key in
+/// `~/.aws/config`; keys are case-insensitive). A profile with `role_arn`
+/// is not ours to handle.
+pub fn mfa_serial(set: &ProfileSet, profile: &str) -> Option<String> {
+    let profile = set.get_profile(profile)?;
+    if profile.get("role_arn").is_some() {
+        return None;
     }
-    if role { None } else { serial }
+    profile
+        .get("mfa_serial")
+        .filter(|s| !s.is_empty())
+        .map(String::from)
 }
 
 /// The CLI's prompt: asks on the terminal (stderr), reads one line from
@@ -242,24 +198,42 @@ pub fn tty_prompt() -> MfaPrompt {
 mod tests {
     use super::*;
 
-    const CONFIG: &str = "[default]\nregion = eu-west-1\n\n[profile mgmt]\nregion=us-east-1\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n[profile admin]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = mgmt\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n# mfa_serial = commented\n[profilemgmt]\nmfa_serial = wrong\n";
+    const CONFIG: &str = "[default]\nregion = eu-west-1\n\n[profile mgmt]\nregion=us-east-1\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n[profile admin]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = mgmt\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n# mfa_serial = commented\n[profilemgmt]\nmfa_serial = wrong\n[sso-session mgmt]\nmfa_serial = not-a-profile\n";
 
-    #[test]
-    fn mfa_serial_is_read_from_the_right_section() {
+    async fn serial(config: &str, credentials: &str, profile: &str) -> Option<String> {
+        let set = profiles::parse(config, credentials).await.expect("parses");
+        mfa_serial(&set, profile)
+    }
+
+    #[tokio::test]
+    async fn mfa_serial_is_read_from_the_right_section() {
         assert_eq!(
-            mfa_serial(CONFIG, "mgmt", true).as_deref(),
+            serial(CONFIG, "", "mgmt").await.as_deref(),
             Some("arn:aws:iam::123456789012:mfa/alice")
         );
-        assert_eq!(mfa_serial(CONFIG, "default", true), None);
+        assert_eq!(serial(CONFIG, "", "default").await, None);
         // role_arn profiles are handled by the standard chain.
-        assert_eq!(mfa_serial(CONFIG, "admin", true), None);
-        assert_eq!(mfa_serial(CONFIG, "nope", true), None);
-        let creds = "[mgmt]\naws_access_key_id=AKIA\nmfa_serial=GAHT12345678\n";
+        assert_eq!(serial(CONFIG, "", "admin").await, None);
+        assert_eq!(serial(CONFIG, "", "nope").await, None);
+        // A profile of the credentials file, and one whose serial is in
+        // the credentials file while the config file has the rest.
+        let creds = "[legacy]\naws_access_key_id=AKIA\nMFA_Serial=GAHT12345678\n\
+                     [default]\nmfa_serial = GAHT87654321\n";
         assert_eq!(
-            mfa_serial(creds, "mgmt", false).as_deref(),
+            serial("", creds, "legacy").await.as_deref(),
             Some("GAHT12345678")
         );
-        assert_eq!(mfa_serial("[profile x\nmfa_serial=1", "x", true), None);
+        assert_eq!(
+            serial(CONFIG, creds, "default").await.as_deref(),
+            Some("GAHT87654321")
+        );
+        // The old hand parser read a serial under an unterminated header;
+        // aws-config refuses the file instead.
+        assert!(
+            profiles::parse("[profile x\nmfa_serial=1", "")
+                .await
+                .is_err()
+        );
     }
 
     #[tokio::test]
