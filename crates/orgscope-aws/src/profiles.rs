@@ -9,6 +9,10 @@
 //! real file system would open a FIFO at `~/.aws/config` and wait for a
 //! writer forever (issue #17). The texts are handed to aws-config through an
 //! in-memory [`Fs`], keyed by the real paths so its errors name the file.
+//!
+//! A parsed [`ProfileSet`] holds every key of both files, secret access keys
+//! included, and its `Debug` prints them: read the keys you need from it and
+//! never log the set or a profile whole.
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read};
@@ -36,7 +40,7 @@ pub fn list_profiles() -> Vec<String> {
 /// missing or cannot be opened reads as empty, as for aws-config. A file
 /// aws-config cannot parse is logged as a warning and returned as the
 /// error (its source names the file and line): the caller never gets an
-/// empty set standing for a broken file.
+/// empty set standing for a broken file. Never log the set (module docs).
 pub async fn load_profile_set() -> Result<ProfileSet, ProfileFileLoadError> {
     let env = |var: &str| std::env::var_os(var);
     let set = load_from(shared_files(&env)).await;
