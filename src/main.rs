@@ -55,6 +55,7 @@ fn try_main(cli: Cli) -> anyhow::Result<Outcome> {
             Outcome(exit::OK)
         }
         Some(Command::Collect(args)) => cli::collect::run(&args, &handle)?,
+        Some(Command::PermissionSets(args)) => cli::collect::permission_sets(&args, &handle)?,
         Some(Command::List(args)) => cli::list::run(&args)?,
         Some(Command::Diff(args)) => cli::diff::run(&args)?,
         Some(Command::Diagram(args)) => cli::diagram::run(&args)?,

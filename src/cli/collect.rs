@@ -40,6 +40,13 @@ pub struct CollectArgs {
     #[arg(long, value_name = "ROLE", default_value = DEFAULT_ROLE_NAME)]
     pub role_name: String,
 
+    /// Get into each account through this IAM Identity Center permission
+    /// set (e.g. ReadOnlyAccess) instead of assuming a role: uses the
+    /// sign-in of the --profile (an SSO profile; `aws sso login` first).
+    /// `orgscope permission-sets --profile P` lists the ones you hold.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["role_name", "external_id", "session_duration"])]
+    pub permission_set: Option<String>,
+
     /// External ID required by the role's trust policy, if any.
     #[arg(long, value_name = "ID")]
     pub external_id: Option<String>,
@@ -129,6 +136,10 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
     let opts = CollectOptions {
         profile: args.profile.clone(),
         regions: args.regions.0.clone(),
+        access: match &args.permission_set {
+            Some(set) => collect::Access::PermissionSet(set.clone()),
+            None => collect::Access::AssumeRole,
+        },
         role_name: args.role_name.clone(),
         external_id: args.external_id.clone(),
         session_duration: args.session_duration,
@@ -145,7 +156,10 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
         ..CollectOptions::default()
     };
     // `-q` (or a RUST_LOG above warn) silences warnings, this one included.
-    if opts.role_name == DEFAULT_ROLE_NAME && tracing::enabled!(tracing::Level::WARN) {
+    if opts.access == collect::Access::AssumeRole
+        && opts.role_name == DEFAULT_ROLE_NAME
+        && tracing::enabled!(tracing::Level::WARN)
+    {
         eprintln!(
             "warning: assuming {DEFAULT_ROLE_NAME}, an administrator role, in every member account; \
              deploy the least-privilege orgscope-reader role (template in docs/iam/) and use it: --role-name orgscope-reader"
@@ -350,4 +364,67 @@ mod tests {
         assert!(parse_duration("1d").is_err());
         assert!(parse_duration("x").is_err());
     }
+}
+
+#[derive(Debug, Args)]
+pub struct PermissionSetsArgs {
+    /// The IAM Identity Center (SSO) profile whose sign-in is listed.
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+
+    /// `table` for people, `json` for scripts.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+/// `orgscope permission-sets`: what `--permission-set` can be, each with
+/// the accounts where the user holds it.
+pub fn permission_sets(
+    args: &PermissionSetsArgs,
+    rt: &tokio::runtime::Handle,
+) -> anyhow::Result<Outcome> {
+    let opts = CollectOptions {
+        profile: args.profile.clone(),
+        ..CollectOptions::default()
+    };
+    let sets = rt.block_on(collect::permission_sets(&opts))?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ListFormat::Json => {
+            let json: Vec<_> = sets
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "permission_set": s.name,
+                        "accounts": s.accounts.iter().map(|a| serde_json::json!({
+                            "id": a.id, "name": a.name,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+        }
+        ListFormat::Table => {
+            if sets.is_empty() {
+                writeln!(out, "no permission set is assigned to this sign-in")?;
+            }
+            for s in &sets {
+                let names: Vec<&str> = s.accounts.iter().map(|a| a.name.as_str()).collect();
+                writeln!(
+                    out,
+                    "{}\t{} account(s)\t{}",
+                    s.name,
+                    s.accounts.len(),
+                    names.join(", ")
+                )?;
+            }
+        }
+    }
+    Ok(Outcome(exit::OK))
 }

@@ -77,9 +77,16 @@ pub enum Command {
   orgscope collect --profile mgmt --role-name orgscope-reader --regions eu-west-1,us-east-1 --out estate.json
   orgscope collect --ou Workloads/Prod --regions all --out prod.json
   orgscope collect --account 111122223333 | jq '.resources | length'
+  orgscope collect --profile corp-sso --permission-set ReadOnlyAccess --out estate.json
 
 Exit codes: 0 complete, 3 written but partial (failed cells on stderr), 1 fatal (nothing written), 2 usage.")]
     Collect(collect::CollectArgs),
+    /// List the IAM Identity Center permission sets your SSO sign-in holds, and where.
+    #[command(after_help = "Examples:
+  aws sso login --profile corp
+  orgscope permission-sets --profile corp
+  orgscope collect --profile corp --permission-set ReadOnlyAccess --out estate.json")]
+    PermissionSets(collect::PermissionSetsArgs),
     /// List resources of a snapshot, filtered and grouped.
     #[command(after_help = "Examples:
   orgscope list estate.json --filter 'type:instance env=prod -has:owner'

@@ -7,6 +7,7 @@ mod collect_cli;
 mod diagram;
 mod engine;
 mod faults;
+mod identity_center;
 mod robustness;
 mod security;
 mod support;

@@ -1,6 +1,6 @@
 //! One account's share of a run: decide how to get in (base credentials for
-//! the caller's own account, a role session for members, nothing at all
-//! for suspended ones), find its regions, and describe every region,
+//! the caller's own account, a role session or an IAM Identity Center
+//! permission set for members, nothing at all for suspended ones), find its regions, and describe every region,
 //! turning each (region, api) into exactly one coverage cell.
 //!
 //! A region's work is one task per service (EC2, ELBv2), run at once: each
@@ -16,7 +16,8 @@ use futures::{StreamExt, stream};
 
 use super::auth::{Clients, RoleSession};
 use super::classify::Failure;
-use super::{CollectOptions, Regions, ec2, elbv2};
+use super::sso::SsoAccess;
+use super::{Access, CollectOptions, Regions, ec2, elbv2};
 use orgscope_core::model::{Account, Api, CellKey, Coverage, CoverageStatus, Place, Resource};
 
 /// What one service's collectors found in a region: one result per API.
@@ -24,6 +25,8 @@ type PerApi = Vec<(&'static str, Result<Vec<Resource>, Failure>)>;
 
 pub(super) struct Ctx<'a> {
     pub clients: &'a Clients,
+    /// The signed-in portal when the run uses a permission set.
+    pub sso: Option<&'a std::sync::Arc<SsoAccess>>,
     pub opts: &'a CollectOptions,
     pub caller_account: &'a str,
     pub session_name: String,
@@ -66,14 +69,18 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
     let session = if id == ctx.caller_account {
         None
     } else {
-        let role_arn = format!("arn:aws:iam::{id}:role/{}", ctx.opts.role_name);
-        let session = RoleSession::new(
-            ctx.clients.sts(None, id),
-            role_arn,
-            ctx.session_name.clone(),
-            ctx.opts,
-        );
-        let key = CellKey::new(id, Place::Global, Api::ASSUME_ROLE);
+        let session = match (&ctx.opts.access, ctx.sso) {
+            (Access::PermissionSet(set), Some(sso)) => {
+                RoleSession::identity_center(sso.clone(), id, set)
+            }
+            _ => RoleSession::new(
+                ctx.clients.sts(None, id),
+                format!("arn:aws:iam::{id}:role/{}", ctx.opts.role_name),
+                ctx.session_name.clone(),
+                ctx.opts,
+            ),
+        };
+        let key = CellKey::new(id, Place::Global, session.api());
         match session.credentials().await {
             Ok(_) => out.cell(key, Ok(())),
             Err(f) => {

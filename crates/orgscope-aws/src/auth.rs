@@ -1,7 +1,8 @@
 //! Who we are and how we get into each account: the base `SdkConfig` from
-//! the standard aws-config chain, the caller identity, and one STS role
-//! session per member account whose credentials are cached and renewed
-//! before they expire, so a long run never dies of `ExpiredToken`.
+//! the standard aws-config chain, the caller identity, and one session per
+//! member account (an STS role, or an IAM Identity Center permission set
+//! through `sso.rs`) whose credentials are cached and renewed before they
+//! expire, so a long run never dies of `ExpiredToken`.
 //!
 //! Every client built here goes through [`Clients`], which applies the
 //! run's timeouts, retry policy and injected interceptors, and gives each
@@ -30,7 +31,8 @@ use aws_types::region::Region;
 
 use super::CollectOptions;
 use super::classify::{Failure, classify};
-use orgscope_core::model::{CallerIdentity, CoverageStatus};
+use super::sso::SsoAccess;
+use orgscope_core::model::{Api, CallerIdentity, CoverageStatus};
 
 /// Region used for global calls when the chain configured none.
 pub const FALLBACK_REGION: &str = "us-east-1";
@@ -157,6 +159,21 @@ impl Clients {
             b.push_interceptor(i.clone());
         }
         aws_sdk_sts::Client::from_conf(b.build())
+    }
+
+    /// The IAM Identity Center portal in its own region (`sso_region`).
+    /// Its calls carry the access token, not a signature, so no
+    /// credentials are involved.
+    pub fn sso(&self, region: &str) -> aws_sdk_sso::Client {
+        let mut b = aws_sdk_sso::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()))
+            .timeout_config(self.timeouts.clone())
+            .retry_config(self.retry.clone())
+            .retry_partition(partition_for("sso", "portal"));
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_sso::Client::from_conf(b.build())
     }
 
     pub fn organizations(&self) -> aws_sdk_organizations::Client {
@@ -294,19 +311,33 @@ pub fn session_name(caller_arn: &str) -> String {
     name
 }
 
-/// One account's role session: assumes the role on first use and again
-/// whenever the cached credentials are within [`REFRESH_MARGIN`] of expiry.
+/// One account's session: gets in on first use (an STS role, or an IAM
+/// Identity Center permission set) and again whenever the cached
+/// credentials are within [`REFRESH_MARGIN`] of expiry.
 #[derive(Debug)]
 pub struct RoleSession {
-    sts: aws_sdk_sts::Client,
-    role_arn: String,
-    session_name: String,
-    external_id: Option<String>,
-    duration: Option<Duration>,
+    how: Entry,
     cached: tokio::sync::Mutex<Option<Credentials>>,
     /// Bumped each time AWS rejects the cached credentials as expired, so
     /// concurrent callers that saw the same rejection drop them only once.
     generation: std::sync::atomic::AtomicU64,
+}
+
+/// How a session gets into its account.
+#[derive(Debug)]
+enum Entry {
+    AssumeRole {
+        sts: aws_sdk_sts::Client,
+        role_arn: String,
+        session_name: String,
+        external_id: Option<String>,
+        duration: Option<Duration>,
+    },
+    IdentityCenter {
+        access: Arc<SsoAccess>,
+        account_id: String,
+        permission_set: String,
+    },
 }
 
 impl RoleSession {
@@ -316,15 +347,42 @@ impl RoleSession {
         session_name: String,
         opts: &CollectOptions,
     ) -> Arc<RoleSession> {
-        Arc::new(RoleSession {
+        Self::with(Entry::AssumeRole {
             sts,
             role_arn,
             session_name,
             external_id: opts.external_id.clone(),
             duration: opts.session_duration,
+        })
+    }
+
+    /// A session of `permission_set` in `account_id`, through the portal.
+    pub fn identity_center(
+        access: Arc<SsoAccess>,
+        account_id: &str,
+        permission_set: &str,
+    ) -> Arc<RoleSession> {
+        Self::with(Entry::IdentityCenter {
+            access,
+            account_id: account_id.to_string(),
+            permission_set: permission_set.to_string(),
+        })
+    }
+
+    fn with(how: Entry) -> Arc<RoleSession> {
+        Arc::new(RoleSession {
+            how,
             cached: tokio::sync::Mutex::new(None),
             generation: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// The call that gets into the account, as its coverage cell names it.
+    pub fn api(&self) -> Api {
+        match self.how {
+            Entry::AssumeRole { .. } => Api::ASSUME_ROLE,
+            Entry::IdentityCenter { .. } => Api::GET_ROLE_CREDENTIALS,
+        }
     }
 
     /// Current credentials, assuming the role again when needed. The lock is
@@ -359,15 +417,28 @@ impl RoleSession {
     }
 
     async fn assume(&self) -> Result<Credentials, Failure> {
-        let mut req = self
-            .sts
+        let (sts, role_arn, session_name, external_id, duration) = match &self.how {
+            Entry::AssumeRole {
+                sts,
+                role_arn,
+                session_name,
+                external_id,
+                duration,
+            } => (sts, role_arn, session_name, external_id, duration),
+            Entry::IdentityCenter {
+                access,
+                account_id,
+                permission_set,
+            } => return access.role_credentials(account_id, permission_set).await,
+        };
+        let mut req = sts
             .assume_role()
-            .role_arn(&self.role_arn)
-            .role_session_name(&self.session_name);
-        if let Some(id) = &self.external_id {
+            .role_arn(role_arn)
+            .role_session_name(session_name);
+        if let Some(id) = external_id {
             req = req.external_id(id);
         }
-        if let Some(d) = self.duration {
+        if let Some(d) = duration {
             req = req.duration_seconds(i32::try_from(d.as_secs()).unwrap_or(i32::MAX));
         }
         let out = req.send().await.map_err(|e| classify(&e))?;

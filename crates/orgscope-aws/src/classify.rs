@@ -61,7 +61,11 @@ pub fn status_for_code(code: &str) -> CoverageStatus {
         | "SignatureDoesNotMatch"
         | "MissingAuthenticationToken"
         | "OperationNotPermitted"
-        | "Blocked" => CoverageStatus::Denied,
+        | "Blocked"
+        // IAM Identity Center's portal: a sign-in that expired or was
+        // revoked, and a permission set not assigned in that account.
+        | "UnauthorizedException"
+        | "ForbiddenException" => CoverageStatus::Denied,
         "OptInRequired" | "RegionDisabledException" | "InvalidRegion" | "RegionNotEnabled" => {
             CoverageStatus::RegionDisabled
         }
@@ -194,6 +198,8 @@ mod tests {
             ("AccessDeniedException", Denied),
             ("UnauthorizedOperation", Denied),
             ("AuthFailure", Denied),
+            ("UnauthorizedException", Denied),
+            ("ForbiddenException", Denied),
             ("OptInRequired", RegionDisabled),
             ("RegionDisabledException", RegionDisabled),
             ("RequestLimitExceeded", Throttled),

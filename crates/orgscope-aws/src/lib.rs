@@ -35,6 +35,7 @@ pub mod org;
 pub mod profiles;
 mod scope;
 pub mod sign_in;
+pub mod sso;
 
 pub use classify::Failure;
 pub use profiles::list_profiles;
@@ -54,6 +55,17 @@ pub enum Regions {
     List(Vec<String>),
     /// Each account's enabled regions (`ec2:DescribeRegions`).
     AllEnabled,
+}
+
+/// How orgscope gets into each member account.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Access {
+    /// `sts:AssumeRole` of [`CollectOptions::role_name`] in every account.
+    #[default]
+    AssumeRole,
+    /// This IAM Identity Center permission set, through the sign-in of the
+    /// run's (SSO) profile: `sso:GetRoleCredentials` per account.
+    PermissionSet(String),
 }
 
 /// Test and embedding hooks. Application code leaves these empty: the base
@@ -82,7 +94,9 @@ pub struct CollectOptions {
     /// AWS profile; `None` = the default chain (`AWS_PROFILE`, env, ...).
     pub profile: Option<String>,
     pub regions: Regions,
-    /// Role assumed in member accounts.
+    /// How to get into member accounts.
+    pub access: Access,
+    /// Role assumed in member accounts ([`Access::AssumeRole`]).
     pub role_name: String,
     pub external_id: Option<String>,
     /// AssumeRole session length (`None` = STS default, one hour).
@@ -120,6 +134,7 @@ impl Default for CollectOptions {
         CollectOptions {
             profile: None,
             regions: Regions::AllEnabled,
+            access: Access::AssumeRole,
             role_name: DEFAULT_ROLE_NAME.to_string(),
             external_id: None,
             session_duration: None,
@@ -185,6 +200,14 @@ pub enum CollectError {
     },
     #[error("cannot sign in: {0}")]
     UnknownProfile(String),
+    /// The IAM Identity Center access mode cannot start (not an SSO
+    /// profile, no sign-in); the message says what to do.
+    #[error("cannot use IAM Identity Center: {message}")]
+    IdentityCenter {
+        message: String,
+        /// The profile to log in again, when that is the fix.
+        relogin: Option<String>,
+    },
     #[error("cannot read the organization tree ({api} failed: {failure})")]
     Organizations { api: Api, failure: Failure },
     #[error("no OU named or with id {0:?} in the organization")]
@@ -199,6 +222,25 @@ pub enum CollectError {
     Cancelled,
 }
 
+impl CollectError {
+    /// What the user can do next, for the sign-in failures that have an
+    /// answer (the welcome screen shows them as buttons).
+    pub fn next_steps(&self) -> Vec<sign_in::NextStep> {
+        match self {
+            CollectError::Identity { failure, profile } => {
+                sign_in::next_steps(failure, profile.as_deref())
+            }
+            CollectError::IdentityCenter {
+                relogin: Some(profile),
+                ..
+            } => vec![sign_in::NextStep::SsoLogin {
+                profile: profile.clone(),
+            }],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Collect the estate. See the module docs for events and cancellation.
 pub async fn collect(
     opts: CollectOptions,
@@ -211,17 +253,16 @@ pub async fn collect(
         let _ = events.send(e);
     };
     let started = now_rfc3339();
-    // A mistyped profile would otherwise fall through the whole credential
-    // chain and fail on instance metadata, naming the wrong problem.
-    if opts.hooks.base_config.is_none()
-        && let Some(name) = &opts.profile
-        && let Some(said) = sign_in::unknown_profile(name, &profiles::list_profiles())
-    {
-        return Err(CollectError::UnknownProfile(said));
-    }
+    check_profile(&opts).await?;
     let base = auth::load_base_config(&opts).await;
     let base = mfa::apply(base, &opts).await?;
-    let clients = auth::Clients::new(base, &opts);
+    let clients = auth::Clients::new(base.clone(), &opts);
+    let sso = match &opts.access {
+        Access::AssumeRole => None,
+        Access::PermissionSet(_) => Some(std::sync::Arc::new(
+            identity_center(&opts, &clients, &base).await?,
+        )),
+    };
 
     let base_sts = clients.base_sts();
     let caller = tokio::select! {
@@ -234,7 +275,10 @@ pub async fn collect(
     emit(CollectEvent::Identity(caller.clone()));
 
     let mut estate = Estate::new(started, source(&opts), caller.clone());
-    estate.role_name = Some(opts.role_name.clone());
+    estate.role_name = Some(match &opts.access {
+        Access::AssumeRole => opts.role_name.clone(),
+        Access::PermissionSet(set) => set.clone(),
+    });
     if let Regions::List(list) = &opts.regions {
         estate.regions = list.clone();
     }
@@ -251,6 +295,11 @@ pub async fn collect(
         })?,
     };
     let mut crawl = crawl;
+    if crawl.organization.is_none()
+        && let Some(sso) = &sso
+    {
+        crawl = sso::portal_crawl(sso, crawl).await;
+    }
     scope::apply(&mut crawl, &opts.ous, &opts.accounts, &caller.account_id)?;
     for w in &crawl.warnings {
         emit(CollectEvent::Warning(w.clone()));
@@ -266,6 +315,7 @@ pub async fn collect(
 
     let ctx = account::Ctx {
         clients: &clients,
+        sso: sso.as_ref(),
         opts: &opts,
         caller_account: &caller.account_id,
         session_name: auth::session_name(&caller.arn),
@@ -382,6 +432,82 @@ pub async fn collect(
     Ok(estate)
 }
 
+/// The profile's IAM Identity Center portal, signed in. The profile is the
+/// run's (`--profile`, else `AWS_PROFILE`): the access token is that
+/// profile's sign-in.
+async fn identity_center(
+    opts: &CollectOptions,
+    clients: &auth::Clients,
+    base: &SdkConfig,
+) -> Result<sso::SsoAccess, CollectError> {
+    let profile = opts
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            identity_center_error(
+                "a permission set is used through the sign-in of an IAM Identity Center \
+                 profile: choose one (--profile on the command line; set one up with \
+                 `aws configure sso`)",
+            )
+        })?;
+    let set = profiles::load_profile_set()
+        .await
+        .map_err(|e| identity_center_error(format!("the AWS config files cannot be read: {e}")))?;
+    let portal = sso::portal_of(&set, &profile).map_err(identity_center_error)?;
+    Ok(sso::SsoAccess::new(&profile, &portal, clients.sso(&portal.region), base).await)
+}
+
+/// Every permission set the sign-in of `opts.profile` holds, with its
+/// accounts: what the welcome screen and `orgscope permission-sets` offer.
+pub async fn permission_sets(
+    opts: &CollectOptions,
+) -> Result<Vec<sso::PermissionSet>, CollectError> {
+    check_profile(opts).await?;
+    let base = auth::load_base_config(opts).await;
+    let clients = auth::Clients::new(base.clone(), opts);
+    let access = identity_center(opts, &clients, &base).await?;
+    access.permission_sets().await.map_err(|f| {
+        let relogin = matches!(
+            f.code.as_deref(),
+            Some(sso::SESSION_EXPIRED | "UnauthorizedException")
+        )
+        .then(|| access.profile().to_string());
+        CollectError::IdentityCenter {
+            message: f.message.clone().unwrap_or_else(|| f.to_string()),
+            relogin,
+        }
+    })
+}
+
+/// A mistyped profile would otherwise fall through the whole credential
+/// chain and fail on instance metadata, naming the wrong problem; and a
+/// config file aws-config cannot parse would list no profile at all, so
+/// it is named as the problem instead (with its file and line).
+async fn check_profile(opts: &CollectOptions) -> Result<(), CollectError> {
+    let (None, Some(name)) = (&opts.hooks.base_config, &opts.profile) else {
+        return Ok(());
+    };
+    let set = profiles::load_profile_set().await.map_err(|e| {
+        CollectError::UnknownProfile(format!(
+            "the AWS config files cannot be read ({}); fix them or set AWS_CONFIG_FILE",
+            aws_smithy_types::error::display::DisplayErrorContext(&e)
+        ))
+    })?;
+    match sign_in::unknown_profile(name, &profiles::profile_names(&set)) {
+        Some(said) => Err(CollectError::UnknownProfile(said)),
+        None => Ok(()),
+    }
+}
+
+fn identity_center_error(message: impl Into<String>) -> CollectError {
+    CollectError::IdentityCenter {
+        message: message.into(),
+        relogin: None,
+    }
+}
+
 fn validate(opts: &CollectOptions) -> Result<(), CollectError> {
     let bad = |m: &str| Err(CollectError::InvalidOptions(m.to_string()));
     if opts.concurrency == 0 || opts.region_concurrency == 0 || opts.org_concurrency == 0 {
@@ -389,6 +515,11 @@ fn validate(opts: &CollectOptions) -> Result<(), CollectError> {
     }
     if opts.role_name.trim().is_empty() {
         return bad("the role name is empty");
+    }
+    if let Access::PermissionSet(set) = &opts.access
+        && set.trim().is_empty()
+    {
+        return bad("the permission set name is empty");
     }
     if let Regions::List(list) = &opts.regions {
         if list.is_empty() {
@@ -419,10 +550,13 @@ pub fn valid_region_name(r: &str) -> bool {
 }
 
 fn source(opts: &CollectOptions) -> model::Source {
-    let label = match &opts.profile {
+    let mut label = match &opts.profile {
         Some(p) => format!("AWS profile {p}"),
         None => "default AWS credentials".to_string(),
     };
+    if let Access::PermissionSet(set) = &opts.access {
+        label.push_str(&format!(", IAM Identity Center permission set {set}"));
+    }
     model::Source {
         kind: model::SourceKind::Live,
         profile: opts.profile.clone(),

@@ -82,10 +82,43 @@ pub fn advice(failure: &Failure, profile: Option<&str>) -> String {
     }
 }
 
+/// What the user can do about a failed sign-in, offered as a button on the
+/// welcome screen beside the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// `aws sso login --profile P`: the IAM Identity Center sign-in of the
+    /// profile expired, was revoked or never happened.
+    SsoLogin { profile: String },
+    /// No AWS credentials at all: look around the demo estate instead.
+    TryDemo,
+    /// A network problem: the same run again may work.
+    Retry,
+}
+
+/// The next steps for a failed `sts:GetCallerIdentity`, by the same codes
+/// [`advice`] reads. An SSO login is offered only with a profile to log in.
+pub fn next_steps(failure: &Failure, profile: Option<&str>) -> Vec<NextStep> {
+    let code = failure.code.as_deref().unwrap_or("");
+    let login = || {
+        profile
+            .map(|p| NextStep::SsoLogin {
+                profile: p.to_string(),
+            })
+            .into_iter()
+            .collect()
+    };
+    match code {
+        "NoCredentials" => vec![NextStep::TryDemo],
+        "CredentialsError" | "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => login(),
+        "Unreachable" | "ConnectTimeout" => vec![NextStep::Retry],
+        _ => Vec::new(),
+    }
+}
+
 /// The innermost cause of an `a: b: c` error chain, the part that names
 /// the actual problem, without its closing full stop (the advice goes on
 /// after it).
-fn last_cause(chain: &str) -> &str {
+pub(crate) fn last_cause(chain: &str) -> &str {
     chain
         .rsplit(": ")
         .next()
@@ -152,6 +185,24 @@ mod tests {
             assert!(said.contains(want), "{f}: {said}");
             assert!(!said.contains('\n'), "one line: {said}");
         }
+    }
+
+    #[test]
+    fn each_sign_in_failure_offers_its_next_step() {
+        let login = NextStep::SsoLogin {
+            profile: "dev".into(),
+        };
+        for (code, want) in [
+            ("NoCredentials", vec![NextStep::TryDemo]),
+            ("CredentialsError", vec![login.clone()]),
+            ("ExpiredToken", vec![login.clone()]),
+            ("Unreachable", vec![NextStep::Retry]),
+            ("AccessDenied", vec![]),
+        ] {
+            assert_eq!(next_steps(&failure(code, "x"), Some("dev")), want, "{code}");
+        }
+        // No profile, no login to offer.
+        assert_eq!(next_steps(&failure("CredentialsError", "x"), None), vec![]);
     }
 
     #[test]

@@ -29,6 +29,8 @@
 
 #[path = "proxy_rules.rs"]
 mod rules;
+#[path = "proxy_sso.rs"]
+mod sso;
 #[path = "proxy_wire.rs"]
 mod wire;
 
@@ -48,6 +50,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 pub use rules::{Classified, Expiry, Fault, MOTO_BASE_ACCOUNT, Match, Rate, Rule, Rules};
+// The bench's fault proxy (examples/faultproxy.rs) plays no portal.
+#[allow(unused_imports)]
+pub use sso::{PortalAccount, SsoPortal};
 use wire::{
     Read, Request, Response, canned_response, credential_scope, error_response, parse_form,
     read_request, write_response, xml_text,
@@ -83,6 +88,8 @@ struct Shared {
     rules: Mutex<Arc<Rules>>,
     sessions: Mutex<HashMap<String, Session>>,
     counters: Mutex<Counters>,
+    /// The IAM Identity Center portal the proxy plays, once a test sets it.
+    sso: Mutex<Option<Arc<SsoPortal>>>,
     client: Client<HttpConnector, Full<Bytes>>,
     shutdown: watch::Receiver<bool>,
 }
@@ -135,6 +142,7 @@ impl FaultProxy {
             rules: Mutex::new(Arc::new(rules)),
             sessions: Mutex::new(HashMap::new()),
             counters: Mutex::new(Counters::default()),
+            sso: Mutex::new(None),
             client: Client::builder(TokioExecutor::new()).build_http(),
             shutdown,
         });
@@ -165,6 +173,11 @@ impl FaultProxy {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Play an IAM Identity Center portal (see `proxy_sso.rs`).
+    pub fn set_sso_portal(&self, portal: SsoPortal) {
+        *lock(&self.shared.sso) = Some(Arc::new(portal));
     }
 
     /// Replace the rules (rule counters start again from zero).
@@ -290,6 +303,12 @@ enum Outcome {
 
 /// Classify, count, apply rules, forward, learn keys.
 async fn handle(shared: &Shared, req: Request) -> Outcome {
+    let portal = lock(&shared.sso).clone();
+    if let Some(portal) = portal
+        && sso::is_portal_call(&req)
+    {
+        return Outcome::Respond(answer_portal(shared, &portal, &req).await);
+    }
     let form = parse_form(&req.body);
     let c = classify(shared, &req, &form);
     let origin = c
@@ -363,6 +382,34 @@ async fn handle(shared: &Shared, req: Request) -> Outcome {
             headers: vec![("content-type".into(), b"text/plain".to_vec())],
             body: Bytes::from(format!("fault proxy: upstream failed: {e}")),
         }),
+    }
+}
+
+/// A portal call, counted as `sso:<path>`; credentials are minted in moto.
+async fn answer_portal(shared: &Shared, portal: &SsoPortal, req: &Request) -> Response {
+    let path = req.target.split('?').next().unwrap_or_default();
+    *lock(&shared.counters)
+        .seen
+        .entry(format!("sso:{path}"))
+        .or_default() += 1;
+    let (account, role) = match sso::answer(portal, req) {
+        sso::Answer::Respond(resp) => return resp,
+        sso::Answer::Mint { account, role } => (account, role),
+    };
+    let mint = sso::mint_request(&account, &role);
+    let form = parse_form(&mint.body);
+    let c = classify(shared, &mint, &form);
+    match forward(shared, &mint).await {
+        Ok(resp) if resp.status == 200 => {
+            learn_session(shared, &c, &resp.body);
+            sso::credentials_answer(&String::from_utf8_lossy(&resp.body))
+        }
+        Ok(resp) => resp,
+        Err(e) => Response {
+            status: 502,
+            headers: vec![("content-type".into(), b"text/plain".to_vec())],
+            body: Bytes::from(format!("fault proxy: minting SSO credentials failed: {e}")),
+        },
     }
 }
 

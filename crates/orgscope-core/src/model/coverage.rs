@@ -249,6 +249,9 @@ pub struct Api(Cow<'static, str>);
 impl Api {
     /// Into a member account, before anything else is asked of it.
     pub const ASSUME_ROLE: Api = Api::from_static("sts:AssumeRole");
+    /// Into a member account through an IAM Identity Center permission set,
+    /// in place of [`Api::ASSUME_ROLE`].
+    pub const GET_ROLE_CREDENTIALS: Api = Api::from_static("sso:GetRoleCredentials");
     /// An account's enabled regions, when every enabled region is asked.
     pub const DESCRIBE_REGIONS: Api = Api::from_static("ec2:DescribeRegions");
     pub const DESCRIBE_ORGANIZATION: Api = Api::from_static("organizations:DescribeOrganization");
@@ -386,6 +389,7 @@ mod tests {
     fn apis_round_trip_through_json_as_the_same_string() {
         for api in [
             Api::ASSUME_ROLE,
+            Api::GET_ROLE_CREDENTIALS,
             Api::DESCRIBE_REGIONS,
             Api::LIST_ACCOUNTS_FOR_PARENT,
             Api::COLLECT,
