@@ -47,6 +47,13 @@ pub struct OrgscopeApp {
     /// MFA device used instead of the profile's `mfa_serial` (tests set
     /// it, since a base config from hooks has no profile to read).
     pub(crate) mfa_serial: Option<String>,
+    /// The last failed sign-in, shown on the welcome screen with its next
+    /// steps until the next attempt.
+    pub(crate) sign_in_problem: Option<super::sign_in::SignInProblem>,
+    /// The permission sets listed for the connect form.
+    pub(crate) permission_sets: super::sign_in::PermissionSets,
+    /// The AWS CLI run for `aws sso login` (tests put a stand-in here).
+    pub(crate) aws_cli: std::ffi::OsString,
     /// Frames drawn so far, and when the current one started: the start-up
     /// and slow-frame log lines `benches/app` reads.
     frames: u64,
@@ -103,6 +110,9 @@ impl OrgscopeApp {
             last_live_refresh: None,
             mfa: None,
             mfa_serial: None,
+            sign_in_problem: None,
+            permission_sets: Default::default(),
+            aws_cli: "aws".into(),
             frames: 0,
             frame_started: None,
         };
@@ -123,6 +133,18 @@ impl OrgscopeApp {
     pub fn with_mfa_serial(mut self, serial: Option<String>) -> OrgscopeApp {
         self.mfa_serial = serial;
         self
+    }
+
+    /// Run this program as the AWS CLI for `aws sso login` (tests hand in
+    /// a stand-in that records its arguments).
+    pub fn with_aws_cli(mut self, program: impl Into<std::ffi::OsString>) -> OrgscopeApp {
+        self.aws_cli = program.into();
+        self
+    }
+
+    /// The failed sign-in the welcome screen shows, if any.
+    pub fn sign_in_problem(&self) -> Option<&str> {
+        self.sign_in_problem.as_ref().map(|p| p.message.as_str())
     }
 
     /// Show an estate, as if it had been opened (on the next frame).

@@ -108,6 +108,10 @@ pub enum Command {
     /// The connect form, as edited.
     SetConnection(Box<Connection>),
     Connect,
+    /// List the permission sets of the connection's (SSO) profile.
+    ListPermissionSets,
+    /// Run `aws sso login --profile P`, then carry on.
+    SsoLogin(String),
     Refresh(RefreshScope),
     CancelCollect,
     /// The org tree's search box.
@@ -162,7 +166,17 @@ pub enum WorkerEvent {
     /// Progress of a live collection, in the order it happened.
     Collect(Box<crate::collect::CollectEvent>),
     /// The end of a live collection: the final estate or why not.
-    CollectDone(Result<Box<Estate>, String>),
+    CollectDone(Result<Box<Estate>, super::sign_in::SignInProblem>),
+    /// The permission sets of a profile's IAM Identity Center sign-in.
+    PermissionSets {
+        profile: Option<String>,
+        result: Result<Vec<super::sign_in::PermissionSetChoice>, super::sign_in::SignInProblem>,
+    },
+    /// `aws sso login` ended.
+    SsoLoginDone {
+        profile: String,
+        result: Result<(), String>,
+    },
     /// A live run needs an MFA code; answer through `reply`.
     MfaRequest {
         request: crate::collect::mfa::MfaRequest,

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::app::OrgscopeApp;
 use super::command::WorkerEvent;
 use super::logic::{install_estate, log};
-use super::state::{CollectProgress, Connection, Loaded, LogLevel, Origin};
+use super::state::{AccessMode, CollectProgress, Connection, Loaded, LogLevel, Origin};
 use super::workers::Outbox;
 use crate::collect::mfa::MfaRequest;
 use crate::collect::{self, CollectEvent, CollectOptions, Regions};
@@ -37,6 +37,12 @@ pub fn options(conn: &Connection, hooks: &collect::Hooks) -> CollectOptions {
             Regions::AllEnabled
         } else {
             Regions::List(conn.regions.iter().cloned().collect())
+        },
+        access: match conn.access {
+            AccessMode::Role => collect::Access::AssumeRole,
+            AccessMode::PermissionSet => {
+                collect::Access::PermissionSet(conn.permission_set.trim().to_string())
+            }
         },
         role_name: conn.role_name.clone(),
         external_id: (!conn.external_id.trim().is_empty())
@@ -76,7 +82,9 @@ pub fn start(app: &mut OrgscopeApp, mut opts: CollectOptions, kind: RunKind) {
         };
         let (result, ()) = tokio::join!(collect::collect(opts, tx, cancel), forward);
         out.send(WorkerEvent::CollectDone(
-            result.map(Box::new).map_err(|e| e.to_string()),
+            result
+                .map(Box::new)
+                .map_err(|e| super::sign_in::SignInProblem::from(&e)),
         ));
     });
     app.progress = Some(CollectProgress {
@@ -188,7 +196,7 @@ pub fn refresh(app: &mut OrgscopeApp, scope: super::command::RefreshScope) {
     start(app, opts, kind);
 }
 
-pub fn on_done(app: &mut OrgscopeApp, result: Result<Box<Estate>, String>) {
+pub fn on_done(app: &mut OrgscopeApp, result: Result<Box<Estate>, super::sign_in::SignInProblem>) {
     let partial = app.progress.take().is_some_and(|p| p.kind_partial);
     match result {
         Ok(estate) => {
@@ -223,7 +231,11 @@ pub fn on_done(app: &mut OrgscopeApp, result: Result<Box<Estate>, String>) {
                 msg,
             );
         }
-        Err(e) => log(app, LogLevel::Error, e),
+        Err(problem) => {
+            log(app, LogLevel::Error, problem.message.clone());
+            // The welcome screen shows it with its next steps.
+            app.sign_in_problem = Some(problem);
+        }
     }
 }
 

@@ -122,6 +122,12 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
         WorkerEvent::Profiles(p) => app.profiles = p,
         WorkerEvent::Collect(ev) => super::live::on_event(app, *ev),
         WorkerEvent::CollectDone(result) => super::live::on_done(app, result),
+        WorkerEvent::PermissionSets { profile, result } => {
+            super::sign_in::on_permission_sets(app, profile, result);
+        }
+        WorkerEvent::SsoLoginDone { profile, result } => {
+            super::sign_in::on_sso_login_done(app, profile, result);
+        }
         WorkerEvent::MfaRequest { request, reply } => {
             super::live::on_mfa_request(app, request, reply);
         }
@@ -458,10 +464,9 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
             }
         }
         Command::SetConnection(conn) => app.settings.connection = *conn,
-        Command::Connect => {
-            let opts = super::live::options(&app.settings.connection, &app.collect_hooks);
-            super::live::start(app, opts, super::live::RunKind::Full);
-        }
+        Command::Connect => super::sign_in::connect(app),
+        Command::ListPermissionSets => super::sign_in::list_permission_sets(app),
+        Command::SsoLogin(profile) => super::sign_in::sso_login(app, profile),
         Command::Refresh(scope) => super::live::refresh(app, scope),
         Command::CancelCollect => {
             if let Some(p) = &app.progress

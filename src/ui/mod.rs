@@ -20,6 +20,7 @@ mod export;
 mod live;
 mod logic;
 mod panes_ui;
+mod sign_in;
 pub mod state;
 mod table_ui;
 mod theme;

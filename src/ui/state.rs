@@ -371,10 +371,24 @@ pub enum Pane {
     Compare(ComparePane),
 }
 
-/// The connection form, remembered between runs.
+/// How the connection form gets into member accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AccessMode {
+    /// Assume `role_name` in every account.
+    #[default]
+    Role,
+    /// An IAM Identity Center permission set, through the profile's sign-in.
+    PermissionSet,
+}
+
+/// The connection form, remembered between runs. Fields added later
+/// default, so settings written by an older version still load.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Connection {
     pub profile: Option<String>,
+    pub access: AccessMode,
+    pub permission_set: String,
     pub role_name: String,
     pub all_regions: bool,
     pub regions: BTreeSet<String>,
@@ -385,6 +399,8 @@ impl Default for Connection {
     fn default() -> Self {
         Connection {
             profile: None,
+            access: AccessMode::Role,
+            permission_set: String::new(),
             role_name: "OrganizationAccountAccessRole".into(),
             all_regions: false,
             regions: ["us-east-1", "eu-west-1"]

@@ -23,7 +23,17 @@ pub fn app_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
     }
     if app.loaded.is_none() {
         egui::CentralPanel::default().show(ui, |ui| {
-            welcome_ui::welcome_ui(ui, &app.settings, &app.profiles, commands);
+            welcome_ui::welcome_ui(
+                ui,
+                &app.settings,
+                &app.profiles,
+                welcome_ui::SignIn {
+                    problem: app.sign_in_problem.as_ref(),
+                    permission_sets: &app.permission_sets,
+                    busy: app.progress.is_some(),
+                },
+                commands,
+            );
         });
         super::credentials_ui::mfa_dialog_ui(app.mfa.as_ref(), ui, commands);
         return;

@@ -1,12 +1,25 @@
-//! The first screen: connect to AWS (profile, role, regions, external ID),
-//! open a snapshot, open the demo estate, or reopen a recent file. The
-//! form edits a copy of the connection and emits it as a command.
+//! The first screen: connect to AWS (profile; a role to assume, or an IAM
+//! Identity Center permission set; regions, external ID), open a snapshot,
+//! open the demo estate, or reopen a recent file. The form edits a copy of
+//! the connection and emits it as a command. A failed sign-in stays on the
+//! screen with its next steps as buttons.
 
 use egui::{RichText, TextEdit};
 
 use super::command::Command;
-use super::state::{Connection, Settings};
+use super::sign_in::{PermissionSets, SignInProblem};
+use super::state::{AccessMode, Connection, Settings};
 use super::theme;
+use crate::collect::sign_in::NextStep;
+
+/// What the connect card shows besides the form.
+#[derive(Clone, Copy)]
+pub struct SignIn<'a> {
+    pub problem: Option<&'a SignInProblem>,
+    pub permission_sets: &'a PermissionSets,
+    /// A collection is running.
+    pub busy: bool,
+}
 
 /// Regions offered as checkboxes; "all enabled" asks EC2 instead.
 pub const KNOWN_REGIONS: &[&str] = &[
@@ -31,6 +44,7 @@ pub fn welcome_ui(
     ui: &mut egui::Ui,
     settings: &Settings,
     profiles: &[String],
+    sign_in: SignIn<'_>,
     commands: &mut Vec<Command>,
 ) {
     egui::ScrollArea::vertical().show(ui, |ui| {
@@ -50,7 +64,7 @@ pub fn welcome_ui(
             ui.vertical(|ui| {
                 ui.set_width(width);
                 card(ui, "Connect", |ui| {
-                    connect_ui(ui, &settings.connection, profiles, commands);
+                    connect_ui(ui, &settings.connection, profiles, sign_in, commands);
                 });
                 ui.add_space(12.0);
                 card(ui, "Open", |ui| {
@@ -108,6 +122,7 @@ fn connect_ui(
     ui: &mut egui::Ui,
     connection: &Connection,
     profiles: &[String],
+    sign_in: SignIn<'_>,
     commands: &mut Vec<Command>,
 ) {
     let mut edited = connection.clone();
@@ -133,21 +148,50 @@ fn connect_ui(
                 .response
                 .labelled_by(label.id);
             ui.end_row();
-            let label = ui.label("Role to assume");
-            ui.vertical(|ui| {
-                ui.add(TextEdit::singleline(&mut c.role_name).desired_width(260.0))
-                    .labelled_by(label.id);
-                super::credentials_ui::admin_role_warning_ui(ui, &c.role_name);
+            ui.label("Access");
+            ui.horizontal(|ui| {
+                ui.radio_value(
+                    &mut c.access,
+                    AccessMode::Role,
+                    "Assume a role in each account",
+                );
+                ui.radio_value(
+                    &mut c.access,
+                    AccessMode::PermissionSet,
+                    "IAM Identity Center permission set",
+                )
+                .on_hover_text(
+                    "Use your SSO sign-in (aws sso login) and a permission set such as \
+                     ReadOnlyAccess in every account: no role to deploy",
+                );
             });
             ui.end_row();
-            let label = ui.label("External ID");
-            ui.add(
-                TextEdit::singleline(&mut c.external_id)
-                    .hint_text("optional")
-                    .desired_width(260.0),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
+            match c.access {
+                AccessMode::Role => {
+                    let label = ui.label("Role to assume");
+                    ui.vertical(|ui| {
+                        ui.add(TextEdit::singleline(&mut c.role_name).desired_width(260.0))
+                            .labelled_by(label.id);
+                        super::credentials_ui::admin_role_warning_ui(ui, &c.role_name);
+                    });
+                    ui.end_row();
+                    let label = ui.label("External ID");
+                    ui.add(
+                        TextEdit::singleline(&mut c.external_id)
+                            .hint_text("optional")
+                            .desired_width(260.0),
+                    )
+                    .labelled_by(label.id);
+                    ui.end_row();
+                }
+                AccessMode::PermissionSet => {
+                    let label = ui.label("Permission set");
+                    ui.vertical(|ui| {
+                        permission_set_ui(ui, c, sign_in.permission_sets, label.id, commands);
+                    });
+                    ui.end_row();
+                }
+            }
             ui.label("Regions");
             ui.vertical(|ui| {
                 ui.checkbox(&mut c.all_regions, "All regions enabled in each account");
@@ -176,16 +220,152 @@ fn connect_ui(
         commands.push(Command::SetConnection(Box::new(edited.clone())));
     }
     let c = &edited;
+    if let Some(problem) = sign_in.problem {
+        ui.add_space(6.0);
+        problem_ui(ui, problem, commands);
+    }
     ui.add_space(6.0);
-    let ready = c.all_regions || !c.regions.is_empty();
+    let missing = if !c.all_regions && c.regions.is_empty() {
+        Some("Choose at least one region")
+    } else if c.access == AccessMode::PermissionSet && c.permission_set.trim().is_empty() {
+        Some("Choose a permission set")
+    } else if sign_in.busy {
+        Some("A collection is running")
+    } else {
+        None
+    };
     if ui
         .add_enabled(
-            ready,
+            missing.is_none(),
             egui::Button::new(RichText::new("Connect and collect").strong()),
         )
-        .on_disabled_hover_text("Choose at least one region")
+        .on_disabled_hover_text(missing.unwrap_or_default())
         .clicked()
     {
         commands.push(Command::Connect);
     }
+}
+
+/// The permission set: picked from the listed ones, or typed; the listing
+/// runs on demand (it reads every account's assignments).
+fn permission_set_ui(
+    ui: &mut egui::Ui,
+    c: &mut Connection,
+    listed: &PermissionSets,
+    label: egui::Id,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        match listed {
+            PermissionSets::Listed { profile, sets }
+                if *profile == c.profile && !sets.is_empty() =>
+            {
+                let shown = if c.permission_set.is_empty() {
+                    "choose…".to_string()
+                } else {
+                    c.permission_set.clone()
+                };
+                egui::ComboBox::from_id_salt("permission_set")
+                    .selected_text(shown)
+                    .width(260.0)
+                    .show_ui(ui, |ui| {
+                        for s in sets {
+                            let text = format!("{} ({} accounts)", s.name, s.accounts.len());
+                            ui.selectable_value(&mut c.permission_set, s.name.clone(), text);
+                        }
+                    })
+                    .response
+                    .labelled_by(label);
+            }
+            _ => {
+                ui.add(
+                    TextEdit::singleline(&mut c.permission_set)
+                        .hint_text("e.g. ReadOnlyAccess")
+                        .desired_width(260.0),
+                )
+                .labelled_by(label);
+            }
+        }
+        let listing = *listed == PermissionSets::Listing;
+        if ui
+            .add_enabled(!listing, egui::Button::new("List permission sets"))
+            .on_hover_text("Ask IAM Identity Center which permission sets your sign-in holds")
+            .clicked()
+        {
+            commands.push(Command::ListPermissionSets);
+        }
+        if listing {
+            ui.spinner();
+        }
+    });
+    match listed {
+        PermissionSets::Listed { profile, sets } if *profile == c.profile => {
+            if let Some(s) = sets.iter().find(|s| s.name == c.permission_set) {
+                let mut names = s.accounts.iter().take(4).cloned().collect::<Vec<_>>();
+                if s.accounts.len() > names.len() {
+                    names.push(format!("and {} more", s.accounts.len() - names.len()));
+                }
+                ui.label(
+                    RichText::new(format!("Held in {}", names.join(", ")))
+                        .small()
+                        .color(theme::muted(ui.visuals())),
+                );
+            } else if sets.is_empty() {
+                ui.label(
+                    RichText::new("Your sign-in holds no permission set")
+                        .small()
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
+        }
+        PermissionSets::Failed(problem) => problem_ui(ui, problem, commands),
+        _ => {}
+    }
+    ui.label(
+        RichText::new("Uses the profile's IAM Identity Center sign-in (aws sso login)")
+            .small()
+            .color(theme::muted(ui.visuals())),
+    );
+}
+
+/// A failed sign-in: what happened, and the next step as a button where
+/// there is one.
+fn problem_ui(ui: &mut egui::Ui, problem: &SignInProblem, commands: &mut Vec<Command>) {
+    let visuals = ui.visuals();
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(1.0, visuals.error_fg_color))
+        .inner_margin(egui::Margin::same(10))
+        .corner_radius(egui::CornerRadius::same(4))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(&problem.message).color(ui.visuals().error_fg_color));
+            if problem.next.is_empty() {
+                return;
+            }
+            ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                for step in &problem.next {
+                    let (text, hover, command) = match step {
+                        NextStep::SsoLogin { profile } => (
+                            "Sign in with IAM Identity Center",
+                            format!("Runs `aws sso login --profile {profile}` (opens the browser), then tries again"),
+                            Command::SsoLogin(profile.clone()),
+                        ),
+                        NextStep::TryDemo => (
+                            "Open the demo estate",
+                            "Explore a generated estate; no AWS account needed".to_string(),
+                            Command::OpenDemo,
+                        ),
+                        NextStep::Retry => (
+                            "Try again",
+                            "Connect again with the same settings".to_string(),
+                            Command::Connect,
+                        ),
+                    };
+                    if ui.button(text).on_hover_text(hover).clicked() {
+                        commands.push(command);
+                    }
+                }
+            });
+        });
 }

@@ -13,6 +13,7 @@ mod security;
 mod support;
 mod ui;
 mod ui_live;
+mod ui_sign_in;
 mod wiring_diff;
 mod wiring_ec2;
 mod wiring_elb;
