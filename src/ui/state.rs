@@ -494,6 +494,39 @@ pub struct CollectProgress {
 mod tests {
     use super::*;
 
+    /// eframe's storage as the app reads it, from a stored RON string.
+    struct Stored(String);
+
+    impl eframe::Storage for Stored {
+        fn get_string(&self, _key: &str) -> Option<String> {
+            Some(self.0.clone())
+        }
+        fn set_string(&mut self, _key: &str, _value: String) {}
+        fn remove_string(&mut self, _key: &str) {}
+        fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn settings_of_an_older_or_newer_form_still_load() {
+        // Written before the access mode existed, and a hand-written one
+        // naming only the new fields: both load, the rest defaulted.
+        for (ron, want_access) in [
+            (
+                r#"(connection: (profile: Some("corp"), role_name: "orgscope-reader", all_regions: false, regions: ["eu-west-1"], external_id: ""))"#,
+                AccessMode::Role,
+            ),
+            (
+                r#"(connection: (profile: Some("corp"), access: PermissionSet, permission_set: "ReadOnlyAccess"))"#,
+                AccessMode::PermissionSet,
+            ),
+        ] {
+            let settings: Settings = eframe::get_value(&Stored(ron.to_string()), "k")
+                .unwrap_or_else(|| panic!("does not load: {ron}"));
+            assert_eq!(settings.connection.profile.as_deref(), Some("corp"));
+            assert_eq!(settings.connection.access, want_access);
+        }
+    }
+
     #[test]
     fn a_live_update_changes_the_estate_in_place_even_after_the_index_was_built() {
         let mut loaded = Loaded::new(Arc::new(crate::demo::demo_estate(3)), Origin::Demo);
