@@ -9,6 +9,7 @@ mod engine;
 mod faults;
 mod robustness;
 mod security;
+mod streaming;
 mod support;
 mod ui;
 mod ui_live;
