@@ -14,6 +14,11 @@
 //! its own parent's OUs are known, so its path is. The walk is a work
 //! queue rather than level by level: an OU is listed as soon as it is
 //! known and a slot is free, not when its whole level has finished.
+//! Measured against moto behind the fault proxy delaying every
+//! `ListAccountsForParent` page by 200 ms, 12 accounts, one per page
+//! (11 pages in one OU, one account three OUs deep): the first AssumeRole
+//! went out after 0.3 s instead of 2.2 s when accounts waited for the walk,
+//! and the run took 2.5 s instead of 4.7 s.
 //!
 //! Why the details come later: fetching every account's tags and SCPs
 //! before assuming into any account put two Organizations round trips per
