@@ -309,16 +309,35 @@ fn the_tree_shows_accounts_while_the_organization_is_still_being_walked() {
     h.run();
     assert!(h.state().is_collecting(), "Connect starts a run");
 
-    // Wait (bounded) until the tree offers the OU that holds the account.
+    // Wait (bounded) until the account's page has arrived: the OU that
+    // holds it may be in the tree before it (the root's page brings the
+    // tree as far as it is known).
+    let has_account = |h: &Harness<'_, OrgscopeApp>| {
+        h.state()
+            .estate()
+            .is_some_and(|e| e.accounts.iter().any(|a| a.id == listed))
+    };
     for _ in 0..600 {
         h.run();
-        if h.query_by_label("Expand Prod").is_some() {
+        if has_account(&h) {
             break;
         }
         h.state_mut().wait_for_worker(Duration::from_millis(200));
     }
-    h.get_by_label("Expand Prod").click();
-    h.run();
+    assert!(has_account(&h), "the account's page never arrived");
+    // Then until the tree shows it (new data is folded in every 300 ms).
+    for _ in 0..100 {
+        if let Some(expand) = h.query_by_label("Expand Prod") {
+            expand.click();
+        }
+        h.run();
+        if h.query_by_role_and_label(Role::CheckBox, "shop-prod")
+            .is_some()
+        {
+            break;
+        }
+        h.state_mut().wait_for_worker(Duration::from_millis(100));
+    }
     assert!(
         h.query_by_role_and_label(Role::CheckBox, "shop-prod")
             .is_some(),
