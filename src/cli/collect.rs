@@ -261,18 +261,25 @@ async fn show_progress(
                     id.arn
                 ));
             }
-            CollectEvent::Tree { accounts, .. } => {
-                names = accounts.into_iter().map(|a| (a.id, a.name)).collect();
-                bar.set_length(names.len() as u64);
-                bar.set_position(0);
-                if let Ok(style) = ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} accounts {msg}",
-                ) {
-                    bar.set_style(style.progress_chars("=> "));
+            // The bar grows as pages of accounts arrive: accounts start
+            // while the organization is still being walked.
+            CollectEvent::AccountsListed { accounts, .. } => {
+                if names.is_empty() {
+                    bar.set_length(0);
+                    bar.set_position(0);
+                    if let Ok(style) = ProgressStyle::with_template(
+                        "{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} accounts {msg}",
+                    ) {
+                        bar.set_style(style.progress_chars("=> "));
+                    }
+                    bar.set_message(String::new());
                 }
-                bar.set_message(String::new());
+                bar.inc_length(accounts.len() as u64);
+                names.extend(accounts.into_iter().map(|a| (a.id, a.name)));
             }
-            CollectEvent::AccountStarted { .. } | CollectEvent::AccountDetails { .. } => {}
+            CollectEvent::Tree { .. }
+            | CollectEvent::AccountStarted { .. }
+            | CollectEvent::AccountDetails { .. } => {}
             CollectEvent::AccountFinished {
                 account_id,
                 coverage,

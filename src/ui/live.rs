@@ -118,18 +118,29 @@ pub fn on_event(app: &mut OrgscopeApp, ev: CollectEvent) {
                 install_estate(app, Arc::new(estate), Origin::Live { profile });
             }
         }
-        CollectEvent::Tree {
+        CollectEvent::AccountsListed {
             organization,
             tree,
             accounts,
         } => {
+            // Every listed account ends in one `AccountFinished`, suspended
+            // ones included, so all of them count towards the total.
             if let Some(p) = &mut app.progress {
-                p.total = accounts.iter().filter(|a| a.is_active()).count();
+                p.total += accounts.len();
             }
             if !partial && let Some(e) = estate_mut(app) {
                 e.organization = organization;
                 e.tree = tree;
-                e.accounts = accounts;
+                e.accounts.extend(accounts);
+            }
+            refresh_lookups(app);
+        }
+        CollectEvent::Tree { organization, tree } => {
+            // The walk has ended: the complete tree (OUs without accounts
+            // and every OU's SCPs included). The accounts are all listed.
+            if !partial && let Some(e) = estate_mut(app) {
+                e.organization = organization;
+                e.tree = tree;
             }
             refresh_lookups(app);
         }

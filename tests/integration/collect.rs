@@ -458,11 +458,46 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
             .all(|a| a.ends_with(":role/OrganizationAccountAccessRole"))
     );
 
-    // Events: identity first, then the tree, one start/finish per account.
+    // Events: identity first; then the accounts page by page, each named
+    // by an `AccountsListed` before its `AccountStarted` (accounts start
+    // while the walk goes on, so starts may come before the `Tree`); one
+    // `Tree` when the walk has ended, the estate's; one start and one
+    // finish per account.
     assert!(matches!(events.first(), Some(CollectEvent::Identity(_))));
-    assert!(
-        matches!(events.get(1), Some(CollectEvent::Tree { accounts, .. }) if accounts.len() == 11)
-    );
+    let mut listed: Vec<&str> = Vec::new();
+    let mut started = 0;
+    let mut trees = Vec::new();
+    for e in &events {
+        match e {
+            CollectEvent::AccountsListed { accounts, tree, .. } => {
+                assert!(!accounts.is_empty(), "a listing without accounts");
+                listed.extend(accounts.iter().map(|a| a.id.as_str()));
+                for a in accounts {
+                    assert!(
+                        tree.account_ids_below().contains(&a.id.as_str()),
+                        "{} listed but not in the tree so far",
+                        a.name
+                    );
+                }
+            }
+            CollectEvent::AccountStarted { account_id } => {
+                assert!(
+                    listed.contains(&account_id.as_str()),
+                    "{account_id} started before it was listed"
+                );
+                started += 1;
+            }
+            CollectEvent::Tree { tree, .. } => trees.push(tree),
+            _ => {}
+        }
+    }
+    assert_eq!(trees, vec![&estate.tree], "one complete tree, the estate's");
+    listed.sort();
+    let mut in_estate: Vec<&str> = estate.accounts.iter().map(|a| a.id.as_str()).collect();
+    in_estate.sort();
+    assert_eq!(listed, in_estate, "each account listed once");
+    assert_eq!(listed.len(), 11);
+    assert_eq!(started, 11);
     let finished = events
         .iter()
         .filter(|e| matches!(e, CollectEvent::AccountFinished { .. }))
@@ -505,7 +540,21 @@ async fn ou_and_account_scoping_collect_only_what_was_asked() {
     let mut opts = options(&moto, &["eu-west-1"]).await;
     opts.ous = vec!["Prod".into()];
     opts.accounts = vec!["network".into(), seeded.account("app1-test").id.clone()];
-    let (estate, _) = run(opts).await;
+    let (estate, events) = run(opts).await;
+    // Only accounts in scope are listed (and so started), each once.
+    let mut listed: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            CollectEvent::AccountsListed { accounts, .. } => Some(accounts),
+            _ => None,
+        })
+        .flatten()
+        .map(|a| a.id.as_str())
+        .collect();
+    listed.sort();
+    let mut in_estate: Vec<&str> = estate.accounts.iter().map(|a| a.id.as_str()).collect();
+    in_estate.sort();
+    assert_eq!(listed, in_estate);
 
     let mut got: Vec<&str> = estate.accounts.iter().map(|a| a.name.as_str()).collect();
     got.sort();
@@ -565,14 +614,50 @@ async fn ou_and_account_scoping_collect_only_what_was_asked() {
         "a default VPC per region"
     );
 
-    // An unknown name is an error, not an empty estate.
+    // An OU below nested OUs, by its path or by its id: exactly its
+    // accounts, under the chain of OUs that leads to it.
+    for wanted in [
+        "Workloads/Prod/Critical".to_string(),
+        seeded.ous["Workloads/Prod/Critical"].clone(),
+    ] {
+        let mut opts = options(&moto, &["eu-west-1"]).await;
+        opts.ous = vec![wanted.clone()];
+        let (estate, _) = run(opts).await;
+        let got: Vec<&str> = estate.accounts.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(got, vec!["payments-prod"], "--ou {wanted}");
+        assert_eq!(
+            estate.accounts[0].ou_path,
+            vec!["Workloads", "Prod", "Critical"]
+        );
+        assert!(estate.tree.find(&seeded.ous["Workloads/Prod"]).is_some());
+        assert!(estate.tree.find(&seeded.ous["Workloads/Test"]).is_none());
+    }
+
+    // An unknown name is an error, not an empty estate; also when another
+    // name matched and its accounts had already started (the walk can
+    // only tell once it has ended).
+    for ous in [vec!["NoSuchOu"], vec!["Prod", "NoSuchOu"]] {
+        let mut opts = options(&moto, &["eu-west-1"]).await;
+        opts.ous = ous.iter().map(|s| s.to_string()).collect();
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let err = collect::collect(opts, tx, CancellationToken::new())
+            .await
+            .expect_err("unknown OU");
+        assert!(
+            matches!(&err, collect::CollectError::UnknownOu(n) if n == "NoSuchOu"),
+            "{err}"
+        );
+    }
     let mut opts = options(&moto, &["eu-west-1"]).await;
-    opts.ous = vec!["NoSuchOu".into()];
+    opts.accounts = vec!["network".into(), "no-such-account".into()];
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let err = collect::collect(opts, tx, CancellationToken::new())
         .await
-        .expect_err("unknown OU");
-    assert!(err.to_string().contains("NoSuchOu"), "{err}");
+        .expect_err("unknown account");
+    assert!(
+        matches!(&err, collect::CollectError::UnknownAccount(n) if n == "no-such-account"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -667,11 +752,35 @@ async fn cancellation_returns_a_visibly_partial_estate() {
         .expect("a cancelled run still returns its estate");
 
     assert!(estate.is_partial());
-    assert_eq!(estate.accounts.len(), seeded.accounts.len());
+    // Accounts start while the organization is walked, so the cancel may
+    // strike before the walk has ended: the estate then holds the
+    // accounts listed by then, and says the listing was cut short.
+    let listing_cut_short = estate.coverage.iter().any(|c| {
+        c.account_id == MANAGEMENT_ACCOUNT
+            && c.api == Api::LIST_ACCOUNTS_FOR_PARENT
+            && c.code.as_deref() == Some(collect::CANCELLED_CODE)
+    });
+    if listing_cut_short {
+        assert!(estate.accounts.len() <= seeded.accounts.len());
+    } else {
+        assert_eq!(estate.accounts.len(), seeded.accounts.len());
+    }
+    assert!(
+        !estate.accounts.is_empty(),
+        "the run was cancelled mid-account"
+    );
+    for a in &estate.accounts {
+        assert!(
+            seeded.accounts.iter().any(|s| s.id == a.id),
+            "{} was not seeded",
+            a.name
+        );
+    }
     let cancelled: Vec<&str> = estate
         .coverage
         .iter()
         .filter(|c| c.code.as_deref() == Some(collect::CANCELLED_CODE))
+        .filter(|c| c.api != Api::LIST_ACCOUNTS_FOR_PARENT)
         .map(|c| {
             assert_eq!(c.api, Api::COLLECT);
             assert_eq!(c.status, CoverageStatus::Error);

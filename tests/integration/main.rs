@@ -10,6 +10,7 @@ mod faults;
 mod identity_center;
 mod robustness;
 mod security;
+mod streaming;
 mod support;
 mod ui;
 mod ui_live;

@@ -277,6 +277,102 @@ fn cancel_keeps_what_was_collected_and_marks_the_estate_partial() {
     );
 }
 
+/// Accounts start while the organization is still being walked (issue
+/// #17): the tree shows them as their page arrives, not when the walk has
+/// ended. Here the walk never ends (the proxy never answers the SCP
+/// listings, of OUs and of accounts alike), yet the account appears in the
+/// tree; Cancel then keeps it, in an estate that says the listing was cut
+/// short.
+#[test]
+fn the_tree_shows_accounts_while_the_organization_is_still_being_walked() {
+    use crate::support::proxy::{Fault, Match};
+
+    let rt = runtime();
+    let moto = Moto::start();
+    let listed = rt.block_on(async {
+        let conf = moto.sdk_config().await;
+        let mut seeded = seed::empty_org(&conf).await;
+        let org = aws_sdk_organizations::Client::new(&conf);
+        seed::create_account(&org, &mut seeded, "shop-prod", "Prod", BTreeMap::new()).await
+    });
+    let proxy = rt
+        .block_on(FaultProxy::start(
+            &moto.endpoint(),
+            Rules::none().with(Rule::new(
+                Match::any().action("organizations:ListPoliciesForTarget"),
+                Fault::Hang,
+            )),
+        ))
+        .unwrap_or_else(|e| panic!("fault proxy: {e}"));
+    let mut h = app_behind(&rt, &proxy, |app| app);
+    connect_us_east_1(&mut h);
+    h.run();
+    assert!(h.state().is_collecting(), "Connect starts a run");
+
+    // Wait (bounded) until the account's page has arrived: the OU that
+    // holds it may be in the tree before it (the root's page brings the
+    // tree as far as it is known).
+    let has_account = |h: &Harness<'_, OrgscopeApp>| {
+        h.state()
+            .estate()
+            .is_some_and(|e| e.accounts.iter().any(|a| a.id == listed))
+    };
+    for _ in 0..600 {
+        h.run();
+        if has_account(&h) {
+            break;
+        }
+        h.state_mut().wait_for_worker(Duration::from_millis(200));
+    }
+    assert!(has_account(&h), "the account's page never arrived");
+    // Then until the tree shows it (new data is folded in every 300 ms).
+    for _ in 0..100 {
+        if let Some(expand) = h.query_by_label("Expand Prod") {
+            expand.click();
+        }
+        h.run();
+        if h.query_by_role_and_label(Role::CheckBox, "shop-prod")
+            .is_some()
+        {
+            break;
+        }
+        h.state_mut().wait_for_worker(Duration::from_millis(100));
+    }
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "shop-prod")
+            .is_some(),
+        "the account is in the tree"
+    );
+    assert!(h.state().is_collecting(), "while the walk is still hanging");
+    assert!(proxy.seen("organizations:ListPoliciesForTarget") >= 1);
+
+    h.get_by_label("Cancel").click();
+    for _ in 0..500 {
+        h.run();
+        if !h.state().is_collecting() {
+            break;
+        }
+        h.state_mut().wait_for_worker(Duration::from_secs(5));
+    }
+    h.run();
+    assert!(!h.state().is_collecting(), "Cancel ends the run");
+    let estate = h
+        .state()
+        .estate()
+        .cloned()
+        .unwrap_or_else(|| panic!("the listed accounts were kept"));
+    assert!(estate.accounts.iter().any(|a| a.id == listed));
+    assert!(estate.is_partial());
+    assert!(
+        estate
+            .coverage
+            .iter()
+            .any(|c| c.api == orgscope::model::Api::LIST_ACCOUNTS_FOR_PARENT
+                && c.code.as_deref() == Some(orgscope::collect::CANCELLED_CODE)),
+        "the estate says the listing was cut short"
+    );
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

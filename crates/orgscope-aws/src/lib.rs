@@ -6,19 +6,36 @@
 //! convert them (`ec2`, `elbv2`, `org`) and classify their errors
 //! (`classify`) at the boundary.
 //!
+//! The pipeline: the walk of the organization (`org`) hands out each page
+//! of accounts as it arrives; each account in scope (`scope`) starts at
+//! once, up to `concurrency` accounts at a time, while the walk goes on.
+//! A large organization no longer waits for its whole tree before its
+//! first AssumeRole (issue #17). What can only be known once the walk has
+//! ended is decided then: a `--ou` or `--account` name that matches
+//! nothing, or a tree that cannot be read, fails the run with the same
+//! error as when the walk came first ([`CollectError::UnknownOu`],
+//! [`CollectError::Organizations`]), and the accounts already started are
+//! cancelled with it: an estate missing part of the organization would
+//! look complete, and one that ignored a mistyped name would not be the
+//! scope asked for.
+//!
 //! Progress streams out as [`CollectEvent`]s for the GUI and the CLI
 //! progress bar; nothing here prints. A dropped event receiver is fine.
 //!
 //! Cancellation: [`collect`] returns promptly with what it has. Accounts
 //! that had not finished get one global cell of [`Api::COLLECT`]
 //! (`orgscope:Collect`) with status `error` and code [`CANCELLED_CODE`], so
-//! a cancelled estate is always visibly partial.
+//! a cancelled estate is always visibly partial. Cancelled before the walk
+//! ended, the estate holds the accounts listed by then, and the caller's
+//! account gets an [`Api::LIST_ACCOUNTS_FOR_PARENT`] cell with the same
+//! status and code: the accounts not listed yet are missing.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use aws_config::SdkConfig;
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
-use futures::{StreamExt, stream};
+use futures::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -161,22 +178,44 @@ impl Default for CollectOptions {
     }
 }
 
-/// Progress of a run, in order: `Identity`, `Tree`, then per account
-/// `AccountStarted`, `AccountDetails` (in an organization), then
-/// `AccountFinished`; `Warning`s at any time.
+/// Progress of a run, in order: `Identity`; then, while the organization is
+/// walked, an `AccountsListed` for each page of accounts that brings some
+/// in scope, and once the walk has ended one `Tree`, the complete tree.
+/// Per account: `AccountStarted` (always after the `AccountsListed` that
+/// named it, as the `concurrency` limit allows, possibly before the walk
+/// has ended), `AccountDetails` (in an organization), then
+/// `AccountFinished`. `Warning`s at any time. The accounts of every
+/// `AccountsListed` together are the estate's accounts; a run that fails
+/// (an unknown `--ou`, a tree that cannot be read) may have listed and
+/// started some before it did.
 #[derive(Debug, Clone)]
 pub enum CollectEvent {
     Identity(model::CallerIdentity),
+    /// A page of accounts arrived and its accounts in scope are about to
+    /// start.
+    AccountsListed {
+        organization: Option<model::Organization>,
+        /// The org tree as far as it has been walked, narrowed to the
+        /// scope (OUs still being listed are missing, and so are OUs
+        /// without accounts in scope so far): it replaces the previous
+        /// one.
+        tree: model::OrgUnit,
+        /// The accounts this page added, tags and SCPs still empty: they
+        /// add to the previous ones.
+        accounts: Vec<model::Account>,
+    },
+    /// The walk has ended: the complete tree, narrowed to the scope, as
+    /// the estate will have it. Every account is listed by then.
     Tree {
         organization: Option<model::Organization>,
         tree: model::OrgUnit,
-        accounts: Vec<model::Account>,
     },
     AccountStarted {
         account_id: String,
     },
-    /// The account record completed with its tags and SCPs (the `Tree`
-    /// event's copy has them empty); comes before its `AccountFinished`.
+    /// The account record completed with its tags and SCPs (the
+    /// `AccountsListed` event's copy has them empty); comes before its
+    /// `AccountFinished`.
     AccountDetails {
         account: model::Account,
     },
@@ -284,35 +323,7 @@ pub async fn collect(
     }
 
     let orgs = clients.organizations();
-    let crawl = tokio::select! {
-        _ = cancel.cancelled() => {
-            estate.coverage.push(cancelled_cell(&caller.account_id));
-            return Ok(estate);
-        }
-        r = org::crawl(&orgs, &caller) => r.map_err(|e| CollectError::Organizations {
-            api: e.api,
-            failure: e.failure,
-        })?,
-    };
-    let mut crawl = crawl;
-    if crawl.organization.is_none()
-        && let Some(sso) = &sso
-    {
-        crawl = sso::portal_crawl(sso, crawl).await;
-    }
-    scope::apply(&mut crawl, &opts.ous, &opts.accounts, &caller.account_id)?;
-    for w in &crawl.warnings {
-        emit(CollectEvent::Warning(w.clone()));
-    }
-    emit(CollectEvent::Tree {
-        organization: crawl.organization.clone(),
-        tree: crawl.tree.clone(),
-        accounts: crawl.accounts.clone(),
-    });
-    estate.organization = crawl.organization;
-    estate.tree = crawl.tree;
-    estate.coverage = crawl.coverage;
-
+    let scope = scope::Scope::new(&opts.ous, &opts.accounts);
     let ctx = account::Ctx {
         clients: &clients,
         sso: sso.as_ref(),
@@ -333,26 +344,66 @@ pub async fn collect(
             opts.concurrency
         )));
     }
-    let mut pending: Vec<String> = crawl.accounts.iter().map(|a| a.id.clone()).collect();
-    let mut all_regions: Vec<String> = Vec::new();
-    // A standalone account has no Organizations to ask about tags or SCPs.
-    let in_org = estate.organization.is_some();
     let org_limit = tokio::sync::Semaphore::new(opts.org_concurrency);
+    // What the walk has handed out so far: the estate of a run cancelled
+    // before the walk ended is made of it.
+    let listed = std::sync::Mutex::new(Listed::default());
     // Details land here as soon as they are read, so an account that a
     // cancellation cuts short still keeps the tags and SCPs it got.
-    type Details = Option<(model::Account, Vec<Coverage>)>;
-    let details: std::sync::Mutex<Vec<Details>> =
-        std::sync::Mutex::new(vec![None; crawl.accounts.len()]);
+    let details: std::sync::Mutex<HashMap<String, (model::Account, Vec<Coverage>)>> =
+        std::sync::Mutex::default();
+    // Accounts go from the walk to their runs through a channel drained by
+    // `buffer_unordered`, rather than a task each behind a semaphore: an
+    // account is taken off the channel only when a run slot is free, so
+    // `AccountStarted` is sent when its work really starts, accounts start
+    // in the order they were listed, and the walk never waits for a slot.
+    // The sender lives in the walk, so the channel ends with it.
+    let (start, to_start) = futures::channel::mpsc::unbounded::<(model::Account, bool)>();
+    let on_page = {
+        let (listed, emit) = (&listed, &emit);
+        move |page: org::Page<'_>| {
+            let admitted: Vec<model::Account> = page
+                .accounts
+                .iter()
+                .filter(|a| scope.admits(a, &page.chain))
+                .cloned()
+                .collect();
+            if admitted.is_empty() {
+                return;
+            }
+            let mut tree = page.tree();
+            {
+                let mut l = lock(listed);
+                l.ids.extend(admitted.iter().map(|a| a.id.clone()));
+                l.accounts.extend(admitted.iter().cloned());
+                scope.narrow(&mut tree, &l.ids);
+                l.tree = Some(tree.clone());
+                l.organization = page.organization.cloned();
+            }
+            // Before the accounts are queued: their `AccountStarted` must
+            // come after the listing that names them.
+            emit(CollectEvent::AccountsListed {
+                organization: page.organization.cloned(),
+                tree,
+                accounts: admitted.clone(),
+            });
+            // A standalone account has no Organizations to ask about its
+            // tags or SCPs.
+            let in_org = page.organization.is_some();
+            for a in admitted {
+                // The receiver is gone only when the run is being dropped.
+                let _ = start.unbounded_send((a, in_org));
+            }
+        }
+    };
+
+    let mut crawled: Option<org::Crawl> = None;
+    let mut finished: HashSet<String> = HashSet::new();
+    let mut all_regions: Vec<String> = Vec::new();
     {
-        // Indices rather than `accounts.iter()`: a closure taking `&Account`
-        // is higher-ranked over the reference's lifetime, and rustc then
-        // cannot prove this future `Send` ("FnOnce is not general
-        // enough"), so `collect` could not be `tokio::spawn`ed.
-        let accounts = &crawl.accounts;
         let (ctx, orgs, org_limit, details, emit) = (&ctx, &orgs, &org_limit, &details, &emit);
-        let mut runs = stream::iter(0..accounts.len())
-            .map(|i| {
-                let a = &accounts[i];
+        let mut runs = to_start
+            .map(|(a, in_org): (model::Account, bool)| {
                 emit(CollectEvent::AccountStarted {
                     account_id: a.id.clone(),
                 });
@@ -368,62 +419,117 @@ pub async fn collect(
                         emit(CollectEvent::AccountDetails {
                             account: account.clone(),
                         });
-                        if let Some(slot) = lock(details).get_mut(i) {
-                            *slot = Some((account, cells.clone()));
-                        }
+                        lock(details).insert(account.id.clone(), (account, cells.clone()));
                         cells
                     };
                     let (out, detail_cells) =
-                        tokio::join!(account::collect_account(ctx, a), read_details);
-                    (a.id.clone(), out, detail_cells)
+                        tokio::join!(account::collect_account(ctx, &a), read_details);
+                    (a.id, out, detail_cells)
                 }
             })
             .buffer_unordered(accounts_at_once);
-        loop {
-            let next = tokio::select! {
+        let mut walk = std::pin::pin!(org::crawl(orgs, &caller, sso.as_deref(), on_page));
+        let mut runs_done = false;
+        // Until the walk has ended and every account it listed has run.
+        while crawled.is_none() || !runs_done {
+            tokio::select! {
                 biased;
                 _ = cancel.cancelled() => break,
-                n = runs.next() => n,
-            };
-            let Some((id, out, detail_cells)) = next else {
-                break;
-            };
-            pending.retain(|p| *p != id);
-            all_regions.extend(out.regions);
-            let mut coverage = out.coverage.clone();
-            coverage.extend(detail_cells);
-            emit(CollectEvent::AccountFinished {
-                account_id: id,
-                resources: out.resources.clone(),
-                coverage,
-            });
-            estate.resources.extend(out.resources);
-            // Detail cells join from `details` below, finished or not.
-            estate.coverage.extend(out.coverage);
+                r = &mut walk, if crawled.is_none() => {
+                    // A walk that fails, or names that match nothing, fail
+                    // the run as they did before accounts started early:
+                    // returning drops `runs`, which cancels the accounts
+                    // already started (their tasks abort on drop).
+                    let mut c = r.map_err(|e| CollectError::Organizations {
+                        api: e.api,
+                        failure: e.failure,
+                    })?;
+                    let kept = lock(&listed).ids.clone();
+                    scope.finish(&mut c, &kept, &caller.account_id)?;
+                    for w in &c.warnings {
+                        emit(CollectEvent::Warning(w.clone()));
+                    }
+                    emit(CollectEvent::Tree {
+                        organization: c.organization.clone(),
+                        tree: c.tree.clone(),
+                    });
+                    crawled = Some(c);
+                }
+                n = runs.next(), if !runs_done => {
+                    let Some((id, out, detail_cells)) = n else {
+                        runs_done = true;
+                        continue;
+                    };
+                    all_regions.extend(out.regions);
+                    let mut coverage = out.coverage.clone();
+                    coverage.extend(detail_cells);
+                    emit(CollectEvent::AccountFinished {
+                        account_id: id.clone(),
+                        resources: out.resources.clone(),
+                        coverage,
+                    });
+                    finished.insert(id);
+                    estate.resources.extend(out.resources);
+                    // Detail cells join from `details` below, finished or not.
+                    estate.coverage.extend(out.coverage);
+                }
+            }
         }
     }
-    for id in &pending {
-        estate.coverage.push(cancelled_cell(id));
-    }
+
+    let accounts = match crawled {
+        Some(c) => {
+            estate.organization = c.organization;
+            estate.tree = c.tree;
+            estate.coverage.extend(c.coverage);
+            c.accounts
+        }
+        // Cancelled during the walk: the accounts listed by then, and a
+        // cell saying the listing was cut short (later accounts are
+        // missing, not merely uncollected).
+        None => {
+            let l = listed.into_inner().unwrap_or_else(|p| p.into_inner());
+            estate.organization = l.organization;
+            if let Some(tree) = l.tree {
+                estate.tree = tree;
+            }
+            estate.coverage.push(Coverage::new(
+                CellKey::new(
+                    &caller.account_id,
+                    Place::Global,
+                    Api::LIST_ACCOUNTS_FOR_PARENT,
+                ),
+                CoverageStatus::Error,
+                Some(CANCELLED_CODE.to_string()),
+                Some(
+                    "collection was cancelled before the organization was fully listed: \
+                     accounts not listed by then are missing"
+                        .to_string(),
+                ),
+            ));
+            l.accounts
+        }
+    };
     if opts.regions == Regions::AllEnabled {
         all_regions.sort();
         all_regions.dedup();
         estate.regions = all_regions;
     }
     // Accounts whose details never came keep the crawl's record.
-    let details = details.into_inner().unwrap_or_else(|p| p.into_inner());
-    estate.accounts = crawl
-        .accounts
-        .into_iter()
-        .zip(details)
-        .map(|(crawled, detailed)| match detailed {
+    let mut details = details.into_inner().unwrap_or_else(|p| p.into_inner());
+    for crawled in accounts {
+        if !finished.contains(&crawled.id) {
+            estate.coverage.push(cancelled_cell(&crawled.id));
+        }
+        let account = match details.remove(&crawled.id) {
             Some((account, cells)) => {
                 estate.coverage.extend(cells);
                 account
             }
             None => crawled,
-        })
-        .collect();
+        };
+        estate.accounts.push(account);
+    }
     estate.canonicalize();
     // Public subnets and what the internet reaches follow from the routes,
     // groups and load balancers of the whole estate, with every coverage
@@ -506,6 +612,17 @@ fn identity_center_error(message: impl Into<String>) -> CollectError {
         message: message.into(),
         relogin: None,
     }
+}
+
+/// What the walk has handed out so far.
+#[derive(Default)]
+struct Listed {
+    organization: Option<model::Organization>,
+    /// The tree as of the last page, narrowed to the scope.
+    tree: Option<model::OrgUnit>,
+    /// Accounts in scope, in the order they were listed.
+    accounts: Vec<model::Account>,
+    ids: HashSet<String>,
 }
 
 fn validate(opts: &CollectOptions) -> Result<(), CollectError> {

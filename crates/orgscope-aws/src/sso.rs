@@ -32,10 +32,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use sha1::Digest;
 
 use super::classify::{Failure, classify};
-use super::org::Crawl;
-use orgscope_core::model::{
-    Account, AccountStatus, Api, CellKey, Coverage, CoverageStatus, Place, Tags,
-};
+use orgscope_core::model::CoverageStatus;
 use orgscope_core::snapshot::open_regular;
 
 /// Code of the failure when the cached sign-in is missing or expired.
@@ -361,65 +358,6 @@ impl SsoAccess {
             })
             .collect())
     }
-}
-
-/// Without Organizations (a permission set in a member account rarely may
-/// describe the org), the estate is every account the portal lists, under
-/// the root, instead of the caller's account alone: the user asked for
-/// "every account I can enter". `crawl` is the standalone crawl, whose
-/// cells and warnings are kept; a failed listing keeps it as it is and
-/// says why.
-pub(crate) async fn portal_crawl(access: &SsoAccess, mut crawl: Crawl) -> Crawl {
-    let listed = match access.accounts().await {
-        Ok(listed) if !listed.is_empty() => listed,
-        Ok(_) => {
-            crawl
-                .warnings
-                .push("IAM Identity Center lists no account for this sign-in".to_string());
-            return crawl;
-        }
-        Err(f) => {
-            crawl.warnings.push(format!(
-                "cannot list the accounts of the IAM Identity Center sign-in ({f}); \
-                 collecting the caller's account alone"
-            ));
-            let key = CellKey::new(
-                crawl
-                    .accounts
-                    .first()
-                    .map(|a| a.id.as_str())
-                    .unwrap_or_default(),
-                Place::Global,
-                Api::from("sso:ListAccounts"),
-            );
-            crawl
-                .coverage
-                .push(Coverage::new(key, f.status, f.code, f.message));
-            return crawl;
-        }
-    };
-    crawl.warnings.push(format!(
-        "the organization cannot be read, so there are no OUs: collecting the {} account(s) \
-         IAM Identity Center lists for this sign-in",
-        listed.len()
-    ));
-    crawl.tree.accounts = listed.iter().map(|a| a.id.clone()).collect();
-    crawl.accounts = listed
-        .into_iter()
-        .map(|a| Account {
-            id: a.id,
-            name: a.name,
-            email: a.email,
-            status: AccountStatus::Active,
-            ou_path: Vec::new(),
-            parent_id: crawl.tree.id.clone(),
-            tags: Tags::new(),
-            scps: Vec::new(),
-            // The portal does not say which account manages the org.
-            is_management: false,
-        })
-        .collect();
-    crawl
 }
 
 /// `~/.aws/sso/cache/<sha1 of the start URL>.json`, where the AWS CLI keeps
