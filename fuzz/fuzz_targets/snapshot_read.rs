@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use orgscope::snapshot;
+use orgscope_core::snapshot;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(estate) = snapshot::from_slice(data, Path::new("fuzz.json")) {
