@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target in fuzz/ for a while (default 120 s each,
-# or the first argument) and prints libFuzzer's closing stats. Not part of
-# CI: it builds the whole dependency tree with coverage instrumentation.
+# or the first argument), one after the other, single-threaded, and prints
+# libFuzzer's closing stats; further arguments name the targets to run
+# instead of all of them (`scripts/fuzz.sh 600 query_parse`). Not part of
+# CI: it builds orgscope-core and its dependencies with coverage
+# instrumentation (a few minutes; the fuzz crate does not pull in egui or
+# the AWS SDK). See fuzz/README.md.
 #
 # cargo-fuzz needs nightly compiler flags; on a stable toolchain
 # RUSTC_BOOTSTRAP=1 unlocks them. No sanitizer (-s none): the code under
@@ -10,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 secs=${1:-120}
+shift || true
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked --version 0.13.2
@@ -20,7 +25,7 @@ export RUSTC_BOOTSTRAP=1
 # apart so the two never wait on each other's lock.
 export CARGO_BUILD_BUILD_DIR="$PWD/target/build"
 
-targets=$(cargo fuzz list)
+if [ "$#" -gt 0 ]; then targets="$*"; else targets=$(cargo fuzz list); fi
 cargo fuzz build -s none
 for t in $targets; do
   mkdir -p "corpus/$t"
