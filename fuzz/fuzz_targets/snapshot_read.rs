@@ -52,48 +52,42 @@ fn leaf(id: &str, name: &str) -> String {
 }
 
 /// The estate file `levels` OUs deep in `shape` (see the top of the file),
-/// its deepest node named `inner`, written as text: building and dropping
-/// such a tree in memory would itself recurse once per level.
+/// its deepest node `deep` named `inner`, written as text: building and
+/// dropping such a tree in memory would itself recurse once per level.
+/// Every other node has the same id, so the levels are `str::repeat`s and
+/// 65,535 of them cost milliseconds, not the fuzzer's whole budget.
 fn nested(levels: usize, shape: u8, inner: &str) -> String {
     let name = serde_json::to_string(inner).expect("a string serializes");
     let (head, tail) = template();
-    let mut doc = String::with_capacity(head.len() + tail.len() + levels * 64);
-    doc.push_str(head);
     if shape & 4 != 0 {
-        doc.push_str(&leaf("r", &name));
-        doc.push_str(r#","fuzz_ignored":"#);
-        doc.push_str(&"[".repeat(levels));
-        doc.push_str(&name);
-        doc.push_str(&"]".repeat(levels));
-    } else {
-        let (sibling, children_first) = (shape & 1 != 0, shape & 2 != 0);
-        for i in 0..=levels {
-            let this = if i == levels { &name } else { "\"\"" };
-            if children_first {
-                doc.push_str(r#"{"children":["#);
-            } else {
-                doc.push_str(&format!(
-                    r#"{{"id":"o{i}","name":{this},"scps":[],"accounts":[],"children":["#
-                ));
-            }
-            if sibling && i < levels {
-                doc.push_str(&leaf(&format!("s{i}"), "\"\""));
-                doc.push(',');
-            }
-        }
-        for i in (0..=levels).rev() {
-            let this = if i == levels { &name } else { "\"\"" };
-            if children_first {
-                doc.push_str(&format!(
-                    r#"],"id":"o{i}","name":{this},"scps":[],"accounts":[]}}"#
-                ));
-            } else {
-                doc.push_str("]}");
-            }
-        }
+        return format!(
+            r#"{head}{},"fuzz_ignored":{}{name}{}{tail}"#,
+            leaf("r", &name),
+            "[".repeat(levels),
+            "]".repeat(levels)
+        );
     }
-    doc.push_str(tail);
-    doc
+    let (mut open, deepest, close) = if shape & 2 != 0 {
+        (
+            r#"{"children":["#.to_string(),
+            format!(r#"{{"children":[],"id":"deep","name":{name},"scps":[],"accounts":[]}}"#),
+            r#"],"id":"o","name":"","scps":[],"accounts":[]}"#,
+        )
+    } else {
+        (
+            r#"{"id":"o","name":"","scps":[],"accounts":[],"children":["#.to_string(),
+            leaf("deep", &name),
+            "]}",
+        )
+    };
+    if shape & 1 != 0 {
+        open = format!("{open}{},", leaf("s", r#""""#));
+    }
+    format!(
+        "{head}{}{deepest}{}{tail}",
+        open.repeat(levels),
+        close.repeat(levels)
+    )
 }
 
 /// Levels of OUs below `root`, without recursing.
@@ -109,12 +103,11 @@ fn depth(root: &OrgUnit) -> usize {
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.json");
-    let nested_doc;
-    let bytes = match data {
+    let read = match data {
         [0xFF, lo, hi, shape, rest @ ..] => {
             let levels = usize::from(u16::from_le_bytes([*lo, *hi]));
-            nested_doc = nested(levels, *shape, &String::from_utf8_lossy(rest));
-            let read = snapshot::from_slice(nested_doc.as_bytes(), path);
+            let doc = nested(levels, *shape, &String::from_utf8_lossy(rest));
+            let read = snapshot::from_slice(doc.as_bytes(), path);
             if shape & 4 != 0 {
                 // Not the org tree: serde_json skips an ignored value
                 // without recursing, so any depth may read; what must hold
@@ -123,26 +116,28 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(depth(&e.tree), 0);
                 }
             } else if levels <= MAX_OU_DEPTH {
-                let e = read.unwrap_or_else(|e| panic!("{levels} levels refused: {e}"));
+                let e = read
+                    .as_ref()
+                    .unwrap_or_else(|e| panic!("{levels} levels refused: {e}"));
                 assert_eq!(depth(&e.tree), levels);
                 // The recursive walks the app and the CLI use.
                 let mut deepest = 0;
                 e.tree.walk(&mut |_, p| deepest = deepest.max(p.len()));
                 assert_eq!(deepest, levels);
-                assert!(e.tree.find(&format!("o{levels}")).is_some());
+                assert!(e.tree.find("deep").is_some());
             } else {
-                match read {
-                    Err(SnapshotError::TooDeep { depth, .. }) => assert_eq!(depth, levels),
+                match &read {
+                    Err(SnapshotError::TooDeep { depth, .. }) => assert_eq!(*depth, levels),
                     Err(SnapshotError::Malformed { .. }) => {}
                     Err(other) => panic!("{levels} levels: unexpected {other}"),
                     Ok(_) => panic!("{levels} levels read, past the limit {MAX_OU_DEPTH}"),
                 }
             }
-            nested_doc.as_bytes()
+            read
         }
-        _ => data,
+        _ => snapshot::from_slice(data, path),
     };
-    if let Ok(estate) = snapshot::from_slice(bytes, path) {
+    if let Ok(estate) = read {
         let bytes = snapshot::to_vec(&estate).expect("a parsed estate serializes");
         let again = snapshot::from_slice(&bytes, path).expect("a written estate reads back");
         assert_eq!(again, estate);
