@@ -12,7 +12,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use orgscope::query;
+use orgscope_core::query;
 
 /// `levels` of `style`'s opener around `inner`, closed where it opens a
 /// group; returns the filter and how deep its openers nest.
