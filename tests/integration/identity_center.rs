@@ -67,6 +67,27 @@ fn orgscope(proxy: &FaultProxy, home: &Path) -> std::process::Command {
     cmd
 }
 
+/// `orgscope collect --permission-set ReadOnlyAccess` in us-east-1: its
+/// output and the snapshot's path.
+fn collect_with_read_only(e: &Estate) -> (std::process::Output, std::path::PathBuf) {
+    let out = e.home.path().join("estate.json");
+    let run = orgscope(&e.proxy, e.home.path())
+        .args([
+            "collect",
+            "--profile",
+            PROFILE,
+            "--permission-set",
+            "ReadOnlyAccess",
+            "--regions",
+            "us-east-1",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run orgscope");
+    (run, out)
+}
+
 struct Estate {
     _moto: Moto,
     proxy: FaultProxy,
@@ -129,21 +150,7 @@ async fn estate() -> Estate {
 async fn a_permission_set_collects_every_account_it_is_assigned_in() {
     let e = estate().await;
     sso_home(e.home.path(), TOKEN, "2099-01-01T00:00:00Z");
-    let out = e.home.path().join("estate.json");
-    let run = orgscope(&e.proxy, e.home.path())
-        .args([
-            "collect",
-            "--profile",
-            PROFILE,
-            "--permission-set",
-            "ReadOnlyAccess",
-            "--regions",
-            "us-east-1",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("run orgscope");
+    let (run, out) = collect_with_read_only(&e);
     let stderr = String::from_utf8_lossy(&run.stderr);
     // Partial: the outsider cannot be entered with ReadOnlyAccess.
     assert_eq!(run.status.code(), Some(3), "stderr: {stderr}");
@@ -314,21 +321,7 @@ async fn without_organizations_the_portal_lists_the_accounts() {
             "not authorized to describe the organization",
         ),
     )));
-    let out = e.home.path().join("estate.json");
-    let run = orgscope(&e.proxy, e.home.path())
-        .args([
-            "collect",
-            "--profile",
-            PROFILE,
-            "--permission-set",
-            "ReadOnlyAccess",
-            "--regions",
-            "us-east-1",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("run orgscope");
+    let (run, out) = collect_with_read_only(&e);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(3), "stderr: {stderr}");
     assert!(stderr.contains("IAM Identity Center lists"), "{stderr}");

@@ -4,6 +4,7 @@
 //! finds the demo's deliberate prod/test drift, and a snapshot written by
 //! `orgscope demo` opens through the worker.
 
+use crate::support::runtime;
 use std::path::Path;
 use std::time::Duration;
 
@@ -12,17 +13,6 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use orgscope::demo::demo_estate;
 use orgscope::ui::{OrgscopeApp, Origin, Settings, Start, ThemeChoice};
-
-fn runtime() -> tokio::runtime::Runtime {
-    match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => panic!("tokio runtime: {e}"),
-    }
-}
 
 /// The app with default settings, as `build` configures it before the
 /// first frame.

@@ -5,6 +5,7 @@
 //! With an MFA device, the code typed in the app's dialog becomes the
 //! session every AssumeRole is signed with.
 
+use crate::support::runtime;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -240,16 +241,7 @@ fn cancel_keeps_what_was_collected_and_marks_the_estate_partial() {
     );
     assert!(h.state().is_collecting(), "shop-test is still hanging");
 
-    h.get_by_label("Cancel").click();
-    for _ in 0..500 {
-        h.run();
-        if !h.state().is_collecting() {
-            break;
-        }
-        h.state_mut().wait_for_worker(Duration::from_secs(5));
-    }
-    h.run();
-    assert!(!h.state().is_collecting(), "Cancel ends the run");
+    cancel(&mut h);
 
     let estate = h
         .state()
@@ -346,16 +338,7 @@ fn the_tree_shows_accounts_while_the_organization_is_still_being_walked() {
     assert!(h.state().is_collecting(), "while the walk is still hanging");
     assert!(proxy.seen("organizations:ListPoliciesForTarget") >= 1);
 
-    h.get_by_label("Cancel").click();
-    for _ in 0..500 {
-        h.run();
-        if !h.state().is_collecting() {
-            break;
-        }
-        h.state_mut().wait_for_worker(Duration::from_secs(5));
-    }
-    h.run();
-    assert!(!h.state().is_collecting(), "Cancel ends the run");
+    cancel(&mut h);
     let estate = h
         .state()
         .estate()
@@ -371,17 +354,6 @@ fn the_tree_shows_accounts_while_the_organization_is_still_being_walked() {
                 && c.code.as_deref() == Some(orgscope::collect::CANCELLED_CODE)),
         "the estate says the listing was cut short"
     );
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => panic!("tokio runtime: {e}"),
-    }
 }
 
 /// The real app, headless, whose live collections go through `proxy` with
@@ -431,6 +403,20 @@ fn connect_us_east_1(h: &mut Harness<'static, OrgscopeApp>) {
     h.get_by_role_and_label(Role::Button, "Connect and collect")
         .click();
     h.step();
+}
+
+/// Press Cancel and step frames until the run has ended.
+fn cancel(h: &mut Harness<'static, OrgscopeApp>) {
+    h.get_by_label("Cancel").click();
+    for _ in 0..500 {
+        h.run();
+        if !h.state().is_collecting() {
+            break;
+        }
+        h.state_mut().wait_for_worker(Duration::from_secs(5));
+    }
+    h.run();
+    assert!(!h.state().is_collecting(), "Cancel ends the run");
 }
 
 /// Step frames as worker events arrive until the run has finished.

@@ -6,6 +6,7 @@
 //! expired. The permission-set mode of the form asks for a name before it
 //! connects and says what is wrong without a profile.
 
+use crate::support::runtime;
 use std::path::Path;
 use std::time::Duration;
 
@@ -35,17 +36,6 @@ impl ProvideCredentials for Failing {
         } else {
             CredentialsError::provider_error("the SSO token has expired and cannot be refreshed")
         }))
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => panic!("tokio runtime: {e}"),
     }
 }
 
@@ -96,6 +86,18 @@ fn settle(h: &mut Harness<'static, OrgscopeApp>) {
     h.run();
 }
 
+/// The app on a machine with no AWS credentials and no AWS CLI.
+fn without_credentials(rt: &tokio::runtime::Runtime) -> Harness<'static, OrgscopeApp> {
+    app(
+        rt,
+        Failing {
+            nothing_found: true,
+        },
+        connection(),
+        Path::new("/nonexistent/aws"),
+    )
+}
+
 fn connection() -> Connection {
     Connection {
         regions: ["us-east-1".to_string()].into(),
@@ -106,14 +108,7 @@ fn connection() -> Connection {
 #[test]
 fn without_credentials_the_welcome_screen_offers_the_demo() {
     let rt = runtime();
-    let mut h = app(
-        &rt,
-        Failing {
-            nothing_found: true,
-        },
-        connection(),
-        Path::new("/nonexistent/aws"),
-    );
+    let mut h = without_credentials(&rt);
     h.run();
     h.get_by_role_and_label(Role::Button, "Connect and collect")
         .click();
@@ -202,14 +197,7 @@ fn an_expired_sso_sign_in_is_renewed_by_its_button_and_the_run_goes_again() {
 #[test]
 fn the_permission_set_mode_needs_a_name_and_an_sso_profile() {
     let rt = runtime();
-    let mut h = app(
-        &rt,
-        Failing {
-            nothing_found: true,
-        },
-        connection(),
-        Path::new("/nonexistent/aws"),
-    );
+    let mut h = without_credentials(&rt);
     h.run();
     h.get_by_role_and_label(Role::RadioButton, "IAM Identity Center permission set")
         .click();
