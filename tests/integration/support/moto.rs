@@ -26,11 +26,18 @@ pub const MANAGEMENT_ACCOUNT: &str = "123456789012";
 /// the pipe: background jobs of a non-interactive shell get /dev/null as
 /// stdin. If moto exits on its own (port taken), the wrapper exits too, so
 /// the harness can notice and retry on another port.
+///
+/// The watcher kills `$pid` only while it is still this wrapper's child
+/// (field 4 of `/proc/PID/stat` is the parent): a moto that already exited
+/// has been reaped, and with `pid_max` at 32768 and cargo spawning
+/// thousands of processes its number can by then belong to another test's
+/// process (an `orgscope` under test was seen killed by a signal).
 const WRAPPER: &str = r#"
 exec 3<&0
 "$1" -H 127.0.0.1 -p "$2" </dev/null >/dev/null 2>&1 3<&- &
 pid=$!
-( cat <&3 >/dev/null; kill "$pid" 2>/dev/null ) &
+( cat <&3 >/dev/null
+  [ "$(cut -d' ' -f4 "/proc/$pid/stat" 2>/dev/null)" = "$$" ] && kill "$pid" 2>/dev/null ) &
 wait "$pid"
 "#;
 
