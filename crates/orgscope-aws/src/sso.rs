@@ -117,7 +117,8 @@ pub struct PermissionSet {
 enum Token {
     Session(SsoTokenProvider),
     /// A legacy profile's cache file.
-    CacheFile(PathBuf),
+    /// A legacy profile's cache file, or why there is none (no home).
+    CacheFile(Result<PathBuf, String>),
 }
 
 /// A signed-in portal: the SSO client, how to get the access token, and
@@ -155,7 +156,11 @@ impl SsoAccess {
                     .build()
                     .await,
             ),
-            None => Token::CacheFile(legacy_cache_file(&portal.start_url)),
+            None => Token::CacheFile(
+                home()
+                    .map(|home| legacy_cache_file(&home, &portal.start_url))
+                    .ok_or_else(|| "HOME is not set, so there is no token cache".to_string()),
+            ),
         };
         SsoAccess {
             client,
@@ -194,6 +199,7 @@ impl SsoAccess {
                 .map(|t| t.token().to_string())
                 .map_err(|e| expired(error_chain(&e))),
             Token::CacheFile(path) => {
+                let path = path.as_ref().map_err(|why| expired(why.clone()))?;
                 let cached = read_cached_token(path).map_err(expired)?;
                 if cached.expires_at <= SystemTime::now() {
                     return Err(expired(format!(
@@ -360,12 +366,15 @@ impl SsoAccess {
     }
 }
 
+fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
 /// `~/.aws/sso/cache/<sha1 of the start URL>.json`, where the AWS CLI keeps
 /// a legacy profile's token.
-fn legacy_cache_file(start_url: &str) -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
+fn legacy_cache_file(home: &std::path::Path, start_url: &str) -> PathBuf {
     let name = hex::encode(sha1::Sha1::digest(start_url.as_bytes()));
     home.join(".aws")
         .join("sso")
@@ -477,21 +486,16 @@ mod tests {
 
     #[test]
     fn the_legacy_cache_file_is_named_as_the_aws_cli_names_it() {
-        // The AWS CLI's name for this start URL (sha1 of the URL, hex).
-        let path = legacy_cache_file("https://d-abc123.awsapps.com/start");
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        assert_eq!(name.len(), 40 + ".json".len(), "{name}");
-        assert_eq!(
-            name,
-            format!(
-                "{}.json",
-                hex::encode(sha1::Sha1::digest(b"https://d-abc123.awsapps.com/start"))
-            )
+        // The name computed independently (Python's hashlib.sha1 of the
+        // start URL, hex), as the AWS CLI names the file.
+        let path = legacy_cache_file(
+            std::path::Path::new("/home/u"),
+            "https://d-abc123.awsapps.com/start",
         );
-        assert!(path.ends_with(format!(".aws/sso/cache/{name}")));
+        assert_eq!(
+            path,
+            PathBuf::from("/home/u/.aws/sso/cache/40a89917e3175433e361b710a9d43528d7f1890a.json")
+        );
     }
 
     #[test]
