@@ -116,6 +116,8 @@ pub enum Command {
     CancelCollect,
     /// The org tree's search box.
     SetTreeSearch(String),
+    /// The month whose costs the tree shows.
+    SetCostMonth(crate::cost::Month),
     /// The MFA dialog's code field, as typed.
     SetMfaCode(String),
     /// The MFA dialog's answer: the code, or `None` to cancel the run.

@@ -476,6 +476,11 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
             }
         }
         Command::SetTreeSearch(text) => app.tree_search = text,
+        Command::SetCostMonth(month) => {
+            if let Some(l) = &mut app.loaded {
+                l.cost = super::cost::CostView::new(&l.estate, Some(month));
+            }
+        }
         Command::SetMfaCode(code) => {
             if let Some(d) = &mut app.mfa {
                 d.code = code;

@@ -38,10 +38,18 @@ pub fn app_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
         super::credentials_ui::mfa_dialog_ui(app.mfa.as_ref(), ui, commands);
         return;
     }
-    egui::Panel::left("org-tree")
+    // The cost column needs room the plain tree does not: a separate id,
+    // so the width remembered for one is not forced on the other.
+    let has_cost = app.loaded.as_ref().is_some_and(|l| l.cost.is_some());
+    let (panel_id, width) = if has_cost {
+        ("org-tree-cost", 290.0 + super::cost_ui::COLUMN_WIDTH)
+    } else {
+        ("org-tree", 290.0)
+    };
+    egui::Panel::left(panel_id)
         .resizable(true)
-        .default_size(290.0)
-        .size_range(200.0..=520.0)
+        .default_size(width)
+        .size_range(200.0..=640.0)
         .show(ui, |ui| org_panel_ui(app, commands, ui));
     egui::CentralPanel::default()
         .frame(
@@ -300,6 +308,9 @@ fn org_panel_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::U
                 .small()
                 .color(theme::muted(ui.visuals())),
         );
+    }
+    if let Some(view) = &loaded.cost {
+        super::cost_ui::cost_month_ui(ui, view, commands);
     }
     let label = ui.label(
         RichText::new("Search")

@@ -487,3 +487,80 @@ async fn the_binary_collects_costs_with_cost_and_says_what_it_spent() {
         text(&o.stdout)
     );
 }
+
+// --- the app (egui_kittest) ---------------------------------------------
+
+mod app {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use orgscope::demo::demo_estate;
+    use orgscope::ui::{OrgscopeApp, Origin, Settings};
+
+    fn demo_harness(rt: &tokio::runtime::Runtime) -> Harness<'_, OrgscopeApp> {
+        let handle = rt.handle().clone();
+        let mut h = Harness::builder()
+            .with_size([1400.0, 900.0])
+            .with_max_steps(64)
+            .build_eframe(move |cc| {
+                let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+                app.load_estate(demo_estate(orgscope::demo::DEFAULT_ACCOUNTS), Origin::Demo);
+                app
+            });
+        h.run();
+        h
+    }
+
+    #[test]
+    fn the_tree_shows_costs_and_the_month_picker_changes_them() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut h = demo_harness(&rt);
+        // The root's October total and its change against September, as
+        // `orgscope cost -g ou` prints them (rounded to dollars here).
+        h.get_by_label("$53,800");
+        h.get_by_label("+2.9%");
+        h.get_by_label("Cost (USD)").click();
+        h.run();
+        h.get_by_label("2026-11 (to date)");
+        h.get_by_label("2026-09").click();
+        h.run();
+        assert!(
+            h.query_by_label("$53,800").is_none(),
+            "October is no longer shown"
+        );
+        h.get_by_label("$52,293");
+        // August is the first month: nothing to compare with.
+        h.get_by_label("Cost (USD)").click();
+        h.run();
+        h.get_by_label("2026-08").click();
+        h.run();
+        assert!(h.query_by_label("vs 2026-07").is_none());
+    }
+
+    #[test]
+    fn an_estate_without_costs_shows_no_cost_column() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let handle = rt.handle().clone();
+        let mut h = Harness::builder()
+            .with_size([1400.0, 900.0])
+            .with_max_steps(64)
+            .build_eframe(move |cc| {
+                let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+                let mut estate = demo_estate(orgscope::demo::DEFAULT_ACCOUNTS);
+                estate.costs = None;
+                app.load_estate(estate, Origin::Demo);
+                app
+            });
+        h.run();
+        assert!(h.query_by_label("Cost (USD)").is_none());
+        assert!(h.query_by_label("$53,800").is_none());
+        h.get_by_label("Organization root");
+    }
+}

@@ -213,6 +213,33 @@ impl Change {
     }
 }
 
+/// An amount for reading: rounded to `places`, thousands grouped, with
+/// the currency (`$8,402.94` for USD, `8,402.94 EUR` otherwise).
+pub fn money(amount: Decimal, unit: &str, places: u32) -> String {
+    let text = amount.rounded(places).to_string();
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let number = if frac.is_empty() {
+        grouped
+    } else {
+        format!("{grouped}.{frac}")
+    };
+    match unit {
+        "USD" => format!("{sign}${number}"),
+        _ => format!("{sign}{number} {unit}"),
+    }
+}
+
 fn add(map_entry: &mut Decimal, amount: Decimal) -> Result<(), CostError> {
     *map_entry = map_entry
         .checked_add(amount)

@@ -373,3 +373,11 @@ fn a_denied_cost_cell_does_not_make_regions_uncollected() {
         "the run is still partial: costs are missing"
     );
 }
+
+#[test]
+fn money_groups_thousands_and_names_the_currency() {
+    assert_eq!(money(d("8402.9449"), "USD", 2), "$8,402.94");
+    assert_eq!(money(d("1234567.5"), "USD", 0), "$1,234,568");
+    assert_eq!(money(d("-999.999"), "EUR", 2), "-1,000.00 EUR");
+    assert_eq!(money(d("0.004"), "USD", 2), "$0.00");
+}
