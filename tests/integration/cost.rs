@@ -145,6 +145,93 @@ fn bad_cost_input_is_one_clear_line() {
     );
 }
 
+#[test]
+fn the_org_diagram_colours_by_cost_of_a_chosen_month() {
+    let dir = demo_dir();
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diagram",
+            "demo.json",
+            "--kind",
+            "org",
+            "--color-by",
+            "cost",
+            "--month",
+            "2026-09",
+            "--out",
+            "org.svg",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let svg = std::fs::read_to_string(dir.path().join("org.svg")).expect("svg");
+    assert!(
+        svg.contains("coloured by cost in 2026-09 (USD)"),
+        "subtitle"
+    );
+    assert!(svg.contains("cost ≤ $"), "legend");
+    // --month belongs to cost colouring; a tag named cost stays reachable.
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diagram",
+            "demo.json",
+            "--kind",
+            "org",
+            "--color-by",
+            "env",
+            "--month",
+            "2026-09",
+            "--out",
+            "x.svg",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("--month applies to --color-by cost"));
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diagram",
+            "demo.json",
+            "--kind",
+            "org",
+            "--color-by",
+            "tag:cost",
+            "--out",
+            "t.svg",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // No cost data: an error that says how to get it, no file.
+    let mut estate = orgscope::snapshot::read(&dir.path().join("demo.json")).unwrap();
+    estate.costs = None;
+    std::fs::write(
+        dir.path().join("plain.json"),
+        orgscope::snapshot::to_vec(&estate).unwrap(),
+    )
+    .unwrap();
+    let o = orgscope(
+        dir.path(),
+        &[
+            "diagram",
+            "plain.json",
+            "--kind",
+            "org",
+            "--color-by",
+            "cost",
+            "--out",
+            "p.svg",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("collect --cost"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!dir.path().join("p.svg").exists());
+}
+
 // --- collection against moto -------------------------------------------
 
 use orgscope::collect::cost::CostOptions;

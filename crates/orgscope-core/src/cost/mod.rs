@@ -14,6 +14,7 @@
 //! `heat` colours the org diagram.
 
 pub mod decimal;
+pub mod heat;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
