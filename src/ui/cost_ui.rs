@@ -155,3 +155,82 @@ pub fn account_cost_ui(ui: &mut egui::Ui, view: &CostView, account_id: &str) {
         );
     }
 }
+
+/// Rows of each comparison table: the largest differences.
+const COMPARE_ROWS: usize = 8;
+
+/// The cost part of a comparison: both sides' totals, then the largest
+/// differences by service and by account paired across environments.
+pub fn cost_compare_ui(
+    ui: &mut egui::Ui,
+    id: u64,
+    cost: &Result<crate::cost::compare::CostComparison, String>,
+) {
+    let c = match cost {
+        Ok(c) => c,
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("Cost: {e}"));
+            return;
+        }
+    };
+    let v = ui.visuals().clone();
+    let title = format!(
+        "Cost in {}: left {} · right {}",
+        c.month,
+        money(c.left_total, &c.unit, 0),
+        money(c.right_total, &c.unit, 0)
+    );
+    egui::CollapsingHeader::new(RichText::new(title).strong())
+        .id_salt(("cost-compare", id))
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.horizontal_top(|ui| {
+                for (heading, rows) in [
+                    ("Service", &c.by_service),
+                    ("Account, environment words ignored", &c.by_account),
+                ] {
+                    ui.vertical(|ui| {
+                        egui::Grid::new(("cost-compare-grid", id, heading))
+                            .num_columns(4)
+                            .spacing([14.0, 2.0])
+                            .show(ui, |ui| {
+                                ui.label(RichText::new(heading).strong());
+                                ui.label(
+                                    RichText::new("Left").strong().color(theme::only_left(&v)),
+                                );
+                                ui.label(
+                                    RichText::new("Right").strong().color(theme::only_right(&v)),
+                                );
+                                ui.label(RichText::new("Right − left").strong());
+                                ui.end_row();
+                                for r in rows.iter().take(COMPARE_ROWS) {
+                                    ui.label(&r.key);
+                                    ui.label(money(r.left, &c.unit, 0));
+                                    ui.label(money(r.right, &c.unit, 0));
+                                    let delta = r.delta().unwrap_or_default();
+                                    let colour = if delta.is_negative() || delta.is_zero() {
+                                        theme::muted(&v)
+                                    } else {
+                                        v.warn_fg_color
+                                    };
+                                    let sign = if delta.is_negative() || delta.is_zero() {
+                                        ""
+                                    } else {
+                                        "+"
+                                    };
+                                    ui.label(
+                                        RichText::new(format!(
+                                            "{sign}{}",
+                                            money(delta, &c.unit, 0)
+                                        ))
+                                        .color(colour),
+                                    );
+                                    ui.end_row();
+                                }
+                            });
+                    });
+                    ui.add_space(24.0);
+                }
+            });
+        });
+}

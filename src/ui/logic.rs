@@ -480,6 +480,11 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
             if let Some(l) = &mut app.loaded {
                 l.cost = super::cost::CostView::new(&l.estate, Some(month));
             }
+            for pane in app.settings.panes.values_mut() {
+                if let Pane::Compare(c) = pane {
+                    c.stale = true;
+                }
+            }
         }
         Command::SetMfaCode(code) => {
             if let Some(d) = &mut app.mfa {

@@ -343,6 +343,10 @@ pub struct ComparePane {
     pub show_same: bool,
     #[serde(skip)]
     pub report: Option<DiffReport>,
+    /// Cost of the left scope against the right, when the estate has
+    /// costs (an error when the sums cannot be made).
+    #[serde(skip)]
+    pub cost: Option<Result<crate::cost::compare::CostComparison, String>>,
     #[serde(skip)]
     pub stale: bool,
     #[serde(skip)]
@@ -360,6 +364,7 @@ impl ComparePane {
             keys_error: None,
             show_same: false,
             report: None,
+            cost: None,
             stale: true,
             last_inputs: (0, 0),
         }

@@ -628,6 +628,37 @@ mod app {
     }
 
     #[test]
+    fn comparing_prod_with_test_shows_their_costs_by_service_and_app() {
+        use egui::accesskit::Role;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut h = demo_harness(&rt);
+        h.get_by_label("Expand Workloads").click();
+        h.run();
+        h.get_by_role_and_label(Role::CheckBox, "Prod").click();
+        h.run();
+        h.get_by_role_and_label(Role::Button, "Split").click();
+        h.run();
+        h.get_by_role_and_label(Role::CheckBox, "Test").click();
+        h.run();
+        h.get_by_role_and_label(Role::Button, "Compare").click();
+        h.run();
+        // Totals of the two OUs for October, as `orgscope cost -g ou` has
+        // them (Workloads/Prod $32,314, Workloads/Test $13,849).
+        h.get_by_label_contains("Cost in 2026-10: left $32,314 · right $13,849");
+        h.get_by_label("Amazon Elastic Compute Cloud - Compute");
+        // payments-prod and payments-test pair into one row, named without
+        // their environment word.
+        assert!(
+            h.query_by_label("payments-prod").is_none() || h.query_by_label("payments").is_some()
+        );
+        h.get_by_label("payments");
+    }
+
+    #[test]
     fn an_estate_without_costs_shows_no_cost_column() {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -125,6 +125,15 @@ impl Decimal {
         self.mantissa < 0
     }
 
+    /// The magnitude (saturating at the one value whose negation does not
+    /// fit, which no parsed amount reaches).
+    pub fn abs(self) -> Decimal {
+        Decimal {
+            mantissa: self.mantissa.checked_abs().unwrap_or(i128::MAX),
+            scale: self.scale,
+        }
+    }
+
     pub fn scale(&self) -> u32 {
         self.scale
     }
@@ -344,6 +353,7 @@ mod tests {
         assert_eq!(d("1.50"), d("1.5"));
         assert!(d("-2") < d("0.001"));
         assert!(d("10.01") > d("10.009999999"));
+        assert_eq!(d("-2.50").abs().to_string(), "2.50");
     }
 
     #[test]

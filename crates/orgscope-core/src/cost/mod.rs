@@ -13,6 +13,7 @@
 //! them (`demo::costs`); `table` builds what `orgscope cost` prints and
 //! `heat` colours the org diagram.
 
+pub mod compare;
 pub mod decimal;
 pub mod heat;
 pub mod table;
