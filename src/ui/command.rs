@@ -118,6 +118,9 @@ pub enum Command {
     SetTreeSearch(String),
     /// The month whose costs the tree shows.
     SetCostMonth(crate::cost::Month),
+    /// List the tree's OUs and accounts most expensive first, or in
+    /// Organizations' order.
+    SortTreeByCost(bool),
     /// The MFA dialog's code field, as typed.
     SetMfaCode(String),
     /// The MFA dialog's answer: the code, or `None` to cancel the run.

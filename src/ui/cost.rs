@@ -25,6 +25,10 @@ pub struct CostView {
     pub ous: HashMap<String, Change>,
     /// Account id → (service, amount), highest first.
     pub services: HashMap<String, Vec<(String, Decimal)>>,
+    /// OU id → its child OUs (indices into `children`) and its account
+    /// ids, most expensive first, for the tree's "sort by cost"; sorted
+    /// here, once, not while drawing.
+    pub order: HashMap<String, (Vec<usize>, Vec<String>)>,
     /// A sum that could not be made (an overflow in a hostile file).
     pub error: Option<String>,
 }
@@ -47,6 +51,7 @@ impl CostView {
             accounts: HashMap::new(),
             ous: HashMap::new(),
             services: HashMap::new(),
+            order: HashMap::new(),
             error: None,
         };
         let result = (|| -> Result<(), crate::cost::CostError> {
@@ -57,6 +62,18 @@ impl CostView {
         if let Err(e) = result {
             view.error = Some(e.to_string());
         }
+        let amount = |map: &HashMap<String, Change>, id: &str| {
+            map.get(id).map(|c| c.amount).unwrap_or_default()
+        };
+        let mut order = HashMap::new();
+        estate.tree.walk(&mut |node, _| {
+            let mut children: Vec<usize> = (0..node.children.len()).collect();
+            children.sort_by_key(|i| std::cmp::Reverse(amount(&view.ous, &node.children[*i].id)));
+            let mut accounts = node.accounts.clone();
+            accounts.sort_by_key(|id| std::cmp::Reverse(amount(&view.accounts, id)));
+            order.insert(node.id.clone(), (children, accounts));
+        });
+        view.order = order;
         for line in costs.by_service.iter().filter(|l| l.month == month) {
             view.services
                 .entry(line.account_id.clone())
@@ -96,6 +113,27 @@ mod tests {
         assert_eq!(
             top.0, "Amazon Elastic Compute Cloud - Compute",
             "the load-test fleet"
+        );
+        // Sorted by cost: Prod is the Workloads OU's most expensive child,
+        // orders-prod the first of Prod's accounts.
+        let workloads = estate
+            .tree
+            .children
+            .iter()
+            .find(|c| c.name == "Workloads")
+            .unwrap();
+        let (children, _) = &view.order[&workloads.id];
+        assert_eq!(workloads.children[children[0]].name, "Prod");
+        let prod = &workloads.children[children[0]];
+        let first = &view.order[&prod.id].1[0];
+        assert_eq!(
+            estate
+                .accounts
+                .iter()
+                .find(|a| &a.id == first)
+                .unwrap()
+                .name,
+            "orders-prod"
         );
         let nov = Month::parse("2026-11").unwrap();
         let mtd = CostView::new(&estate, Some(nov)).unwrap();

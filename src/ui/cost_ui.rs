@@ -18,7 +18,12 @@ pub const COLUMN_WIDTH: f32 = 104.0;
 const TOP_SERVICES: usize = 6;
 
 /// "Cost for [2026-10 ▾] vs 2026-09", above the tree.
-pub fn cost_month_ui(ui: &mut egui::Ui, view: &CostView, commands: &mut Vec<Command>) {
+pub fn cost_month_ui(
+    ui: &mut egui::Ui,
+    view: &CostView,
+    sort_by_cost: bool,
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal(|ui| {
         let label = ui.label(
             RichText::new(format!("Cost ({})", view.unit))
@@ -44,6 +49,14 @@ pub fn cost_month_ui(ui: &mut egui::Ui, view: &CostView, commands: &mut Vec<Comm
                     .small()
                     .color(theme::muted(ui.visuals())),
             );
+        }
+        let mut sort = sort_by_cost;
+        if ui
+            .checkbox(&mut sort, "Sort by cost")
+            .on_hover_text("Most expensive OUs and accounts first")
+            .changed()
+        {
+            commands.push(Command::SortTreeByCost(sort));
         }
     });
     if view.partial {

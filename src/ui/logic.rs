@@ -476,6 +476,7 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
             }
         }
         Command::SetTreeSearch(text) => app.tree_search = text,
+        Command::SortTreeByCost(on) => app.tree_sort_by_cost = on,
         Command::SetCostMonth(month) => {
             if let Some(l) = &mut app.loaded {
                 l.cost = super::cost::CostView::new(&l.estate, Some(month));

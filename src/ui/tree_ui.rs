@@ -20,6 +20,8 @@ pub struct TreeCtx<'a> {
     pub can_refresh: bool,
     pub scope: Option<&'a Scope>,
     pub search: &'a str,
+    /// Children and accounts in the cost view's order (when it has one).
+    pub sort_by_cost: bool,
     pub commands: &'a mut Vec<Command>,
 }
 
@@ -122,10 +124,24 @@ fn ou_ui(
         })
         .body(|ui| {
             let inherited = inherited || ticked_here;
-            for child in &node.children {
+            // The cost order when asked for; else Organizations' own.
+            // `loaded` outlives the `&mut t` the rows take, so the order
+            // is borrowed, not copied, each frame.
+            let loaded = t.loaded;
+            let order = loaded
+                .cost
+                .as_ref()
+                .filter(|_| t.sort_by_cost)
+                .and_then(|v| v.order.get(&node.id));
+            let children: Box<dyn Iterator<Item = &OrgUnit>> = match order {
+                Some((sorted, _)) => Box::new(sorted.iter().filter_map(|i| node.children.get(*i))),
+                None => Box::new(node.children.iter()),
+            };
+            for child in children {
                 ou_ui(t, ui, child, q, inherited, depth + 1);
             }
-            for acc_id in &node.accounts {
+            let accounts = order.map_or(&node.accounts, |(_, sorted)| sorted);
+            for acc_id in accounts {
                 if let Some(a) = t.loaded.account(acc_id)
                     && (account_matches(a, q) || node.name.to_lowercase().contains(q))
                 {

@@ -310,7 +310,7 @@ fn org_panel_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::U
         );
     }
     if let Some(view) = &loaded.cost {
-        super::cost_ui::cost_month_ui(ui, view, commands);
+        super::cost_ui::cost_month_ui(ui, view, app.tree_sort_by_cost, commands);
     }
     let label = ui.label(
         RichText::new("Search")
@@ -337,6 +337,7 @@ fn org_panel_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::U
         scope: focused.map(|p| &p.cfg.scope),
         // This frame's typing narrows the tree right away.
         search: &search,
+        sort_by_cost: app.tree_sort_by_cost,
         commands,
     };
     tree_ui(&mut t, ui);

@@ -659,6 +659,28 @@ mod app {
     }
 
     #[test]
+    fn sort_by_cost_lists_the_most_expensive_first() {
+        use egui::accesskit::Role;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut h = demo_harness(&rt);
+        let y = |h: &Harness<'_, OrgscopeApp>, name: &str| {
+            h.get_by_role_and_label(Role::CheckBox, name).rect().top()
+        };
+        // Organizations' order: Workloads, Sandbox, Security, Infrastructure.
+        assert!(y(&h, "Sandbox") < y(&h, "Infrastructure"));
+        h.get_by_role_and_label(Role::CheckBox, "Sort by cost")
+            .click();
+        h.run();
+        // By October cost: Infrastructure ($2,053) above Sandbox ($102).
+        assert!(y(&h, "Infrastructure") < y(&h, "Sandbox"));
+        assert!(y(&h, "Workloads") < y(&h, "Infrastructure"));
+    }
+
+    #[test]
     fn an_estate_without_costs_shows_no_cost_column() {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
