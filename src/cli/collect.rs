@@ -88,7 +88,7 @@ pub struct CollectArgs {
 
     /// Group costs by this cost-allocation tag as well (e.g. app); implies
     /// --cost and takes one more series of requests.
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, value_name = "KEY", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub cost_tag: Option<String>,
 
     /// MaxResults of EC2 describe calls (5-1000); for tests.

@@ -120,6 +120,19 @@ fn top_bar_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
                                 );
                                 ui.separator();
                             }
+                            // Costs are billed per request, so Refresh asks
+                            // for them only when ticked (the connect form's
+                            // setting, shared).
+                            let mut with_cost = app.settings.connection.cost;
+                            if ui
+                                .checkbox(&mut with_cost, "With costs (Cost Explorer, $0.01 per request)")
+                                .on_hover_text("Read by a refresh of everything; a pane's or an account's refresh keeps the costs it has")
+                                .changed()
+                            {
+                                let mut conn = app.settings.connection.clone();
+                                conn.cost = with_cost;
+                                commands.push(Command::SetConnection(Box::new(conn)));
+                            }
                             if ui.button("Everything").clicked() {
                                 commands.push(Command::Refresh(RefreshScope::All));
                             }

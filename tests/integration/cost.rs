@@ -681,6 +681,43 @@ mod app {
     }
 
     #[test]
+    fn refresh_offers_costs_and_remembers_the_choice() {
+        use egui::accesskit::Role;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let handle = rt.handle().clone();
+        let mut h = Harness::builder()
+            .with_size([1400.0, 900.0])
+            .with_max_steps(64)
+            .build_eframe(move |cc| {
+                let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
+                // A live estate: only those can be refreshed.
+                app.load_estate(
+                    demo_estate(orgscope::demo::MIN_ACCOUNTS),
+                    Origin::Live { profile: None },
+                );
+                app
+            });
+        h.run();
+        assert!(
+            !h.state().settings().connection.cost,
+            "off by default: billed"
+        );
+        h.get_by_role_and_label(Role::Button, "Refresh").click();
+        h.run();
+        h.get_by_role_and_label(
+            Role::CheckBox,
+            "With costs (Cost Explorer, $0.01 per request)",
+        )
+        .click();
+        h.run();
+        assert!(h.state().settings().connection.cost);
+    }
+
+    #[test]
     fn an_estate_without_costs_shows_no_cost_column() {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
