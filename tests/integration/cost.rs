@@ -718,6 +718,23 @@ mod app {
     }
 
     #[test]
+    fn a_resource_s_details_show_its_account_s_cost_and_top_services() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut h = demo_harness(&rt);
+        h.get_by_label("alice-lab-alb").click();
+        h.run();
+        h.get_by_label("Account sandbox-alice");
+        // sandbox-alice's October bill: EC2 and S3, exact to the cent.
+        h.get_by_label("2026-10: $102.24");
+        h.get_by_label("Amazon Elastic Compute Cloud - Compute");
+        h.get_by_label("Amazon Simple Storage Service");
+    }
+
+    #[test]
     fn an_estate_without_costs_shows_no_cost_column() {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
