@@ -29,6 +29,8 @@ pub struct CostView {
     /// ids, most expensive first, for the tree's "sort by cost"; sorted
     /// here, once, not while drawing.
     pub order: HashMap<String, (Vec<usize>, Vec<String>)>,
+    /// Cost Explorer requests the collection made (0 for the demo).
+    pub requests: u32,
     /// A sum that could not be made (an overflow in a hostile file).
     pub error: Option<String>,
 }
@@ -52,6 +54,7 @@ impl CostView {
             ous: HashMap::new(),
             services: HashMap::new(),
             order: HashMap::new(),
+            requests: costs.requests,
             error: None,
         };
         let result = (|| -> Result<(), crate::cost::CostError> {

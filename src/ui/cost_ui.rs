@@ -25,11 +25,21 @@ pub fn cost_month_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        let label = ui.label(
-            RichText::new(format!("Cost ({})", view.unit))
-                .small()
-                .color(theme::muted(ui.visuals())),
-        );
+        let label = ui
+            .label(
+                RichText::new(format!("Cost ({})", view.unit))
+                    .small()
+                    .color(theme::muted(ui.visuals())),
+            )
+            .on_hover_text(if view.requests == 0 {
+                "Monthly unblended cost per account (the demo's: not read from Cost Explorer)"
+                    .to_string()
+            } else {
+                format!(
+                    "Monthly unblended cost per account, as Cost Explorer reported it ({} request(s) at $0.01)",
+                    view.requests
+                )
+            });
         let mut chosen = view.month;
         egui::ComboBox::from_id_salt("cost-month")
             .selected_text(month_text(view, view.month))

@@ -340,12 +340,12 @@ impl Costs {
 
     /// Per account for `month` with the month before.
     pub fn account_changes(&self, month: Month) -> Result<HashMap<String, Change>, CostError> {
-        changes(
+        Ok(changes(
             self.by_account(month)?,
             self.previous(month)
                 .map(|p| self.by_account(p))
                 .transpose()?,
-        )
+        ))
     }
 
     /// Per OU id (and the root's), everything below it, for `month` with
@@ -376,7 +376,7 @@ impl Costs {
 fn changes(
     now: BTreeMap<&str, Decimal>,
     before: Option<BTreeMap<&str, Decimal>>,
-) -> Result<HashMap<String, Change>, CostError> {
+) -> HashMap<String, Change> {
     let mut out: HashMap<String, Change> = HashMap::new();
     for (k, amount) in &now {
         out.insert(
@@ -397,7 +397,7 @@ fn changes(
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// The cost of every node of the tree: its accounts and every OU below.

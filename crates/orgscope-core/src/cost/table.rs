@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Change, CostError, Costs, Decimal, Month};
+use super::{Change, CostError, Decimal, Month};
 use crate::export::csv_field;
 use crate::model::Estate;
 
@@ -127,10 +127,8 @@ pub fn cost_table(
                 })
                 .collect()
         }
-        CostGroup::Service => keyed(costs, month, previous_month, |m| {
-            costs.by_service(m, |_| true)
-        })?,
-        CostGroup::Tag(key) => keyed(costs, month, previous_month, |m| costs.by_tag(key, m))?
+        CostGroup::Service => keyed(month, previous_month, |m| costs.by_service(m, |_| true))?,
+        CostGroup::Tag(key) => keyed(month, previous_month, |m| costs.by_tag(key, m))?
             .into_iter()
             .map(|mut r| {
                 if r.key.is_empty() {
@@ -165,7 +163,6 @@ fn row(key: String, label: String, change: Change) -> CostRow {
 
 /// Rows keyed by a service or tag value, this month against the last.
 fn keyed<'a>(
-    _costs: &'a Costs,
     month: Month,
     previous_month: Option<Month>,
     per: impl Fn(Month) -> Result<BTreeMap<&'a str, Decimal>, CostError>,
