@@ -80,6 +80,17 @@ pub struct CollectArgs {
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
+    /// Read costs from Cost Explorer too: per account and service for the
+    /// last three full months and the month to date. Cost Explorer bills
+    /// $0.01 per request; a run makes a few (the count is printed).
+    #[arg(long)]
+    pub cost: bool,
+
+    /// Group costs by this cost-allocation tag as well (e.g. app); implies
+    /// --cost and takes one more series of requests.
+    #[arg(long, value_name = "KEY", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub cost_tag: Option<String>,
+
     /// MaxResults of EC2 describe calls (5-1000); for tests.
     #[arg(long, hide = true, default_value_t = 1000,
           value_parser = clap::value_parser!(i32).range(5..=1000))]
@@ -148,6 +159,10 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
         concurrency: usize::from(args.concurrency),
         org_concurrency: usize::from(args.org_concurrency),
         page_size: args.page_size,
+        cost: (args.cost || args.cost_tag.is_some()).then(|| collect::cost::CostOptions {
+            tag_key: args.cost_tag.clone(),
+            today: None,
+        }),
         // Asked once on the terminal if the profile has an mfa_serial.
         mfa: collect::mfa::Mfa {
             serial: None,

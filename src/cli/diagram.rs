@@ -33,9 +33,15 @@ pub struct DiagramArgs {
     /// Only draw resources matching this filter (network and connectivity diagrams), e.g. `env=prod type:instance`.
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
-    /// Colour account boxes by this account tag, with a legend (org diagrams), e.g. `env`.
-    #[arg(long, value_name = "TAG")]
+    /// Colour account boxes by this account tag, with a legend (org
+    /// diagrams), e.g. `env`; or `cost` for a heat scale of each account's
+    /// cost (from `collect --cost`). A tag named cost: `tag:cost`.
+    #[arg(long, value_name = "TAG|cost")]
     pub color_by: Option<String>,
+    /// The month whose costs `--color-by cost` shows, YYYY-MM (default:
+    /// the last full month).
+    #[arg(long, value_name = "YYYY-MM", requires = "color_by")]
+    pub month: Option<String>,
     /// Output file; `.svg`, `.png` or `.drawio` decides the format.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -81,12 +87,7 @@ pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
                     "--filter applies to --kind network and connectivity; the org diagram always shows the whole tree"
                 );
             }
-            diagram::org_scene(
-                &estate,
-                &OrgOptions {
-                    color_by: args.color_by.clone(),
-                },
-            )
+            diagram::org_scene(&estate, &org_options(&estate, args)?)
         }
         Kind::Network | Kind::Connectivity => {
             if args.color_by.is_some() {
@@ -119,6 +120,42 @@ pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
         bytes.len()
     );
     Ok(super::Outcome(super::exit::OK))
+}
+
+/// `--color-by`: `cost` (checked against the estate, so a missing month
+/// or cost data is an error, not a plain diagram), `tag:KEY`, or a tag.
+fn org_options(estate: &crate::model::Estate, args: &DiagramArgs) -> anyhow::Result<OrgOptions> {
+    let month = args
+        .month
+        .as_deref()
+        .map(crate::cost::Month::parse)
+        .transpose()
+        .context("invalid --month")?;
+    match args.color_by.as_deref() {
+        Some("cost") => {
+            let costs = estate
+                .costs
+                .as_ref()
+                .ok_or(crate::cost::CostError::NoCosts)
+                .with_context(|| format!("cannot colour {} by cost", args.snapshot.display()))?;
+            if let Some(m) = month {
+                costs.check_month(m)?;
+            }
+            Ok(OrgOptions {
+                color_by: None,
+                cost: Some(diagram::CostColours { month }),
+            })
+        }
+        other => {
+            if month.is_some() {
+                bail!("--month applies to --color-by cost");
+            }
+            Ok(OrgOptions {
+                color_by: other.map(|t| t.strip_prefix("tag:").unwrap_or(t).to_string()),
+                cost: None,
+            })
+        }
+    }
 }
 
 fn filter_indices(estate: &crate::model::Estate, expr: &str) -> anyhow::Result<Vec<usize>> {

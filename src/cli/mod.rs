@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub mod collect;
+pub mod cost;
 pub mod demo;
 pub mod diagram;
 pub mod diff;
@@ -94,6 +95,15 @@ Exit codes: 0 complete, 3 written but partial (failed cells on stderr), 1 fatal 
   orgscope list estate.json --filter 'cidr:10.1.0.0/16' --format csv --out vpcs.csv
   orgscope list estate.json --format json | jq '.[] | .id'")]
     List(list::ListArgs),
+    /// What accounts, OUs, services or tag values cost in a month (from `collect --cost`).
+    #[command(after_help = "Examples:
+  orgscope collect --profile mgmt --cost --cost-tag app --out estate.json
+  orgscope cost estate.json --group-by ou
+  orgscope cost estate.json --group-by service --month 2026-10
+  orgscope cost estate.json --group-by tag:app --format csv --out costs.csv
+
+Amounts are in the currency AWS reports (USD), exact in CSV and JSON, rounded to cents in the table.")]
+    Cost(cost::CostArgs),
     /// Compare two scopes of a snapshot, or two snapshots.
     #[command(after_help = "Examples:
   orgscope diff estate.json --left ou:Prod --right ou:Test

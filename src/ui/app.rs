@@ -26,6 +26,8 @@ pub struct OrgscopeApp {
     pub(crate) log: Vec<super::state::LogLine>,
     pub(crate) status: String,
     pub(crate) tree_search: String,
+    /// List OUs and accounts most expensive first (when costs are shown).
+    pub(crate) tree_sort_by_cost: bool,
     pub(crate) commands: Vec<Command>,
     pub(crate) progress: Option<super::state::CollectProgress>,
     pub(crate) rt: tokio::runtime::Handle,
@@ -97,6 +99,7 @@ impl OrgscopeApp {
             log: Vec::new(),
             status: String::new(),
             tree_search: String::new(),
+            tree_sort_by_cost: false,
             commands: Vec::new(),
             progress: None,
             rt,

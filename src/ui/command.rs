@@ -116,6 +116,11 @@ pub enum Command {
     CancelCollect,
     /// The org tree's search box.
     SetTreeSearch(String),
+    /// The month whose costs the tree shows.
+    SetCostMonth(crate::cost::Month),
+    /// List the tree's OUs and accounts most expensive first, or in
+    /// Organizations' order.
+    SortTreeByCost(bool),
     /// The MFA dialog's code field, as typed.
     SetMfaCode(String),
     /// The MFA dialog's answer: the code, or `None` to cancel the run.

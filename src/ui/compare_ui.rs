@@ -97,6 +97,9 @@ pub fn compare_ui(
                 .color(ui.visuals().error_fg_color),
         );
     }
+    if let Some(cost) = &c.cost {
+        super::cost_ui::cost_compare_ui(ui, id.0, cost);
+    }
     let Some(report) = &c.report else {
         ui.spinner();
         return;

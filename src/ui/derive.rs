@@ -79,6 +79,12 @@ pub fn refresh(app: &mut OrgscopeApp) {
             Pane::Compare(_) => None,
         })
         .collect();
+    // Comparisons show costs of the month the tree shows.
+    let cost_month = app
+        .loaded
+        .as_ref()
+        .and_then(|l| l.cost.as_ref())
+        .map(|c| c.month);
     let ids: Vec<PaneId> = app.settings.panes.keys().copied().collect();
     for id in ids {
         let Some(Pane::Compare(c)) = app.settings.panes.get(&id) else {
@@ -123,6 +129,23 @@ pub fn refresh(app: &mut OrgscopeApp) {
         };
         let lacc = scope_accounts(&app_scopes, left, &estate);
         let racc = scope_accounts(&app_scopes, right, &estate);
+        c.cost = estate.costs.as_ref().map(|costs| {
+            let names = estate
+                .accounts
+                .iter()
+                .map(|a| (a.id.as_str(), a.name.as_str()))
+                .collect();
+            let left: std::collections::HashSet<&str> = lacc.iter().map(String::as_str).collect();
+            let right: std::collections::HashSet<&str> = racc.iter().map(String::as_str).collect();
+            crate::cost::compare::compare(
+                costs,
+                cost_month,
+                (&left, &right),
+                &names,
+                &opts.env_tokens,
+            )
+            .map_err(|e| e.to_string())
+        });
         c.report = Some(compare::compare(
             (&estate, &lrows, &lacc),
             (&estate, &rrows, &racc),

@@ -37,8 +37,8 @@ fn field_text(v: &Value) -> String {
 pub fn details_ui(
     ui: &mut egui::Ui,
     pane: PaneId,
-    ectx: &Context,
-    qctx: &query::Context,
+    (ectx, qctx): (&Context, &query::Context),
+    cost: Option<&super::cost::CostView>,
     index: usize,
     commands: &mut Vec<Command>,
 ) {
@@ -112,6 +112,16 @@ pub fn details_ui(
                 }
             }
             relations_ui(ui, pane, qctx, index, r, commands);
+            // What the resource's account costs: the bill is per account
+            // (Cost Explorer is not asked per resource).
+            if let Some(view) = cost {
+                let name = ectx
+                    .estate
+                    .account(&r.account_id)
+                    .map_or(r.account_id.as_str(), |a| a.name.as_str());
+                section(ui, &format!("Account {name}"));
+                super::cost_ui::account_cost_ui(ui, view, &r.account_id);
+            }
         });
 }
 

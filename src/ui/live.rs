@@ -47,6 +47,7 @@ pub fn options(conn: &Connection, hooks: &collect::Hooks) -> CollectOptions {
         role_name: conn.role_name.clone(),
         external_id: (!conn.external_id.trim().is_empty())
             .then(|| conn.external_id.trim().to_string()),
+        cost: conn.cost.then(collect::cost::CostOptions::default),
         hooks: hooks.clone(),
         ..Default::default()
     }
@@ -62,6 +63,11 @@ pub fn start(app: &mut OrgscopeApp, mut opts: CollectOptions, kind: RunKind) {
             "A collection is already running".into(),
         );
         return;
+    }
+    // A partial run keeps the loaded estate's costs: asking Cost Explorer
+    // again would be billed and its answer dropped.
+    if kind == RunKind::Partial {
+        opts.cost = None;
     }
     let token = CancellationToken::new();
     let out: Outbox = app.outbox();
@@ -308,8 +314,13 @@ pub fn fold_in(app: &mut OrgscopeApp) {
     app.last_live_refresh = Some(now);
     if let Some(l) = &mut app.loaded {
         let dirty = l.dirty;
+        // The tree's cost month survives an account's refresh.
+        let month = l.cost.as_ref().map(|c| c.month);
         *l = Loaded::new(l.estate.clone(), l.origin.clone());
         l.dirty = dirty;
+        if month.is_some() {
+            l.cost = super::cost::CostView::new(&l.estate, month);
+        }
     }
     for pane in app.settings.panes.values_mut() {
         match pane {

@@ -476,6 +476,17 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
             }
         }
         Command::SetTreeSearch(text) => app.tree_search = text,
+        Command::SortTreeByCost(on) => app.tree_sort_by_cost = on,
+        Command::SetCostMonth(month) => {
+            if let Some(l) = &mut app.loaded {
+                l.cost = super::cost::CostView::new(&l.estate, Some(month));
+            }
+            for pane in app.settings.panes.values_mut() {
+                if let Pane::Compare(c) = pane {
+                    c.stale = true;
+                }
+            }
+        }
         Command::SetMfaCode(code) => {
             if let Some(d) = &mut app.mfa {
                 d.code = code;

@@ -149,7 +149,8 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Invent
                 ..Default::default()
             }))
             .show(ui, |ui| {
-                details_ui::details_ui(ui, id, b.ectx, b.ectx.query, ri, b.commands)
+                let cost = b.loaded.cost.as_ref();
+                details_ui::details_ui(ui, id, (b.ectx, b.ectx.query), cost, ri, b.commands)
             });
     }
     egui::CentralPanel::no_frame().show(ui, |ui| {

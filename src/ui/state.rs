@@ -69,6 +69,8 @@ pub struct Loaded {
     /// Account id → index in `estate.accounts` (the tree looks up every
     /// visible account each frame).
     pub account_pos: HashMap<String, usize>,
+    /// Costs for the tree's chosen month, when the estate has costs.
+    pub cost: Option<super::cost::CostView>,
     pub dirty: bool,
     index: OnceCell<QueryIndex>,
     catalog: OnceCell<crate::query::TagCatalog>,
@@ -109,11 +111,13 @@ impl Loaded {
             .enumerate()
             .map(|(i, a)| (a.id.clone(), i))
             .collect();
+        let cost = super::cost::CostView::new(&estate, None);
         Loaded {
             estate,
             origin,
             health,
             account_pos,
+            cost,
             dirty: false,
             index: OnceCell::new(),
             catalog: OnceCell::new(),
@@ -339,6 +343,10 @@ pub struct ComparePane {
     pub show_same: bool,
     #[serde(skip)]
     pub report: Option<DiffReport>,
+    /// Cost of the left scope against the right, when the estate has
+    /// costs (an error when the sums cannot be made).
+    #[serde(skip)]
+    pub cost: Option<Result<crate::cost::compare::CostComparison, String>>,
     #[serde(skip)]
     pub stale: bool,
     #[serde(skip)]
@@ -356,6 +364,7 @@ impl ComparePane {
             keys_error: None,
             show_same: false,
             report: None,
+            cost: None,
             stale: true,
             last_inputs: (0, 0),
         }
@@ -393,6 +402,8 @@ pub struct Connection {
     pub all_regions: bool,
     pub regions: BTreeSet<String>,
     pub external_id: String,
+    /// Read costs from Cost Explorer too (billed per request).
+    pub cost: bool,
 }
 
 impl Default for Connection {
@@ -408,6 +419,7 @@ impl Default for Connection {
                 .map(String::from)
                 .collect(),
             external_id: String::new(),
+            cost: false,
         }
     }
 }

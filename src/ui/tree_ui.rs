@@ -7,8 +7,11 @@ use egui::collapsing_header::CollapsingState;
 use egui::{RichText, Role, WidgetInfo};
 
 use super::command::Command;
+use super::cost::CostView;
+use super::cost_ui::{account_cost_ui, cost_cell_ui};
 use super::state::{Loaded, Scope};
 use super::theme;
+use crate::cost::Change;
 use crate::model::{Account, CellKey, OrgUnit};
 
 pub struct TreeCtx<'a> {
@@ -17,6 +20,8 @@ pub struct TreeCtx<'a> {
     pub can_refresh: bool,
     pub scope: Option<&'a Scope>,
     pub search: &'a str,
+    /// Children and accounts in the cost view's order (when it has one).
+    pub sort_by_cost: bool,
     pub commands: &'a mut Vec<Command>,
 }
 
@@ -114,14 +119,29 @@ fn ou_ui(
             if resp.changed() {
                 t.commands.push(Command::ScopeOu(node.id.clone(), checked));
             }
-            counts_ui(ui, sum.resources, sum.issues, None);
+            let cost = t.loaded.cost.as_ref().map(|v| (v, v.ous.get(&node.id)));
+            counts_ui(ui, sum.resources, sum.issues, None, cost);
         })
         .body(|ui| {
             let inherited = inherited || ticked_here;
-            for child in &node.children {
+            // The cost order when asked for; else Organizations' own.
+            // `loaded` outlives the `&mut t` the rows take, so the order
+            // is borrowed, not copied, each frame.
+            let loaded = t.loaded;
+            let order = loaded
+                .cost
+                .as_ref()
+                .filter(|_| t.sort_by_cost)
+                .and_then(|v| v.order.get(&node.id));
+            let children: Box<dyn Iterator<Item = &OrgUnit>> = match order {
+                Some((sorted, _)) => Box::new(sorted.iter().filter_map(|i| node.children.get(*i))),
+                None => Box::new(node.children.iter()),
+            };
+            for child in children {
                 ou_ui(t, ui, child, q, inherited, depth + 1);
             }
-            for acc_id in &node.accounts {
+            let accounts = order.map_or(&node.accounts, |(_, sorted)| sorted);
+            for acc_id in accounts {
                 if let Some(a) = t.loaded.account(acc_id)
                     && (account_matches(a, q) || node.name.to_lowercase().contains(q))
                 {
@@ -142,9 +162,20 @@ fn state_is_open(ui: &egui::Ui, id: egui::Id, default: bool) -> bool {
     CollapsingState::load_with_default_open(ui.ctx(), id, default).is_open()
 }
 
-fn counts_ui(ui: &mut egui::Ui, resources: usize, issues: usize, issue_text: Option<&str>) {
+/// A row's right-hand side: its cost column (when the estate has costs),
+/// its resource count and its issues badge, right to left.
+fn counts_ui(
+    ui: &mut egui::Ui,
+    resources: usize,
+    issues: usize,
+    issue_text: Option<&str>,
+    cost: Option<(&CostView, Option<&Change>)>,
+) {
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
         ui.add_space(4.0);
+        if let Some((view, change)) = cost {
+            cost_cell_ui(ui, view, change);
+        }
         ui.label(
             RichText::new(theme::count(resources))
                 .small()
@@ -176,7 +207,8 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
             !inherited && t.scope.is_some(),
             egui::Checkbox::new(&mut checked, text),
         );
-        let resp = resp.on_hover_ui(|ui| account_tooltip_ui(ui, a, issues));
+        let cost = t.loaded.cost.as_ref();
+        let resp = resp.on_hover_ui(|ui| account_tooltip_ui(ui, a, issues, cost));
         resp.context_menu(|ui| {
             if ui.button("Copy account ID").clicked() {
                 t.commands.push(Command::Copy(a.id.clone()));
@@ -204,7 +236,10 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
         let worst = issues.iter().map(|i| i.1).max();
         let label = worst.map(|s| s.as_str().replace('_', " "));
         let resp = ui
-            .scope(|ui| counts_ui(ui, resources, issues.len(), label.as_deref()))
+            .scope(|ui| {
+                let cost = cost.map(|v| (v, v.accounts.get(&a.id)));
+                counts_ui(ui, resources, issues.len(), label.as_deref(), cost)
+            })
             .response;
         if !issues.is_empty() {
             resp.on_hover_ui(|ui| issues_ui(ui, issues));
@@ -216,6 +251,7 @@ fn account_tooltip_ui(
     ui: &mut egui::Ui,
     a: &Account,
     issues: &[(CellKey, crate::model::CoverageStatus, String)],
+    cost: Option<&CostView>,
 ) {
     ui.label(RichText::new(&a.name).strong());
     egui::Grid::new("acct-tip").num_columns(2).show(ui, |ui| {
@@ -242,6 +278,10 @@ fn account_tooltip_ui(
             ui.end_row();
         }
     });
+    if let Some(view) = cost {
+        ui.separator();
+        account_cost_ui(ui, view, &a.id);
+    }
     if !issues.is_empty() {
         ui.separator();
         issues_ui(ui, issues);

@@ -38,10 +38,18 @@ pub fn app_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
         super::credentials_ui::mfa_dialog_ui(app.mfa.as_ref(), ui, commands);
         return;
     }
-    egui::Panel::left("org-tree")
+    // The cost column needs room the plain tree does not: a separate id,
+    // so the width remembered for one is not forced on the other.
+    let has_cost = app.loaded.as_ref().is_some_and(|l| l.cost.is_some());
+    let (panel_id, width) = if has_cost {
+        ("org-tree-cost", 290.0 + super::cost_ui::COLUMN_WIDTH)
+    } else {
+        ("org-tree", 290.0)
+    };
+    egui::Panel::left(panel_id)
         .resizable(true)
-        .default_size(290.0)
-        .size_range(200.0..=520.0)
+        .default_size(width)
+        .size_range(200.0..=640.0)
         .show(ui, |ui| org_panel_ui(app, commands, ui));
     egui::CentralPanel::default()
         .frame(
@@ -111,6 +119,19 @@ fn top_bar_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
                                     &app.settings.connection.role_name,
                                 );
                                 ui.separator();
+                            }
+                            // Costs are billed per request, so Refresh asks
+                            // for them only when ticked (the connect form's
+                            // setting, shared).
+                            let mut with_cost = app.settings.connection.cost;
+                            if ui
+                                .checkbox(&mut with_cost, "With costs (Cost Explorer, $0.01 per request)")
+                                .on_hover_text("Read by a refresh of everything; a pane's or an account's refresh keeps the costs it has")
+                                .changed()
+                            {
+                                let mut conn = app.settings.connection.clone();
+                                conn.cost = with_cost;
+                                commands.push(Command::SetConnection(Box::new(conn)));
                             }
                             if ui.button("Everything").clicked() {
                                 commands.push(Command::Refresh(RefreshScope::All));
@@ -301,6 +322,9 @@ fn org_panel_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::U
                 .color(theme::muted(ui.visuals())),
         );
     }
+    if let Some(view) = &loaded.cost {
+        super::cost_ui::cost_month_ui(ui, view, app.tree_sort_by_cost, commands);
+    }
     let label = ui.label(
         RichText::new("Search")
             .small()
@@ -326,6 +350,7 @@ fn org_panel_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::U
         scope: focused.map(|p| &p.cfg.scope),
         // This frame's typing narrows the tree right away.
         search: &search,
+        sort_by_cost: app.tree_sort_by_cost,
         commands,
     };
     tree_ui(&mut t, ui);

@@ -214,6 +214,13 @@ fn connect_ui(
                 });
             });
             ui.end_row();
+            ui.label("Costs");
+            ui.checkbox(&mut c.cost, "Collect costs (Cost Explorer, $0.01 per request)")
+                .on_hover_text(
+                    "Monthly cost per account and service for the last three full months and the month to date, \
+                     read once from the signed-in (management) account. A few requests per run.",
+                );
+            ui.end_row();
         });
     // Before Connect, so a click in the same frame runs with this form.
     if edited != *connection {

@@ -458,6 +458,7 @@ fn org_svg_of_seeded_hostile_estates_is_complete_escaped_and_tidy() {
         let estate = seeded_estate(seed);
         let opts = OrgOptions {
             color_by: Some("env".into()),
+            ..OrgOptions::default()
         };
         let svg = diagram::to_svg(&diagram::org_scene(&estate, &opts));
         assert!(!svg.contains("<script"), "seed {seed}: raw markup leaked");
@@ -649,6 +650,7 @@ fn output_is_deterministic() {
     let estate = seeded_estate(1);
     let opts = OrgOptions {
         color_by: Some("env".into()),
+        ..OrgOptions::default()
     };
     let a = diagram::to_svg(&diagram::org_scene(&estate, &opts));
     let b = diagram::to_svg(&diagram::org_scene(&estate.clone(), &opts));
@@ -761,6 +763,7 @@ fn small_estate() -> Estate {
 fn org_svg_of_a_small_estate_is_pinned() {
     let opts = OrgOptions {
         color_by: Some("env".into()),
+        ..OrgOptions::default()
     };
     insta::assert_snapshot!(
         "org_small",
@@ -793,6 +796,7 @@ fn png_has_the_size_for_its_scale_and_is_not_blank() {
         &estate,
         &OrgOptions {
             color_by: Some("env".into()),
+            ..OrgOptions::default()
         },
     );
     for scale in [1.0_f32, 2.0] {
@@ -935,6 +939,7 @@ fn demo_estate_diagrams_are_tidy() {
         &estate,
         &OrgOptions {
             color_by: Some("env".into()),
+            ..OrgOptions::default()
         },
     );
     let nodes = parse_svg(&diagram::to_svg(&org));

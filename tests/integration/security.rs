@@ -159,8 +159,19 @@ async fn a_full_run_uses_only_the_reader_policy() {
         1,
     )
     .await;
-    let estate = run(options(base_config(&proxy).await, Mfa::default())).await;
+    // With costs, so Cost Explorer's one call is checked against the
+    // policy too (moto answers it with an empty result).
+    let mut opts = options(base_config(&proxy).await, Mfa::default());
+    opts.cost = Some(collect::cost::CostOptions::default());
+    let estate = run(opts).await;
     assert!(!estate.is_partial());
+    // Costs are read once, with the caller's own credentials: the policy
+    // grants it, the member StackSet role does not.
+    assert_eq!(proxy.seen("ce:GetCostAndUsage"), 1);
+    assert_eq!(
+        proxy.seen_signed_by("sts:AssumeRole", "ce:GetCostAndUsage"),
+        0
+    );
     let root = env!("CARGO_MANIFEST_DIR");
     let policy: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(format!("{root}/docs/iam/orgscope-reader-policy.json"))

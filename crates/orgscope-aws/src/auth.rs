@@ -188,6 +188,26 @@ impl Clients {
         aws_sdk_organizations::Client::from_conf(b.build())
     }
 
+    /// Cost Explorer of the caller's account. Its endpoint is global, in
+    /// us-east-1 (cn-northwest-1 in China), whatever the home region; the
+    /// Organizations retries suit its low request rate.
+    pub fn cost_explorer(&self) -> aws_sdk_costexplorer::Client {
+        let region = if self.home_region.starts_with("cn-") {
+            "cn-northwest-1"
+        } else {
+            "us-east-1"
+        };
+        let mut b = aws_sdk_costexplorer::config::Builder::from(&self.base)
+            .region(Region::new(region))
+            .timeout_config(self.timeouts.clone())
+            .retry_config(self.org_retry.clone())
+            .retry_partition(partition_for("ce", "base"));
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_costexplorer::Client::from_conf(b.build())
+    }
+
     /// EC2 in one account-region. `creds` is `None` for the caller's own
     /// account, which uses the base credentials untouched.
     pub fn ec2(

@@ -44,6 +44,7 @@ use orgscope_core::model::{self, Api, CellKey, Coverage, CoverageStatus, Estate,
 mod account;
 pub mod auth;
 pub mod classify;
+pub mod cost;
 pub mod ec2;
 pub mod elbv2;
 pub mod fds;
@@ -143,6 +144,8 @@ pub struct CollectOptions {
     pub initial_backoff: Duration,
     /// MFA for the base profile: asked once, then used for every AssumeRole.
     pub mfa: mfa::Mfa,
+    /// Read costs from Cost Explorer too (billed per request, so opt-in).
+    pub cost: Option<cost::CostOptions>,
     pub hooks: Hooks,
 }
 
@@ -173,6 +176,7 @@ impl Default for CollectOptions {
             max_attempts: 5,
             initial_backoff: Duration::from_secs(1),
             mfa: mfa::Mfa::default(),
+            cost: None,
             hooks: Hooks::default(),
         }
     }
@@ -529,6 +533,19 @@ pub async fn collect(
             None => crawled,
         };
         estate.accounts.push(account);
+    }
+    // Costs last: one cell of their own, never failing the run.
+    if let Some(cost_opts) = &opts.cost
+        && !cancel.is_cancelled()
+    {
+        tokio::select! {
+            _ = cancel.cancelled() => {}
+            out = cost::collect(&clients, &caller.account_id, cost_opts) => {
+                emit(CollectEvent::Warning(out.summary));
+                estate.coverage.push(out.cell);
+                estate.costs = out.costs;
+            }
+        }
     }
     estate.canonicalize();
     // Public subnets and what the internet reaches follow from the routes,

@@ -140,6 +140,7 @@ fn benches(c: &mut Criterion) {
     assert_eq!(org.accounts.len(), 2000);
     let opts = OrgOptions {
         color_by: Some("env".into()),
+        ..OrgOptions::default()
     };
     c.bench_function("org 2000 accounts: layout + SVG", |b| {
         b.iter(|| diagram::to_svg(&diagram::org_scene(&org, &opts)))

@@ -4,10 +4,12 @@
 //! (`model`), reading and writing snapshot files (`snapshot`), the filter
 //! language, columns, sorting and grouping (`query`), the environment-
 //! normalised diff (`diff`), the diagram scene and its SVG/PNG writers
-//! (`diagram`), the built-in demo estate (`demo`) and table exports
-//! (`export`). Collection (`orgscope-aws`) produces an [`model::Estate`];
+//! (`diagram`), the built-in demo estate (`demo`), table exports
+//! (`export`) and what the estate costs (`cost`: an exact decimal, rollups
+//! per account, OU, service and tag). Collection (`orgscope-aws`) produces an [`model::Estate`];
 //! the app and the CLI (`orgscope`) read it through these modules.
 
+pub mod cost;
 pub mod demo;
 pub mod diagram;
 pub mod diff;

@@ -164,7 +164,7 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
                 xml_escape(message)
             ),
         ),
-        "organizations" => (
+        "organizations" | "ce" => (
             "application/x-amz-json-1.1",
             serde_json::json!({ "__type": code, "Message": message }).to_string(),
         ),
@@ -182,7 +182,7 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
         ("content-type".to_string(), content_type.as_bytes().to_vec()),
         ("x-amzn-requestid".to_string(), id.into_bytes()),
     ];
-    if service == "organizations" {
+    if service == "organizations" || service == "ce" {
         headers.push(("x-amzn-errortype".to_string(), code.as_bytes().to_vec()));
     }
     Response {

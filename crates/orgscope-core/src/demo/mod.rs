@@ -6,8 +6,8 @@
 //! show (prod/test drift, a denied account, a suspended account); the
 //! per-account network and instance layout lives in [`resources`], how the
 //! networks are wired (gateways, routes, endpoints, the `network` account's
-//! Transit Gateways, peering) in [`network`], and the load balancers in
-//! [`balancers`].
+//! Transit Gateways, peering) in [`network`], the load balancers in
+//! [`balancers`], and the bill in [`costs`].
 //!
 //! Every id and value is derived from a stable hash of what it names (not
 //! from a sequential random stream), so the same inputs give byte-identical
@@ -15,6 +15,7 @@
 //! real twins would be equal.
 
 mod balancers;
+mod costs;
 mod network;
 mod resources;
 
@@ -144,6 +145,8 @@ pub fn demo_estate(accounts: usize) -> Estate {
         }
         resources::account_resources(plan, &org, &mut estate.resources);
     }
+    // Cost Explorer's view, with the story the module tells.
+    estate.costs = Some(costs::demo_costs(&plans));
     // The derived fields (public subnets, what the internet reaches), as a
     // collection fills them after reading.
     crate::model::wiring::derive(&mut estate);

@@ -1134,3 +1134,61 @@ fn every_kind_is_in_the_demo_with_its_fields_set() {
         );
     }
 }
+
+/// The bill's story (see `costs.rs`): every month's tag view and service
+/// view sum to the same total, payments-test costs more than
+/// payments-prod, and orders-prod's CloudWatch jumps in October.
+#[test]
+fn demo_costs_tell_their_story() {
+    use crate::cost::{Decimal, Month};
+    let estate = demo_estate(DEFAULT_ACCOUNTS);
+    let costs = estate.costs.as_ref().expect("the demo has costs");
+    assert_eq!(costs.unit, "USD");
+    let oct = Month::parse("2026-10").unwrap();
+    let sep = Month::parse("2026-09").unwrap();
+    assert_eq!(
+        costs.default_month(),
+        Some(oct),
+        "November is the month to date"
+    );
+    for span in &costs.months {
+        let by_account = Decimal::sum(costs.by_account(span.month).unwrap().values()).unwrap();
+        let by_tag = Decimal::sum(costs.by_tag("app", span.month).unwrap().values()).unwrap();
+        assert_eq!(by_account, by_tag, "{}", span.month);
+    }
+    let per = costs.by_account(oct).unwrap();
+    let cost = |name: &str| {
+        per.get(account_id(&estate, name))
+            .copied()
+            .unwrap_or_default()
+    };
+    assert!(cost("payments-test") > cost("payments-prod"));
+    assert!(
+        cost("orders-test") < cost("orders-prod"),
+        "only payments is upside down"
+    );
+    // The denied account's bill is still known: Cost Explorer is read from
+    // the management account, not through its role.
+    assert!(cost("catalog-test") > Decimal::ZERO);
+    let orders = account_id(&estate, "orders-prod");
+    let cloudwatch = |m| {
+        costs
+            .by_service(m, |a| a == orders)
+            .unwrap()
+            .get("AmazonCloudWatch")
+            .copied()
+            .unwrap()
+    };
+    let (before, after) = (cloudwatch(sep), cloudwatch(oct));
+    assert!(
+        after.approx_f64() > 10.0 * before.approx_f64(),
+        "{before} → {after}"
+    );
+    // Ten decimal places, as AWS writes amounts.
+    assert!(costs.by_service.iter().all(|l| l.amount.scale() == 10));
+    assert_eq!(
+        demo_estate(DEFAULT_ACCOUNTS).costs,
+        estate.costs,
+        "deterministic"
+    );
+}

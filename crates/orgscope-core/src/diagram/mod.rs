@@ -21,7 +21,7 @@ pub mod text;
 pub use connectivity::{ConnectivityOptions, connectivity_scene};
 pub use drawio::to_drawio;
 pub use network::{NetworkOptions, network_scene};
-pub use org::{OrgOptions, org_scene};
+pub use org::{CostColours, OrgOptions, org_scene};
 pub use png::{DiagramError, to_png};
 pub use svg::to_svg;
 

@@ -10,6 +10,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::layout::{self, Block, Entry, MUTED, PAD, TEXT};
 use super::{Color, Edge, Label, Node, NodeKind, Point, Rect, Scene, Style};
+use crate::cost::heat::{CLASSES, Heat, heat};
+use crate::cost::{Month, money};
 use crate::model::{Account, Estate, Kind, OrgUnit};
 
 /// What to draw on the org tree.
@@ -18,6 +20,17 @@ pub struct OrgOptions {
     /// Fill account boxes by the value of this account tag (e.g. `env`),
     /// with a legend of the values.
     pub color_by: Option<String>,
+    /// Fill account boxes on a heat scale of their cost instead (and add
+    /// a cost line to each), with a legend of the scale. Takes precedence
+    /// over `color_by`.
+    pub cost: Option<CostColours>,
+}
+
+/// Which month's costs colour the accounts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CostColours {
+    /// `None`: the last full month.
+    pub month: Option<Month>,
 }
 
 const H_GAP: f32 = 20.0;
@@ -40,6 +53,18 @@ const SUSP_TEXT: Color = Color(0x64, 0x74, 0x8b);
 const PARTIAL: Color = Color(0xc2, 0x41, 0x0c);
 
 const NO_TAG_FILL: Color = Color(0xf8, 0xfa, 0xfc);
+
+/// The cost heat scale, palest (cheapest) first: a sequential
+/// yellow-orange-red ramp that reads as "more" in print and on screen,
+/// with outlines a step darker so pale boxes keep an edge. Dark text stays
+/// legible on every fill.
+const HEAT: [(Color, Color); CLASSES] = [
+    (Color(0xff, 0xf7, 0xbc), Color(0xca, 0xa5, 0x0a)),
+    (Color(0xfe, 0xe3, 0x91), Color(0xd6, 0x9e, 0x00)),
+    (Color(0xfe, 0xc4, 0x4f), Color(0xcc, 0x8a, 0x00)),
+    (Color(0xfe, 0x99, 0x29), Color(0xc2, 0x57, 0x0c)),
+    (Color(0xec, 0x70, 0x14), Color(0x9a, 0x34, 0x12)),
+];
 
 /// Fills (and their outlines) for tag values, in legend order; values past
 /// the palette share the last, "other" entry.
@@ -85,7 +110,20 @@ pub fn org_scene(estate: &Estate, opts: &OrgOptions) -> Scene {
             .collect(),
         None => Vec::new(),
     };
+    // Cost colouring; an estate without costs (or without that month)
+    // draws plain, and the subtitle says why.
+    let heat: Option<Result<Heat, String>> = opts.cost.as_ref().map(|c| match &estate.costs {
+        Some(costs) => heat(costs, c.month).map_err(|e| e.to_string()),
+        None => Err("no cost data in this estate".to_string()),
+    });
+    let scale = heat.as_ref().and_then(|h| h.as_ref().ok());
     let colour_of = |a: &Account| -> (Color, Color) {
+        if let Some(h) = scale {
+            return match h.accounts.get(&a.id) {
+                Some((class, _)) => HEAT[(*class).min(CLASSES - 1)],
+                None => (NO_TAG_FILL, ACC_STROKE),
+            };
+        }
         let Some(key) = &opts.color_by else {
             return (ACC_FILL, ACC_STROKE);
         };
@@ -98,7 +136,20 @@ pub fn org_scene(estate: &Estate, opts: &OrgOptions) -> Scene {
         }
     };
 
-    let (acc_w, acc_h, account_nodes) = account_boxes(estate, &colour_of);
+    let cost_line = |a: &Account| -> Option<String> {
+        let h = scale?;
+        Some(match h.accounts.get(&a.id) {
+            Some((_, change)) => {
+                let amount = money(change.amount, &h.unit, 0);
+                match change.percent() {
+                    Some(p) => format!("{amount} in {} ({p})", h.month),
+                    None => format!("{amount} in {}", h.month),
+                }
+            }
+            None => format!("no cost in {}", h.month),
+        })
+    };
+    let (acc_w, acc_h, account_nodes) = account_boxes(estate, &colour_of, &cost_line);
     let mut unit_nodes = HashMap::new();
     let root_id = estate.tree.id.as_str();
     estate.tree.walk(&mut |u, _| {
@@ -147,7 +198,36 @@ pub fn org_scene(estate: &Estate, opts: &OrgOptions) -> Scene {
             "⚠ Partial coverage".to_string(),
         ),
     ];
-    if let Some(key) = &opts.color_by {
+    if let Some(h) = &heat {
+        match h {
+            Ok(h) => {
+                subtitle.push_str(&format!(" · coloured by cost in {} ({})", h.month, h.unit));
+                let mut lower: Option<crate::cost::Decimal> = None;
+                for (i, up) in h.upper.iter().enumerate() {
+                    let (fill, stroke) = HEAT[i.min(CLASSES - 1)];
+                    let label = match lower {
+                        None => format!("cost ≤ {}", money(*up, &h.unit, 0)),
+                        Some(lo) => {
+                            format!("{} – {}", money(lo, &h.unit, 0), money(*up, &h.unit, 0))
+                        }
+                    };
+                    legend.push((swatch(fill, stroke), label));
+                    lower = Some(*up);
+                }
+                if estate
+                    .accounts
+                    .iter()
+                    .any(|a| !h.accounts.contains_key(&a.id))
+                {
+                    legend.push((
+                        swatch(NO_TAG_FILL, ACC_STROKE),
+                        "no cost reported".to_string(),
+                    ));
+                }
+            }
+            Err(e) => subtitle.push_str(&format!(" · not coloured by cost: {e}")),
+        }
+    } else if let Some(key) = &opts.color_by {
         subtitle.push_str(&format!(" · coloured by tag {key}"));
         for (i, v) in tag_values.iter().enumerate().take(PALETTE.len() - 1) {
             let (fill, stroke) = PALETTE[i];
@@ -220,6 +300,7 @@ fn account_style(stroke: Color, suspended: bool, partial: bool) -> Style {
 fn account_boxes<'a>(
     estate: &'a Estate,
     colour_of: &dyn Fn(&Account) -> (Color, Color),
+    cost_line: &dyn Fn(&Account) -> Option<String>,
 ) -> (f32, f32, HashMap<&'a str, Node>) {
     let mut counts: HashMap<&str, Vec<usize>> = HashMap::new();
     for r in &estate.resources {
@@ -252,6 +333,7 @@ fn account_boxes<'a>(
         id: String,
         status: String,
         counts: String,
+        cost: Option<String>,
         partial: bool,
     }
     let lines: Vec<Lines> = estate
@@ -290,6 +372,7 @@ fn account_boxes<'a>(
                 id: a.id.clone(),
                 status,
                 counts,
+                cost: cost_line(a),
                 partial: problem.is_some(),
             }
         })
@@ -301,10 +384,17 @@ fn account_boxes<'a>(
             (l.id.as_str(), 11.0, false),
             (l.status.as_str(), 11.0, false),
             (l.counts.as_str(), 11.0, false),
+            (l.cost.as_deref().unwrap_or(""), 11.0, true),
         ]
     }));
+    let with_cost = lines.iter().any(|l| l.cost.is_some());
     let w = (content_w + 2.0 * PAD).clamp(190.0, 260.0).ceil();
-    let h = (layout::stack_height(&[12.0, 11.0, 11.0, 11.0]) + 2.0 * PAD).ceil();
+    let sizes: &[f32] = if with_cost {
+        &[12.0, 11.0, 11.0, 11.0, 11.0]
+    } else {
+        &[12.0, 11.0, 11.0, 11.0]
+    };
+    let h = (layout::stack_height(sizes) + 2.0 * PAD).ceil();
     let inner = w - 2.0 * PAD;
 
     let nodes = lines
@@ -329,6 +419,9 @@ fn account_boxes<'a>(
                 Label::fitted(&l.status, 11.0, false, status_colour, inner),
                 Label::fitted(&l.counts, 11.0, false, muted, inner),
             ];
+            if let Some(cost) = &l.cost {
+                labels.push(Label::fitted(cost, 11.0, true, main, inner));
+            }
             layout::stack(&mut labels, PAD, PAD);
             let mut details = vec![
                 a.name.clone(),
@@ -337,6 +430,9 @@ fn account_boxes<'a>(
                 format!("OU /{}", a.ou_path.join("/")),
                 format!("Resources: {}", l.counts),
             ];
+            if let Some(cost) = &l.cost {
+                details.push(format!("Cost: {cost}"));
+            }
             if !a.scps.is_empty() {
                 details.push(format!("SCPs: {}", a.scps.join(", ")));
             }
@@ -570,4 +666,84 @@ fn unit_block(ctx: &Ctx, u: &OrgUnit, limit: f32) -> Block {
         path: vec![Point::new(ucx, 0.0)],
     });
     block
+}
+
+#[cfg(test)]
+mod cost_tests {
+    //! Colouring by cost: classes on the demo's bill, the legend, and the
+    //! plain drawing (with the reason) when there is nothing to colour by.
+
+    use super::*;
+
+    fn node<'s>(scene: &'s Scene, estate: &Estate, name: &str) -> &'s Node {
+        let id = &estate.accounts.iter().find(|a| a.name == name).unwrap().id;
+        scene.nodes.iter().find(|n| &n.id == id).unwrap()
+    }
+
+    #[test]
+    fn accounts_fill_on_the_heat_scale_with_a_cost_line_and_legend() {
+        let estate = crate::demo::demo_estate(crate::demo::DEFAULT_ACCOUNTS);
+        let opts = OrgOptions {
+            cost: Some(CostColours::default()),
+            ..OrgOptions::default()
+        };
+        let scene = org_scene(&estate, &opts);
+        // The most expensive account is in the hottest class; the test
+        // account that outspends its prod is hotter than its prod.
+        assert_eq!(
+            node(&scene, &estate, "orders-prod").style.fill,
+            HEAT[CLASSES - 1].0
+        );
+        let class = |name: &str| {
+            HEAT.iter()
+                .position(|h| h.0 == node(&scene, &estate, name).style.fill)
+        };
+        assert!(class("payments-test") > class("payments-prod"));
+        assert_eq!(class("management"), Some(0));
+        let line = node(&scene, &estate, "orders-prod")
+            .labels
+            .last()
+            .unwrap()
+            .text
+            .clone();
+        assert_eq!(line, "$8,403 in 2026-10 (+24.3%)");
+        let legend: Vec<&str> = scene.legend.iter().map(|l| l.label.text.as_str()).collect();
+        assert!(
+            legend.iter().any(|l| l.starts_with("cost ≤ $")),
+            "{legend:?}"
+        );
+        assert!(
+            legend.contains(&"no cost reported"),
+            "the suspended account: {legend:?}"
+        );
+        assert!(
+            scene
+                .texts
+                .iter()
+                .any(|t| t.text.contains("coloured by cost in 2026-10 (USD)"))
+        );
+    }
+
+    #[test]
+    fn without_costs_the_diagram_is_plain_and_says_why() {
+        let mut estate = crate::demo::demo_estate(crate::demo::MIN_ACCOUNTS);
+        estate.costs = None;
+        let opts = OrgOptions {
+            cost: Some(CostColours::default()),
+            ..OrgOptions::default()
+        };
+        let scene = org_scene(&estate, &opts);
+        assert!(
+            scene
+                .nodes
+                .iter()
+                .all(|n| !HEAT.iter().any(|h| h.0 == n.style.fill))
+        );
+        assert!(
+            scene
+                .texts
+                .iter()
+                .any(|t| t.text.contains("not coloured by cost: no cost data"))
+        );
+    }
 }

@@ -267,6 +267,10 @@ impl Api {
     /// (global, status `error`, code `Cancelled`) marks an account that a
     /// cancellation cut short, so the estate shows as partial.
     pub const COLLECT: Api = Api::from_static("orgscope:Collect");
+    /// Cost Explorer, asked once per run from the caller's account when
+    /// costs are collected; its cell is global and says nothing about
+    /// resources (see [`Api::is_cost`]).
+    pub const GET_COST_AND_USAGE: Api = Api::from_static("ce:GetCostAndUsage");
 
     pub const fn from_static(name: &'static str) -> Api {
         Api(Cow::Borrowed(name))
@@ -279,6 +283,12 @@ impl Api {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Whether this is a Cost Explorer call: its outcome concerns the cost
+    /// data only, never whether an account's regions were collected.
+    pub fn is_cost(&self) -> bool {
+        self.0.starts_with("ce:")
     }
 }
 

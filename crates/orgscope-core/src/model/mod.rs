@@ -77,6 +77,11 @@ pub struct Estate {
     pub accounts: Vec<Account>,
     pub resources: Vec<Resource>,
     pub coverage: Vec<Coverage>,
+    /// What Cost Explorer reported, when the run asked for it (`--cost`).
+    /// Optional and additive, so the version stays 2: files without it
+    /// read as they always did, and an older build ignores the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<crate::cost::Costs>,
 }
 
 /// How an estate was obtained; shown in pane headers.
@@ -181,6 +186,7 @@ impl Estate {
             accounts: Vec::new(),
             resources: Vec::new(),
             coverage: Vec::new(),
+            costs: None,
         }
     }
 
@@ -231,6 +237,12 @@ impl Estate {
     pub fn region_collected(&self, account_id: &str, region: &str) -> bool {
         let mut any = false;
         for c in &self.coverage {
+            // Cost Explorer's cell says nothing about what a region holds:
+            // a denied Cost Explorer must not make the management
+            // account's resources look uncollected.
+            if c.api.is_cost() {
+                continue;
+            }
             if c.account_id == account_id && c.region.covers(region) {
                 any = true;
                 if c.status != CoverageStatus::Ok {
