@@ -584,13 +584,26 @@ mod app {
     use orgscope::ui::{OrgscopeApp, Origin, Settings};
 
     fn demo_harness(rt: &tokio::runtime::Runtime) -> Harness<'_, OrgscopeApp> {
+        harness_on(
+            rt,
+            demo_estate(orgscope::demo::DEFAULT_ACCOUNTS),
+            Origin::Demo,
+        )
+    }
+
+    /// The app showing `estate`, after its first frame.
+    fn harness_on(
+        rt: &tokio::runtime::Runtime,
+        estate: orgscope::model::Estate,
+        origin: Origin,
+    ) -> Harness<'_, OrgscopeApp> {
         let handle = rt.handle().clone();
         let mut h = Harness::builder()
             .with_size([1400.0, 900.0])
             .with_max_steps(64)
             .build_eframe(move |cc| {
                 let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
-                app.load_estate(demo_estate(orgscope::demo::DEFAULT_ACCOUNTS), Origin::Demo);
+                app.load_estate(estate, origin);
                 app
             });
         h.run();
@@ -599,11 +612,7 @@ mod app {
 
     #[test]
     fn the_tree_shows_costs_and_the_month_picker_changes_them() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = crate::support::runtime();
         let mut h = demo_harness(&rt);
         // The root's October total and its change against September, as
         // `orgscope cost -g ou` prints them (rounded to dollars here).
@@ -630,11 +639,7 @@ mod app {
     #[test]
     fn comparing_prod_with_test_shows_their_costs_by_service_and_app() {
         use egui::accesskit::Role;
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = crate::support::runtime();
         let mut h = demo_harness(&rt);
         h.get_by_label("Expand Workloads").click();
         h.run();
@@ -661,11 +666,7 @@ mod app {
     #[test]
     fn sort_by_cost_lists_the_most_expensive_first() {
         use egui::accesskit::Role;
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = crate::support::runtime();
         let mut h = demo_harness(&rt);
         let y = |h: &Harness<'_, OrgscopeApp>, name: &str| {
             h.get_by_role_and_label(Role::CheckBox, name).rect().top()
@@ -683,25 +684,13 @@ mod app {
     #[test]
     fn refresh_offers_costs_and_remembers_the_choice() {
         use egui::accesskit::Role;
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let handle = rt.handle().clone();
-        let mut h = Harness::builder()
-            .with_size([1400.0, 900.0])
-            .with_max_steps(64)
-            .build_eframe(move |cc| {
-                let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
-                // A live estate: only those can be refreshed.
-                app.load_estate(
-                    demo_estate(orgscope::demo::MIN_ACCOUNTS),
-                    Origin::Live { profile: None },
-                );
-                app
-            });
-        h.run();
+        let rt = crate::support::runtime();
+        // A live estate: only those can be refreshed.
+        let mut h = harness_on(
+            &rt,
+            demo_estate(orgscope::demo::MIN_ACCOUNTS),
+            Origin::Live { profile: None },
+        );
         assert!(
             !h.state().settings().connection.cost,
             "off by default: billed"
@@ -719,11 +708,7 @@ mod app {
 
     #[test]
     fn a_resource_s_details_show_its_account_s_cost_and_top_services() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = crate::support::runtime();
         let mut h = demo_harness(&rt);
         h.get_by_label("alice-lab-alb").click();
         h.run();
@@ -736,23 +721,10 @@ mod app {
 
     #[test]
     fn an_estate_without_costs_shows_no_cost_column() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let handle = rt.handle().clone();
-        let mut h = Harness::builder()
-            .with_size([1400.0, 900.0])
-            .with_max_steps(64)
-            .build_eframe(move |cc| {
-                let mut app = OrgscopeApp::with_settings(&cc.egui_ctx, Settings::default(), handle);
-                let mut estate = demo_estate(orgscope::demo::DEFAULT_ACCOUNTS);
-                estate.costs = None;
-                app.load_estate(estate, Origin::Demo);
-                app
-            });
-        h.run();
+        let rt = crate::support::runtime();
+        let mut estate = demo_estate(orgscope::demo::DEFAULT_ACCOUNTS);
+        estate.costs = None;
+        let h = harness_on(&rt, estate, Origin::Demo);
         assert!(h.query_by_label("Cost (USD)").is_none());
         assert!(h.query_by_label("$53,800").is_none());
         h.get_by_label("Organization root");
