@@ -66,7 +66,8 @@ pub fn refresh(app: &mut OrgscopeApp) {
         if let Some(kind) = p.cfg.view.diagram()
             && d.scene.as_ref().is_none_or(|(g, _)| *g != d.generation)
         {
-            let scene = super::export::scene(&estate, &d.rows, kind);
+            // Pane diagrams are network and connectivity views: no costs.
+            let scene = super::export::scene(&estate, &d.rows, kind, None);
             d.scene = Some((d.generation, std::sync::Arc::new(scene)));
         }
     }
