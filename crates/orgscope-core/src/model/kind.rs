@@ -74,6 +74,10 @@ pub struct FieldDef {
     /// be grouped by. Only text-like fields can be facets (a test holds
     /// every descriptor to it): the interner borrows their text.
     pub facet: bool,
+    /// The diff compares the value environment-normalised, item by item
+    /// for a list (`account:payments-test` ≈ `account:payments-prod`): a
+    /// field that names other resources or accounts by name.
+    pub normalised: bool,
 }
 
 impl FieldDef {
@@ -88,6 +92,7 @@ impl FieldDef {
             column: false,
             compare: Compare::No,
             facet: false,
+            normalised: false,
         }
     }
 
@@ -115,6 +120,12 @@ impl FieldDef {
     pub const fn refines(self) -> FieldDef {
         FieldDef {
             compare: Compare::Refines,
+            ..self
+        }
+    }
+    pub const fn normalised(self) -> FieldDef {
+        FieldDef {
+            normalised: true,
             ..self
         }
     }

@@ -31,10 +31,14 @@ pub enum Rel {
     Targets,
     /// A route table to the subnets it is associated with.
     Serves,
+    /// An IAM role, user or group to a managed policy attached to it.
+    Uses,
+    /// An IAM user to the groups it belongs to.
+    InGroup,
 }
 
 impl Rel {
-    pub const ALL: [Rel; 8] = [
+    pub const ALL: [Rel; 10] = [
         Rel::InVpc,
         Rel::InSubnet,
         Rel::MemberOf,
@@ -43,6 +47,8 @@ impl Rel {
         Rel::PeersWith,
         Rel::Targets,
         Rel::Serves,
+        Rel::Uses,
+        Rel::InGroup,
     ];
 
     /// The file name (`in_vpc`).
@@ -56,6 +62,8 @@ impl Rel {
             Rel::PeersWith => "peers_with",
             Rel::Targets => "targets",
             Rel::Serves => "serves",
+            Rel::Uses => "uses",
+            Rel::InGroup => "in_group",
         }
     }
 
@@ -70,6 +78,8 @@ impl Rel {
             Rel::PeersWith => "peers-with",
             Rel::Targets => "targets",
             Rel::Serves => "serves",
+            Rel::Uses => "policy",
+            Rel::InGroup => "group",
         }
     }
 
@@ -84,6 +94,8 @@ impl Rel {
             Rel::PeersWith => &["peer", "peers"],
             Rel::Targets => &["target"],
             Rel::Serves => &["associated-with"],
+            Rel::Uses => &["uses", "attached-policy"],
+            Rel::InGroup => &["in-group"],
         }
     }
 
@@ -98,6 +110,8 @@ impl Rel {
             Rel::PeersWith => "peers with",
             Rel::Targets => "targets",
             Rel::Serves => "serves",
+            Rel::Uses => "uses",
+            Rel::InGroup => "in group",
         }
     }
 
@@ -112,6 +126,8 @@ impl Rel {
             Rel::PeersWith => "peers with",
             Rel::Targets => "targeted by",
             Rel::Serves => "served by",
+            Rel::Uses => "used by",
+            Rel::InGroup => "has member",
         }
     }
 

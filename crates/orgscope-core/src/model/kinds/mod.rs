@@ -13,6 +13,10 @@ use super::kind::{Kind, KindDef};
 mod egress_only_internet_gateway;
 mod elastic_ip;
 mod instance;
+mod iam_group;
+mod iam_policy;
+mod iam_role;
+mod iam_user;
 mod internet_gateway;
 mod listener;
 mod load_balancer;
@@ -61,6 +65,10 @@ registry! {
     LOAD_BALANCER = load_balancer,
     LISTENER = listener,
     TARGET_GROUP = target_group,
+    IAM_ROLE = iam_role,
+    IAM_USER = iam_user,
+    IAM_GROUP = iam_group,
+    IAM_POLICY = iam_policy,
 }
 
 // `KindSet` is a 128-bit set.

@@ -1,0 +1,83 @@
+//! IAM roles: who may assume them (the trust policy) and what they may do
+//! (attached managed policies, inline policies). Global: one coverage cell
+//! per account, for `iam:GetAccountAuthorizationDetails`, which returns
+//! roles, users, groups and customer-managed policies in one paginated
+//! call. The id is the role's path (without its leading `/`) and name —
+//! `service-role/ci-deploy` — so the ARN rebuilds from it; names are
+//! unique in an account whatever the path.
+//!
+//! The collector stores the documents as AWS returns them (URL-decoded
+//! JSON): `trust_policy` and `inline_policies` (an object of name →
+//! document). Everything a reviewer filters and compares by is derived
+//! from them after a collection (`access::derive`): the classified trust
+//! (`trust`, `trusted_by`), the inline statements in a canonical form,
+//! administrator power, days unused and the flags.
+
+use crate::model::kind::{FieldDef, KeyDef, KindDef, RelationDef, Scope, ValueType};
+use crate::model::relation::Rel;
+
+pub(super) static DEF: KindDef = KindDef {
+    name: "iam_role",
+    aliases: &["role", "roles", "iam-role", "iam_roles"],
+    label: "IAM roles",
+    service: "iam",
+    api: "iam:GetAccountAuthorizationDetails",
+    scope: Scope::Global,
+    arn: "arn:{partition}:iam::{account}:role/{id}",
+    fields: &[
+        FieldDef::text("path", "Path"),
+        // The unique id (`AROA…`): changes when a role is re-created.
+        FieldDef::text("role_id", "Role id"),
+        FieldDef::text("created", "Created").typed(ValueType::Time),
+        FieldDef::text("last_used", "Last used")
+            .typed(ValueType::Time)
+            .column(),
+        FieldDef::text("last_used_region", "Last used in"),
+        FieldDef::text("max_session", "Max session (s)")
+            .typed(ValueType::Number)
+            .compared(),
+        FieldDef::text("description", "Description"),
+        // The documents as collected (JSON text).
+        FieldDef::text("trust_policy", "Trust policy"),
+        FieldDef::text("inline_policies", "Inline policies"),
+        // Derived (`access::derive`). Who may assume it: one entry per
+        // principal, an organization account by name
+        // (`account:payments-prod`), else `outside:ID`, `service:NAME`,
+        // `federated:PROVIDER`, `anyone`, with the conditions that matter
+        // in brackets.
+        FieldDef::text("trust", "Trusted by")
+            .typed(ValueType::List)
+            .column()
+            .compared()
+            .normalised(),
+        // The classes of `trust`: `same-account`, `org`, `outside`,
+        // `service`, `federated`, `public`.
+        FieldDef::text("trusted_by", "Trust classes")
+            .typed(ValueType::List)
+            .aliases(&["trusted-by", "trust-class"]),
+        FieldDef::text("admin", "Admin")
+            .typed(ValueType::Bool)
+            .column()
+            .compared(),
+        // The inline policies' statements, one canonical line each.
+        FieldDef::text("statements", "Statements")
+            .typed(ValueType::List)
+            .compared()
+            .normalised(),
+        // Whole days since last use (since creation when never used),
+        // counted to the collection time.
+        FieldDef::text("unused", "Unused (days)")
+            .typed(ValueType::Number)
+            .aliases(&["unused_days", "idle"]),
+        FieldDef::text("flags", "Flags")
+            .typed(ValueType::List)
+            .column()
+            .aliases(&["flag"]),
+        // A document that could not be read, said once.
+        FieldDef::text("note", "Note"),
+    ],
+    key: KeyDef::Name,
+    relations: &[RelationDef::to(Rel::Uses, &["iam_policy"]).compared("policies")],
+    draw: crate::model::kind::Draw::Hidden,
+    counted: None,
+};
