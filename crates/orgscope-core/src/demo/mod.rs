@@ -16,6 +16,7 @@
 
 mod balancers;
 mod costs;
+mod iam;
 mod network;
 mod resources;
 
@@ -144,6 +145,7 @@ pub fn demo_estate(accounts: usize) -> Estate {
             continue;
         }
         resources::account_resources(plan, &org, &mut estate.resources);
+        iam::account_iam(plan, &plans, &mut estate.resources);
     }
     // Cost Explorer's view, with the story the module tells.
     estate.costs = Some(costs::demo_costs(&plans));
@@ -318,8 +320,8 @@ fn account(plan: &Plan, parent_id: String, ou_path: Vec<String>) -> Account {
     }
 }
 
-/// The cells a real run leaves: AssumeRole (members only), then every EC2
-/// API in every region. A refused AssumeRole or a suspended account leaves
+/// The cells a real run leaves: AssumeRole (members only), the account's
+/// global reads (IAM), then every regional API in every region. A refused AssumeRole or a suspended account leaves
 /// every cell of the account with that status, as nothing could be asked.
 fn coverage(plan: &Plan) -> Vec<Coverage> {
     let (status, code, message) = if plan.denied {
@@ -348,6 +350,9 @@ fn coverage(plan: &Plan) -> Vec<Coverage> {
     let mut cells = Vec::with_capacity(1 + REGIONS.len() * apis.clone().count());
     if plan.role != Role::Management {
         cells.push(cell(Place::Global, Api::ASSUME_ROLE));
+    }
+    for api in crate::model::global_apis() {
+        cells.push(cell(Place::Global, Api::from(api)));
     }
     for region in REGIONS {
         for api in apis.clone() {

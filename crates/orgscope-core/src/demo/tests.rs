@@ -146,7 +146,8 @@ fn denied_and_suspended_accounts_exist_with_their_coverage() {
         .collect();
     assert_eq!(
         cells.len(),
-        1 + REGIONS.len() * crate::model::regional_apis().count()
+        1 + crate::model::global_apis().count()
+            + REGIONS.len() * crate::model::regional_apis().count()
     );
     assert!(cells.iter().all(|c| c.status == CoverageStatus::Denied));
     assert!(
@@ -830,6 +831,23 @@ fn ids_are_unique_and_look_like_aws() {
                 );
                 continue;
             }
+            // IAM ids are the ARN's resource part (the path is `/`), and
+            // the unique id says the kind by its prefix. Names repeat in
+            // every account.
+            kinds::IAM_ROLE | kinds::IAM_USER | kinds::IAM_GROUP | kinds::IAM_POLICY => {
+                holders.remove(r.id.as_str());
+                assert_eq!(parts.get(1).copied(), r.name.as_deref(), "{}", r.id);
+                let (field, prefix) = match r.kind {
+                    kinds::IAM_ROLE => ("role_id", "AROA"),
+                    kinds::IAM_USER => ("user_id", "AIDA"),
+                    kinds::IAM_GROUP => ("group_id", "AGPA"),
+                    _ => ("policy_id", "ANPA"),
+                };
+                assert_eq!(parts.first().copied(), Some(&field[..field.len() - 3]));
+                let unique = r.text(field).expect("unique id");
+                assert!(unique.starts_with(prefix) && unique.len() == 21, "{unique}");
+                continue;
+            }
             _ => {}
         }
         let (prefix, digits) = r.id.rsplit_once('-').expect("prefixed id");
@@ -915,6 +933,7 @@ fn addresses_nest_and_references_resolve() {
                         "blackhole route"
                     }
                     (Rel::InVpc, Some(kinds::VPC), Some(a)) if a == denied => "denied vpc",
+                    (Rel::Uses, Some(kinds::IAM_POLICY), Some("aws")) => "aws managed policy",
                     _ => panic!("dangling {} edge {} -> {}", edge.rel, r.id, edge.to),
                 };
                 *outside.entry(why).or_default() += 1;
@@ -942,6 +961,8 @@ fn addresses_nest_and_references_resolve() {
             ("vgw route", 1),
             ("blackhole route", 1),
             ("denied vpc", 2),
+            // Roles and the management user's group use AWS's policies.
+            ("aws managed policy", 75),
         ])
     );
     for r in &e.resources {

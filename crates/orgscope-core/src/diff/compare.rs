@@ -89,6 +89,9 @@ impl<'a> Comparer<'a> {
     }
 
     fn field(&self, out: &mut Vec<FieldChange>, f: &FieldDef, a: &Value, b: &Value) {
+        if f.normalised && a != b {
+            return self.masked(out, f, a, b);
+        }
         match f.ty {
             ValueType::Rules => {
                 let (a, b) = (a.as_rules(), b.as_rules());
@@ -109,6 +112,41 @@ impl<'a> Comparer<'a> {
                 }
             }
         }
+    }
+
+    /// A field that names things (see `FieldDef::normalised`): compared
+    /// with environment tokens masked, a list as a set, and reported as the
+    /// items each side has that the other lacks — one changed statement of
+    /// twenty reads as that statement, not as both lists.
+    fn masked(&self, out: &mut Vec<FieldChange>, f: &FieldDef, a: &Value, b: &Value) {
+        let items = |v: &Value| -> Vec<String> {
+            match v {
+                Value::Null => Vec::new(),
+                Value::List(items) => items.to_vec(),
+                v => vec![v.text().into_owned()],
+            }
+        };
+        let (a, b) = (items(a), items(b));
+        let set =
+            |xs: &[String]| -> BTreeSet<String> { xs.iter().map(|x| self.norm.mask(x)).collect() };
+        let (ma, mb) = (set(&a), set(&b));
+        if ma == mb {
+            return;
+        }
+        let only = |xs: &[String], other: &BTreeSet<String>| -> Option<String> {
+            let kept: Vec<&str> = xs
+                .iter()
+                .filter(|x| !other.contains(&self.norm.mask(x)))
+                .map(String::as_str)
+                .collect();
+            (!kept.is_empty()).then(|| kept.join(", "))
+        };
+        push(
+            out,
+            f.name,
+            only(&a, &mb).as_deref(),
+            only(&b, &ma).as_deref(),
+        );
     }
 
     /// The far ends' names as sets: raw names in the same order are the

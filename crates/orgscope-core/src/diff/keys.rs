@@ -91,6 +91,37 @@ impl Normalizer {
         }
     }
 
+    /// `s` with each environment token (a whole word, any case) replaced
+    /// by `~` and everything else kept as written: what a field that
+    /// *names* things by name compares by (a trust entry
+    /// `account:payments-prod`, a policy statement on
+    /// `arn:aws:s3:::payments-prod-data/*`), where punctuation and case
+    /// carry meaning (`s3:*` is not `s3:GetObject`) and must survive.
+    pub(crate) fn mask(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            if !word.is_empty() {
+                if self.tokens.contains(&word.to_lowercase()) {
+                    out.push('~');
+                } else {
+                    out.push_str(word);
+                }
+                word.clear();
+            }
+        };
+        for c in s.chars() {
+            if c.is_alphanumeric() {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
+
     /// The environment tokens a name contains (`payments-prod` → `prod`).
     pub(crate) fn env_of(&self, s: &str) -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric())

@@ -384,3 +384,46 @@ fn a_compared_relation_with_no_edge_on_one_side_is_absent_not_empty() {
         [change("security_groups", Some("shop-web"), None)]
     );
 }
+
+#[test]
+fn a_normalised_list_compares_env_masked_items_and_reports_only_the_odd_ones() {
+    let role = |id: &str, trust: &[&str], statements: &[&str]| {
+        let list = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        res(kinds::IAM_ROLE, id, Some("ci-deploy"))
+            .with("trust", list(trust))
+            .with("statements", list(statements))
+    };
+    let same = "deploy: Allow ecs:UpdateService on *";
+    let rep = shop(
+        vec![role(
+            "role/ci-deploy",
+            &["account:network", "account:shop-prod"],
+            &[same, "deploy: Allow s3:PutObject on arn:aws:s3:::shop-prod-artifacts/*"],
+        )],
+        vec![role(
+            "role/ci-deploy",
+            // The twin account by its own name is the same principal; the
+            // sandbox is new.
+            &["account:shop-test", "account:network", "account:sandbox-alice"],
+            &["deploy: Allow s3:* on arn:aws:s3:::shop-test-artifacts/*", same],
+        )],
+        &DiffOptions::default(),
+    );
+    assert_eq!(
+        changes_of(&rep, "shop/eu-west-1/ci-deploy"),
+        [
+            change("trust", None, Some("account:sandbox-alice")),
+            change(
+                "statements",
+                Some("deploy: Allow s3:PutObject on arn:aws:s3:::shop-prod-artifacts/*"),
+                Some("deploy: Allow s3:* on arn:aws:s3:::shop-test-artifacts/*")
+            ),
+        ]
+    );
+    // Case and punctuation are kept: `s3:getobject` is not `s3:GetObject`
+    // once masked, but only the environment word is masked.
+    let e = DiffOptions::default();
+    let norm = keys::Normalizer::new(&e.env_tokens);
+    assert_eq!(norm.mask("arn:aws:s3:::Shop-PROD-x/*"), "arn:aws:s3:::Shop-~-x/*");
+    assert_eq!(norm.mask("product-prod"), "product-~");
+}

@@ -36,6 +36,16 @@ impl<'a> Coverage<'a> {
         for cell in &e.coverage {
             let bad = cell.status != CoverageStatus::Ok;
             match &cell.region {
+                // Cost Explorer's cell says nothing about resources.
+                Place::Global if cell.api.is_cost() => {}
+                // A global kind's read (IAM) is the `global` region's.
+                Place::Global if cell.api.is_global_kind() => {
+                    let key = (cell.account_id.as_str(), crate::model::GLOBAL);
+                    c.with_cells.insert(key);
+                    if bad {
+                        c.bad.insert(key);
+                    }
+                }
                 // An account-wide failure (AssumeRole...) leaves every
                 // region of the account unread.
                 Place::Global => {

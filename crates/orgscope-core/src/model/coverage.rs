@@ -112,7 +112,7 @@ impl fmt::Display for CoverageStatus {
 }
 
 /// The region text of account-wide cells and of global kinds' resources.
-const GLOBAL: &str = "global";
+pub const GLOBAL: &str = "global";
 
 /// Whether a region string (a resource's, a filter's) is the global one
 /// rather than a region.
@@ -289,6 +289,28 @@ impl Api {
     /// data only, never whether an account's regions were collected.
     pub fn is_cost(&self) -> bool {
         self.0.starts_with("ce:")
+    }
+
+    /// Whether this is the read of a global kind (IAM's
+    /// `GetAccountAuthorizationDetails`): its cell is global, but it says
+    /// whether the account's global resources were read, nothing about its
+    /// regions — a denied IAM must not make the account's EC2 look
+    /// uncollected, unlike a refused AssumeRole.
+    pub fn is_global_kind(&self) -> bool {
+        super::kind::global_apis().any(|a| a == self.as_str())
+    }
+
+    /// Whether the cell says something about `region` of its account: a
+    /// global kind's read covers only `global`, Cost Explorer nothing, any
+    /// other global cell (AssumeRole, DescribeRegions) every region.
+    pub fn covers(&self, place: &Place, region: &str) -> bool {
+        if self.is_cost() {
+            false
+        } else if self.is_global_kind() {
+            is_global(region)
+        } else {
+            place.covers(region)
+        }
     }
 }
 

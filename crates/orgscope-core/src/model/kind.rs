@@ -441,6 +441,18 @@ pub fn regional_apis() -> impl Iterator<Item = &'static str> + Clone {
         .map(|k| k.def().api)
 }
 
+/// The read calls of the global kinds, once each (the IAM kinds share
+/// one): the account-wide coverage cells of a collected account.
+pub fn global_apis() -> impl Iterator<Item = &'static str> + Clone {
+    let mut seen: Vec<&'static str> = Vec::new();
+    for k in Kind::all().filter(|k| k.def().scope == Scope::Global) {
+        if !seen.contains(&k.def().api) {
+            seen.push(k.def().api);
+        }
+    }
+    seen.into_iter()
+}
+
 /// A set of kinds as bits (the registry is capped at 128 kinds).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct KindSet(u128);

@@ -34,10 +34,10 @@ mod value;
 pub mod wiring;
 
 pub use account::{Account, AccountStatus};
-pub use coverage::{Api, CellKey, Coverage, CoverageStatus, Place, is_global};
+pub use coverage::{Api, CellKey, Coverage, CoverageStatus, GLOBAL, Place, is_global};
 pub use kind::{
     Compare, Counted, Draw, FieldDef, KeyDef, Kind, KindDef, KindSet, RelationDef, Scope,
-    ValueType, regional_apis,
+    ValueType, global_apis, regional_apis,
 };
 pub use relation::{Edge, EdgeAttrs, Rel};
 pub use resource::Resource;
@@ -237,13 +237,10 @@ impl Estate {
     pub fn region_collected(&self, account_id: &str, region: &str) -> bool {
         let mut any = false;
         for c in &self.coverage {
-            // Cost Explorer's cell says nothing about what a region holds:
-            // a denied Cost Explorer must not make the management
-            // account's resources look uncollected.
-            if c.api.is_cost() {
-                continue;
-            }
-            if c.account_id == account_id && c.region.covers(region) {
+            // Cost Explorer's cell says nothing about what a region holds
+            // (a denied Cost Explorer must not make the management
+            // account's resources look uncollected), nor IAM's about EC2.
+            if c.account_id == account_id && c.api.covers(&c.region, region) {
                 any = true;
                 if c.status != CoverageStatus::Ok {
                     return false;

@@ -1,5 +1,5 @@
 //! IAM groups and their policies. Collected with roles (see `iam_role`);
-//! the id is the group's path and name.
+//! the id is the ARN's resource part (`group/PATH/NAME`).
 
 use crate::model::kind::{Draw, FieldDef, KeyDef, KindDef, RelationDef, Scope, ValueType};
 use crate::model::relation::Rel;
@@ -11,7 +11,7 @@ pub(super) static DEF: KindDef = KindDef {
     service: "iam",
     api: "iam:GetAccountAuthorizationDetails",
     scope: Scope::Global,
-    arn: "arn:{partition}:iam::{account}:group/{id}",
+    arn: "arn:{partition}:iam::{account}:{id}",
     fields: &[
         FieldDef::text("path", "Path"),
         FieldDef::text("group_id", "Group id"),

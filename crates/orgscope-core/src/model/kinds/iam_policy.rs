@@ -1,6 +1,7 @@
 //! Customer-managed IAM policies (AWS-managed ones are not resources of
 //! the account: an edge to one stays outside the estate, named). The id is
-//! the policy's path and name; `document` is its default version's JSON.
+//! the ARN's resource part (`policy/PATH/NAME`, as for an AWS-managed
+//! one, whose edge names account `aws`); `document` is its default version's JSON.
 //! Collected with roles (see `iam_role`).
 
 use crate::model::kind::{Draw, FieldDef, KeyDef, KindDef, Scope, ValueType};
@@ -12,7 +13,7 @@ pub(super) static DEF: KindDef = KindDef {
     service: "iam",
     api: "iam:GetAccountAuthorizationDetails",
     scope: Scope::Global,
-    arn: "arn:{partition}:iam::{account}:policy/{id}",
+    arn: "arn:{partition}:iam::{account}:{id}",
     fields: &[
         FieldDef::text("path", "Path"),
         FieldDef::text("policy_id", "Policy id"),

@@ -2,9 +2,10 @@
 //! (attached managed policies, inline policies). Global: one coverage cell
 //! per account, for `iam:GetAccountAuthorizationDetails`, which returns
 //! roles, users, groups and customer-managed policies in one paginated
-//! call. The id is the role's path (without its leading `/`) and name —
-//! `service-role/ci-deploy` — so the ARN rebuilds from it; names are
-//! unique in an account whatever the path.
+//! call. The id is the ARN's resource part — `role/` then the path
+//! (without its leading `/`) and name, `role/service-role/ci-deploy` — so
+//! the ARN rebuilds from it, and a role, a user and a group of the same
+//! name (IAM allows it) stay distinct resources of their account.
 //!
 //! The collector stores the documents as AWS returns them (URL-decoded
 //! JSON): `trust_policy` and `inline_policies` (an object of name →
@@ -23,7 +24,7 @@ pub(super) static DEF: KindDef = KindDef {
     service: "iam",
     api: "iam:GetAccountAuthorizationDetails",
     scope: Scope::Global,
-    arn: "arn:{partition}:iam::{account}:role/{id}",
+    arn: "arn:{partition}:iam::{account}:{id}",
     fields: &[
         FieldDef::text("path", "Path"),
         // The unique id (`AROA…`): changes when a role is re-created.

@@ -1,7 +1,7 @@
 //! IAM users: their groups, policies and access keys. orgscope reads no
 //! secret from IAM: an access key is stored as the last four characters of
 //! its id, its status, creation and last use. Collected with roles (see
-//! `iam_role`); the id is the user's path and name.
+//! `iam_role`); the id is the ARN's resource part (`user/PATH/NAME`).
 
 use crate::model::kind::{Draw, FieldDef, KeyDef, KindDef, RelationDef, Scope, ValueType};
 use crate::model::relation::Rel;
@@ -13,7 +13,7 @@ pub(super) static DEF: KindDef = KindDef {
     service: "iam",
     api: "iam:GetAccountAuthorizationDetails",
     scope: Scope::Global,
-    arn: "arn:{partition}:iam::{account}:user/{id}",
+    arn: "arn:{partition}:iam::{account}:{id}",
     fields: &[
         FieldDef::text("path", "Path"),
         FieldDef::text("user_id", "User id"),
