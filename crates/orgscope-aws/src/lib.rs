@@ -552,6 +552,7 @@ pub async fn collect(
     // groups and load balancers of the whole estate, with every coverage
     // cell in place (what was not collected stays unknown).
     orgscope_core::model::wiring::derive(&mut estate);
+    orgscope_core::access::derive(&mut estate);
     Ok(estate)
 }
 

@@ -6,9 +6,11 @@
 //! normalised diff (`diff`), the diagram scene and its SVG/PNG writers
 //! (`diagram`), the built-in demo estate (`demo`), table exports
 //! (`export`) and what the estate costs (`cost`: an exact decimal, rollups
-//! per account, OU, service and tag). Collection (`orgscope-aws`) produces an [`model::Estate`];
+//! per account, OU, service and tag) and cross-account access (`access`:
+//! IAM policies parsed, trust classified, the access map). Collection (`orgscope-aws`) produces an [`model::Estate`];
 //! the app and the CLI (`orgscope`) read it through these modules.
 
+pub mod access;
 pub mod cost;
 pub mod demo;
 pub mod diagram;
