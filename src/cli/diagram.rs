@@ -1,5 +1,5 @@
-//! `orgscope diagram`: draw the org tree, the network topology or the
-//! connectivity of a snapshot to an SVG, PNG or draw.io file, with the same
+//! `orgscope diagram`: draw the org tree, the network topology, the
+//! connectivity or the cross-account access of a snapshot to an SVG, PNG or draw.io file, with the same
 //! layout and export code the desktop app uses. The output format follows
 //! the file extension; the file is written atomically, so a failed export
 //! leaves nothing behind.
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
-use crate::diagram::{self, ConnectivityOptions, NetworkOptions, OrgOptions};
+use crate::diagram::{self, AccessOptions, ConnectivityOptions, NetworkOptions, OrgOptions};
 use crate::snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -21,6 +21,10 @@ pub enum Kind {
     /// Accounts and their VPCs in their OUs, joined by peerings and Transit
     /// Gateway spokes.
     Connectivity,
+    /// Who can get into which account: arrows from trusted accounts (in
+    /// the organization, outside it, anyone) into the accounts whose IAM
+    /// roles trust them, red where a role is a finding.
+    Access,
 }
 
 #[derive(Debug, Args)]
@@ -30,7 +34,8 @@ pub struct DiagramArgs {
     /// Which diagram to draw.
     #[arg(long, value_enum)]
     pub kind: Kind,
-    /// Only draw resources matching this filter (network and connectivity diagrams), e.g. `env=prod type:instance`.
+    /// Only draw resources matching this filter (network, connectivity and
+    /// access diagrams), e.g. `env=prod type:instance`, `ou:Prod`.
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
     /// Colour account boxes by this account tag, with a legend (org
@@ -84,12 +89,12 @@ pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
         Kind::Org => {
             if args.filter.is_some() {
                 bail!(
-                    "--filter applies to --kind network and connectivity; the org diagram always shows the whole tree"
+                    "--filter applies to --kind network, connectivity and access; the org diagram always shows the whole tree"
                 );
             }
             diagram::org_scene(&estate, &org_options(&estate, args)?)
         }
-        Kind::Network | Kind::Connectivity => {
+        Kind::Network | Kind::Connectivity | Kind::Access => {
             if args.color_by.is_some() {
                 bail!("--color-by applies to --kind org");
             }
@@ -97,10 +102,14 @@ pub fn run(args: &DiagramArgs) -> anyhow::Result<super::Outcome> {
                 Some(expr) => filter_indices(&estate, expr)?,
                 None => (0..estate.resources.len()).collect(),
             };
-            if args.kind == Kind::Network {
-                diagram::network_scene(&estate, &indices, &NetworkOptions::default())
-            } else {
-                diagram::connectivity_scene(&estate, &indices, &ConnectivityOptions::default())
+            match args.kind {
+                Kind::Network => {
+                    diagram::network_scene(&estate, &indices, &NetworkOptions::default())
+                }
+                Kind::Access => diagram::access_scene(&estate, &indices, &AccessOptions::default()),
+                _ => {
+                    diagram::connectivity_scene(&estate, &indices, &ConnectivityOptions::default())
+                }
             }
         }
     };

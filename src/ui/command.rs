@@ -27,6 +27,8 @@ pub enum DiagramKind {
     Network,
     Connectivity,
     Org,
+    /// Who can get into which account (IAM trust).
+    Access,
 }
 
 /// The file a diagram is exported to.

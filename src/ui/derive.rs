@@ -66,9 +66,16 @@ pub fn refresh(app: &mut OrgscopeApp) {
         if let Some(kind) = p.cfg.view.diagram()
             && d.scene.as_ref().is_none_or(|(g, _)| *g != d.generation)
         {
-            // Pane diagrams are network and connectivity views: no costs.
+            // Pane diagrams are network, connectivity and access views: no
+            // costs.
             let scene = super::export::scene(&estate, &d.rows, kind, None);
             d.scene = Some((d.generation, std::sync::Arc::new(scene)));
+        }
+        if p.cfg.view == super::state::PaneView::Matrix
+            && d.access.as_ref().is_none_or(|(g, _)| *g != d.generation)
+        {
+            let map = crate::access::access_map_of(&estate, Some(&d.rows));
+            d.access = Some((d.generation, std::sync::Arc::new(map)));
         }
     }
     let app_scopes: std::collections::BTreeMap<PaneId, super::state::Scope> = app

@@ -1,7 +1,7 @@
 //! Export of a pane: its table (the rows and columns the user sees, in the
 //! order shown) to CSV or JSON through `orgscope::export`, the CLI's
-//! formatter, or a diagram (the network topology or the connectivity of
-//! those rows, or the org tree, on the heat scale of the tree's cost month
+//! formatter, or a diagram (the network topology, the connectivity or the
+//! cross-account access of those rows, or the org tree, on the heat scale of the tree's cost month
 //! when the estate has costs) to SVG, PNG or draw.io through
 //! `orgscope::diagram`, the same scene the diagram views draw. The rows are
 //! snapshotted on the UI thread (an index vector copy); layout, formatting
@@ -68,6 +68,7 @@ pub fn scene(
         DiagramKind::Connectivity => {
             crate::diagram::connectivity_scene(estate, rows, &Default::default())
         }
+        DiagramKind::Access => crate::diagram::access_scene(estate, rows, &Default::default()),
         DiagramKind::Org => crate::diagram::org_scene(
             estate,
             &crate::diagram::org::OrgOptions {
@@ -138,6 +139,7 @@ mod tests {
         for kind in [
             DiagramKind::Network,
             DiagramKind::Connectivity,
+            DiagramKind::Access,
             DiagramKind::Org,
         ] {
             let (xml, boxes) =

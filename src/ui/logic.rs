@@ -404,6 +404,7 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
                 p.cfg.view = view;
                 // Another diagram of the same rows: built afresh.
                 p.derived.scene = None;
+                p.derived.access = None;
             }
         }
         Command::SortBy(id, col) => {

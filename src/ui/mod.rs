@@ -8,6 +8,7 @@ pub mod diagram_view;
 
 use std::path::PathBuf;
 
+mod access_ui;
 mod app;
 mod command;
 mod compare;

@@ -102,6 +102,15 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Invent
     ui.add_space(2.0);
     filter_ui(b, ui, id, p);
     ui.add_space(4.0);
+    if p.cfg.view == PaneView::Matrix {
+        match p.derived.access.clone() {
+            Some((_, map)) => super::access_ui::matrix_ui(ui, id, &map, b.commands),
+            None => {
+                ui.spinner();
+            }
+        }
+        return;
+    }
     if p.cfg.view.diagram().is_some() {
         match p.derived.scene.clone() {
             Some((_, scene)) => {
@@ -185,6 +194,7 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Inventory
                 for (name, kind) in [
                     ("Network diagram", DiagramKind::Network),
                     ("Connectivity diagram", DiagramKind::Connectivity),
+                    ("Access diagram", DiagramKind::Access),
                     ("Org tree diagram", DiagramKind::Org),
                 ] {
                     ui.separator();
@@ -202,6 +212,24 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Inventory
                 }
             });
             let view = p.cfg.view;
+            if ui
+                .selectable_label(view == PaneView::Matrix, "Matrix")
+                .on_hover_text(
+                    "Access matrix of these rows' IAM roles: who (rows) can enter which account (columns), through how many roles",
+                )
+                .clicked()
+            {
+                b.commands.push(Command::SetView(id, PaneView::Matrix));
+            }
+            if ui
+                .selectable_label(view == PaneView::Access, "Access")
+                .on_hover_text(
+                    "Who can get into these rows' accounts: arrows from trusted accounts into the accounts whose IAM roles trust them, red where a role is a finding",
+                )
+                .clicked()
+            {
+                b.commands.push(Command::SetView(id, PaneView::Access));
+            }
             if ui
                 .selectable_label(view == PaneView::Connectivity, "Connectivity")
                 .on_hover_text(

@@ -270,15 +270,21 @@ pub enum PaneView {
     Diagram,
     /// How the rows' accounts and VPCs are wired: peerings, Transit Gateways.
     Connectivity,
+    /// Who can get into the rows' accounts: the access diagram of their
+    /// IAM roles.
+    Access,
+    /// The same as a grid: truster × account, each cell the roles.
+    Matrix,
 }
 
 impl PaneView {
     /// The diagram this view draws, if it draws one.
     pub fn diagram(self) -> Option<super::command::DiagramKind> {
         match self {
-            PaneView::Table => None,
+            PaneView::Table | PaneView::Matrix => None,
             PaneView::Diagram => Some(super::command::DiagramKind::Network),
             PaneView::Connectivity => Some(super::command::DiagramKind::Connectivity),
+            PaneView::Access => Some(super::command::DiagramKind::Access),
         }
     }
 }
@@ -319,6 +325,9 @@ pub struct InventoryDerived {
     /// built from; `logic` drops it when the view changes.
     pub scene: Option<(u64, std::sync::Arc<crate::diagram::Scene>)>,
     pub diagram: super::diagram_view::DiagramView,
+    /// The access map of `rows`' roles, built when the matrix view is
+    /// shown, with the `generation` it was built from.
+    pub access: Option<(u64, std::sync::Arc<crate::access::AccessMap>)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -165,11 +165,24 @@ pub(super) fn account_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) 
                 )
                 .with_edge(aws_policy("PowerUserAccess")),
             );
-            out.push(user(
-                plan,
-                "alice",
-                &[("Q7ZD", "Active", "2026-10-02T09:00:00Z", RECENT)],
-            ));
+            out.push(
+                user(
+                    plan,
+                    "alice",
+                    &[("Q7ZD", "Active", "2026-10-02T09:00:00Z", RECENT)],
+                )
+                .with(
+                    "inline_policies",
+                    inline(&[(
+                        "own-credentials",
+                        json!({"Version": "2012-10-17", "Statement": [{
+                            "Effect": "Allow",
+                            "Action": ["iam:ChangePassword", "iam:CreateAccessKey",
+                                       "iam:DeleteAccessKey", "iam:ListAccessKeys"],
+                            "Resource": format!("arn:aws:iam::{acct}:user/alice")}]}),
+                    )]),
+                ),
+            );
         }
         Role::Management => {
             out.push(group(plan, "deployers").with(

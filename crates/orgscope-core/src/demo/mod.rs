@@ -18,6 +18,8 @@ mod balancers;
 mod costs;
 mod iam;
 mod network;
+
+pub use network::VENDOR_ACCOUNT_ID;
 mod resources;
 
 use std::collections::HashSet;
@@ -152,6 +154,8 @@ pub fn demo_estate(accounts: usize) -> Estate {
     // The derived fields (public subnets, what the internet reaches), as a
     // collection fills them after reading.
     crate::model::wiring::derive(&mut estate);
+    // And the IAM fields a review filters by (trust, findings, days unused).
+    crate::access::derive(&mut estate);
     estate
 }
 

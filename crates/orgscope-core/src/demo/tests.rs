@@ -1138,8 +1138,12 @@ fn every_kind_is_in_the_demo_with_its_fields_set() {
         let of_kind: Vec<_> = e.resources.iter().filter(|r| r.kind == kind).collect();
         assert!(!of_kind.is_empty(), "no {kind} in the demo");
         for (i, f) in kind.def().fields.iter().enumerate() {
-            // Linux instances have no platform, as EC2 reports them.
-            if kind == kinds::INSTANCE && f.name == "platform" {
+            // Linux instances have no platform, as EC2 reports them; IAM
+            // returns well-formed documents (it validates them on write),
+            // so no IAM resource has a note on a malformed one.
+            if (kind == kinds::INSTANCE && f.name == "platform")
+                || (kind.def().service == "iam" && f.name == "note")
+            {
                 continue;
             }
             assert!(

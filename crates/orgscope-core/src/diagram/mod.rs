@@ -9,6 +9,7 @@
 //! the estate and options (ordered maps, no hashing order, no clock), and
 //! text is sized with the bundled fonts of [`text`].
 
+pub mod access;
 pub mod connectivity;
 pub mod drawio;
 mod layout;
@@ -18,6 +19,7 @@ pub mod png;
 pub mod svg;
 pub mod text;
 
+pub use access::{AccessOptions, access_scene};
 pub use connectivity::{ConnectivityOptions, connectivity_scene};
 pub use drawio::to_drawio;
 pub use network::{NetworkOptions, network_scene};
@@ -249,6 +251,12 @@ pub enum EdgeKind {
     /// A VPC endpoint or other service path shared between networks:
     /// dotted teal.
     Endpoint,
+    /// Roles of the far account trust the near one (the access diagram):
+    /// indigo, with an arrow into the trusting account.
+    Trust,
+    /// The same with a finding (admin role open to another account, no
+    /// ExternalId, anyone): red, heavier.
+    TrustRisk,
 }
 
 /// How a connector is stroked, resolved from its [`EdgeKind`] so the SVG
@@ -272,6 +280,8 @@ impl EdgeKind {
             EdgeKind::Bundle => "bundle",
             EdgeKind::Target => "target",
             EdgeKind::Endpoint => "endpoint",
+            EdgeKind::Trust => "trust",
+            EdgeKind::TrustRisk => "trust-risk",
         }
     }
 
@@ -285,6 +295,8 @@ impl EdgeKind {
             EdgeKind::Bundle => (Color(0x8c, 0x4f, 0xff), 2.6, None, false),
             EdgeKind::Target => (Color(0xd0, 0x5c, 0x00), 1.3, None, true),
             EdgeKind::Endpoint => (Color(0x00, 0x7f, 0x86), 1.5, Some((2.0, 3.0)), false),
+            EdgeKind::Trust => (Color(0x43, 0x38, 0xca), 1.3, None, true),
+            EdgeKind::TrustRisk => (Color(0xdc, 0x26, 0x26), 1.8, None, true),
         };
         Stroke {
             color,

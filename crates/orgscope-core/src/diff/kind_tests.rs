@@ -398,14 +398,24 @@ fn a_normalised_list_compares_env_masked_items_and_reports_only_the_odd_ones() {
         vec![role(
             "role/ci-deploy",
             &["account:network", "account:shop-prod"],
-            &[same, "deploy: Allow s3:PutObject on arn:aws:s3:::shop-prod-artifacts/*"],
+            &[
+                same,
+                "deploy: Allow s3:PutObject on arn:aws:s3:::shop-prod-artifacts/*",
+            ],
         )],
         vec![role(
             "role/ci-deploy",
             // The twin account by its own name is the same principal; the
             // sandbox is new.
-            &["account:shop-test", "account:network", "account:sandbox-alice"],
-            &["deploy: Allow s3:* on arn:aws:s3:::shop-test-artifacts/*", same],
+            &[
+                "account:shop-test",
+                "account:network",
+                "account:sandbox-alice",
+            ],
+            &[
+                "deploy: Allow s3:* on arn:aws:s3:::shop-test-artifacts/*",
+                same,
+            ],
         )],
         &DiffOptions::default(),
     );
@@ -424,6 +434,9 @@ fn a_normalised_list_compares_env_masked_items_and_reports_only_the_odd_ones() {
     // once masked, but only the environment word is masked.
     let e = DiffOptions::default();
     let norm = keys::Normalizer::new(&e.env_tokens);
-    assert_eq!(norm.mask("arn:aws:s3:::Shop-PROD-x/*"), "arn:aws:s3:::Shop-~-x/*");
+    assert_eq!(
+        norm.mask("arn:aws:s3:::Shop-PROD-x/*"),
+        "arn:aws:s3:::Shop-~-x/*"
+    );
     assert_eq!(norm.mask("product-prod"), "product-~");
 }

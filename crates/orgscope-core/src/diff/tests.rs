@@ -134,6 +134,22 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
             "payments/eu-west-1/payments-web",
             vec![("health_check_path", Some("/healthz"), Some("/"))],
         ),
+        // The IAM drift (`demo::iam`): the test deploy role also trusts
+        // the sandbox account, and its policy grants every S3 action
+        // where prod's grants one — the accounts' own names masked, so
+        // nothing else of the deploy roles and policies differs.
+        (
+            "payments/global/ci-deploy",
+            vec![("trust", None, Some("account:sandbox-alice"))],
+        ),
+        (
+            "payments/global/deploy-permissions",
+            vec![(
+                "statements",
+                Some("Allow s3:PutObject on arn:aws:s3:::payments-prod-artifacts/*"),
+                Some("Allow s3:* on arn:aws:s3:::payments-test-artifacts/*"),
+            )],
+        ),
     ];
     let expected: Vec<(String, Vec<Change>)> = expected
         .into_iter()
@@ -169,7 +185,8 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     let t = rep.totals();
     assert_eq!(
         (t.only_left, t.only_right, t.changed, t.not_collected),
-        (4, 0, 13, n)
+        // Thirteen EC2 and load balancing changes, two IAM.
+        (4, 0, 15, n)
     );
     assert!(t.same > 500);
     assert!(rep.has_differences());

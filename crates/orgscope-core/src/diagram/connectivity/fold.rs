@@ -26,7 +26,7 @@ use super::graph::{Graph, LinkKind};
 use crate::model::Estate;
 
 /// Group id of accounts outside the organization.
-pub(super) const OUTSIDE: &str = "outside-organization";
+pub(in crate::diagram) const OUTSIDE: &str = "outside-organization";
 
 /// A box standing for several VPCs of one account.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ pub(super) struct AccountFold {
 /// What a drawn edge stands for: it decides which edges share lanes (a
 /// hub's spokes), and is the connector style the edge is drawn in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Wire {
+pub(in crate::diagram) enum Wire {
     /// A VPC peering connection.
     Peering,
     /// One VPC attachment to a Transit Gateway.
@@ -56,16 +56,23 @@ pub(super) enum Wire {
     Bundle,
     /// A peering attachment between two Transit Gateways.
     HubPeering,
+    /// Roles of the far account trust the near one (the access diagram):
+    /// the arrows of one trusted account share lanes, a trunk per source.
+    Trust,
+    /// The same, with a finding among the roles.
+    TrustRisk,
 }
 
 /// An edge of the picture between two drawn boxes, with the links it
 /// stands for (one, unless folded).
 #[derive(Debug, Clone)]
-pub(super) struct DrawnEdge {
+pub(in crate::diagram) struct DrawnEdge {
     pub from: String,
     pub to: String,
     pub wire: Wire,
     pub links: Vec<String>,
+    /// Text on the connector, near its far end.
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -89,7 +96,7 @@ impl Folded {
 
 /// The root's group id: the tree's id, or a stand-in for estates with no
 /// organization (a single account collected on its own).
-pub(super) fn root_id(estate: &Estate) -> &str {
+pub(in crate::diagram) fn root_id(estate: &Estate) -> &str {
     if estate.tree.id.is_empty() {
         "organization-root"
     } else {
@@ -236,6 +243,7 @@ pub(super) fn fold(estate: &Estate, g: &Graph, fold_above: usize) -> Folded {
                         LinkKind::HubPeering => Wire::HubPeering,
                     },
                     links: vec![l.id.clone()],
+                    label: None,
                 });
             }
         }

@@ -19,10 +19,10 @@
 //! account serving it (an interface endpoint names a service, not its
 //! owner), so a "shared endpoint" edge could only be guessed.
 
-mod boxes;
-mod fold;
+pub(super) mod boxes;
+pub(super) mod fold;
 mod graph;
-mod place;
+pub(super) mod place;
 #[cfg(test)]
 mod tests;
 
@@ -133,7 +133,7 @@ pub fn connectivity_scene(estate: &Estate, indices: &[usize], opts: &Connectivit
     scene
 }
 
-fn org_name(estate: &Estate) -> String {
+pub(super) fn org_name(estate: &Estate) -> String {
     match &estate.organization {
         Some(o) => o.id.clone(),
         None => "the organization".to_string(),
@@ -226,9 +226,9 @@ fn legend(f: &Folded) -> Vec<(Style, String)> {
 /// Items per group, with a sort key: (rank, name). Rank 0 accounts owning
 /// a hub (the hub on top), 1 other accounts, 2 folded accounts, 3 the
 /// unconnected line.
-type Keyed = ((u8, String), Block);
+pub(super) type Keyed = ((u8, String), Block);
 
-fn sorted(mut items: Vec<Keyed>) -> Vec<Block> {
+pub(super) fn sorted(mut items: Vec<Keyed>) -> Vec<Block> {
     items.sort_by(|a, b| a.0.cmp(&b.0));
     items.into_iter().map(|(_, b)| b).collect()
 }
@@ -293,8 +293,8 @@ fn account_name(estate: &Estate, id: &str) -> String {
 }
 
 /// The OU tree as nested groups, keeping only the OUs with something to
-/// draw below them.
-fn group(
+/// draw below them (the access diagram's too).
+pub(super) fn group(
     estate: &Estate,
     u: &OrgUnit,
     id: &str,

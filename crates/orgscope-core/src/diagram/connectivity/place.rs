@@ -133,6 +133,8 @@ fn lanes(edges: &[DrawnEdge], cols: &Columns) -> Lanes {
             // A spoke's far end is its hub.
             Wire::Spoke | Wire::Bundle => b.to_string(),
             Wire::HubPeering => format!("\u{0}edge {i}"),
+            // Everything one account is trusted into leaves on one trunk.
+            Wire::Trust | Wire::TrustRisk => format!("\u{0}from {a}"),
             Wire::Peering if d(a).max(d(b)) >= 3 => {
                 let pick = if d(a) > d(b) || (d(a) == d(b) && a < b) {
                     a
@@ -205,6 +207,19 @@ fn lanes(edges: &[DrawnEdge], cols: &Columns) -> Lanes {
         bus,
         n_bus: multi.len(),
         port,
+    }
+}
+
+/// The fraction of a route's length halfway along its last leg: where a
+/// label names the connector nearest the box it points into, away from
+/// the trunk it shares with its siblings.
+fn last_leg(points: &[Point]) -> f32 {
+    let seg = |a: &Point, b: &Point| ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+    let lens: Vec<f32> = points.windows(2).map(|w| seg(&w[0], &w[1])).collect();
+    let total: f32 = lens.iter().sum();
+    match lens.last() {
+        Some(last) if total > 0.0 => (total - last / 2.0) / total,
+        _ => 0.5,
     }
 }
 
@@ -285,8 +300,16 @@ pub fn layout(groups: &[Group], edges: &[DrawnEdge], limit: f32) -> Block {
             Wire::Peering | Wire::HubPeering => EdgeKind::Peering,
             Wire::Spoke => EdgeKind::Spoke,
             Wire::Bundle => EdgeKind::Bundle,
+            Wire::Trust => EdgeKind::Trust,
+            Wire::TrustRisk => EdgeKind::TrustRisk,
         };
-        routed.push(Edge::new(e.from.clone(), e.to.clone(), layout::dedup(pts)).styled(kind));
+        let pts = layout::dedup(pts);
+        let at = last_leg(&pts);
+        let edge = Edge::new(e.from.clone(), e.to.clone(), pts).styled(kind);
+        routed.push(match &e.label {
+            Some(text) => edge.labeled_at(text, at),
+            None => edge,
+        });
     }
     body.edges = routed;
     if lanes.n_bus > 0 {
