@@ -273,22 +273,72 @@ pub fn diagram_ui(
     for t in &scene.texts {
         label(t);
     }
+    // A connector as the SVG draws it: its stroke (colour, width, dashes),
+    // arrowhead and label over a backdrop.
+    let connector = |e: &diagram::Edge| {
+        let stroke = scene.stroke(e);
+        let pts: Vec<Pos2> = e.points.iter().map(|p| to_screen(*p)).collect();
+        if !Rect::from_points(&pts).intersects(rect) {
+            return;
+        }
+        let s = Stroke::new((stroke.width * z).max(0.5), color(stroke.color));
+        match stroke.dash {
+            Some((dash, gap)) => {
+                painter.extend(Shape::dashed_line(&pts, s, dash * z, gap * z));
+            }
+            None => {
+                painter.add(Shape::line(pts, s));
+            }
+        }
+        if let Some(tip) = e.arrow(&stroke) {
+            let tri = tip.iter().map(|p| to_screen(*p)).collect();
+            painter.add(Shape::convex_polygon(
+                tri,
+                color(stroke.color),
+                Stroke::NONE,
+            ));
+        }
+        if let Some(l) = &e.label
+            && l.size * z >= MIN_TEXT_PX
+        {
+            painter.rect_filled(
+                screen_rect(&l.backdrop()),
+                CornerRadius::same(2),
+                color(scene.background).gamma_multiply(0.9),
+            );
+            label(l);
+        }
+    };
     for item in &scene.legend {
         let r = screen_rect(&item.swatch);
-        painter.rect(
-            r,
-            CornerRadius::same(2),
-            color(item.style.fill),
-            Stroke::new(
-                item.style.stroke_width * z.max(0.5),
-                color(item.style.stroke),
-            ),
-            StrokeKind::Inside,
-        );
+        if let Some(kind) = item.line {
+            let y = item.swatch.y + item.swatch.h / 2.0;
+            let e = diagram::Edge::new(
+                "",
+                "",
+                vec![
+                    Point::new(item.swatch.x, y),
+                    Point::new(item.swatch.right(), y),
+                ],
+            )
+            .styled(kind);
+            connector(&e);
+        } else {
+            painter.rect(
+                r,
+                CornerRadius::same(2),
+                color(item.style.fill),
+                Stroke::new(
+                    item.style.stroke_width * z.max(0.5),
+                    color(item.style.stroke),
+                ),
+                StrokeKind::Inside,
+            );
+        }
         label(&item.label);
     }
     let edge_stroke = Stroke::new((1.2 * z).max(0.5), color(scene.edge_color));
-    for e in &scene.edges {
+    for e in scene.edges.iter().filter(|e| !e.kind.is_styled()) {
         let pts: Vec<Pos2> = e.points.iter().map(|p| to_screen(*p)).collect();
         let bounds = Rect::from_points(&pts);
         if bounds.intersects(rect) {
@@ -299,10 +349,10 @@ pub fn diagram_ui(
     let hovered = response
         .hover_pos()
         .and_then(|p| scene.node_at(view.to_scene(p)));
-    for (i, n) in scene.nodes.iter().enumerate() {
+    let draw_box = |i: usize, n: &diagram::Node| {
         let r = screen_rect(&n.rect);
         if !r.intersects(rect) {
-            continue;
+            return;
         }
         let radius = CornerRadius::same((n.style.radius * z).clamp(0.0, 255.0) as u8);
         let stroke = Stroke::new((n.style.stroke_width * z).max(0.5), color(n.style.stroke));
@@ -332,6 +382,38 @@ pub fn diagram_ui(
         for l in &n.labels {
             label(l);
         }
+    };
+    // The exports' order (`Scene::box_layers`): containers, then the
+    // styled connectors that cross them, then the containers' names again
+    // so a line never strikes one through, then the resource boxes.
+    let (under, over) = scene.box_layers();
+    for &i in &under {
+        draw_box(i, &scene.nodes[i]);
+    }
+    if scene.has_links() {
+        for e in scene.edges.iter().filter(|e| e.kind.is_styled()) {
+            connector(e);
+        }
+        for &i in &under {
+            let n = &scene.nodes[i];
+            for l in &n.labels {
+                if l.size * z >= MIN_TEXT_PX {
+                    let b = screen_rect(&diagram::Rect::new(
+                        l.x - 1.0,
+                        l.y - l.size,
+                        l.width + 2.0,
+                        l.size * 1.25,
+                    ));
+                    if b.intersects(rect) {
+                        painter.rect_filled(b, CornerRadius::ZERO, color(n.style.fill));
+                        label(l);
+                    }
+                }
+            }
+        }
+    }
+    for &i in &over {
+        draw_box(i, &scene.nodes[i]);
     }
 
     let mut clicked = None;
