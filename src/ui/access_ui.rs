@@ -10,9 +10,42 @@
 use egui::{Color32, RichText};
 
 use super::command::Command;
+use super::state::Scope;
 use super::state::{PaneId, PaneView};
 use super::theme;
 use crate::access::{AccessMap, Cell, Row};
+use crate::model::Estate;
+
+/// What the matrix view shows: the map, and the accounts of the scope
+/// whose IAM was not read — a blank column there means unknown, not
+/// "nobody can get in", and the view says so.
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    pub map: AccessMap,
+    pub unread: Vec<String>,
+}
+
+impl Matrix {
+    pub fn new(estate: &Estate, rows: &[usize], scope: &Scope) -> Matrix {
+        let within = scope.account_ids(estate);
+        let mut unread: Vec<String> = estate
+            .global_unread()
+            .into_iter()
+            .filter(|id| within.as_ref().is_none_or(|w| w.contains(id)))
+            .map(|id| {
+                estate
+                    .account(id)
+                    .map_or(id, |a| a.name.as_str())
+                    .to_string()
+            })
+            .collect();
+        unread.sort();
+        Matrix {
+            map: crate::access::access_map_of(estate, Some(rows)),
+            unread,
+        }
+    }
+}
 
 /// The flags that make a cell a finding (see `diagram::access`).
 const FINDINGS: [&str; 3] = [
@@ -47,7 +80,23 @@ fn is_finding(cell: &Cell) -> bool {
         .any(|r| r.flags.iter().any(|f| FINDINGS.contains(&f.as_str())))
 }
 
-pub fn matrix_ui(ui: &mut egui::Ui, id: PaneId, map: &AccessMap, commands: &mut Vec<Command>) {
+pub fn matrix_ui(ui: &mut egui::Ui, id: PaneId, matrix: &Matrix, commands: &mut Vec<Command>) {
+    let map = &matrix.map;
+    if !matrix.unread.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "IAM not collected in {}: who can get in there is unknown ({})",
+                if matrix.unread.len() == 1 {
+                    "1 account".to_string()
+                } else {
+                    format!("{} accounts", matrix.unread.len())
+                },
+                matrix.unread.join(", ")
+            ))
+            .small()
+            .color(ui.visuals().warn_fg_color),
+        );
+    }
     let rows: Vec<&Row> = map.rows.iter().filter(|r| !r.cells.is_empty()).collect();
     if rows.is_empty() {
         ui.add_space(12.0);
@@ -121,6 +170,25 @@ pub fn matrix_ui(ui: &mut egui::Ui, id: PaneId, map: &AccessMap, commands: &mut 
                                         .min_size([28.0, 0.0].into()),
                                 )
                                 .on_hover_ui(|ui| hover_ui(ui, row, cell));
+                            // A screen reader (and a UI test) reads the
+                            // cell as what it says, not as a bare number.
+                            resp.widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::Button,
+                                    true,
+                                    format!(
+                                        "{} into {}: {} {}",
+                                        row.label,
+                                        cell.account,
+                                        cell.roles.len(),
+                                        if cell.roles.len() == 1 {
+                                            "role"
+                                        } else {
+                                            "roles"
+                                        }
+                                    ),
+                                )
+                            });
                             if resp.clicked() {
                                 commands.push(Command::SetFilter(id, cell_filter(row, cell)));
                                 commands.push(Command::SetView(id, PaneView::Table));

@@ -74,8 +74,8 @@ pub fn refresh(app: &mut OrgscopeApp) {
         if p.cfg.view == super::state::PaneView::Matrix
             && d.access.as_ref().is_none_or(|(g, _)| *g != d.generation)
         {
-            let map = crate::access::access_map_of(&estate, Some(&d.rows));
-            d.access = Some((d.generation, std::sync::Arc::new(map)));
+            let matrix = super::access_ui::Matrix::new(&estate, &d.rows, &p.cfg.scope);
+            d.access = Some((d.generation, std::sync::Arc::new(matrix)));
         }
     }
     let app_scopes: std::collections::BTreeMap<PaneId, super::state::Scope> = app

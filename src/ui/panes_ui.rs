@@ -104,7 +104,7 @@ fn inventory_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Invent
     ui.add_space(4.0);
     if p.cfg.view == PaneView::Matrix {
         match p.derived.access.clone() {
-            Some((_, map)) => super::access_ui::matrix_ui(ui, id, &map, b.commands),
+            Some((_, matrix)) => super::access_ui::matrix_ui(ui, id, &matrix, b.commands),
             None => {
                 ui.spinner();
             }

@@ -325,9 +325,10 @@ pub struct InventoryDerived {
     /// built from; `logic` drops it when the view changes.
     pub scene: Option<(u64, std::sync::Arc<crate::diagram::Scene>)>,
     pub diagram: super::diagram_view::DiagramView,
-    /// The access map of `rows`' roles, built when the matrix view is
-    /// shown, with the `generation` it was built from.
-    pub access: Option<(u64, std::sync::Arc<crate::access::AccessMap>)>,
+    /// The access map of `rows`' roles and the scope's accounts whose IAM
+    /// was not read, built when the matrix view is shown, with the
+    /// `generation` it was built from.
+    pub access: Option<(u64, std::sync::Arc<super::access_ui::Matrix>)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

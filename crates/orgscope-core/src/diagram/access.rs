@@ -196,7 +196,11 @@ pub fn access_scene(estate: &Estate, indices: &[usize], opts: &AccessOptions) ->
 
     // Items per group.
     let mut items: BTreeMap<String, Vec<Keyed>> = BTreeMap::new();
-    let mut idle: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    // Accounts with nothing to draw, per group: those whose IAM was read
+    // (no cross-account trust) apart from those whose IAM was not (denied,
+    // suspended): "not collected" is never "no trust".
+    let mut idle: BTreeMap<(String, bool), Vec<&str>> = BTreeMap::new();
+    let unread = estate.global_unread();
     let touched: BTreeSet<&str> = edges
         .iter()
         .flat_map(|e| [e.from.as_str(), e.to.as_str()])
@@ -210,7 +214,8 @@ pub fn access_scene(estate: &Estate, indices: &[usize], opts: &AccessOptions) ->
         if !touched.contains(id.as_str())
             && !inside.get(id.as_str()).is_some_and(|i| !i.risky.is_empty())
         {
-            idle.entry(grp).or_default().push(name);
+            let read = !unread.contains(id.as_str());
+            idle.entry((grp, read)).or_default().push(name);
             continue;
         }
         let item = account_box(estate, id, inside.get(id.as_str()), &arrows);
@@ -232,38 +237,50 @@ pub fn access_scene(estate: &Estate, indices: &[usize], opts: &AccessOptions) ->
             .or_default()
             .push(((2, fid.clone()), item));
     }
-    for (grp, names) in idle {
+    for ((grp, read), names) in idle {
         let n = names.len();
         let mut names = names;
         names.sort_unstable();
+        let (what, why, id, rank) = if read {
+            (
+                "no cross-account trust in scope",
+                "no role trusts another account, and none is trusted by one",
+                format!("access-idle-{grp}"),
+                3,
+            )
+        } else {
+            (
+                "IAM not collected",
+                "IAM was not read (AssumeRole refused, account suspended, or IAM denied): who can get in is unknown",
+                format!("access-unread-{grp}"),
+                4,
+            )
+        };
         let lines = vec![
             line(count(n, "account", "accounts"), 11.5, true, MUTED),
-            line("no cross-account trust in scope", 10.5, false, MUTED),
+            line(what, 10.5, false, MUTED),
             line(some_names(&names, 4), 10.5, false, MUTED),
         ];
-        let details = std::iter::once(format!(
-            "{}: no role trusts another account, and none is trusted by one",
-            count(n, "account", "accounts")
-        ))
-        .chain(names.iter().map(|s| s.to_string()))
-        .collect();
+        let details = std::iter::once(format!("{}: {why}", count(n, "account", "accounts")))
+            .chain(names.iter().map(|s| s.to_string()))
+            .collect();
         let node = leaf(
-            format!("access-idle-{grp}"),
+            id,
             NodeKind::Account,
-            style(boxes::QUIET, 1.2, true, 4.0),
+            style(
+                if read { boxes::QUIET } else { boxes::STUB },
+                1.2,
+                true,
+                4.0,
+            ),
             &lines,
             details,
             boxes::COL_W,
         );
-        items.entry(grp).or_default().push((
-            (3, String::new()),
-            Block {
-                w: node.rect.w,
-                h: node.rect.h,
-                nodes: vec![node],
-                ..Block::default()
-            },
-        ));
+        items
+            .entry(grp)
+            .or_default()
+            .push(((rank, String::new()), single(node)));
     }
 
     let mut groups = Vec::new();

@@ -250,6 +250,31 @@ impl Estate {
         any
     }
 
+    /// The accounts whose global kinds (IAM) were not read: no `ok` cell
+    /// of a global kind's read call, or a failed cell covering the
+    /// account's global resources (a refused AssumeRole, a denied IAM).
+    /// An account collected before orgscope read IAM has no such cell and
+    /// is listed: what was not asked is not known.
+    pub fn global_unread(&self) -> std::collections::BTreeSet<&str> {
+        let mut read = std::collections::HashSet::new();
+        let mut failed = std::collections::HashSet::new();
+        for c in &self.coverage {
+            if !c.api.covers(&c.region, GLOBAL) {
+                continue;
+            }
+            if c.status != CoverageStatus::Ok {
+                failed.insert(c.account_id.as_str());
+            } else if c.api.is_global_kind() {
+                read.insert(c.account_id.as_str());
+            }
+        }
+        self.accounts
+            .iter()
+            .map(|a| a.id.as_str())
+            .filter(|id| !read.contains(id) || failed.contains(id))
+            .collect()
+    }
+
     /// Put accounts, resources and coverage in a canonical order so that two
     /// collections of the same estate serialize identically.
     pub fn canonicalize(&mut self) {

@@ -85,6 +85,25 @@ fn the_demo_draws_every_way_in_with_its_findings() {
         logs_box.details
     );
     assert!(logs_box.details.iter().any(|d| d.contains("outside:")));
+    // The denied and the suspended accounts: not collected, never "no
+    // trust".
+    let unread: Vec<_> = s
+        .nodes
+        .iter()
+        .filter(|n| n.id.starts_with("access-unread-"))
+        .collect();
+    let said: Vec<&str> = unread
+        .iter()
+        .flat_map(|n| n.details.iter().skip(1).map(String::as_str))
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said.contains(&"catalog-test") && said.contains(&"sandbox-legacy"));
+    assert!(
+        s.nodes
+            .iter()
+            .filter(|n| n.id.starts_with("access-idle-"))
+            .all(|n| !n.details.iter().any(|d| d == "catalog-test"))
+    );
     // Every arrow joins two drawn boxes, and carries an arrowhead.
     for x in &s.edges {
         assert!(
