@@ -69,6 +69,10 @@ fn is_risky(kind: RowKind, same_account: bool, role: &RoleAccess) -> bool {
         || (kind == RowKind::Anyone && has("public-trust"))
 }
 
+/// An account's incoming trust: (from, role names, finding) per arrow,
+/// sorted. Accounts of one group with equal signatures fold together.
+type Signature = Vec<(String, String, bool)>;
+
 /// One arrow before folding: from a trusted node into an account.
 struct Arrow<'m> {
     from: String,
@@ -132,12 +136,12 @@ pub fn access_scene(estate: &Estate, indices: &[usize], opts: &AccessOptions) ->
 
     // Fold: same group, same incoming signature, nothing outgoing.
     let sources: BTreeSet<&str> = arrows.iter().map(|a| a.from.as_str()).collect();
-    let mut classes: BTreeMap<(String, Vec<(String, String, bool)>), Vec<String>> = BTreeMap::new();
+    let mut classes: BTreeMap<(String, Signature), Vec<String>> = BTreeMap::new();
     for id in &accounts {
         if sources.contains(id.as_str()) || estate.account(id).is_none() {
             continue;
         }
-        let mut sig: Vec<(String, String, bool)> = arrows
+        let mut sig: Signature = arrows
             .iter()
             .filter(|a| &a.to == id)
             .map(|a| (a.from.clone(), role_names(&a.roles), a.risky))
@@ -212,7 +216,7 @@ pub fn access_scene(estate: &Estate, indices: &[usize], opts: &AccessOptions) ->
         let grp = group_of(id);
         let name = estate.account(id).map_or(id.as_str(), |a| a.name.as_str());
         if !touched.contains(id.as_str())
-            && !inside.get(id.as_str()).is_some_and(|i| !i.risky.is_empty())
+            && inside.get(id.as_str()).is_none_or(|i| i.risky.is_empty())
         {
             let read = !unread.contains(id.as_str());
             idle.entry((grp, read)).or_default().push(name);
