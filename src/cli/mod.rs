@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod access;
 pub mod collect;
 pub mod cost;
 pub mod demo;
@@ -104,6 +105,15 @@ Exit codes: 0 complete, 3 written but partial (failed cells on stderr), 1 fatal 
 
 Amounts are in the currency AWS reports (USD), exact in CSV and JSON, rounded to cents in the table.")]
     Cost(cost::CostArgs),
+    /// Who can get into which account: the roles each account, outside account or anyone can assume.
+    #[command(after_help = "Examples:
+  orgscope access estate.json
+  orgscope access estate.json --filter 'trusted-by:outside,public'
+  orgscope access estate.json --filter 'account:payments-prod admin:true' --format csv --out access.csv
+  orgscope access estate.json --format json | jq '.rows[] | select(.kind == \"outside\")'
+
+Flags: admin-trusted-from-other-account, external-without-external-id, public-trust, unused-90d.")]
+    Access(access::AccessArgs),
     /// Compare two scopes of a snapshot, or two snapshots.
     #[command(after_help = "Examples:
   orgscope diff estate.json --left ou:Prod --right ou:Test

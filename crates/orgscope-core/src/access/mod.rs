@@ -31,6 +31,6 @@ mod policy_tests;
 #[cfg(test)]
 mod prop_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod trust_tests;

@@ -9,11 +9,11 @@ use crate::model::{
     SourceKind, Value, kinds,
 };
 
-pub(super) const PROD: &str = "111111111111";
-pub(super) const TEST: &str = "222222222222";
-pub(super) const TOOLING: &str = "333333333333";
-pub(super) const SECURITY: &str = "444444444444";
-pub(super) const VENDOR: &str = "999999999999";
+pub(crate) const PROD: &str = "111111111111";
+pub(crate) const TEST: &str = "222222222222";
+pub(crate) const TOOLING: &str = "333333333333";
+pub(crate) const SECURITY: &str = "444444444444";
+pub(crate) const VENDOR: &str = "999999999999";
 
 fn account(id: &str, name: &str, ou: &[&str]) -> Account {
     Account {
@@ -39,7 +39,7 @@ fn ou(id: &str, name: &str, accounts: &[&str], children: Vec<OrgUnit>) -> OrgUni
     }
 }
 
-pub(super) fn estate(resources: Vec<Resource>) -> Estate {
+pub(crate) fn estate(resources: Vec<Resource>) -> Estate {
     let mut e = Estate::new(
         "2026-06-01T12:00:00Z".into(),
         Source {
@@ -81,13 +81,13 @@ pub(super) fn estate(resources: Vec<Resource>) -> Estate {
     e
 }
 
-pub(super) fn trust_doc(principal: &str, condition: &str) -> String {
+pub(crate) fn trust_doc(principal: &str, condition: &str) -> String {
     format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{condition}}}]}}"#
     )
 }
 
-pub(super) fn role(account: &str, name: &str, trust: &str) -> Resource {
+pub(crate) fn role(account: &str, name: &str, trust: &str) -> Resource {
     let mut r = Resource::new(kinds::IAM_ROLE, account, "global", name)
         .with("trust_policy", trust)
         .with("created", "2026-01-01T00:00:00Z")
@@ -118,7 +118,7 @@ fn find<'e>(e: &'e Estate, account: &str, id: &str) -> &'e Resource {
 }
 
 /// The estate of the module doc with the roles a review cares about.
-fn reviewed() -> Estate {
+pub(crate) fn reviewed() -> Estate {
     let audit = trust_doc(&format!(r#"{{"AWS":"arn:aws:iam::{SECURITY}:root"}}"#), "");
     let mut resources = Vec::new();
     for acct in [PROD, TEST, TOOLING] {

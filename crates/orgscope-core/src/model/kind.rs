@@ -78,6 +78,12 @@ pub struct FieldDef {
     /// for a list (`account:payments-test` ≈ `account:payments-prod`): a
     /// field that names other resources or accounts by name.
     pub normalised: bool,
+    /// The values filter completion offers after `FIELD:` when the field
+    /// has a known vocabulary (`trusted_by`: `org`, `outside`, …). An item
+    /// `account:{account}` is offered once per account of the estate
+    /// (`account:payments-prod`). A `Bool` field offers `true` and `false`
+    /// without saying so.
+    pub values: &'static [&'static str],
 }
 
 impl FieldDef {
@@ -93,6 +99,7 @@ impl FieldDef {
             compare: Compare::No,
             facet: false,
             normalised: false,
+            values: &[],
         }
     }
 
@@ -128,6 +135,9 @@ impl FieldDef {
             normalised: true,
             ..self
         }
+    }
+    pub const fn values(self, values: &'static [&'static str]) -> FieldDef {
+        FieldDef { values, ..self }
     }
     pub const fn facet(self) -> FieldDef {
         FieldDef {

@@ -6,9 +6,9 @@
 
 use std::ops::Range;
 
-use crate::model::{Kind, Rel};
+use crate::model::{Kind, Rel, ValueType};
 
-use super::fields::field_names;
+use super::fields::{catalog, field_names};
 use super::group::{AccountChoice, TagCatalog};
 
 /// One suggestion: replace the characters `replace` (char indices) with
@@ -89,6 +89,56 @@ fn accounts(
     }
 }
 
+/// The values a descriptor field declares (see `FieldDef::values`) that
+/// start with `prefix`, across the kinds that have the field: `true` and
+/// `false` for a boolean, `account:{account}` once per account of the
+/// estate.
+fn field_values(
+    field: &str,
+    prefix: &str,
+    accounts: &[AccountChoice],
+    replace: Range<usize>,
+    out: &mut Vec<Completion>,
+) {
+    let Some(info) = catalog().lookup(field).and_then(|n| catalog().get(n)) else {
+        return;
+    };
+    let mut values: Vec<String> = Vec::new();
+    for def in Kind::all().flat_map(|k| k.def().fields.iter()) {
+        if def.name != info.name {
+            continue;
+        }
+        if def.ty == ValueType::Bool {
+            values.extend(["true".to_string(), "false".to_string()]);
+        }
+        for v in def.values {
+            match v.split_once("{account}") {
+                Some((before, after)) => values.extend(
+                    accounts
+                        .iter()
+                        .filter(|a| !a.outside)
+                        .map(|a| format!("{before}{}{after}", a.name)),
+                ),
+                None => values.push(v.to_string()),
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for v in values {
+        if out.len() >= MAX {
+            break;
+        }
+        if starts_with_ci(&v, prefix) && seen.insert(v.clone()) {
+            out.push(Completion {
+                label: v.clone(),
+                detail: info.label.to_string(),
+                replace: replace.clone(),
+                insert: quote(&v),
+            });
+        }
+    }
+}
+
 /// Suggestions for the word that ends at `cursor_char` (a char index).
 pub fn completions(src: &str, cursor_char: usize, catalog: &TagCatalog) -> Vec<Completion> {
     let chars: Vec<char> = src.chars().collect();
@@ -158,7 +208,7 @@ pub fn completions(src: &str, cursor_char: usize, catalog: &TagCatalog) -> Vec<C
             f if Rel::parse_filter(f).is_some_and(|r| r != Rel::InVpc) => {
                 kinds(&prefix, vstart..cursor, &mut out)
             }
-            _ => {}
+            f => field_values(f, &prefix, &catalog.accounts, vstart..cursor, &mut out),
         }
         return out;
     }

@@ -12,6 +12,9 @@ use rustc_hash::FxHashMap;
 
 use crate::model::{Kind, Rel, Resource, Value};
 
+use super::eval::any;
+use super::parse::Pattern;
+
 /// "This kind has no such field" in a per-kind slot table.
 pub(crate) const NO_SLOT: u16 = u16::MAX;
 
@@ -184,7 +187,41 @@ pub fn field_names() -> &'static [&'static str] {
     catalog().filter_names()
 }
 
-/// Does a non-null `v` match any of `values`, compared as its cell text?
-pub(crate) fn value_matches(values: &[super::parse::Pattern], v: &Value) -> bool {
-    !v.is_null() && super::eval::any(values, &v.text())
+/// Does a non-null `v` match any of `values`? Compared as its cell text,
+/// except that a list also matches when one of its items does
+/// (`trusted-by:outside` on `org, outside`), and a number matched with a
+/// count of days (`unused:90d`) matches when it is at least that.
+pub(crate) fn value_matches(values: &[Pattern], v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::List(items) => {
+            items.iter().any(|s| any(values, s) || any(values, bare(s)))
+                || (items.len() > 1 && any(values, &v.text()))
+        }
+        Value::Number(n) => values.iter().any(|p| match at_least_days(p) {
+            Some(min) => *n >= min,
+            None => p.matches(&n.to_string()),
+        }),
+        _ => any(values, &v.text()),
+    }
+}
+
+/// A list item without its trailing annotation in brackets: a role's
+/// `account:tooling [ExternalId]` is matched by `trust:account:tooling`.
+fn bare(item: &str) -> &str {
+    match item.rfind(" [") {
+        Some(i) if item.ends_with(']') => &item[..i],
+        _ => item,
+    }
+}
+
+/// `90d` (a literal): at least 90 days.
+fn at_least_days(p: &Pattern) -> Option<i64> {
+    match p {
+        Pattern::Exact(s) => s
+            .strip_suffix(['d', 'D'])
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse().ok()),
+        Pattern::Glob(_) => None,
+    }
 }

@@ -32,6 +32,8 @@ pub use group::{
 pub use parse::{MAX_DEPTH, ParseError, Query, parse};
 
 #[cfg(test)]
+mod access_tests;
+#[cfg(test)]
 mod depth_tests;
 #[cfg(test)]
 mod descriptor_tests;

@@ -17,6 +17,10 @@
 use crate::model::kind::{FieldDef, KeyDef, KindDef, RelationDef, Scope, ValueType};
 use crate::model::relation::Rel;
 
+/// What completion offers for a number of days (`unused:90d`: at least
+/// 90 days).
+pub(super) const DAYS: &[&str] = &["30d", "90d", "180d", "365d"];
+
 pub(super) static DEF: KindDef = KindDef {
     name: "iam_role",
     aliases: &["role", "roles", "iam-role", "iam_roles"],
@@ -50,12 +54,24 @@ pub(super) static DEF: KindDef = KindDef {
             .typed(ValueType::List)
             .column()
             .compared()
-            .normalised(),
+            .normalised()
+            // The issue spells the filter `trusts:account:payments-prod`.
+            .aliases(&["trusts"])
+            .values(&["account:{account}", "anyone"]),
         // The classes of `trust`: `same-account`, `org`, `outside`,
         // `service`, `federated`, `public`.
         FieldDef::text("trusted_by", "Trust classes")
             .typed(ValueType::List)
-            .aliases(&["trusted-by", "trust-class"]),
+            .aliases(&["trusted-by", "trust-class"])
+            .values(&[
+                "same-account",
+                "org",
+                "outside",
+                "service",
+                "federated",
+                "public",
+                "unknown",
+            ]),
         FieldDef::text("admin", "Admin")
             .typed(ValueType::Bool)
             .column()
@@ -66,14 +82,21 @@ pub(super) static DEF: KindDef = KindDef {
             .compared()
             .normalised(),
         // Whole days since last use (since creation when never used),
-        // counted to the collection time.
+        // counted to the collection time. `unused:90d` is "at least 90".
         FieldDef::text("unused", "Unused (days)")
             .typed(ValueType::Number)
-            .aliases(&["unused_days", "idle"]),
+            .aliases(&["unused_days", "idle"])
+            .values(DAYS),
         FieldDef::text("flags", "Flags")
             .typed(ValueType::List)
             .column()
-            .aliases(&["flag"]),
+            .aliases(&["flag"])
+            .values(&[
+                "admin-trusted-from-other-account",
+                "external-without-external-id",
+                "public-trust",
+                "unused-90d",
+            ]),
         // A document that could not be read, said once.
         FieldDef::text("note", "Note"),
     ],

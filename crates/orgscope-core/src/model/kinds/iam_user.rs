@@ -36,16 +36,19 @@ pub(super) static DEF: KindDef = KindDef {
         // Age in days of the oldest active key.
         FieldDef::text("key_age", "Oldest key (days)")
             .typed(ValueType::Number)
-            .column(),
+            .column()
+            .values(super::iam_role::DAYS),
         // Days since any active key was last used (since creation when
         // never used).
         FieldDef::text("unused", "Unused (days)")
             .typed(ValueType::Number)
-            .aliases(&["unused_days", "idle"]),
+            .aliases(&["unused_days", "idle"])
+            .values(super::iam_role::DAYS),
         FieldDef::text("flags", "Flags")
             .typed(ValueType::List)
             .column()
-            .aliases(&["flag"]),
+            .aliases(&["flag"])
+            .values(&["key-older-90d", "key-unused-90d"]),
         FieldDef::text("note", "Note"),
     ],
     key: KeyDef::Name,
