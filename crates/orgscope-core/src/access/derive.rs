@@ -13,6 +13,15 @@
 //! (its account's IAM was not read) counts as not administrator: the flag
 //! errs towards silence, and the `policies` relation still shows it.
 //!
+//! An administrator role trusted by another account is the finding
+//! `admin-trusted-from-other-account` — except when the only other account
+//! is the organization's management account, which is
+//! `admin-trusted-from-management`: AWS Organizations creates exactly such
+//! a role (`OrganizationAccountAccessRole`) in every account it creates,
+//! so flagging it as the finding would make every account of every
+//! organization red and hide the trust a reviewer must act on (a member
+//! account, a vendor). It stays a flag, so `flags:admin-*` finds both.
+//!
 //! A document that cannot be read leaves a `note` on its resource (one
 //! line per document, said once) and the rest of the resource is still
 //! derived: a role with a broken inline policy still has its trust.
@@ -78,7 +87,11 @@ fn decide(estate: &Estate) -> Vec<(usize, Update)> {
     }
     for (i, r) in res.iter().enumerate() {
         if r.kind == kinds::IAM_ROLE {
-            out.push((i, role_facts(r, &org, now, &admin_policies)));
+            let management = estate
+                .organization
+                .as_ref()
+                .map(|o| o.management_account_id.as_str());
+            out.push((i, role_facts(r, &org, now, &admin_policies, management)));
         } else if r.kind == kinds::IAM_USER {
             out.push((i, user_facts(r, &org, now, &admin_policies, &admin_groups)));
         }
@@ -198,6 +211,7 @@ fn role_facts(
     org: &Org,
     now: Option<OffsetDateTime>,
     admin_policies: &FxHashSet<(&str, &str)>,
+    management: Option<&str>,
 ) -> Update {
     let mut f = Facts::new(r);
     let admin = f.inline(r, org) | attached_admin(r, admin_policies);
@@ -239,8 +253,15 @@ fn role_facts(
     f.set("unused", unused.map_or(Value::Null, Value::Number));
 
     let mut flags = Vec::new();
-    if admin && entries.iter().any(TrustEntry::from_other_account) {
+    let from_management = |e: &TrustEntry| matches!(&e.truster, trust::Truster::Org { id, .. } if Some(id.as_str()) == management);
+    if admin
+        && entries
+            .iter()
+            .any(|e| e.from_other_account() && !from_management(e))
+    {
         flags.push("admin-trusted-from-other-account");
+    } else if admin && entries.iter().any(from_management) {
+        flags.push("admin-trusted-from-management");
     }
     if entries.iter().any(TrustEntry::external_without_external_id) {
         flags.push("external-without-external-id");

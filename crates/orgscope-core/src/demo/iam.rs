@@ -21,6 +21,10 @@
 //!   `s3:PutObject`, and the role also trusts `sandbox-alice`;
 //! - an app role per workload account for its EC2 and ECS tasks (service
 //!   trust, an inline policy on the app's own bucket);
+//! - `legacy-admin` in the first app's prod account (`payments-prod`):
+//!   AdministratorAccess, trusted by `sandbox-alice`, unused since
+//!   February 2025 — the finding the access diagram draws red, and a
+//!   role only prod has;
 //! - `siem-vendor-reader` in `log-archive`, trusted by the SIEM vendor's
 //!   account outside the organization **without** an ExternalId;
 //! - `data-migration-2025` in `log-archive`, unused since June 2025;
@@ -75,6 +79,24 @@ pub(super) fn account_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) 
                 out.push(
                     role(plan, "ci-deploy", trust_accounts(&from))
                         .with_edge(local_policy("deploy-permissions")),
+                );
+            }
+            // The finding a review is for: an administrator role in the
+            // first app's prod account that a sandbox can assume, left over
+            // from a migration (only prod has it).
+            if app == 0
+                && env == 0
+                && let Some(sandbox) = find(Role::Sandbox)
+            {
+                out.push(
+                    role(
+                        plan,
+                        "legacy-admin",
+                        trust_accounts(&[&format!("arn:aws:iam::{}:root", sandbox.id)]),
+                    )
+                    .with("description", "temporary: migration 2024")
+                    .with("last_used", "2025-02-11T10:00:00Z")
+                    .with_edge(aws_policy("AdministratorAccess")),
                 );
             }
             let s3 = if drift { "s3:*" } else { "s3:PutObject" };

@@ -962,7 +962,7 @@ fn addresses_nest_and_references_resolve() {
             ("blackhole route", 1),
             ("denied vpc", 2),
             // Roles and the management user's group use AWS's policies.
-            ("aws managed policy", 75),
+            ("aws managed policy", 76),
         ])
     );
     for r in &e.resources {

@@ -45,15 +45,20 @@ fn the_demo_draws_every_way_in_with_its_findings() {
     // The audit role: one role from security-audit, not a finding.
     let a = edge(&s, &audit, &payments_prod).expect("audit arrow");
     assert_eq!((a.kind, label(a)), (EdgeKind::Trust, ""));
-    // The Organizations role is an administrator trusted by management.
+    // The Organizations role is an administrator trusted by management:
+    // flagged as such, but not drawn as a finding (every account has it).
     let m = edge(&s, &mgmt, &payments_prod).expect("management arrow");
-    assert_eq!((m.kind, label(m)), (EdgeKind::TrustRisk, ""));
+    assert_eq!((m.kind, label(m)), (EdgeKind::Trust, ""));
+    // A sandbox that can become administrator in prod is.
+    let legacy = edge(&s, &sandbox, &payments_prod).expect("sandbox into prod");
+    assert_eq!(legacy.kind, EdgeKind::TrustRisk);
     // CI deploys from the network account into workloads only.
     assert!(edge(&s, &network, &payments_prod).is_some());
     assert!(edge(&s, &network, &logs).is_none());
     // The drifted test deploy role also trusts the sandbox; prod's not.
     assert!(edge(&s, &sandbox, &payments_test).is_some());
-    assert!(edge(&s, &sandbox, &payments_prod).is_none());
+    let into_test = edge(&s, &sandbox, &payments_test).expect("sandbox into test");
+    assert_eq!(into_test.kind, EdgeKind::Trust);
     // The SIEM vendor, outside, without an ExternalId: a finding, in the
     // outside region.
     let vendor = format!("outside:{}", crate::demo::VENDOR_ACCOUNT_ID);
@@ -72,7 +77,7 @@ fn the_demo_draws_every_way_in_with_its_findings() {
         logs_box
             .labels
             .iter()
-            .any(|l| l.text == "⚠ 2 roles with a finding"),
+            .any(|l| l.text == "⚠ 1 role with a finding"),
         "{:?}",
         logs_box.labels
     );
@@ -139,7 +144,8 @@ fn three_hundred_accounts_fold_into_a_readable_picture() {
     assert!(s.edges.len() < 120, "{} arrows", s.edges.len());
     // The drifted test accounts, trusting the sandbox too, stay apart
     // from the other test accounts: the sandbox's arrows go only into
-    // boxes of drifted test accounts.
+    // boxes of drifted test accounts (and into payments-prod's
+    // legacy-admin).
     let sandbox = id_of(&e, "sandbox-alice");
     let odd: Vec<_> = s.edges.iter().filter(|x| x.from == sandbox).collect();
     assert!(!odd.is_empty());
@@ -150,7 +156,13 @@ fn three_hundred_accounts_fold_into_a_readable_picture() {
         } else {
             b.details.iter().take(1).collect()
         };
-        assert!(names.iter().all(|n| n.ends_with("-test")), "{names:?}");
+        // ... and the one prod account with the sandbox's admin role.
+        assert!(
+            names
+                .iter()
+                .all(|n| n.ends_with("-test") || *n == "payments-prod"),
+            "{names:?}"
+        );
     }
 }
 
@@ -176,4 +188,29 @@ fn a_scope_draws_its_roles_only_and_an_empty_one_says_so() {
             .iter()
             .any(|t| t.text.contains("Nothing to draw"))
     );
+}
+
+#[test]
+fn the_organizations_role_is_flagged_apart_from_the_findings() {
+    let e = demo_estate(DEFAULT_ACCOUNTS);
+    let ctx = Context::new(&e);
+    let rows = |q: &str| query::filter(&ctx, &query::parse(q).expect("parses"), None);
+    let names = |q: &str| -> Vec<String> {
+        rows(q)
+            .into_iter()
+            .map(|i| e.resources[i].display_name().to_string())
+            .collect()
+    };
+    // Every member account's Organizations role, trusted by management.
+    let org_role = rows("type:role name:OrganizationAccountAccessRole");
+    assert_eq!(
+        rows("type:role flags:admin-trusted-from-management"),
+        org_role
+    );
+    // The findings: the sandbox's way into prod as administrator only.
+    assert_eq!(
+        names("type:role flags:admin-trusted-from-other-account"),
+        ["legacy-admin"]
+    );
+    assert_eq!(names("type:role flags:admin-*").len(), org_role.len() + 1);
 }
