@@ -1,15 +1,20 @@
 //! Criterion benchmarks of the query and diff engine on synthetic estates
 //! of the size the brief targets: filter and group over ~100,000 resources,
-//! diff of ~50,000 against ~50,000. Targets (docs/performance.md): filter
+//! diff of ~50,000 against ~50,000; and the IAM access fields and map of
+//! 300 accounts with 100 roles each. Targets (docs/performance.md): filter
 //! < 10 ms, group < 20 ms, diff < 150 ms.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use orgscope_core::access;
 use orgscope_core::demo::demo_estate;
 use orgscope_core::diff::{DiffOptions, diff};
-use orgscope_core::model::kinds;
+use orgscope_core::model::{
+    Account, AccountStatus, CallerIdentity, Edge, Estate, Rel, Resource, Source, SourceKind, Value,
+    kinds,
+};
 use orgscope_core::query::{self, Context, GroupKey};
 
 /// Accounts giving just over 100,000 resources.
@@ -106,5 +111,113 @@ fn bench_diff(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_query, bench_diff);
+/// An organization of `accounts` accounts, each with 100 roles (trusted by
+/// the security account, another org account, an outside account, a
+/// service or anyone fenced to the organization; every role with a
+/// three-statement inline policy, every tenth with AdministratorAccess) and
+/// 20 users with two access keys: the IAM of a large estate.
+fn iam_estate(accounts: usize) -> Estate {
+    let mut e = Estate::new(
+        "2026-06-01T00:00:00Z".into(),
+        Source {
+            kind: SourceKind::Demo,
+            profile: None,
+            label: "access bench".into(),
+        },
+        CallerIdentity {
+            account_id: "100000000000".into(),
+            arn: String::new(),
+            user_id: String::new(),
+        },
+    );
+    let id = |i: usize| format!("{:012}", 100_000_000_000 + i);
+    for a in 0..accounts {
+        e.accounts.push(Account {
+            id: id(a),
+            name: format!("app{a}-{}", if a % 2 == 0 { "prod" } else { "test" }),
+            email: String::new(),
+            status: AccountStatus::Active,
+            ou_path: vec!["Workloads".into()],
+            parent_id: String::new(),
+            tags: Default::default(),
+            scps: Vec::new(),
+            is_management: a == 0,
+        });
+    }
+    let inline = |acct: &str| {
+        format!(
+            r#"{{"app":{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b-{acct}/*"}},
+            {{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{acct}:role/x"}},
+            {{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{{"Bool":{{"aws:SecureTransport":false}}}}}}]}}}}"#
+        )
+    };
+    for a in 0..accounts {
+        let acct = id(a);
+        for r in 0..100 {
+            let principal = match r % 5 {
+                0 => format!(r#"{{"AWS":"arn:aws:iam::{}:root"}}"#, id(0)),
+                1 => format!(
+                    r#"{{"AWS":"arn:aws:iam::{}:role/ci"}}"#,
+                    id((a + 1) % accounts)
+                ),
+                2 => r#"{"AWS":"999999999999"}"#.to_string(),
+                3 => r#"{"Service":"lambda.amazonaws.com"}"#.to_string(),
+                _ => r#""*""#.to_string(),
+            };
+            let condition = if r % 5 == 4 {
+                r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}"#
+            } else {
+                ""
+            };
+            let mut role = Resource::new(kinds::IAM_ROLE, acct.clone(), "global", format!("role-{r}"))
+                .with(
+                    "trust_policy",
+                    format!(
+                        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{condition}}}]}}"#
+                    ),
+                )
+                .with("inline_policies", inline(&acct))
+                .with("created", "2025-01-01T00:00:00Z")
+                .with("last_used", "2026-05-01T00:00:00Z");
+            if r % 10 == 0 {
+                role = role.with_edge(
+                    Edge::new(Rel::Uses, kinds::IAM_POLICY, "AdministratorAccess")
+                        .in_account("aws")
+                        .named("AdministratorAccess"),
+                );
+            }
+            e.resources.push(role);
+        }
+        for u in 0..20 {
+            e.resources.push(
+                Resource::new(kinds::IAM_USER, acct.clone(), "global", format!("user-{u}")).with(
+                    "access_keys",
+                    Value::from(vec![
+                        "ABCD Active 2025-01-02T00:00:00Z 2026-05-30T00:00:00Z".to_string(),
+                        "EFGH Active 2026-02-02T00:00:00Z never".to_string(),
+                    ]),
+                ),
+            );
+        }
+    }
+    e
+}
+
+fn bench_access(c: &mut Criterion) {
+    let mut estate = iam_estate(300);
+    let mut g = c.benchmark_group("access_300_accounts");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    g.bench_function("derive_30k_roles_6k_users", |b| {
+        b.iter(|| access::derive(black_box(&mut estate)))
+    });
+    g.bench_function("access_map_30k_roles", |b| {
+        b.iter(|| black_box(access::access_map(&estate)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_query, bench_diff, bench_access);
 criterion_main!(benches);

@@ -25,6 +25,16 @@
 //! A document that cannot be read leaves a `note` on its resource (one
 //! line per document, said once) and the rest of the resource is still
 //! derived: a role with a broken inline policy still has its trust.
+//!
+//! Cost: every document is parsed once per run, so it is linear in the
+//! documents' size. Measured with `benches/engine.rs`
+//! (`access_300_accounts`: 300 accounts × 100 roles, each with a trust
+//! policy and a three-statement inline policy, and 6,000 users with two
+//! keys; release build, a 2-core machine at load average ~7 from other
+//! builds): 0.6–0.9 s per `derive`, ~20 µs per IAM resource. Profiles show
+//! allocation (small strings and JSON values) as half of it; the parser
+//! no longer allocates error paths on success. Derive runs once per
+//! collection, against minutes of IAM calls, so this was left there.
 
 use rustc_hash::FxHashSet;
 use time::OffsetDateTime;

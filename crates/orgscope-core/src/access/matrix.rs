@@ -14,6 +14,11 @@
 //! — a long form that stays readable and greps well at 300 accounts, where
 //! a grid would be thousands of characters wide; the JSON keeps the grid
 //! (rows with their non-empty cells) for the diagram and scripts.
+//!
+//! Re-parsing the trust policies rather than reading the derived `trust`
+//! strings keeps the map exact (an account's id, not a name that two
+//! accounts might share) for little: 30,000 roles in 300 accounts map in
+//! ~250 ms (release, on a loaded 2-core machine; `benches/engine.rs`).
 
 use std::collections::BTreeMap;
 

@@ -14,6 +14,7 @@
 //! `unwrap` on a document — every malformed one is a [`PolicyError`] with a
 //! message a person reads, shown as the resource's `note`.
 
+mod canonical;
 mod derive;
 mod matrix;
 pub mod policy;

@@ -20,11 +20,7 @@
 //! the input: the depth of nesting is bounded by `serde_json`'s recursion
 //! limit, and nothing here recurses on the input itself.
 //!
-//! [`Statement::canonical`] renders a statement on one line with its lists
-//! sorted and deduplicated (`Allow s3:GetObject,s3:PutObject on
-//! arn:aws:s3:::bucket/* if StringEquals aws:PrincipalOrgID=o-1`): two
-//! documents that say the same thing in different orders render the same,
-//! which is what the `statements` field and the diff compare.
+//! The canonical one-line rendering of a statement lives in `canonical.rs`.
 
 use std::fmt;
 
@@ -132,10 +128,13 @@ impl Names {
     /// Does a pattern of the list match `name` (IAM's `*` and `?`, ASCII
     /// case-insensitive as action names are), negation applied?
     pub fn covers(&self, name: &str) -> bool {
-        let hit = self
-            .items
-            .iter()
-            .any(|p| wildmatch::WildMatch::new_case_insensitive(p).matches(name));
+        let hit = self.items.iter().any(|p| {
+            if p.contains(['*', '?']) {
+                wildmatch::WildMatch::new_case_insensitive(p).matches(name)
+            } else {
+                p.eq_ignore_ascii_case(name)
+            }
+        });
         hit != self.negated
     }
 
@@ -295,14 +294,18 @@ fn string(v: &Json, path: &str) -> Result<String, PolicyError> {
     }
 }
 
-/// A string or a list of strings.
+/// A string or a list of strings. The path of an item is formatted only
+/// for an error: a list of a thousand actions allocates nothing else.
 fn strings(v: &Json, path: &str) -> Result<Vec<String>, PolicyError> {
     match v {
         Json::String(s) => Ok(vec![s.clone()]),
         Json::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| string(item, &format!("{path}[{i}]")))
+            .map(|(i, item)| match item {
+                Json::String(s) => Ok(s.clone()),
+                other => string(other, &format!("{path}[{i}]")),
+            })
             .collect(),
         other => Err(PolicyError::at(
             path,
@@ -485,12 +488,12 @@ fn principals(v: &Json, path: &str) -> Result<Vec<Principal>, PolicyError> {
 /// A condition value: a string, a boolean or a number (AWS compares them
 /// as text), or a list of them.
 fn condition_values(v: &Json, path: &str) -> Result<Vec<String>, PolicyError> {
-    let one = |v: &Json, path: &str| match v {
+    let one = |v: &Json, path: &dyn Fn() -> String| match v {
         Json::String(s) => Ok(s.clone()),
         Json::Bool(b) => Ok(b.to_string()),
         Json::Number(n) => Ok(n.to_string()),
         other => Err(PolicyError::at(
-            path,
+            &path(),
             format_args!(
                 "expected a string, boolean or number, found {}",
                 kind_of(other)
@@ -501,9 +504,9 @@ fn condition_values(v: &Json, path: &str) -> Result<Vec<String>, PolicyError> {
         Json::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| one(item, &format!("{path}[{i}]")))
+            .map(|(i, item)| one(item, &|| format!("{path}[{i}]")))
             .collect(),
-        other => Ok(vec![one(other, path)?]),
+        other => Ok(vec![one(other, &|| path.to_string())?]),
     }
 }
 
@@ -537,73 +540,10 @@ fn condition_block(v: &Json, path: &str) -> Result<Vec<Condition>, PolicyError> 
     Ok(out)
 }
 
-/// Sorted (ASCII case aside, then exactly) and deduplicated.
-fn sorted(items: &[String]) -> Vec<&str> {
-    let mut v: Vec<&str> = items.iter().map(String::as_str).collect();
-    v.sort_by(|a, b| {
-        a.to_ascii_lowercase()
-            .cmp(&b.to_ascii_lowercase())
-            .then_with(|| a.cmp(b))
-    });
-    v.dedup();
-    v
-}
-
 impl Statement {
     /// Does the statement's action list cover `action`?
     pub fn covers_action(&self, action: &str) -> bool {
         self.action.covers(action)
-    }
-
-    /// The statement on one line, lists sorted and deduplicated, the Sid
-    /// left out (a label, not a meaning):
-    /// `EFFECT [by P,…|by all but P,…] ACTIONS|not ACTIONS [on R,…|not on
-    /// R,…] [if OP KEY=V|V and …]`.
-    pub fn canonical(&self) -> String {
-        self.canonical_mapped(&|s: &str| s.to_string())
-    }
-
-    /// [`Statement::canonical`] with `map` applied to every principal,
-    /// resource and condition value before the lists are sorted (account
-    /// ids replaced by names sort as names, so prod and test agree).
-    pub fn canonical_mapped(&self, map: &dyn Fn(&str) -> String) -> String {
-        let mapped = |items: &[String]| -> Vec<String> { items.iter().map(|s| map(s)).collect() };
-        let mut out = String::from(self.effect.as_str());
-        if let Some(p) = &self.principal {
-            let mut items: Vec<String> = p.items.iter().map(|p| map(&p.to_string())).collect();
-            items.sort();
-            items.dedup();
-            out.push_str(if p.negated { " by all but " } else { " by " });
-            out.push_str(&items.join(","));
-        }
-        out.push(' ');
-        if self.action.negated {
-            out.push_str("not ");
-        }
-        out.push_str(&sorted(&self.action.items).join(","));
-        if let Some(r) = &self.resource {
-            out.push_str(if r.negated { " not on " } else { " on " });
-            out.push_str(&sorted(&mapped(&r.items)).join(","));
-        }
-        if !self.conditions.is_empty() {
-            let mut conds: Vec<String> = self
-                .conditions
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} {}={}",
-                        c.operator,
-                        c.key,
-                        sorted(&mapped(&c.values)).join("|")
-                    )
-                })
-                .collect();
-            conds.sort();
-            conds.dedup();
-            out.push_str(" if ");
-            out.push_str(&conds.join(" and "));
-        }
-        out
     }
 
     /// Does it allow every action on every resource (administrator power),
@@ -616,20 +556,6 @@ impl Statement {
 }
 
 impl Policy {
-    /// The canonical line of every statement, in document order.
-    pub fn canonical_lines(&self) -> Vec<String> {
-        self.statements.iter().map(Statement::canonical).collect()
-    }
-
-    /// The canonical lines with `map` applied to principals, resources and
-    /// condition values (see [`Statement::canonical_mapped`]).
-    pub fn canonical_lines_mapped(&self, map: &dyn Fn(&str) -> String) -> Vec<String> {
-        self.statements
-            .iter()
-            .map(|s| s.canonical_mapped(map))
-            .collect()
-    }
-
     /// Does some statement allow `*` on `*`?
     pub fn allows_everything(&self) -> bool {
         self.statements.iter().any(Statement::allows_everything)

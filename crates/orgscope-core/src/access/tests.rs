@@ -552,3 +552,35 @@ fn the_access_map_of_chosen_roles_leaves_the_others_out() {
     );
     assert!(map.lines().iter().all(|l| l[2] == "vendor"));
 }
+
+#[test]
+fn url_encoded_documents_from_real_iam_derive_like_plain_ones() {
+    let plain = trust_doc(&format!(r#"{{"AWS":"arn:aws:iam::{TOOLING}:root"}}"#), "");
+    let encoded: String = plain
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let inline_plain = r#"{"p":{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}}"#;
+    let inline_doc: String = r#"%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%7D"#.to_string();
+    // The collector may store each inline document as encoded text.
+    let inline_encoded = format!(r#"{{"p":"{inline_doc}"}}"#);
+    let mut e = estate(vec![
+        role(PROD, "plain", &plain).with("inline_policies", inline_plain),
+        role(TEST, "plain", &encoded).with("inline_policies", inline_encoded),
+    ]);
+    derive(&mut e);
+    let (a, b) = (find(&e, PROD, "plain"), find(&e, TEST, "plain"));
+    assert_eq!(get(b, "note"), &Value::Null);
+    assert_eq!(list(a, "trust"), vec!["account:tooling"]);
+    assert_eq!(list(a, "trust"), list(b, "trust"));
+    assert_eq!(list(a, "statements"), vec!["p: Allow * on *"]);
+    assert_eq!(list(a, "statements"), list(b, "statements"));
+    assert_eq!(get(b, "admin"), &Value::Bool(true));
+    assert_eq!(list(b, "flags"), vec!["admin-trusted-from-other-account"]);
+}

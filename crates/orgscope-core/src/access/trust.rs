@@ -23,7 +23,8 @@
 //! The conditions that change the verdict are kept with each entry
 //! ([`Guards`]): `sts:ExternalId` (the confused-deputy guard a third party
 //! should use), `aws:PrincipalOrgID`/`aws:PrincipalOrgPaths` (only
-//! principals of the organization), `aws:SourceAccount`/`aws:SourceArn`
+//! principals of the organization), `aws:PrincipalAccount` (only those of
+//! the named accounts), `aws:SourceAccount`/`aws:SourceArn`
 //! (which resource a service acts for), MFA, and whether other conditions
 //! restrict it further.
 
@@ -133,6 +134,8 @@ pub struct Guards {
     pub external_id: bool,
     /// `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths`.
     pub principal_org: bool,
+    /// `aws:PrincipalAccount`: only principals of the named accounts.
+    pub principal_account: bool,
     /// `aws:SourceAccount` or `aws:SourceOrgID`.
     pub source_account: bool,
     pub source_arn: bool,
@@ -151,6 +154,7 @@ impl Guards {
             match key.as_str() {
                 "sts:externalid" => g.external_id = true,
                 "aws:principalorgid" | "aws:principalorgpaths" => g.principal_org = true,
+                "aws:principalaccount" => g.principal_account = true,
                 "aws:sourceaccount" | "aws:sourceorgid" => g.source_account = true,
                 "aws:sourcearn" => g.source_arn = true,
                 "aws:multifactorauthpresent"
@@ -165,9 +169,9 @@ impl Guards {
         g
     }
 
-    /// Is a public trust fenced in to the organization or one account?
+    /// Is a public trust fenced in to the organization or named accounts?
     pub fn fences_public(&self) -> bool {
-        self.principal_org || self.source_account
+        self.principal_org || self.principal_account || self.source_account
     }
 
     /// The names in brackets after an entry (`ExternalId, MFA`).
@@ -176,6 +180,7 @@ impl Guards {
         for (on, name) in [
             (self.external_id, "ExternalId"),
             (self.principal_org, "PrincipalOrgID"),
+            (self.principal_account, "PrincipalAccount"),
             (self.source_account, "SourceAccount"),
             (self.source_arn, "SourceArn"),
             (self.mfa, "MFA"),

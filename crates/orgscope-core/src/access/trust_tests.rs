@@ -148,6 +148,19 @@ fn anyone_fenced_to_the_organization_is_recorded_but_not_public() {
     );
     assert_eq!(e[0].label(), "anyone [SourceAccount, SourceArn]");
     assert!(!e[0].is_public());
+    let e = entries(
+        r#"[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"StringEquals":{"aws:PrincipalAccount":["111111111111"]}}}]"#,
+    );
+    assert_eq!(e[0].label(), "anyone [PrincipalAccount]");
+    assert!(!e[0].is_public());
+    // Any other condition is recorded but fences nothing in.
+    let e = entries(
+        r#"[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]"#,
+    );
+    assert_eq!(e[0].label(), "anyone [conditions]");
+    assert!(e[0].is_public());
 }
 
 #[test]
