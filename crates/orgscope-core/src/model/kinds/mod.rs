@@ -12,11 +12,11 @@ use super::kind::{Kind, KindDef};
 
 mod egress_only_internet_gateway;
 mod elastic_ip;
-mod instance;
 mod iam_group;
 mod iam_policy;
 mod iam_role;
 mod iam_user;
+mod instance;
 mod internet_gateway;
 mod listener;
 mod load_balancer;
