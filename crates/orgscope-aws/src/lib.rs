@@ -1,9 +1,10 @@
 //! Collection: sign in once, crawl the Organizations tree, assume a role
 //! into each member account and describe the EC2 and Elastic Load
-//! Balancing inventory of every chosen region, producing a
+//! Balancing inventory of every chosen region and the account's IAM
+//! (global), producing a
 //! [`model::Estate`] in which every (account, region, api) cell has exactly
 //! one coverage status. AWS SDK types never leave this module: submodules
-//! convert them (`ec2`, `elbv2`, `org`) and classify their errors
+//! convert them (`ec2`, `elbv2`, `iam`, `org`) and classify their errors
 //! (`classify`) at the boundary.
 //!
 //! The pipeline: the walk of the organization (`org`) hands out each page
@@ -48,6 +49,7 @@ pub mod cost;
 pub mod ec2;
 pub mod elbv2;
 pub mod fds;
+pub mod iam;
 pub mod mfa;
 pub mod org;
 pub mod profiles;
@@ -93,7 +95,7 @@ pub struct Hooks {
     /// Use this base configuration instead of loading the standard chain.
     pub base_config: Option<SdkConfig>,
     /// Interceptors added to every SDK client of the run (STS,
-    /// Organizations and every per-account EC2 and ELBv2 client).
+    /// Organizations and every per-account EC2, ELBv2 and IAM client).
     pub interceptors: Vec<SharedInterceptor>,
 }
 
