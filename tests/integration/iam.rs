@@ -8,6 +8,8 @@
 //! edge by edge, under one `ok` cell per account for the entities and one
 //! for the access keys; and a denied `ListAccessKeys` must lose the keys
 //! only. No snapshot may hold a whole access key id or its secret.
+//! `recorded` replays AWS's own answers where moto cannot give them: a
+//! paged answer, every document encoded, a key's last use with a region.
 //!
 //! moto (measured, 5.2.5): `GetAccountAuthorizationDetails` URL-encodes
 //! inline and managed policy documents, as AWS does, but returns trust
@@ -34,6 +36,8 @@ use tokio_util::sync::CancellationToken;
 use crate::support::moto::{self, MANAGEMENT_ACCOUNT, Moto};
 use crate::support::proxy::{Fault, FaultProxy, Match, Rule, Rules};
 use crate::support::seed;
+
+mod recorded;
 
 /// An account outside the organization.
 const OUTSIDE: &str = "999999999999";
