@@ -341,6 +341,7 @@ pub async fn collect(
         opts.concurrency,
         opts.region_concurrency,
         fds::calls_per_region(),
+        fds::calls_per_account(),
         fds::raise_open_files_limit(),
     );
     if accounts_at_once < opts.concurrency {
