@@ -132,8 +132,9 @@ pub struct CollectOptions {
     pub org_concurrency: usize,
     /// Regions of one account collected at once.
     pub region_concurrency: usize,
-    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000), and
-    /// `PageSize` of ELBv2 ones (clamped to 1..=400).
+    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000), `PageSize`
+    /// of ELBv2 ones (clamped to 1..=400), and `MaxItems` of IAM's
+    /// `GetAccountAuthorizationDetails` (clamped to 1..=1000).
     pub page_size: i32,
     pub connect_timeout: Duration,
     /// Time limit of one HTTP attempt.
