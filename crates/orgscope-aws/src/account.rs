@@ -229,14 +229,18 @@ async fn collect_iam(
     account_id: &str,
     page_size: i32,
 ) -> PerApi {
-    let mut generation = session.map(RoleSession::generation).unwrap_or(0);
+    // The generation of the credentials a call is about to use, read just
+    // before it: the regions share the session and may renew it first.
+    let now = || session.map(RoleSession::generation).unwrap_or(0);
+    let mut generation = now();
     let mut details = iam::details(client, account_id, page_size).await;
     if let Some(session) = session {
         for _ in 0..3 {
             if !is_expired(&details) {
                 break;
             }
-            renew(session, &mut generation).await;
+            session.expired(generation).await;
+            generation = now();
             details = iam::details(client, account_id, page_size).await;
         }
     }
@@ -244,6 +248,7 @@ async fn collect_iam(
         Ok(r) => r,
         Err(f) => return vec![(iam::details_api(), Err(f))],
     };
+    generation = now();
     let mut read = iam::read_keys(client, &iam::user_names(&resources)).await;
     if let Some(session) = session {
         for _ in 0..3 {
@@ -255,7 +260,8 @@ async fn collect_iam(
             if expired.is_empty() {
                 break;
             }
-            renew(session, &mut generation).await;
+            session.expired(generation).await;
+            generation = now();
             let again = iam::read_keys(client, &expired).await;
             for (user, r) in again {
                 if let Some(slot) = read.iter_mut().find(|(u, _)| *u == user) {
@@ -269,13 +275,6 @@ async fn collect_iam(
         (iam::details_api(), Ok(resources)),
         (iam::keys_api(), keys.map(|()| Vec::new())),
     ]
-}
-
-/// Drop the session's credentials that AWS called expired (those of
-/// `generation`), and note the generation that replaces them.
-async fn renew(session: &RoleSession, generation: &mut u64) {
-    session.expired(*generation).await;
-    *generation = session.generation();
 }
 
 /// EC2 answers `AuthFailure` both to credentials it rejects and to any
