@@ -53,6 +53,7 @@ async fn the_binary_writes_a_snapshot_matching_the_seed_and_exits_by_outcome() {
             assert_eq!(counts(&estate, &s.id, region), want, "{} {region}", s.name);
             total += want.total();
         }
+        total += seeded.expected_global(&s.id);
     }
     assert_eq!(estate.resources.len(), total);
     // Scripts rely on these top-level arrays and fields.

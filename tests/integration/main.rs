@@ -8,6 +8,7 @@ mod cost;
 mod diagram;
 mod engine;
 mod faults;
+mod iam;
 mod identity_center;
 mod robustness;
 mod security;

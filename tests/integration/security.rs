@@ -159,6 +159,19 @@ async fn a_full_run_uses_only_the_reader_policy() {
         1,
     )
     .await;
+    // A user with an access key in a member, so the per-user and per-key
+    // IAM calls (`ListAccessKeys`, `GetAccessKeyLastUsed`) are made too.
+    let iam = seed::iam_client(&conf, &members[0]).await;
+    iam.create_user()
+        .user_name("ci")
+        .send()
+        .await
+        .expect("create_user");
+    iam.create_access_key()
+        .user_name("ci")
+        .send()
+        .await
+        .expect("create_access_key");
     // With costs, so Cost Explorer's one call is checked against the
     // policy too (moto answers it with an empty result).
     let mut opts = options(base_config(&proxy).await, Mfa::default());
@@ -207,6 +220,9 @@ async fn a_full_run_uses_only_the_reader_policy() {
         "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeTargetHealth",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:ListAccessKeys",
+        "iam:GetAccessKeyLastUsed",
     ] {
         assert!(
             proxy.seen_signed_by("sts:AssumeRole", action) > 0,

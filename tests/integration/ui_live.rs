@@ -81,7 +81,8 @@ fn live_collection_fills_the_tree_and_badges_the_denied_account() {
         .cloned()
         .unwrap_or_else(|| panic!("no estate"));
     assert_eq!(estate.accounts.len(), seeded.accounts.len());
-    let expected = seeded.expected(&allowed, "us-east-1").total();
+    let expected =
+        seeded.expected(&allowed, "us-east-1").total() + seeded.expected_global(&allowed);
     let got = estate
         .resources
         .iter()
@@ -221,7 +222,7 @@ fn cancel_keeps_what_was_collected_and_marks_the_estate_partial() {
     assert!(h.state().is_collecting(), "Connect starts a run");
 
     // Wait (bounded) until shop-prod has streamed in and shop-test is stuck.
-    let expected = seeded.expected(&done, "us-east-1").total();
+    let expected = seeded.expected(&done, "us-east-1").total() + seeded.expected_global(&done);
     let streamed = |h: &Harness<'_, OrgscopeApp>| {
         h.state().estate().map_or(0, |e| {
             e.resources.iter().filter(|r| r.account_id == done).count()

@@ -8,16 +8,25 @@
 //! own, and a panic in one service's task fails that service's cells of
 //! the region (`InternalError`) without losing the other's.
 //!
+//! IAM is global: one task per account, started with the regions' work
+//! and independent of it (a denied IAM is its cells, never the EC2 of the
+//! account; a failed `DescribeRegions` never loses the IAM), with global
+//! cells for its entities and its users' access keys (`iam/`).
+//!
 //! When a region answers `AuthFailure`, one `DescribeRegions` with
 //! `AllRegions` tells a region the account has not enabled
 //! (`region_disabled`: enable it or leave it out) from a real denial.
 
 use futures::{StreamExt, stream};
 
+use std::sync::Arc;
+
+use aws_credential_types::provider::SharedCredentialsProvider;
+
 use super::auth::{Clients, RoleSession};
 use super::classify::Failure;
 use super::sso::SsoAccess;
-use super::{Access, CollectOptions, Regions, ec2, elbv2};
+use super::{Access, CollectOptions, Regions, ec2, elbv2, iam};
 use orgscope_core::model::{Account, Api, CellKey, Coverage, CoverageStatus, Place, Resource};
 
 /// What one service's collectors found in a region: one result per API.
@@ -92,6 +101,40 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
     };
     let creds = session.as_ref().map(|s| s.provider());
 
+    // IAM is account-wide: its own task, beside the regions (which may
+    // not even be listed when `DescribeRegions` fails).
+    let iam_work = {
+        let client = ctx.clients.iam(id, creds.clone());
+        let session = session.clone();
+        let (account, page_size) = (id.to_string(), ctx.opts.page_size);
+        async move { collect_iam(session.as_deref(), &client, &account, page_size).await }
+    };
+    let (iam, ()) = futures::join!(
+        service(on_worker(iam_work), iam::apis()),
+        describe_regions(ctx, id, session.as_ref(), creds, &mut out),
+    );
+    for (api, r) in iam {
+        let key = CellKey::new(id, Place::Global, api);
+        match r {
+            Ok(resources) => {
+                out.resources.extend(resources);
+                out.cell(key, Ok(()));
+            }
+            Err(f) => out.cell(key, Err(f)),
+        }
+    }
+    out
+}
+
+/// Every region of the account (listed first when the run asks for every
+/// enabled one), EC2 and ELBv2 as a task each per region, into `out`.
+async fn describe_regions(
+    ctx: &Ctx<'_>,
+    id: &str,
+    session: Option<&Arc<RoleSession>>,
+    creds: Option<SharedCredentialsProvider>,
+    out: &mut Outcome,
+) {
     let regions = match &ctx.opts.regions {
         Regions::List(list) => list.clone(),
         Regions::AllEnabled => {
@@ -104,7 +147,7 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
                 }
                 Err(f) => {
                     out.cell(key, Err(f));
-                    return out;
+                    return;
                 }
             }
         }
@@ -116,7 +159,7 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         .map(|region| {
             let ec2_client = ctx.clients.ec2(id, &region, creds.clone());
             let elb_client = ctx.clients.elbv2(id, &region, creds.clone());
-            let (ec2_session, elb_session) = (session.clone(), session.clone());
+            let (ec2_session, elb_session) = (session.cloned(), session.cloned());
             let (ec2_at, elb_at) = (
                 (id.to_string(), region.clone()),
                 (id.to_string(), region.clone()),
@@ -172,7 +215,66 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
             }
         }
     }
-    out
+}
+
+/// The account's IAM: its entities, then its users' access keys (only
+/// when the entities were read: without users there is nothing to ask,
+/// and the one failed cell says why). Calls refused because the session
+/// expired are redone after renewing it, three rounds at most, as
+/// [`describe_renewing`] does for a region; for the keys, only the users
+/// refused are asked again.
+async fn collect_iam(
+    session: Option<&RoleSession>,
+    client: &aws_sdk_iam::Client,
+    account_id: &str,
+    page_size: i32,
+) -> PerApi {
+    // The generation of the credentials a call is about to use, read just
+    // before it: the regions share the session and may renew it first.
+    let now = || session.map(RoleSession::generation).unwrap_or(0);
+    let mut generation = now();
+    let mut details = iam::details(client, account_id, page_size).await;
+    if let Some(session) = session {
+        for _ in 0..3 {
+            if !is_expired(&details) {
+                break;
+            }
+            session.expired(generation).await;
+            generation = now();
+            details = iam::details(client, account_id, page_size).await;
+        }
+    }
+    let mut resources = match details {
+        Ok(r) => r,
+        Err(f) => return vec![(iam::details_api(), Err(f))],
+    };
+    generation = now();
+    let mut read = iam::read_keys(client, &iam::user_names(&resources)).await;
+    if let Some(session) = session {
+        for _ in 0..3 {
+            let expired: Vec<String> = read
+                .iter()
+                .filter(|(_, r)| is_expired(r))
+                .map(|(user, _)| user.clone())
+                .collect();
+            if expired.is_empty() {
+                break;
+            }
+            session.expired(generation).await;
+            generation = now();
+            let again = iam::read_keys(client, &expired).await;
+            for (user, r) in again {
+                if let Some(slot) = read.iter_mut().find(|(u, _)| *u == user) {
+                    slot.1 = r;
+                }
+            }
+        }
+    }
+    let keys = iam::with_keys(&mut resources, read);
+    vec![
+        (iam::details_api(), Ok(resources)),
+        (iam::keys_api(), keys.map(|()| Vec::new())),
+    ]
 }
 
 /// EC2 answers `AuthFailure` both to credentials it rejects and to any

@@ -208,6 +208,40 @@ impl Clients {
         aws_sdk_costexplorer::Client::from_conf(b.build())
     }
 
+    /// IAM of one account. IAM is global: its one endpoint is signed for
+    /// us-east-1 (the partition's own region in China and GovCloud),
+    /// whatever the home region, and an endpoint set in the base config
+    /// (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_IAM`) still wins. Its request
+    /// rate is low and account-wide, so it gets ELB's patient retries, in
+    /// a partition of its own per account. `creds` as for [`Clients::ec2`].
+    pub fn iam(
+        &self,
+        account_id: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_iam::Client {
+        let region = if self.home_region.starts_with("cn-") {
+            "cn-north-1"
+        } else if self.home_region.starts_with("us-gov-") {
+            "us-gov-west-1"
+        } else {
+            "us-east-1"
+        };
+        let mut b = aws_sdk_iam::config::Builder::from(&self.base)
+            .region(Region::new(region))
+            .timeout_config(self.timeouts.clone())
+            .retry_config(self.elb_retry.clone())
+            .retry_partition(partition_for("iam", account_id));
+        if let Some(c) = creds {
+            b = b
+                .credentials_provider(c)
+                .identity_cache(IdentityCache::no_cache());
+        }
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_iam::Client::from_conf(b.build())
+    }
+
     /// EC2 in one account-region. `creds` is `None` for the caller's own
     /// account, which uses the base credentials untouched.
     pub fn ec2(

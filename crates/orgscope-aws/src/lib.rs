@@ -1,9 +1,10 @@
 //! Collection: sign in once, crawl the Organizations tree, assume a role
 //! into each member account and describe the EC2 and Elastic Load
-//! Balancing inventory of every chosen region, producing a
+//! Balancing inventory of every chosen region and the account's IAM
+//! (global), producing a
 //! [`model::Estate`] in which every (account, region, api) cell has exactly
 //! one coverage status. AWS SDK types never leave this module: submodules
-//! convert them (`ec2`, `elbv2`, `org`) and classify their errors
+//! convert them (`ec2`, `elbv2`, `iam`, `org`) and classify their errors
 //! (`classify`) at the boundary.
 //!
 //! The pipeline: the walk of the organization (`org`) hands out each page
@@ -48,6 +49,7 @@ pub mod cost;
 pub mod ec2;
 pub mod elbv2;
 pub mod fds;
+pub mod iam;
 pub mod mfa;
 pub mod org;
 pub mod profiles;
@@ -93,7 +95,7 @@ pub struct Hooks {
     /// Use this base configuration instead of loading the standard chain.
     pub base_config: Option<SdkConfig>,
     /// Interceptors added to every SDK client of the run (STS,
-    /// Organizations and every per-account EC2 and ELBv2 client).
+    /// Organizations and every per-account EC2, ELBv2 and IAM client).
     pub interceptors: Vec<SharedInterceptor>,
 }
 
@@ -130,8 +132,9 @@ pub struct CollectOptions {
     pub org_concurrency: usize,
     /// Regions of one account collected at once.
     pub region_concurrency: usize,
-    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000), and
-    /// `PageSize` of ELBv2 ones (clamped to 1..=400).
+    /// `MaxResults` of EC2 describe calls (clamped to 5..=1000), `PageSize`
+    /// of ELBv2 ones (clamped to 1..=400), and `MaxItems` of IAM's
+    /// `GetAccountAuthorizationDetails` (clamped to 1..=1000).
     pub page_size: i32,
     pub connect_timeout: Duration,
     /// Time limit of one HTTP attempt.
@@ -339,6 +342,7 @@ pub async fn collect(
         opts.concurrency,
         opts.region_concurrency,
         fds::calls_per_region(),
+        fds::calls_per_account(),
         fds::raise_open_files_limit(),
     );
     if accounts_at_once < opts.concurrency {

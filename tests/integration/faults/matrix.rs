@@ -537,6 +537,60 @@ async fn one_region_hangs_gives_timeout_there_in_bounded_time() {
 }
 
 #[tokio::test]
+async fn iam_denied_in_one_account_is_one_denied_cell_and_its_ec2_is_collected() {
+    let fx = Fixture::new().await;
+    let acct = fx.member(3).to_string();
+    let details = collect::iam::details_api();
+    let e = fx
+        .run_with(Rules::none().with(Rule::new(
+            Match::any().action(details).account(&acct),
+            Fault::error(
+                403,
+                "AccessDenied",
+                &format!(
+                    "User: arn:aws:sts::{acct}:assumed-role/orgscope-reader/x is not \
+                     authorized to perform: {details} with an explicit deny in a service \
+                     control policy"
+                ),
+            ),
+        )))
+        .await;
+    let iam_cell = CellKey::new(acct.clone(), Place::Global, details);
+    let want: BTreeMap<_, _> = [(
+        iam_cell.clone(),
+        (CoverageStatus::Denied, Some("AccessDenied".to_string())),
+    )]
+    .into();
+    assert_eq!(failed(&e), want);
+    // No users were read, so no access keys were asked about: no cell.
+    let keys = CellKey::new(acct.clone(), Place::Global, Api::LIST_ACCESS_KEYS);
+    assert!(!cells(&e).contains_key(&keys));
+    assert!(cells(&fx.baseline).contains_key(&keys));
+    // Denied once, never retried.
+    assert_eq!(fx.proxy.seen_for(&acct, details), 1);
+    // The account's regions are all there, resource for resource.
+    let (want, have) = (resources(&fx.baseline), resources(&e));
+    for region in REGIONS {
+        let place = (acct.clone(), region.to_string());
+        assert!(
+            want.get(&place).is_some_and(|ids| !ids.is_empty()),
+            "{place:?}"
+        );
+        assert_eq!(have.get(&place), want.get(&place), "{place:?}");
+    }
+    // And none of its IAM (the baseline's roles were read).
+    let iam_of = |e: &Estate| {
+        e.resources
+            .iter()
+            .filter(|r| r.account_id == acct && r.kind.def().service == "iam")
+            .count()
+    };
+    assert!(iam_of(&fx.baseline) > 0);
+    assert_eq!(iam_of(&e), 0);
+    fx.assert_rest_complete(&e, |c| c == &iam_cell || c == &keys);
+}
+
+#[tokio::test]
 async fn expired_session_credentials_are_renewed_and_nothing_is_lost() {
     let fx = Fixture::new().await;
     // Every member session dies after 12 requests. Each account makes one

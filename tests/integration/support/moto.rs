@@ -51,6 +51,12 @@ impl Moto {
     /// Start a fresh moto (empty state) and wait until it accepts
     /// connections.
     pub fn start() -> Moto {
+        Self::start_with(&[])
+    }
+
+    /// [`Moto::start`] with these settings in moto's environment (e.g.
+    /// `MOTO_IAM_LOAD_MANAGED_POLICIES`, which only the environment sets).
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let bin = moto_binary();
         let mut last_error = String::new();
         for _ in 0..5 {
@@ -61,6 +67,7 @@ impl Moto {
                 .arg("moto-wrapper")
                 .arg(&bin)
                 .arg(port.to_string())
+                .envs(env.iter().copied())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())

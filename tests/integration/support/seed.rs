@@ -174,6 +174,15 @@ impl Seeded {
             transit_gateway_route_tables: created.transit_gateway_route_tables,
         }
     }
+
+    /// IAM resources (global) a collection finds in an account that no
+    /// test seeded: moto's Organizations gives every account it creates
+    /// an `OrganizationAccountAccessRole`, as AWS does; the management
+    /// account has none. Suspended accounts are never read.
+    pub fn expected_global(&self, account_id: &str) -> usize {
+        let active = self.accounts.iter().any(|a| a.id == account_id && a.active);
+        usize::from(active && account_id != MANAGEMENT_ACCOUNT)
+    }
 }
 
 /// What to put in one account-region.
@@ -428,33 +437,50 @@ async fn attach(org: &aws_sdk_organizations::Client, policy: &str, target: &str)
         .unwrap_or_else(|e| panic!("attach_policy {target}: {e:?}"));
 }
 
-/// An EC2 client in `account_id`/`region`: base credentials for the
+/// Credentials for `account_id`: `None` (the base ones) for the
 /// management account, AssumeRole credentials for members (moto routes
 /// calls by the access key STS handed out).
+pub async fn member_credentials(conf: &SdkConfig, account_id: &str) -> Option<Credentials> {
+    if account_id == MANAGEMENT_ACCOUNT {
+        return None;
+    }
+    let sts = aws_sdk_sts::Client::new(conf);
+    let out = sts
+        .assume_role()
+        .role_arn(format!(
+            "arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
+        ))
+        .role_session_name("seed")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("assume_role {account_id}: {e:?}"));
+    let c = out.credentials().expect("credentials");
+    Some(Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "seed",
+    ))
+}
+
+/// An EC2 client in `account_id`/`region` (see [`member_credentials`]).
 pub async fn ec2_client(conf: &SdkConfig, account_id: &str, region: &str) -> aws_sdk_ec2::Client {
     let mut b = aws_sdk_ec2::config::Builder::from(conf)
         .region(aws_types::region::Region::new(region.to_string()));
-    if account_id != MANAGEMENT_ACCOUNT {
-        let sts = aws_sdk_sts::Client::new(conf);
-        let out = sts
-            .assume_role()
-            .role_arn(format!(
-                "arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
-            ))
-            .role_session_name("seed")
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("assume_role {account_id}: {e:?}"));
-        let c = out.credentials().expect("credentials");
-        b = b.credentials_provider(Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_string()),
-            None,
-            "seed",
-        ));
+    if let Some(c) = member_credentials(conf, account_id).await {
+        b = b.credentials_provider(c);
     }
     aws_sdk_ec2::Client::from_conf(b.build())
+}
+
+/// An IAM client in `account_id` (see [`member_credentials`]).
+pub async fn iam_client(conf: &SdkConfig, account_id: &str) -> aws_sdk_iam::Client {
+    let mut b = aws_sdk_iam::config::Builder::from(conf);
+    if let Some(c) = member_credentials(conf, account_id).await {
+        b = b.credentials_provider(c);
+    }
+    aws_sdk_iam::Client::from_conf(b.build())
 }
 
 pub fn tag_spec(kind: ec2t::ResourceType, tags: &[(&str, &str)]) -> ec2t::TagSpecification {

@@ -271,6 +271,11 @@ impl Api {
     /// costs are collected; its cell is global and says nothing about
     /// resources (see [`Api::is_cost`]).
     pub const GET_COST_AND_USAGE: Api = Api::from_static("ce:GetCostAndUsage");
+    /// IAM users' access keys (`ListAccessKeys` and `GetAccessKeyLastUsed`
+    /// per user), one global cell per account beside the IAM kinds' own
+    /// (`iam:GetAccountAuthorizationDetails`): a role reviewer may be
+    /// refused them without losing the roles.
+    pub const LIST_ACCESS_KEYS: Api = Api::from_static("iam:ListAccessKeys");
 
     pub const fn from_static(name: &'static str) -> Api {
         Api(Cow::Borrowed(name))
