@@ -394,11 +394,25 @@ async fn collect(opts: CollectOptions) -> Estate {
         .expect("collection")
 }
 
+/// The resources of `kind` in `account` by path and name: each id is the
+/// ARN's resource part, the kind's word first (`role/service-role/x`),
+/// which this checks and strips.
 fn of_kind<'a>(e: &'a Estate, account: &str, kind: Kind) -> BTreeMap<&'a str, &'a Resource> {
+    let word = match kind {
+        kinds::IAM_ROLE => "role/",
+        kinds::IAM_USER => "user/",
+        kinds::IAM_GROUP => "group/",
+        _ => "policy/",
+    };
     e.resources
         .iter()
         .filter(|r| r.account_id == account && r.kind == kind)
-        .map(|r| (r.id.as_str(), r))
+        .map(|r| {
+            let id =
+                r.id.strip_prefix(word)
+                    .unwrap_or_else(|| panic!("{} id {} without {word}", kind.def().name, r.id));
+            (id, r)
+        })
         .collect()
 }
 
@@ -502,13 +516,15 @@ fn iam_of_two_accounts_is_collected_as_seeded() {
         assert_eq!(text(roles["vendor"], "inline_policies"), Some("{}"));
         assert_eq!(
             roles["service-role/ci-deploy"].relations,
-            [Edge::new(Rel::Uses, kinds::IAM_POLICY, "team/deploy").named("deploy")]
+            [Edge::new(Rel::Uses, kinds::IAM_POLICY, "policy/team/deploy").named("deploy")]
         );
         assert_eq!(
             roles["vendor"].relations,
-            [Edge::new(Rel::Uses, kinds::IAM_POLICY, "ReadOnlyAccess")
-                .named("ReadOnlyAccess")
-                .in_account("aws")]
+            [
+                Edge::new(Rel::Uses, kinds::IAM_POLICY, "policy/ReadOnlyAccess")
+                    .named("ReadOnlyAccess")
+                    .in_account("aws")
+            ]
         );
         assert!(roles["public"].relations.is_empty());
 
@@ -550,7 +566,7 @@ fn iam_of_two_accounts_is_collected_as_seeded() {
         );
         assert_eq!(
             deployers.relations,
-            [Edge::new(Rel::Uses, kinds::IAM_POLICY, "team/deploy").named("deploy")]
+            [Edge::new(Rel::Uses, kinds::IAM_POLICY, "policy/team/deploy").named("deploy")]
         );
 
         let users = of_kind(&estate, &fx.prod, kinds::IAM_USER);
@@ -561,7 +577,10 @@ fn iam_of_two_accounts_is_collected_as_seeded() {
         let (alice, bob) = (users["alice"], users["ops/bob"]);
         assert_eq!(
             alice.relations,
-            [Edge::new(Rel::InGroup, kinds::IAM_GROUP, "people/deployers").named("deployers")]
+            [
+                Edge::new(Rel::InGroup, kinds::IAM_GROUP, "group/people/deployers")
+                    .named("deployers")
+            ]
         );
         assert!(text(alice, "user_id").is_some_and(|id| !id.is_empty()));
         assert_eq!(text(alice, "inline_policies"), Some("{}"));
@@ -609,9 +628,9 @@ fn check_roles(roles: &BTreeMap<&str, &Resource>, seeded: &SeededIam) {
         );
         // Never used (moto sets no last use without a session).
         assert_eq!(r.get("last_used"), Some(&Value::Null), "{name}");
-        // Not in GetAccountAuthorizationDetails' answer: not collected.
-        assert_eq!(r.get("max_session"), Some(&Value::Null), "{name}");
-        assert_eq!(r.get("description"), Some(&Value::Null), "{name}");
+        // Not in GetAccountAuthorizationDetails' answer: not fields.
+        assert_eq!(r.get("max_session"), None, "{name}");
+        assert_eq!(r.get("description"), None, "{name}");
         assert_eq!(
             r.arn(),
             format!("arn:aws:iam::{}:role/{}", r.account_id, s.id)

@@ -182,9 +182,11 @@ fn a_recorded_two_page_answer_is_followed_to_the_end() {
         assert_eq!(role.tags.get("owner").map(String::as_str), Some("security"));
         assert_eq!(
             role.relations,
-            [Edge::new(Rel::Uses, kinds::IAM_POLICY, "SecurityAudit")
-                .named("SecurityAudit")
-                .in_account("aws")]
+            [
+                Edge::new(Rel::Uses, kinds::IAM_POLICY, "policy/SecurityAudit")
+                    .named("SecurityAudit")
+                    .in_account("aws")
+            ]
         );
 
         let users = of_kind(&estate, &member, kinds::IAM_USER);
@@ -192,7 +194,7 @@ fn a_recorded_two_page_answer_is_followed_to_the_end() {
         assert_eq!(
             user.relations,
             [
-                Edge::new(Rel::InGroup, kinds::IAM_GROUP, "teams/recorded-group")
+                Edge::new(Rel::InGroup, kinds::IAM_GROUP, "group/teams/recorded-group")
                     .named("recorded-group")
             ]
         );

@@ -41,7 +41,7 @@ pub(super) fn resources(account_id: &str, pages: &[Page]) -> Vec<Resource> {
         .iter()
         .filter_map(|g| {
             let name = g.group_name().filter(|n| !n.is_empty())?;
-            Some((name, id_of(g.path(), name)))
+            Some((name, id_of(kinds::IAM_GROUP, g.path(), name)))
         })
         .collect();
     let at = At { account_id };
@@ -81,7 +81,7 @@ impl At<'_> {
             kind,
             self.account_id,
             Place::Global.as_str(),
-            id_of(path, name),
+            id_of(kind, path, name),
         );
         r.name = Some(name.to_string());
         // A path AWS left out stays unknown (null), not a guessed `/`; the
@@ -107,8 +107,8 @@ impl At<'_> {
         let kind = kinds::IAM_ROLE;
         let name = self.name(kind, r.role_name())?;
         let last_used = r.role_last_used();
-        // `description` and `max_session` are not in this call's answer
-        // (RoleDetail has neither): they stay null, i.e. not collected.
+        // RoleDetail has no description or maximum session: the kind has
+        // no such fields (see its descriptor).
         let mut res = self
             .entity(kind, r.path(), name)
             .with("role_id", opt(r.role_id()))
@@ -156,7 +156,7 @@ impl At<'_> {
                         "{}: user {name} is in group {group}, which IAM did not list",
                         self.account_id
                     );
-                    group.clone()
+                    id_of(kinds::IAM_GROUP, None, group)
                 }
             };
             res.relations
@@ -276,7 +276,8 @@ impl At<'_> {
                     .policy_name()
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| arn.id.rsplit('/').next().unwrap_or(arn.id));
-                let mut e = Edge::new(Rel::Uses, kinds::IAM_POLICY, arn.id).named(name);
+                let mut e = Edge::new(Rel::Uses, kinds::IAM_POLICY, format!("policy/{}", arn.id))
+                    .named(name);
                 if arn.account != self.account_id {
                     e = e.in_account(arn.account);
                 }
@@ -321,10 +322,19 @@ impl<'a> PolicyArn<'a> {
     }
 }
 
-/// The path (leading `/` dropped) and name: `service-role/ci-deploy`.
-pub(super) fn id_of(path: Option<&str>, name: &str) -> String {
+/// The ARN's resource part, the kinds' id: the kind's word, then the path
+/// (leading `/` dropped) and name — `role/service-role/ci-deploy`. The
+/// word keeps a role, a user and a group of one name (IAM allows it)
+/// distinct resources of their account.
+pub(super) fn id_of(kind: Kind, path: Option<&str>, name: &str) -> String {
+    let word = match kind {
+        kinds::IAM_ROLE => "role",
+        kinds::IAM_USER => "user",
+        kinds::IAM_GROUP => "group",
+        _ => "policy",
+    };
     let path = path.unwrap_or("/");
-    format!("{}{name}", path.strip_prefix('/').unwrap_or(path))
+    format!("{word}/{}{name}", path.strip_prefix('/').unwrap_or(path))
 }
 
 /// A policy document as JSON text: URL-decoded when IAM encoded it (as

@@ -118,14 +118,18 @@ fn documents_are_url_decoded_unless_already_json() {
 }
 
 #[test]
-fn ids_are_the_path_without_its_leading_slash_and_the_name() {
-    assert_eq!(id_of(Some("/"), "ci-deploy"), "ci-deploy");
+fn ids_are_the_arn_resource_part_the_kind_word_path_and_name() {
     assert_eq!(
-        id_of(Some("/service-role/"), "ci-deploy"),
-        "service-role/ci-deploy"
+        id_of(kinds::IAM_ROLE, Some("/"), "ci-deploy"),
+        "role/ci-deploy"
     );
-    assert_eq!(id_of(Some("/a/b/"), "x"), "a/b/x");
-    assert_eq!(id_of(None, "x"), "x");
+    assert_eq!(
+        id_of(kinds::IAM_ROLE, Some("/service-role/"), "ci-deploy"),
+        "role/service-role/ci-deploy"
+    );
+    assert_eq!(id_of(kinds::IAM_GROUP, Some("/a/b/"), "x"), "group/a/b/x");
+    assert_eq!(id_of(kinds::IAM_USER, None, "x"), "user/x");
+    assert_eq!(id_of(kinds::IAM_POLICY, None, "x"), "policy/x");
 }
 
 #[test]
@@ -271,7 +275,7 @@ fn a_recorded_account_converts_to_roles_users_groups_and_policies() {
         );
     }
 
-    let role = find(&resources, kinds::IAM_ROLE, "service-role/ci-deploy");
+    let role = find(&resources, kinds::IAM_ROLE, "role/service-role/ci-deploy");
     assert_eq!(role.name.as_deref(), Some("ci-deploy"));
     assert_eq!(
         role.arn(),
@@ -289,9 +293,9 @@ fn a_recorded_account_converts_to_roles_users_groups_and_policies() {
     let inline: serde_json::Value = serde_json::from_str(inline_text).unwrap();
     let want: serde_json::Value = serde_json::from_str(READ_S3).unwrap();
     assert_eq!(inline["write-logs"], want);
-    // Not in this call's answer: not collected, never a guess.
-    assert_eq!(role.get("max_session"), Some(&Value::Null));
-    assert_eq!(role.get("description"), Some(&Value::Null));
+    // Not in this call's answer, and not fields of the kind.
+    assert_eq!(role.get("max_session"), None);
+    assert_eq!(role.get("description"), None);
     assert_eq!(role.tags.get("team").map(String::as_str), Some("platform"));
     // Derived fields are `access::derive`'s.
     for derived in [
@@ -308,14 +312,14 @@ fn a_recorded_account_converts_to_roles_users_groups_and_policies() {
     assert_eq!(
         role.relations,
         [
-            Edge::new(Rel::Uses, kinds::IAM_POLICY, "ReadOnlyAccess")
+            Edge::new(Rel::Uses, kinds::IAM_POLICY, "policy/ReadOnlyAccess")
                 .named("ReadOnlyAccess")
                 .in_account("aws"),
-            Edge::new(Rel::Uses, kinds::IAM_POLICY, "team/deploy").named("deploy"),
+            Edge::new(Rel::Uses, kinds::IAM_POLICY, "policy/team/deploy").named("deploy"),
         ]
     );
 
-    let user = find(&resources, kinds::IAM_USER, "alice");
+    let user = find(&resources, kinds::IAM_USER, "user/alice");
     assert_eq!(user.text("path"), Some("/"));
     assert_eq!(user.text("user_id"), Some("AIDAEXAMPLEUSER1"));
     assert_eq!(user.text("inline_policies"), Some("{}"));
@@ -325,14 +329,14 @@ fn a_recorded_account_converts_to_roles_users_groups_and_policies() {
         user.relations,
         [
             // The group's path comes from the group, on the next page.
-            Edge::new(Rel::InGroup, kinds::IAM_GROUP, "people/admins").named("admins"),
-            Edge::new(Rel::Uses, kinds::IAM_POLICY, "IAMUserChangePassword")
+            Edge::new(Rel::InGroup, kinds::IAM_GROUP, "group/people/admins").named("admins"),
+            Edge::new(Rel::Uses, kinds::IAM_POLICY, "policy/IAMUserChangePassword")
                 .named("IAMUserChangePassword")
                 .in_account("aws"),
         ]
     );
 
-    let group = find(&resources, kinds::IAM_GROUP, "people/admins");
+    let group = find(&resources, kinds::IAM_GROUP, "group/people/admins");
     assert_eq!(group.text("group_id"), Some("AGPAEXAMPLEGROUP"));
     assert_eq!(
         group.text("inline_policies"),
@@ -341,7 +345,7 @@ fn a_recorded_account_converts_to_roles_users_groups_and_policies() {
     assert_eq!(group.relations.len(), 1);
     assert_eq!(group.relations[0].account_id.as_deref(), Some("aws"));
 
-    let policy = find(&resources, kinds::IAM_POLICY, "team/deploy");
+    let policy = find(&resources, kinds::IAM_POLICY, "policy/team/deploy");
     assert_eq!(policy.arn(), "arn:aws:iam::111111111111:policy/team/deploy");
     assert_eq!(policy.text("policy_id"), Some("ANPAEXAMPLEPOLICY"));
     assert_eq!(policy.text("default_version"), Some("v2"));
@@ -407,11 +411,11 @@ fn missing_fields_stay_null_and_nameless_entities_are_skipped() {
     assert_eq!(
         ids,
         [
-            ("iam_role", "bare"),
-            ("iam_user", "bob"),
-            ("iam_policy", "no-default-flag"),
-            ("iam_policy", "no-document"),
-            ("iam_policy", "team/from-arn"),
+            ("iam_role", "role/bare"),
+            ("iam_user", "user/bob"),
+            ("iam_policy", "policy/no-default-flag"),
+            ("iam_policy", "policy/no-document"),
+            ("iam_policy", "policy/team/from-arn"),
         ]
     );
     let bare = &resources[0];
@@ -434,10 +438,14 @@ fn missing_fields_stay_null_and_nameless_entities_are_skipped() {
         bob.relations,
         [
             // A group IAM did not list keeps its name as its id.
-            Edge::new(Rel::InGroup, kinds::IAM_GROUP, "gone").named("gone"),
-            Edge::new(Rel::Uses, kinds::IAM_POLICY, "job-function/ViewOnlyAccess")
-                .named("ViewOnlyAccess")
-                .in_account("aws"),
+            Edge::new(Rel::InGroup, kinds::IAM_GROUP, "group/gone").named("gone"),
+            Edge::new(
+                Rel::Uses,
+                kinds::IAM_POLICY,
+                "policy/job-function/ViewOnlyAccess"
+            )
+            .named("ViewOnlyAccess")
+            .in_account("aws"),
         ]
     );
     assert_eq!(resources[2].text("document"), Some(READ_S3));

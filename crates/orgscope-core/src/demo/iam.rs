@@ -52,7 +52,6 @@ pub(super) fn account_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) 
     if plan.role != Role::Management {
         out.push(
             role(plan, ROLE_NAME, trust_accounts(&[MANAGEMENT_ACCOUNT_ID]))
-                .with("description", "Created by AWS Organizations")
                 .with_edge(aws_policy("AdministratorAccess")),
         );
     }
@@ -60,7 +59,6 @@ pub(super) fn account_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) 
         let auditor = format!("arn:aws:iam::{}:role/auditor", security.id);
         out.push(
             role(plan, "security-audit", trust_accounts(&[&auditor]))
-                .with("max_session", 3600i64)
                 .with_edge(aws_policy("SecurityAudit"))
                 .with_edge(aws_policy("ReadOnlyAccess")),
         );
@@ -94,7 +92,6 @@ pub(super) fn account_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) 
                         "legacy-admin",
                         trust_accounts(&[&format!("arn:aws:iam::{}:root", sandbox.id)]),
                     )
-                    .with("description", "temporary: migration 2024")
                     .with("last_used", "2025-02-11T10:00:00Z")
                     .with_edge(aws_policy("AdministratorAccess")),
                 );
@@ -162,7 +159,6 @@ pub(super) fn account_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) 
                     "siem-vendor-reader",
                     trust_accounts(&[&format!("arn:aws:iam::{VENDOR_ACCOUNT_ID}:root")]),
                 )
-                .with("description", "SIEM vendor pulls the log buckets")
                 .with_edge(aws_policy("AmazonS3ReadOnlyAccess")),
             );
             out.push(
@@ -251,7 +247,6 @@ fn role(plan: &Plan, name: &str, trust: Json) -> Resource {
         .with("created", CREATED)
         .with("last_used", RECENT)
         .with("last_used_region", "eu-west-1")
-        .with("max_session", 3600i64)
         .with("trust_policy", trust.to_string())
 }
 

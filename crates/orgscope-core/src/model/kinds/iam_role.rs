@@ -7,6 +7,11 @@
 //! the ARN rebuilds from it, and a role, a user and a group of the same
 //! name (IAM allows it) stay distinct resources of their account.
 //!
+//! No description or maximum session: `GetAccountAuthorizationDetails`
+//! does not return them, and a field that is never collected would read
+//! as empty in every real snapshot (`iam:ListRoles` would be a fourth
+//! read for little).
+//!
 //! The collector stores the documents as AWS returns them (URL-decoded
 //! JSON): `trust_policy` and `inline_policies` (an object of name →
 //! document). Everything a reviewer filters and compares by is derived
@@ -38,10 +43,6 @@ pub(super) static DEF: KindDef = KindDef {
             .typed(ValueType::Time)
             .column(),
         FieldDef::text("last_used_region", "Last used in"),
-        FieldDef::text("max_session", "Max session (s)")
-            .typed(ValueType::Number)
-            .compared(),
-        FieldDef::text("description", "Description"),
         // The documents as collected (JSON text).
         FieldDef::text("trust_policy", "Trust policy"),
         FieldDef::text("inline_policies", "Inline policies"),
