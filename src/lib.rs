@@ -11,7 +11,7 @@
 //! it.
 
 pub use orgscope_aws as collect;
-pub use orgscope_core::{cost, demo, diagram, diff, export, model, query, snapshot};
+pub use orgscope_core::{compliance, cost, demo, diagram, diff, export, model, query, snapshot};
 
 pub mod cli;
 pub mod icon;

@@ -58,6 +58,7 @@ fn try_main(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::PermissionSets(args)) => cli::collect::permission_sets(&args, &handle)?,
         Some(Command::List(args)) => cli::list::run(&args)?,
         Some(Command::Cost(args)) => cli::cost::run(&args)?,
+        Some(Command::Compliance(args)) => cli::compliance::run(&args)?,
         Some(Command::Diff(args)) => cli::diff::run(&args)?,
         Some(Command::Diagram(args)) => cli::diagram::run(&args)?,
         Some(Command::Demo(args)) => cli::demo::run(&args)?,

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub mod collect;
+pub mod compliance;
 pub mod cost;
 pub mod demo;
 pub mod diagram;
@@ -104,6 +105,15 @@ Exit codes: 0 complete, 3 written but partial (failed cells on stderr), 1 fatal 
 
 Amounts are in the currency AWS reports (USD), exact in CSV and JSON, rounded to cents in the table.")]
     Cost(cost::CostArgs),
+    /// How many resources of each account and OU lack each required tag.
+    #[command(after_help = "Examples:
+  orgscope compliance estate.json --require-tags owner,env,app
+  orgscope compliance estate.json --require-tags owner --filter 'ou:Prod'
+  orgscope compliance estate.json --require-tags owner,app --format csv --out tags.csv
+  orgscope list estate.json --require-tags owner,env,app     # the resources to fix
+
+Every kind of resource counts. Account-regions that were not collected are named on every row they belong to and never read as compliant (a share marked * is partial).")]
+    Compliance(compliance::ComplianceArgs),
     /// Compare two scopes of a snapshot, or two snapshots.
     #[command(after_help = "Examples:
   orgscope diff estate.json --left ou:Prod --right ou:Test

@@ -447,6 +447,28 @@ impl Report {
     }
 }
 
+/// The filter that lists what a compliance cell counted as missing:
+/// `account:ACCOUNT -has:KEY`, each quoted when the filter language would
+/// otherwise read it differently (spaces, parentheses, `=`, globs).
+pub fn missing_filter(account: &str, key: &str) -> String {
+    format!("account:{} -has:{}", filter_word(account), filter_word(key))
+}
+
+/// `s` as one value of the filter language: bare when it is a plain word,
+/// else quoted with `"` and `\` escaped.
+fn filter_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && !s.starts_with('-')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || "()=,\"!*?\\".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
 /// What a scope's "not collected" cell says: the places, at most three
 /// named, then how many more.
 fn not_collected_text(t: &Tally) -> String {

@@ -225,3 +225,34 @@ fn csv_and_json_carry_counts_shares_and_what_was_not_collected() {
     assert_eq!(json["rows"][0]["level"], "estate");
     assert_eq!(json["rows"][0]["tally"]["resources"], e.resources.len());
 }
+
+#[test]
+fn a_missing_cell_becomes_a_filter_that_lists_exactly_what_it_counted() {
+    assert_eq!(
+        missing_filter("payments-test", "owner"),
+        "account:payments-test -has:owner"
+    );
+    assert_eq!(
+        missing_filter("Team A (legacy)", "cost center"),
+        r#"account:"Team A (legacy)" -has:"cost center""#
+    );
+    assert_eq!(
+        missing_filter("a", r#"odd"key\"#),
+        r#"account:a -has:"odd\"key\\""#
+    );
+    // The filter selects exactly the resources the report counts missing.
+    let e = demo_estate(DEFAULT_ACCOUNTS);
+    let ctx = Context::new(&e);
+    let report = compliance(&e, &keys("owner,app"), 0..e.resources.len());
+    for name in ["payments-test", "orders-dev"] {
+        let row = report.rows.iter().find(|r| r.name == name).expect("row");
+        for (k, key) in report.keys.iter().enumerate() {
+            let q = query::parse(&missing_filter(name, key)).expect("parses");
+            assert_eq!(
+                query::filter(&ctx, &q, None).len(),
+                row.tally.missing[k],
+                "{name} {key}"
+            );
+        }
+    }
+}
