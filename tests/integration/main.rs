@@ -14,6 +14,7 @@ mod security;
 mod streaming;
 mod support;
 mod ui;
+mod ui_compliance;
 mod ui_live;
 mod ui_sign_in;
 mod wiring_diff;
