@@ -3,8 +3,9 @@
 # with cfn-lint (pinned in scripts/requirements-lint.txt, installed into the
 # project venv .venv), and the reader policy with a read-only check: every
 # action must be a List/Describe/Get call of a service orgscope reads
-# (EC2, Elastic Load Balancing, Organizations, STS, Cost Explorer — the
-# last in the caller's policy only, with `--cost`) or sts:AssumeRole, so
+# (EC2, Elastic Load Balancing, the Resource Groups Tagging API,
+# Organizations, STS, Cost Explorer — the last in the caller's policy
+# only, with `--cost`) or sts:AssumeRole, so
 # the policy can never grant a change. Both documents must also grant the
 # same inventory reads (every action but the Organizations and STS ones,
 # which only the caller needs): a call added to one and forgotten in the
@@ -33,11 +34,11 @@ fi
 import json, re, sys
 
 read_only = re.compile(
-    r"^(ec2|elasticloadbalancing|organizations|sts|ce):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$"
+    r"^(ec2|elasticloadbalancing|tag|organizations|sts|ce):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$"
 )
 # Inventory reads, made in every collected account with the role the
 # StackSet creates.
-inventory = re.compile(r"^(ec2|elasticloadbalancing):")
+inventory = re.compile(r"^(ec2|elasticloadbalancing|tag):")
 bad = []
 stackset_path, policies = sys.argv[1], sys.argv[2:]
 # The template's YAML uses CloudFormation tags (!Ref, !If) a plain YAML

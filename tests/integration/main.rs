@@ -13,6 +13,7 @@ mod robustness;
 mod security;
 mod streaming;
 mod support;
+mod tagging;
 mod ui;
 mod ui_compliance;
 mod ui_live;

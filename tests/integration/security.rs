@@ -207,6 +207,7 @@ async fn a_full_run_uses_only_the_reader_policy() {
         "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeTargetHealth",
+        "tag:GetResources",
     ] {
         assert!(
             proxy.seen_signed_by("sts:AssumeRole", action) > 0,
