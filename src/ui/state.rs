@@ -560,7 +560,7 @@ mod tests {
 
     #[test]
     fn settings_from_before_the_compliance_view_load_with_the_default_keys() {
-        let old = r#"(show_log: true, theme: Dark)"#;
+        let old = r#"(show_log: true, next_pane: 3)"#;
         let settings: Settings =
             eframe::get_value(&Stored(old.to_string()), "k").expect("older settings load");
         assert!(settings.show_log);

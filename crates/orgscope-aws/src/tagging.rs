@@ -297,7 +297,9 @@ mod tests {
             ),
         ];
         let got = convert(ACCT, "eu-west-1", &pages);
-        let summary: Vec<(&str, Option<&str>, Option<&str>, Option<&str>)> = got
+        /// Id, service, type and name of a converted resource.
+        type Summary<'r> = (&'r str, Option<&'r str>, Option<&'r str>, Option<&'r str>);
+        let summary: Vec<Summary> = got
             .iter()
             .map(|r| {
                 (
