@@ -15,9 +15,9 @@ use super::theme;
 use crate::compliance::{Level, Report, Row};
 
 const ROW_HEIGHT: f32 = 22.0;
-const SCOPE_WIDTH: f32 = 230.0;
+const SCOPE_WIDTH: f32 = 200.0;
 const COUNT_WIDTH: f32 = 70.0;
-const KEY_WIDTH: f32 = 150.0;
+const KEY_WIDTH: f32 = 145.0;
 const BAR_WIDTH: f32 = 44.0;
 
 pub fn compliance_window_ui(app: &OrgscopeApp, ctx: &egui::Context, commands: &mut Vec<Command>) {
@@ -27,7 +27,7 @@ pub fn compliance_window_ui(app: &OrgscopeApp, ctx: &egui::Context, commands: &m
     let mut open = true;
     egui::Window::new("Tag compliance")
         .open(&mut open)
-        .default_size([760.0, 520.0])
+        .default_size([860.0, 560.0])
         .resizable(true)
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
@@ -99,9 +99,22 @@ fn report_ui(ui: &mut egui::Ui, report: &Report, commands: &mut Vec<Command>) {
 }
 
 fn header(ui: &mut egui::Ui, text: &str, width: f32) {
-    ui.add_sized(
-        [width, ROW_HEIGHT],
-        egui::Label::new(RichText::new(text).strong()).truncate(),
+    column(ui, width, |ui| {
+        ui.add(egui::Label::new(RichText::new(text).strong()).truncate());
+    });
+}
+
+/// A fixed-width column of a row, so every row lines up under the
+/// headers whatever its contents' width.
+fn column(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    ui.allocate_ui_with_layout(
+        Vec2::new(width, ROW_HEIGHT),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_size(Vec2::new(width, ROW_HEIGHT));
+            ui.set_max_width(width);
+            add(ui);
+        },
     );
 }
 
@@ -112,29 +125,20 @@ fn row_ui(ui: &mut egui::Ui, report: &Report, row: &Row, commands: &mut Vec<Comm
         Level::Ou => RichText::new(&row.name).strong(),
         Level::Account => RichText::new(&row.name),
     };
-    ui.allocate_ui_with_layout(
-        Vec2::new(SCOPE_WIDTH, ROW_HEIGHT),
-        egui::Layout::left_to_right(egui::Align::Center),
-        |ui| {
-            ui.add_space(indent);
-            ui.add(egui::Label::new(name).truncate())
-                .on_hover_text(if row.id.is_empty() {
-                    "every account"
-                } else {
-                    &row.id
-                });
-        },
-    );
-    ui.add_sized(
-        [COUNT_WIDTH, ROW_HEIGHT],
-        egui::Label::new(theme::count(row.tally.resources)),
-    );
+    let id = if row.id.is_empty() {
+        "every account"
+    } else {
+        &row.id
+    };
+    column(ui, SCOPE_WIDTH, |ui| {
+        ui.add_space(indent);
+        ui.add(egui::Label::new(name).truncate()).on_hover_text(id);
+    });
+    column(ui, COUNT_WIDTH, |ui| {
+        ui.label(theme::count(row.tally.resources));
+    });
     for (k, key) in report.keys.iter().enumerate() {
-        ui.allocate_ui_with_layout(
-            Vec2::new(KEY_WIDTH, ROW_HEIGHT),
-            egui::Layout::left_to_right(egui::Align::Center),
-            |ui| key_cell_ui(ui, row, k, key, commands),
-        );
+        column(ui, KEY_WIDTH, |ui| key_cell_ui(ui, row, k, key, commands));
     }
     if row.tally.is_partial() {
         let n = row.tally.not_collected.len();
@@ -160,7 +164,8 @@ fn key_cell_ui(ui: &mut egui::Ui, row: &Row, k: usize, key: &str, commands: &mut
         filled.set_width(rect.width() * p as f32 / 1000.0);
         let color = if p == 0 {
             Color32::TRANSPARENT
-        } else if p < 100 {
+        } else if p < 500 {
+            // Amber while most resources carry the key, red once half lack it.
             v.warn_fg_color
         } else {
             v.error_fg_color
