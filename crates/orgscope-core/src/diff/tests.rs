@@ -487,3 +487,51 @@ fn normalize_strips_env_tokens() {
     );
     assert!(rep.entries.is_empty());
 }
+
+#[test]
+fn a_denied_read_of_one_kind_leaves_the_other_kinds_of_the_region_compared() {
+    // payments-test's role lacks tag:GetResources in eu-west-1 (a reader
+    // role deployed before orgscope asked for it): its queues there are
+    // unknown, but its instances were read and the missing worker is
+    // still missing, not "not collected".
+    let mut e = demo_estate(DEFAULT_ACCOUNTS);
+    let test_id = e
+        .accounts
+        .iter()
+        .find(|a| a.name == "payments-test")
+        .map(|a| a.id.clone())
+        .expect("account");
+    for c in &mut e.coverage {
+        if c.account_id == test_id
+            && c.region == "eu-west-1"
+            && c.api.as_str() == "tag:GetResources"
+        {
+            c.status = CoverageStatus::Denied;
+        }
+    }
+    e.resources.retain(|r| {
+        !(r.account_id == test_id && r.region == "eu-west-1" && r.kind == kinds::TAGGED_RESOURCE)
+    });
+    let rep = diff(
+        &e,
+        &scope(&e, "account:payments-prod"),
+        &e,
+        &scope(&e, "account:payments-test"),
+        &DiffOptions::default(),
+    );
+    let only_left: Vec<&str> = entries(&rep, EntryStatus::OnlyLeft)
+        .iter()
+        .map(|x| x.key.as_str())
+        .collect();
+    assert!(
+        only_left.contains(&"payments/eu-west-1/payments-worker-4"),
+        "{only_left:?}"
+    );
+    let nc = entries(&rep, EntryStatus::NotCollected);
+    assert!(!nc.is_empty());
+    assert!(
+        nc.iter()
+            .all(|x| x.rtype == kinds::TAGGED_RESOURCE && x.key.starts_with("payments/eu-west-1/")),
+        "{nc:?}"
+    );
+}
