@@ -16,9 +16,10 @@
 //! tags. Listing them again as tagged resources would count each twice in
 //! the table, the diff and tag compliance, so [`modelled_kind`] says which
 //! kind already covers an ARN — decided from each kind's ARN template in
-//! the registry, so a kind added later is covered without touching this
-//! file — and the collector and the demo drop those ARNs (their tags are
-//! already on the kind's own resource).
+//! the registry (and, for IAM, whose ids carry their type, its name), so a
+//! kind added later is covered without touching this file — and the
+//! collector and the demo drop those ARNs (their tags are already on the
+//! kind's own resource).
 
 use std::sync::OnceLock;
 
@@ -117,8 +118,9 @@ impl<'a> Arn<'a> {
 /// The (service, resource type) each regional or global kind's ARN
 /// template names, read from the registry once: the template filled with
 /// placeholders parsed like any ARN. A kind whose template leaves its type
-/// to the id (IAM's `{id}` is `role/NAME`) names none and is not listed;
-/// `tagged_resource`'s own template is the ARN itself.
+/// to the id (IAM's `{id}` is `role/NAME`) is named `SERVICE_TYPE`
+/// (`iam_role`), which gives the type; `tagged_resource`'s own template is
+/// the ARN itself.
 fn modelled() -> &'static [(String, String, Kind)] {
     static MODELLED: OnceLock<Vec<(String, String, Kind)>> = OnceLock::new();
     MODELLED.get_or_init(|| {
@@ -134,7 +136,16 @@ fn modelled() -> &'static [(String, String, Kind)] {
                     .replace("{account}", "111111111111")
                     .replace("{id}", ID);
                 let arn = Arn::parse(&filled)?;
-                let ty = arn.resource_type.filter(|t| *t != ID)?;
+                let ty = match arn.resource_type {
+                    Some(t) if t != ID => t,
+                    // The type is in the id: the kind's name says it.
+                    _ if arn.resource == ID => k
+                        .def()
+                        .name
+                        .strip_prefix(arn.service)
+                        .and_then(|n| n.strip_prefix('_'))?,
+                    _ => return None,
+                };
                 Some((arn.service.to_string(), ty.to_string(), k))
             })
             .collect()
@@ -338,7 +349,18 @@ mod tests {
                 Tagged::Modelled(k)
             );
         }
+        // IAM's ids carry their type; the kinds' names say which.
+        for (arn, kind) in [
+            ("arn:aws:iam::111111111111:role/ci-deploy", kinds::IAM_ROLE),
+            ("arn:aws:iam::111111111111:user/alice", kinds::IAM_USER),
+            ("arn:aws:iam::111111111111:group/admins", kinds::IAM_GROUP),
+            ("arn:aws:iam::111111111111:policy/p", kinds::IAM_POLICY),
+        ] {
+            let parsed = Arn::parse(arn);
+            assert_eq!(parsed.and_then(|a| modelled_kind(&a)), Some(kind), "{arn}");
+        }
         for other in [
+            "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
             "arn:aws:ec2:eu-west-1:111111111111:snapshot/snap-1",
             "arn:aws:ec2:eu-west-1:111111111111:network-interface/eni-1",
             "arn:aws:sqs:eu-west-1:111111111111:orders",
