@@ -48,7 +48,7 @@ pub mod exit {
     name = "orgscope",
     version,
     about = "Explore an AWS Organizations estate: org tree, cross-account network and compute inventory, tag filters, prod-vs-test diff and diagrams",
-    long_about = "orgscope signs in once, walks the AWS Organizations tree, assumes a read-only role into each member account and collects its inventory across accounts and regions: instances, VPCs, subnets, security groups, volumes, Elastic IPs, gateways, route tables, endpoints, peerings, Transit Gateways and load balancers.\n\nWith no subcommand it opens the desktop app. Every subcommand runs headless, for scripts and CI."
+    long_about = "orgscope signs in once, walks the AWS Organizations tree, assumes a read-only role into each member account and collects its inventory across accounts and regions: instances, VPCs, subnets, security groups, volumes, Elastic IPs, gateways, route tables, endpoints, peerings, Transit Gateways and load balancers, and every other tagged resource the Resource Groups Tagging API lists (for tag filters and tag compliance).\n\nWith no subcommand it opens the desktop app. Every subcommand runs headless, for scripts and CI."
 )]
 pub struct Cli {
     /// Open the desktop app on the built-in demo estate (no AWS account needed).
