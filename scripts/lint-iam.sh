@@ -3,15 +3,15 @@
 # with cfn-lint (pinned in scripts/requirements-lint.txt, installed into the
 # project venv .venv), and the reader policy with a read-only check: every
 # action must be a List/Describe/Get call of a service orgscope reads
-# (EC2, Elastic Load Balancing, IAM, Organizations, STS, Cost Explorer —
-# the last in the caller's policy only, with `--cost`) or sts:AssumeRole,
-# so the policy can never grant a change. IAM is held tighter still:
-# exactly the three reads the collector makes, none of the other Get calls
-# (a credential report, SSH keys, login profiles). Both documents must
-# also grant the same inventory reads (every action but the Organizations
-# and STS ones, which only the caller needs): a call added to one and
-# forgotten in the other would fail in member accounts only. Exit status
-# is non-zero on any finding.
+# (EC2, Elastic Load Balancing, the Resource Groups Tagging API, IAM,
+# Organizations, STS, Cost Explorer — the last in the caller's policy
+# only, with `--cost`) or sts:AssumeRole, so the policy can never grant a
+# change. IAM is held tighter still: exactly the three reads the collector
+# makes, none of the other Get calls (a credential report, SSH keys, login
+# profiles). Both documents must also grant the same inventory reads
+# (every action but the Organizations and STS ones, which only the caller
+# needs): a call added to one and forgotten in the other would fail in
+# member accounts only. Exit status is non-zero on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,12 +35,12 @@ fi
 import json, re, sys
 
 read_only = re.compile(
-    r"^(ec2|elasticloadbalancing|organizations|sts|ce):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$"
+    r"^(ec2|elasticloadbalancing|tag|organizations|sts|ce):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$"
     r"|^iam:(GetAccountAuthorizationDetails|ListAccessKeys|GetAccessKeyLastUsed)$"
 )
 # Inventory reads, made in every collected account with the role the
 # StackSet creates.
-inventory = re.compile(r"^(ec2|elasticloadbalancing|iam):")
+inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam):")
 bad = []
 stackset_path, policies = sys.argv[1], sys.argv[2:]
 # The template's YAML uses CloudFormation tags (!Ref, !If) a plain YAML

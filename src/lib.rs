@@ -11,7 +11,9 @@
 //! it.
 
 pub use orgscope_aws as collect;
-pub use orgscope_core::{access, cost, demo, diagram, diff, export, model, query, snapshot};
+pub use orgscope_core::{
+    access, compliance, cost, demo, diagram, diff, export, model, query, snapshot,
+};
 
 pub mod cli;
 pub mod icon;

@@ -59,6 +59,7 @@ fn try_main(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::List(args)) => cli::list::run(&args)?,
         Some(Command::Cost(args)) => cli::cost::run(&args)?,
         Some(Command::Access(args)) => cli::access::run(&args)?,
+        Some(Command::Compliance(args)) => cli::compliance::run(&args)?,
         Some(Command::Diff(args)) => cli::diff::run(&args)?,
         Some(Command::Diagram(args)) => cli::diagram::run(&args)?,
         Some(Command::Demo(args)) => cli::demo::run(&args)?,

@@ -26,6 +26,10 @@ pub struct ListArgs {
     /// (see docs/filter-language.md).
     #[arg(long, short, default_value = "")]
     pub filter: String,
+    /// Only resources missing at least one of these tag keys
+    /// (comma-separated): what `orgscope compliance` counts, to fix.
+    #[arg(long, value_name = "KEYS")]
+    pub require_tags: Option<String>,
     /// Group by a field or tag: tag:KEY, account, ou, region, vpc, type, state, instance_type.
     #[arg(long, short)]
     pub group_by: Option<String>,
@@ -76,9 +80,22 @@ pub fn run(args: &ListArgs) -> anyhow::Result<super::Outcome> {
             .collect::<Result<_, _>>()?
     };
     let sort = args.sort.as_deref().map(column).transpose()?;
+    let required = args
+        .require_tags
+        .as_deref()
+        .map(super::compliance::required)
+        .transpose()?;
     let estate = snapshot::read(&args.snapshot)?;
     let ctx = Context::new(&estate);
     let mut idx = query::filter(&ctx, &q, None);
+    if let Some(keys) = &required {
+        idx.retain(|&i| {
+            estate
+                .resources
+                .get(i)
+                .is_some_and(|r| keys.keys().iter().any(|k| !r.tags.contains_key(k)))
+        });
+    }
     if let Some(col) = &sort {
         query::sort(&ctx, &mut idx, col, args.desc);
     }

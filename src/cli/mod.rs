@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod access;
 pub mod collect;
+pub mod compliance;
 pub mod cost;
 pub mod demo;
 pub mod diagram;
@@ -48,7 +49,7 @@ pub mod exit {
     name = "orgscope",
     version,
     about = "Explore an AWS Organizations estate: org tree, cross-account network and compute inventory, tag filters, prod-vs-test diff and diagrams",
-    long_about = "orgscope signs in once, walks the AWS Organizations tree, assumes a read-only role into each member account and collects its inventory across accounts and regions: instances, VPCs, subnets, security groups, volumes, Elastic IPs, gateways, route tables, endpoints, peerings, Transit Gateways and load balancers.\n\nWith no subcommand it opens the desktop app. Every subcommand runs headless, for scripts and CI."
+    long_about = "orgscope signs in once, walks the AWS Organizations tree, assumes a read-only role into each member account and collects its inventory across accounts and regions: instances, VPCs, subnets, security groups, volumes, Elastic IPs, gateways, route tables, endpoints, peerings, Transit Gateways and load balancers, and every other tagged resource the Resource Groups Tagging API lists (for tag filters and tag compliance).\n\nWith no subcommand it opens the desktop app. Every subcommand runs headless, for scripts and CI."
 )]
 pub struct Cli {
     /// Open the desktop app on the built-in demo estate (no AWS account needed).
@@ -114,6 +115,15 @@ Amounts are in the currency AWS reports (USD), exact in CSV and JSON, rounded to
 
 Flags: admin-trusted-from-other-account, external-without-external-id, public-trust, unused-90d.")]
     Access(access::AccessArgs),
+    /// How many resources of each account and OU lack each required tag.
+    #[command(after_help = "Examples:
+  orgscope compliance estate.json --require-tags owner,env,app
+  orgscope compliance estate.json --require-tags owner --filter 'ou:Prod'
+  orgscope compliance estate.json --require-tags owner,app --format csv --out tags.csv
+  orgscope list estate.json --require-tags owner,env,app     # the resources to fix
+
+Every kind of resource counts. Account-regions that were not collected are named on every row they belong to and never read as compliant (a share marked * is partial).")]
+    Compliance(compliance::ComplianceArgs),
     /// Compare two scopes of a snapshot, or two snapshots.
     #[command(after_help = "Examples:
   orgscope diff estate.json --left ou:Prod --right ou:Test

@@ -56,6 +56,8 @@ pub struct OrgscopeApp {
     pub(crate) permission_sets: super::sign_in::PermissionSets,
     /// The AWS CLI run for `aws sso login` (tests put a stand-in here).
     pub(crate) aws_cli: std::ffi::OsString,
+    /// The tag compliance window's report, while the window is open.
+    pub(crate) compliance: Option<super::compliance::ComplianceView>,
     /// Frames drawn so far, and when the current one started: the start-up
     /// and slow-frame log lines `benches/app` reads.
     frames: u64,
@@ -116,6 +118,7 @@ impl OrgscopeApp {
             sign_in_problem: None,
             permission_sets: Default::default(),
             aws_cli: "aws".into(),
+            compliance: None,
             frames: 0,
             frame_started: None,
         };
@@ -192,6 +195,22 @@ impl OrgscopeApp {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The focused inventory pane's filter text.
+    pub fn focused_filter(&self) -> Option<&str> {
+        match self.settings.panes.get(&self.focused?) {
+            Some(super::state::Pane::Inventory(p)) => Some(&p.cfg.filter),
+            _ => None,
+        }
+    }
+
+    /// The tag compliance window's report, when it is open and its keys
+    /// parse.
+    pub fn compliance_report(&self) -> Option<&crate::compliance::Report> {
+        self.compliance
+            .as_ref()
+            .and_then(|v| v.report.as_ref().ok())
     }
 
     /// Scope of the focused inventory pane.

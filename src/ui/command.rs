@@ -129,6 +129,16 @@ pub enum Command {
     MfaAnswer(Option<String>),
     ToggleLog,
     SetTheme(super::state::ThemeChoice),
+    /// Open or close the tag compliance window.
+    ToggleCompliance,
+    /// The compliance window's required keys, as typed.
+    SetRequiredTags(String),
+    /// A compliance cell's click: the focused pane lists the account's
+    /// resources missing the tag.
+    ShowMissingTag {
+        account_id: String,
+        key: String,
+    },
 }
 
 /// One matching setting of a comparison, as edited above its table.

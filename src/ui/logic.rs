@@ -30,6 +30,7 @@ pub fn run(app: &mut OrgscopeApp, ctx: &egui::Context) {
     }
     super::live::fold_in(app);
     super::derive::refresh(app);
+    super::compliance::refresh(app);
 }
 
 /// A table scrolls to a requested row in the frame after the command, then
@@ -45,12 +46,22 @@ fn retire_scroll_requests(app: &mut OrgscopeApp) {
     }
 }
 
+/// Opens and closes the tag compliance window (T for tags).
+pub const COMPLIANCE_SHORTCUT: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::T);
+
 fn shortcuts(app: &mut OrgscopeApp, ctx: &egui::Context) {
     let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
     let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
     let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+    let tags = COMPLIANCE_SHORTCUT;
     let mut find_pressed = false;
     ctx.input_mut(|i| {
+        // Before Ctrl+F and the others: consume_shortcut ignores extra
+        // modifiers, so the Shift chord must be taken first.
+        if i.consume_shortcut(&tags) {
+            app.commands.push(Command::ToggleCompliance);
+        }
         if i.consume_shortcut(&save) {
             app.commands.push(Command::Save);
         }
@@ -498,6 +509,30 @@ fn apply(app: &mut OrgscopeApp, c: Command) {
         Command::SetTheme(choice) => {
             app.settings.theme = choice;
             app.ctx.set_theme(choice.preference());
+        }
+        Command::ToggleCompliance => {
+            app.settings.show_compliance = !app.settings.show_compliance;
+        }
+        Command::SetRequiredTags(text) => app.settings.required_tags.0 = text,
+        Command::ShowMissingTag { account_id, key } => {
+            // The whole estate, every kind, this filter: exactly what the
+            // cell counted.
+            let filter = super::compliance::missing_filter(app, &account_id, &key);
+            let Some(id) = app
+                .focused
+                .filter(|id| matches!(app.settings.panes.get(id), Some(Pane::Inventory(_))))
+            else {
+                let text = format!("Focus a table pane to list {filter}");
+                log(app, LogLevel::Warn, text);
+                return;
+            };
+            if let Some(p) = inventory(app, id) {
+                p.cfg.scope = Default::default();
+                p.derived.stale = true;
+            }
+            apply(app, Command::SetType(id, None));
+            apply(app, Command::SetFilter(id, filter.clone()));
+            log(app, LogLevel::Info, format!("Showing {filter}"));
         }
     }
 }

@@ -13,6 +13,8 @@ mod app;
 mod command;
 mod compare;
 mod compare_ui;
+mod compliance;
+mod compliance_ui;
 mod cost;
 mod cost_ui;
 mod credentials_ui;

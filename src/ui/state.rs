@@ -446,6 +446,25 @@ pub struct Settings {
     pub show_log: bool,
     /// Light, dark, or whatever the desktop uses (the default).
     pub theme: ThemeChoice,
+    /// The tag keys the compliance view requires, as typed. Older
+    /// settings without it load with `owner,env,app` (the struct's
+    /// `serde(default)`).
+    pub required_tags: RequiredTagsText,
+    /// The tag compliance window is open.
+    pub show_compliance: bool,
+}
+
+/// The compliance view's required keys as the user typed them
+/// (`owner,env,app`), kept as text so a half-typed list survives; parsed
+/// where the report is derived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RequiredTagsText(pub String);
+
+impl Default for RequiredTagsText {
+    fn default() -> Self {
+        RequiredTagsText("owner,env,app".to_string())
+    }
 }
 
 /// The user's theme: egui follows the system's by default, but a desktop
@@ -547,6 +566,21 @@ mod tests {
             assert_eq!(settings.connection.profile.as_deref(), Some("corp"));
             assert_eq!(settings.connection.access, want_access);
         }
+    }
+
+    #[test]
+    fn settings_from_before_the_compliance_view_load_with_the_default_keys() {
+        let old = r#"(show_log: true, next_pane: 3)"#;
+        let settings: Settings =
+            eframe::get_value(&Stored(old.to_string()), "k").expect("older settings load");
+        assert!(settings.show_log);
+        assert_eq!(settings.required_tags.0, "owner,env,app");
+        assert!(!settings.show_compliance);
+        // And the keys round-trip as plain text.
+        let ron = r#"(required_tags: "owner,cost-center", show_compliance: true)"#;
+        let settings: Settings = eframe::get_value(&Stored(ron.to_string()), "k").expect("loads");
+        assert_eq!(settings.required_tags.0, "owner,cost-center");
+        assert!(settings.show_compliance);
     }
 
     #[test]

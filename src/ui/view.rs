@@ -59,6 +59,7 @@ pub fn app_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
         )
         .show(ui, |ui| panes_ui(app, commands, ui));
     super::credentials_ui::mfa_dialog_ui(app.mfa.as_ref(), ui, commands);
+    super::compliance_ui::compliance_window_ui(app, ui.ctx(), commands);
 }
 
 fn top_bar_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui) {
@@ -144,6 +145,19 @@ fn top_bar_ui(app: &OrgscopeApp, commands: &mut Vec<Command>, ui: &mut egui::Ui)
                         });
                     });
                 }
+                ui.add_enabled_ui(loaded, |ui| {
+                    ui.menu_button("Tags", |ui| {
+                        let shortcut = ui.ctx().format_shortcut(&super::logic::COMPLIANCE_SHORTCUT);
+                        let on = app.settings.show_compliance;
+                        if ui
+                            .add(egui::Button::selectable(on, "Tag compliance").shortcut_text(shortcut))
+                            .on_hover_text("Per account and OU, the share of resources missing each required tag")
+                            .clicked()
+                        {
+                            commands.push(Command::ToggleCompliance);
+                        }
+                    });
+                });
                 let panes = inventory_panes_in_order(app).len();
                 if ui
                     .add_enabled(loaded && panes >= 2, egui::Button::new("Compare"))

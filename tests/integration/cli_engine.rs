@@ -75,7 +75,8 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     assert_eq!(o.status.code(), Some(4));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["totals"]["only_left"], 4);
-    assert_eq!(v["totals"]["changed"], 13);
+    // 13 staged in EC2 and ELB, and two queues that lost their owner.
+    assert_eq!(v["totals"]["changed"], 15);
     let changed: Vec<_> = v["entries"]
         .as_array()
         .expect("entries")
@@ -93,6 +94,10 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     assert!(changed.iter().any(|e| e["type"] == "elastic_ip"
         && e["changes"][0]["field"] == "instance"
         && e["changes"][0]["left"] == "payments-bastion-1"
+        && e["changes"][0]["right"].is_null()));
+    // The tagged resources' drift: a tag, as for every kind.
+    assert!(changed.iter().any(|e| e["type"] == "tagged_resource"
+        && e["changes"][0]["field"] == "tag:owner"
         && e["changes"][0]["right"].is_null()));
 }
 
@@ -307,4 +312,96 @@ fn bad_input_is_one_clear_line() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("missing.json"), "{}", stderr(&o));
     assert_eq!(stderr(&o).lines().count(), 1);
+}
+
+#[test]
+fn compliance_counts_missing_tags_per_scope_in_every_format() {
+    let dir = demo_dir();
+    let estate = orgscope::snapshot::read(&dir.path().join("demo.json")).expect("snapshot");
+    let keys = orgscope::compliance::RequiredTags::parse("owner,app").expect("keys");
+    let want = orgscope::compliance::compliance(&estate, &keys, 0..estate.resources.len());
+
+    let o = orgscope(
+        dir.path(),
+        &["compliance", "demo.json", "--require-tags", "owner,app"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), want.to_text());
+    let text = stdout(&o);
+    assert!(text.starts_with("scope"), "{text}");
+    assert!(text.contains("missing owner") && text.contains("missing app"));
+    assert!(
+        text.contains("catalog-test global"),
+        "the refused account is named"
+    );
+
+    let o = orgscope(
+        dir.path(),
+        &[
+            "compliance",
+            "demo.json",
+            "--require-tags",
+            "owner,app",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        json["rows"][0]["tally"]["missing"][0],
+        want.rows[0].tally.missing[0]
+    );
+
+    // --filter narrows what is counted: the queues of the story.
+    let o = orgscope(
+        dir.path(),
+        &[
+            "compliance",
+            "demo.json",
+            "--require-tags",
+            "owner",
+            "--format",
+            "csv",
+            "--filter",
+            "type:tagged resource_type:queue account:payments-test",
+        ],
+    );
+    let csv = stdout(&o);
+    let estate_line = csv.lines().nth(1).unwrap_or_default();
+    assert!(estate_line.starts_with("estate,estate,,5,2,40.0,"), "{csv}");
+
+    // list --require-tags lists what compliance counted.
+    let o = orgscope(
+        dir.path(),
+        &[
+            "list",
+            "demo.json",
+            "--require-tags",
+            "owner",
+            "--filter",
+            "account:payments-test",
+            "--format",
+            "json",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let id = estate
+        .accounts
+        .iter()
+        .find(|a| a.name == "payments-test")
+        .map(|a| a.id.clone());
+    let row = want.account(&id.unwrap_or_default()).expect("row");
+    assert_eq!(rows.as_array().map(Vec::len), Some(row.tally.missing[0]));
+
+    // Bad keys are one line that says what to write.
+    let o = orgscope(
+        dir.path(),
+        &["compliance", "demo.json", "--require-tags", " , "],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("invalid --require-tags: no tag keys given"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -223,6 +223,7 @@ async fn a_full_run_uses_only_the_reader_policy() {
         "iam:GetAccountAuthorizationDetails",
         "iam:ListAccessKeys",
         "iam:GetAccessKeyLastUsed",
+        "tag:GetResources",
     ] {
         assert!(
             proxy.seen_signed_by("sts:AssumeRole", action) > 0,

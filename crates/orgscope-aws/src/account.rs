@@ -3,9 +3,9 @@
 //! permission set for members, nothing at all for suspended ones), find its regions, and describe every region,
 //! turning each (region, api) into exactly one coverage cell.
 //!
-//! A region's work is one task per service (EC2, ELBv2), run at once: each
-//! renews an expired role session and redoes the calls it refused on its
-//! own, and a panic in one service's task fails that service's cells of
+//! A region's work is one task per service (EC2, ELBv2, the Tagging API),
+//! run at once: each renews an expired role session and redoes the calls
+//! it refused on its own, and a panic in one service's task fails that service's cells of
 //! the region (`InternalError`) without losing the other's.
 //!
 //! IAM is global: one task per account, started with the regions' work
@@ -26,7 +26,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use super::auth::{Clients, RoleSession};
 use super::classify::Failure;
 use super::sso::SsoAccess;
-use super::{Access, CollectOptions, Regions, ec2, elbv2, iam};
+use super::{Access, CollectOptions, Regions, ec2, elbv2, iam, tagging};
 use orgscope_core::model::{Account, Api, CellKey, Coverage, CoverageStatus, Place, Resource};
 
 /// What one service's collectors found in a region: one result per API.
@@ -159,8 +159,11 @@ async fn describe_regions(
         .map(|region| {
             let ec2_client = ctx.clients.ec2(id, &region, creds.clone());
             let elb_client = ctx.clients.elbv2(id, &region, creds.clone());
-            let (ec2_session, elb_session) = (session.cloned(), session.cloned());
-            let (ec2_at, elb_at) = (
+            let tag_client = ctx.clients.tagging(id, &region, creds.clone());
+            let (ec2_session, elb_session, tag_session) =
+                (session.cloned(), session.cloned(), session.cloned());
+            let (ec2_at, elb_at, tag_at) = (
+                (id.to_string(), region.clone()),
                 (id.to_string(), region.clone()),
                 (id.to_string(), region.clone()),
             );
@@ -187,11 +190,24 @@ async fn describe_regions(
                     )
                     .await
                 };
-                let (mut per_api, elb) = futures::join!(
+                // The Tagging API beside them: its own task, so a slow or
+                // denied GetResources never holds up EC2's cells.
+                let tag_work = async move {
+                    let (id, region) = (tag_at.0.as_str(), tag_at.1.as_str());
+                    describe_renewing(
+                        tag_session.as_deref(),
+                        || tagging::describe_region(&tag_client, id, region, page_size),
+                        |api| tagging::describe_one(&tag_client, id, region, page_size, api),
+                    )
+                    .await
+                };
+                let (mut per_api, elb, tagged) = futures::join!(
                     service(on_worker(ec2_work), ec2::apis()),
                     service(on_worker(elb_work), elbv2::apis()),
+                    service(on_worker(tag_work), tagging::apis()),
                 );
                 per_api.extend(elb);
+                per_api.extend(tagged);
                 (region, per_api)
             }
         })
@@ -440,9 +456,12 @@ mod tests {
 
     #[test]
     fn every_regional_api_of_the_registry_is_described_in_each_region() {
-        // The cells a region gets, in order: EC2's then ELBv2's, which is
-        // registry order (the ELBv2 kinds come last).
-        let dispatched: Vec<&str> = ec2::apis().chain(elbv2::apis()).collect();
+        // The cells a region gets, in order: EC2's, ELBv2's, then the
+        // Tagging API's, which is registry order of the regional kinds.
+        let dispatched: Vec<&str> = ec2::apis()
+            .chain(elbv2::apis())
+            .chain(tagging::apis())
+            .collect();
         let registered: Vec<&str> = orgscope_core::model::regional_apis().collect();
         assert_eq!(dispatched, registered);
     }

@@ -294,6 +294,33 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// The Resource Groups Tagging API in one account-region, as
+    /// [`Clients::ec2`] (same credentials rule), in its own retry
+    /// partition so its throttling never spends EC2's retries.
+    pub fn tagging(
+        &self,
+        account_id: &str,
+        region: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_resourcegroupstagging::Client {
+        let mut b = aws_sdk_resourcegroupstagging::config::Builder::from(&self.base)
+            .region(Region::new(region.to_string()))
+            .timeout_config(self.timeouts.clone())
+            .retry_config(self.retry.clone())
+            .retry_partition(partition_for("tagging", account_id));
+        if let Some(c) = creds {
+            b = b
+                .credentials_provider(c)
+                .identity_cache(IdentityCache::no_cache());
+        }
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_resourcegroupstagging::Client::from_conf(b.build())
+    }
+}
+
 /// Twice the attempts, except that one attempt (no retry, as asked) stays
 /// one.
 fn patient(max_attempts: u32) -> u32 {

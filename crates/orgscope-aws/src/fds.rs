@@ -1,11 +1,12 @@
 //! File descriptors for the fan-out. Every call in flight holds a socket,
 //! and a run's first wave is the product of accounts at once, regions per
-//! account and calls per region: 32 × 4 × 39 ≈ 5,000 at the defaults since
-//! the wiring kinds (15 EC2 describes and up to 24 ELBv2 calls per
-//! region), and a few more per account for IAM, which is global. A
-//! desktop shell's soft limit is far lower (1,024 on most Linux desktops,
-//! 256 on macOS), and past it `connect` fails with `EMFILE`: cells would
-//! fail as dispatch errors that no permission or retry fixes.
+//! account and calls per region: 32 × 4 × 40 ≈ 5,100 at the defaults since
+//! the wiring kinds (15 EC2 describes, up to 24 ELBv2 calls and one
+//! `GetResources` per region), and a few more per account for IAM, which
+//! is global. A desktop shell's soft limit is far lower (1,024 on most
+//! Linux desktops, 256 on macOS), and past it `connect` fails with
+//! `EMFILE`: cells would fail as dispatch errors that no permission or
+//! retry fixes.
 //!
 //! So a run first raises its soft limit towards the hard one (as Go's
 //! runtime does for every Go program; systemd desktops give a hard limit
@@ -14,7 +15,7 @@
 //! says so, rather than failing cells. The arithmetic is a pure function
 //! ([`accounts_at_once`]) so it is tested without touching the process.
 
-use super::{ec2, elbv2, iam};
+use super::{ec2, elbv2, iam, tagging};
 
 /// Descriptors kept for everything that is not a describe call: the
 /// runtime, the log, Organizations and STS calls, the app's own files.
@@ -28,9 +29,10 @@ pub const CEILING: u64 = 10_240;
 /// Calls one account-region has in flight at most: every EC2 describe at
 /// once, and ELBv2's three kinds of per-resource calls (tags, listeners,
 /// target health), each [`elbv2::PER_RESOURCE_AT_ONCE`] at a time, which
-/// is more than its two listings in flight beside them.
+/// is more than its two listings in flight beside them, and the Tagging
+/// API's one paged call.
 pub fn calls_per_region() -> usize {
-    ec2::apis().count() + 3 * elbv2::PER_RESOURCE_AT_ONCE
+    ec2::apis().count() + 3 * elbv2::PER_RESOURCE_AT_ONCE + tagging::apis().count()
 }
 
 /// Calls one account has in flight beside its regions': IAM's, which

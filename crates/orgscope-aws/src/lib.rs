@@ -56,6 +56,7 @@ pub mod profiles;
 mod scope;
 pub mod sign_in;
 pub mod sso;
+pub mod tagging;
 
 pub use classify::Failure;
 pub use profiles::list_profiles;

@@ -5,12 +5,15 @@
 //! language, columns, sorting and grouping (`query`), the environment-
 //! normalised diff (`diff`), the diagram scene and its SVG/PNG writers
 //! (`diagram`), the built-in demo estate (`demo`), table exports
-//! (`export`) and what the estate costs (`cost`: an exact decimal, rollups
-//! per account, OU, service and tag) and cross-account access (`access`:
-//! IAM policies parsed, trust classified, the access map). Collection (`orgscope-aws`) produces an [`model::Estate`];
-//! the app and the CLI (`orgscope`) read it through these modules.
+//! (`export`), what the estate costs (`cost`: an exact decimal, rollups
+//! per account, OU, service and tag), its tag compliance (`compliance`)
+//! and cross-account access (`access`: IAM policies parsed, trust
+//! classified, the access map). Collection (`orgscope-aws`) produces an
+//! [`model::Estate`]; the app and the CLI (`orgscope`) read it through
+//! these modules.
 
 pub mod access;
+pub mod compliance;
 pub mod cost;
 pub mod demo;
 pub mod diagram;

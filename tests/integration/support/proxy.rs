@@ -517,6 +517,11 @@ fn classify(shared: &Shared, req: &Request, form: &HashMap<String, String>) -> C
         .and_then(credential_scope)
         .map(|(k, r, s)| (Some(k), r, s))
         .unwrap_or((None, "unknown".to_string(), "unknown".to_string()));
+    // The Tagging API signs as `tagging`; IAM and coverage cells name its
+    // actions `tag:`, and so do rules and counts here.
+    if service == "tagging" {
+        service = "tag".to_string();
+    }
     let op = if let Some(target) = req.header("x-amz-target") {
         // `AWSOrganizationsV20161128.ListAccounts`
         if service == "unknown" && target.starts_with("AWSOrganizations") {

@@ -164,7 +164,7 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
                 xml_escape(message)
             ),
         ),
-        "organizations" | "ce" => (
+        "organizations" | "ce" | "tag" => (
             "application/x-amz-json-1.1",
             serde_json::json!({ "__type": code, "Message": message }).to_string(),
         ),
@@ -182,7 +182,7 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
         ("content-type".to_string(), content_type.as_bytes().to_vec()),
         ("x-amzn-requestid".to_string(), id.into_bytes()),
     ];
-    if service == "organizations" || service == "ce" {
+    if matches!(service, "organizations" | "ce" | "tag") {
         headers.push(("x-amzn-errortype".to_string(), code.as_bytes().to_vec()));
     }
     Response {
@@ -202,7 +202,7 @@ pub(super) fn canned_response(service: &str, status: u16, body: &str) -> Respons
     );
     let content_type = match service {
         "ec2" => "text/xml;charset=UTF-8",
-        "organizations" => "application/x-amz-json-1.1",
+        "organizations" | "ce" | "tag" => "application/x-amz-json-1.1",
         _ => "text/xml",
     };
     Response {

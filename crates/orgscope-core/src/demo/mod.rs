@@ -21,6 +21,7 @@ mod network;
 
 pub use network::VENDOR_ACCOUNT_ID;
 mod resources;
+mod tagged;
 
 use std::collections::HashSet;
 
@@ -148,6 +149,7 @@ pub fn demo_estate(accounts: usize) -> Estate {
         }
         resources::account_resources(plan, &org, &mut estate.resources);
         iam::account_iam(plan, &plans, &mut estate.resources);
+        tagged::account_tagged(plan, &mut estate.resources);
     }
     // Cost Explorer's view, with the story the module tells.
     estate.costs = Some(costs::demo_costs(&plans));

@@ -5,7 +5,10 @@
 //! estate whose env-normalised name equals the resource's account's (so
 //! `catalog-prod` ↔ `catalog-test`) and that is in B's scope — has a
 //! coverage cell for that region (or a global cell) that is not `ok`, or no
-//! cell for that region at all. B's scope is the caller's account list when
+//! cell for that region at all. A failed regional cell counts only for the
+//! kind whose read it is: a denied `tag:GetResources` (a reader role not yet
+//! granted it) leaves the region's instances compared as collected, and a
+//! denied `DescribeInstances` leaves its tagged resources so. B's scope is the caller's account list when
 //! given (`DiffOptions::{left,right}_accounts`); otherwise the accounts with
 //! resources among B's indices, plus accounts with none (denied, suspended)
 //! whose environment token is one of those accounts' tokens and that do not
@@ -22,7 +25,8 @@ use super::side::Side;
 /// Per-estate coverage, indexed: which (account, region) were fully read.
 struct Coverage<'a> {
     with_cells: HashSet<(&'a str, &'a str)>,
-    bad: HashSet<(&'a str, &'a str)>,
+    /// (account, region, api) of the cells that did not complete.
+    bad: HashSet<(&'a str, &'a str, &'a str)>,
     bad_global: HashSet<&'a str>,
 }
 
@@ -43,7 +47,7 @@ impl<'a> Coverage<'a> {
                     let key = (cell.account_id.as_str(), crate::model::GLOBAL);
                     c.with_cells.insert(key);
                     if bad {
-                        c.bad.insert(key);
+                        c.bad.insert((key.0, key.1, cell.api.as_str()));
                     }
                 }
                 // An account-wide failure (AssumeRole...) leaves every
@@ -57,7 +61,7 @@ impl<'a> Coverage<'a> {
                     let key = (cell.account_id.as_str(), region.as_str());
                     c.with_cells.insert(key);
                     if bad {
-                        c.bad.insert(key);
+                        c.bad.insert((key.0, key.1, cell.api.as_str()));
                     }
                 }
             }
@@ -65,10 +69,11 @@ impl<'a> Coverage<'a> {
         c
     }
 
-    fn collected(&self, account: &str, region: &str) -> bool {
+    /// Was `account`'s `region` read for the kind listed by `api`?
+    fn collected(&self, account: &str, region: &str, api: &str) -> bool {
         self.with_cells.contains(&(account, region))
             && !self.bad_global.contains(account)
-            && !self.bad.contains(&(account, region))
+            && !self.bad.contains(&(account, region, api))
     }
 }
 
@@ -172,7 +177,10 @@ impl<'a> Scopes<'a> {
         };
         match by_key.get(k.as_str()) {
             None => true,
-            Some(accounts) => accounts.iter().all(|a| cov.collected(a, &r.region)),
+            Some(accounts) => {
+                let api = r.kind.def().api;
+                accounts.iter().all(|a| cov.collected(a, &r.region, api))
+            }
         }
     }
 }

@@ -20,10 +20,13 @@ const KEY_DEPTH: u8 = 4;
 /// A kind's default key with its names resolved to indices.
 enum KeyPlan {
     Name,
-    /// The name, else `label:` and field `field`.
+    /// The name, else `label:` and field `field` (environment-normalised
+    /// when the field is: a tagged resource's `queue/payments-prod-orders`
+    /// pairs with its test twin as a name would).
     NameElse {
         field: Option<usize>,
         label: &'static str,
+        normalised: bool,
     },
     /// The far end's default key, `/`, field `field` normalised.
     Within {
@@ -121,6 +124,7 @@ impl<'o> Plan<'o> {
                     KeyPlan::NameElse {
                         field,
                         label: field.map_or(f, |i| def.fields[i].name),
+                        normalised: field.is_some_and(|i| def.fields[i].normalised),
                     }
                 }
                 KeyDef::Within { rel, field } => KeyPlan::Within {
@@ -347,8 +351,19 @@ impl<'a> Side<'a> {
         }
         match &self.plan.keys[r.kind.index()] {
             KeyPlan::Name => self.name_key_into(r, out),
-            KeyPlan::NameElse { field, label } => match (&r.name, field) {
+            KeyPlan::NameElse {
+                field,
+                label,
+                normalised,
+            } => match (&r.name, field) {
                 (Some(n), _) => self.norm.normalize_into(n, out),
+                (None, Some(i)) if *normalised => {
+                    out.push_str(label);
+                    out.push(':');
+                    if let Some(v) = r.fields.get(*i) {
+                        self.norm.normalize_into(&v.text(), out);
+                    }
+                }
                 (None, Some(i)) => Self::field_key_into(r, label, *i, out),
                 (None, None) => self.name_key_into(r, out),
             },

@@ -296,13 +296,17 @@ impl Api {
         self.0.starts_with("ce:")
     }
 
-    /// Whether this is the read of a global kind (IAM's
-    /// `GetAccountAuthorizationDetails`): its cell is global, but it says
-    /// whether the account's global resources were read, nothing about its
-    /// regions — a denied IAM must not make the account's EC2 look
-    /// uncollected, unlike a refused AssumeRole.
+    /// Whether this is a read of the global kinds' service (IAM's
+    /// `GetAccountAuthorizationDetails`, and `ListAccessKeys` for the
+    /// users' keys): its cell is global, but it says whether the account's
+    /// IAM was read, nothing about its regions — a denied IAM must not make
+    /// the account's EC2 look uncollected, unlike a refused AssumeRole.
     pub fn is_global_kind(&self) -> bool {
-        super::kind::global_apis().any(|a| a == self.as_str())
+        super::kind::global_apis().any(|a| {
+            a == self.as_str()
+                || a.split_once(':').map(|(svc, _)| svc)
+                    == self.as_str().split_once(':').map(|(svc, _)| svc)
+        })
     }
 
     /// Whether the cell says something about `region` of its account: a

@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 mod account;
+pub mod arn;
 mod coverage;
 mod kind;
 pub mod kinds;

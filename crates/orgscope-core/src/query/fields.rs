@@ -119,6 +119,23 @@ impl Catalog {
                 }
             }
         }
+        // A name means, in each kind, the field that answers to it: where
+        // one kind's alias is another kind's field name (a VPC endpoint's
+        // `service` for its `service_name`, a tagged resource's `service`),
+        // `service:` reads each kind's own field rather than dropping the
+        // kinds whose field only has it as an alias.
+        for kind in Kind::all() {
+            for (i, f) in kind.def().fields.iter().enumerate() {
+                for alias in f.aliases {
+                    if let Some(&n) = by_name.get(alias) {
+                        let info = &mut fields[n];
+                        if info.slots[kind.index()] == NO_SLOT {
+                            info.slots[kind.index()] = slot(Some(i));
+                        }
+                    }
+                }
+            }
+        }
         let net = Kind::all().map(|k| slot(k.def().net_field())).collect();
         let mut filter_names: Vec<&'static str> = BUILTIN_FILTERS.to_vec();
         // Relations some kind declares (the parser accepts every one).

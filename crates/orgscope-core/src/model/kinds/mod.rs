@@ -24,6 +24,7 @@ mod nat_gateway;
 mod route_table;
 mod security_group;
 mod subnet;
+mod tagged_resource;
 mod target_group;
 mod transit_gateway;
 mod transit_gateway_attachment;
@@ -69,6 +70,7 @@ registry! {
     IAM_USER = iam_user,
     IAM_GROUP = iam_group,
     IAM_POLICY = iam_policy,
+    TAGGED_RESOURCE = tagged_resource,
 }
 
 // `KindSet` is a 128-bit set.
