@@ -508,3 +508,70 @@ fn labels_read_in_the_singular_and_inside_a_sentence() {
     assert_eq!(kinds::VPC.label_in_text(), "VPCs");
     assert_eq!(kinds::INSTANCE.label_in_text(), "instances");
 }
+
+/// IAM's global cells say whether an account's IAM was read and nothing
+/// about its regions; a refused AssumeRole says nothing was read.
+#[test]
+fn global_cells_cover_what_they_read() {
+    let caller = CallerIdentity {
+        account_id: "1".into(),
+        arn: "arn:aws:iam::1:root".into(),
+        user_id: "u".into(),
+    };
+    let source = Source {
+        kind: SourceKind::Demo,
+        profile: None,
+        label: "t".into(),
+    };
+    let mut e = Estate::new("2026-11-20T09:00:00Z".into(), source, caller);
+    let ok = CoverageStatus::Ok;
+    let denied = CoverageStatus::Denied;
+    let details = Api::from("iam:GetAccountAuthorizationDetails");
+    let keys = Api::from("iam:ListAccessKeys");
+    let ec2 = Api::from("ec2:DescribeInstances");
+    let cells: [(&str, Place, Api, CoverageStatus); 10] = [
+        // a: everything read.
+        ("a", Place::Global, details.clone(), ok),
+        ("a", Place::from("eu-west-1"), ec2.clone(), ok),
+        // b: AssumeRole refused.
+        ("b", Place::Global, Api::ASSUME_ROLE, denied),
+        ("b", Place::Global, details.clone(), denied),
+        // c: IAM denied, EC2 read.
+        ("c", Place::Global, details.clone(), denied),
+        ("c", Place::from("eu-west-1"), ec2.clone(), ok),
+        // d: only the access keys denied.
+        ("d", Place::Global, details.clone(), ok),
+        ("d", Place::Global, keys, denied),
+        ("d", Place::from("eu-west-1"), ec2.clone(), ok),
+        // e: collected before orgscope read IAM.
+        ("e", Place::from("eu-west-1"), ec2, ok),
+    ];
+    for (acct, place, api, status) in cells {
+        e.coverage.push(Coverage::new(
+            CellKey::new(acct, place, api),
+            status,
+            None,
+            None,
+        ));
+    }
+    for id in ["a", "b", "c", "d", "e"] {
+        e.accounts.push(Account {
+            id: id.into(),
+            name: id.into(),
+            email: String::new(),
+            status: AccountStatus::Active,
+            ou_path: Vec::new(),
+            parent_id: String::new(),
+            tags: Tags::new(),
+            scps: Vec::new(),
+            is_management: false,
+        });
+    }
+    let unread: Vec<&str> = e.global_unread().into_iter().collect();
+    assert_eq!(unread, ["b", "c", "e"]);
+    assert!(e.region_collected("c", "eu-west-1"));
+    assert!(e.region_collected("d", "eu-west-1"));
+    assert!(!e.region_collected("b", "eu-west-1"));
+    assert!(!e.region_collected("c", GLOBAL));
+    assert!(e.region_collected("a", GLOBAL));
+}
