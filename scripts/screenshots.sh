@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds every picture in the docs from the demo estate, so they never go
-# stale: the main window (a real window under Xvfb) and the two exported
+# stale: the main window (a real window under Xvfb) and the exported
 # diagrams. Usage: scripts/screenshots.sh [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +17,5 @@ trap 'rm -f "$demo"' EXIT
 "$bin" diagram "$demo" --kind org --color-by env --out docs/diagrams/org.png
 "$bin" diagram "$demo" --kind org --color-by env --out docs/diagrams/org.svg
 "$bin" diagram "$demo" --kind network --filter 'app=payments' --out docs/diagrams/network.png
-echo "screenshots: docs/screenshots/main-window.png docs/diagrams/{org.png,org.svg,network.png}" >&2
+"$bin" diagram "$demo" --kind access --out docs/diagrams/access.png
+echo "screenshots: docs/screenshots/main-window.png docs/diagrams/{org.png,org.svg,network.png,access.png}" >&2
