@@ -31,8 +31,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::connectivity::boxes::{self, Line, count, leaf, line, some_names, style};
 use super::connectivity::fold::{DrawnEdge, OUTSIDE, Wire, root_id};
-use super::connectivity::place::{self, Group};
-use super::connectivity::{Keyed, group, org_name, sorted};
+use super::connectivity::place;
+use super::connectivity::{Keyed, group, org_name, outside_group};
 use super::layout::{self, Block, MUTED, TEXT};
 use super::{Color, EdgeKind, Label, NodeKind, Scene};
 use crate::access::{AccessMap, RoleAccess, RowKind, access_map, access_map_of};
@@ -301,21 +301,7 @@ pub fn access_scene(estate: &Estate, indices: &[usize], opts: &AccessOptions) ->
                 MUTED,
             ),
         ];
-        let details: Vec<String> = header.iter().map(|l| l.0.clone()).collect();
-        groups.push(Group {
-            make: Box::new(move |inner| {
-                boxes::region(
-                    OUTSIDE.to_string(),
-                    NodeKind::OrgUnit,
-                    style(boxes::OUTSIDE, 1.5, true, 8.0),
-                    &header,
-                    details.clone(),
-                    inner,
-                )
-            }),
-            items: sorted(outside),
-            children: Vec::new(),
-        });
+        groups.push(outside_group(header, outside));
     }
 
     let body = if groups.is_empty() {

@@ -94,21 +94,7 @@ pub fn connectivity_scene(estate: &Estate, indices: &[usize], opts: &Connectivit
                 MUTED,
             ),
         ];
-        let details: Vec<String> = header.iter().map(|l| l.0.clone()).collect();
-        groups.push(Group {
-            make: Box::new(move |inner| {
-                boxes::region(
-                    OUTSIDE.to_string(),
-                    NodeKind::OrgUnit,
-                    style(boxes::OUTSIDE, 1.5, true, 8.0),
-                    &header,
-                    details.clone(),
-                    inner,
-                )
-            }),
-            items: sorted(outside),
-            children: Vec::new(),
-        });
+        groups.push(outside_group(header, outside));
     }
 
     let body = if groups.is_empty() {
@@ -131,6 +117,25 @@ pub fn connectivity_scene(estate: &Estate, indices: &[usize], opts: &Connectivit
         scene.height += 30.0;
     }
     scene
+}
+
+/// The "Outside the organization" region around `items`, under `header`.
+pub(super) fn outside_group(header: Vec<Line>, items: Vec<Keyed>) -> Group {
+    let details: Vec<String> = header.iter().map(|l| l.0.clone()).collect();
+    Group {
+        make: Box::new(move |inner| {
+            boxes::region(
+                OUTSIDE.to_string(),
+                NodeKind::OrgUnit,
+                style(boxes::OUTSIDE, 1.5, true, 8.0),
+                &header,
+                details.clone(),
+                inner,
+            )
+        }),
+        items: sorted(items),
+        children: Vec::new(),
+    }
 }
 
 pub(super) fn org_name(estate: &Estate) -> String {
