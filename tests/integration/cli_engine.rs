@@ -74,9 +74,11 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     );
     assert_eq!(o.status.code(), Some(4));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["totals"]["only_left"], 4);
-    // 13 staged in EC2 and ELB, and two queues that lost their owner.
-    assert_eq!(v["totals"]["changed"], 15);
+    // The IAM role only prod has (legacy-admin) besides the EC2 ones.
+    assert_eq!(v["totals"]["only_left"], 5);
+    // 13 staged in EC2 and ELB, two queues that lost their owner, and the
+    // test deploy role's trust and policy.
+    assert_eq!(v["totals"]["changed"], 17);
     let changed: Vec<_> = v["entries"]
         .as_array()
         .expect("entries")
@@ -90,6 +92,13 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
                 && e["right"]["account"] == "payments-test"
                 && e["changes"][0]["field"] == "instance_type")
     );
+    // The IAM drift: trust compared by the normalised account name, so
+    // only the sandbox is new; the policy statement by statement.
+    assert!(changed.iter().any(|e| e["type"] == "iam_role"
+        && e["changes"][0]["field"] == "trust"
+        && e["changes"][0]["right"] == "account:sandbox-alice"));
+    assert!(changed.iter().any(|e| e["type"] == "iam_policy"
+        && e["changes"][0]["right"] == "Allow s3:* on arn:aws:s3:::payments-test-artifacts/*"));
     // The Elastic IP kind's drift, reported by the generic diff.
     assert!(changed.iter().any(|e| e["type"] == "elastic_ip"
         && e["changes"][0]["field"] == "instance"
