@@ -440,3 +440,43 @@ fn a_normalised_list_compares_env_masked_items_and_reports_only_the_odd_ones() {
     );
     assert_eq!(norm.mask("product-prod"), "product-~");
 }
+
+#[test]
+fn a_test_role_trusting_an_outside_account_prod_does_not_is_drift() {
+    let role = |trust: &[&str]| {
+        res(kinds::IAM_ROLE, "role/vendor", Some("vendor")).with(
+            "trust",
+            trust.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    let rep = shop(
+        vec![role(&["outside:730385160221 [ExternalId]"])],
+        vec![role(&[
+            "outside:730385160221 [ExternalId]",
+            "outside:999988887777 [no ExternalId]",
+        ])],
+        &DiffOptions::default(),
+    );
+    assert_eq!(
+        changes_of(&rep, "shop/eu-west-1/vendor"),
+        [change(
+            "trust",
+            None,
+            Some("outside:999988887777 [no ExternalId]")
+        )]
+    );
+    // The same vendor without its ExternalId in test is drift too.
+    let rep = shop(
+        vec![role(&["outside:730385160221 [ExternalId]"])],
+        vec![role(&["outside:730385160221 [no ExternalId]"])],
+        &DiffOptions::default(),
+    );
+    assert_eq!(
+        changes_of(&rep, "shop/eu-west-1/vendor"),
+        [change(
+            "trust",
+            Some("outside:730385160221 [ExternalId]"),
+            Some("outside:730385160221 [no ExternalId]")
+        )]
+    );
+}
