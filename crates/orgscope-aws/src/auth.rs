@@ -97,6 +97,33 @@ pub struct Clients {
     pub home_region: String,
 }
 
+/// One SDK client from the base config: its region, the timeouts, a retry
+/// policy in a partition of its own (so one service's throttling never
+/// spends another's retries), the interceptors, and for a member account
+/// the role session's credentials — with no second cache in front of them:
+/// the session caches and renews on its own schedule, and another cache
+/// would hide its renewal margin.
+macro_rules! client {
+    ($sdk:ident, $clients:ident, region: $region:expr, retry: $retry:expr,
+     partition: ($service:expr, $key:expr), creds: $creds:expr) => {{
+        let mut b = $sdk::config::Builder::from(&$clients.base)
+            .region(Region::new($region))
+            .timeout_config($clients.timeouts.clone())
+            .retry_config($retry.clone())
+            .retry_partition(partition_for($service, $key));
+        let creds: Option<SharedCredentialsProvider> = $creds;
+        if let Some(c) = creds {
+            b = b
+                .credentials_provider(c)
+                .identity_cache(IdentityCache::no_cache());
+        }
+        for i in &$clients.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        $sdk::Client::from_conf(b.build())
+    }};
+}
+
 impl Clients {
     pub fn new(base: SdkConfig, opts: &CollectOptions) -> Clients {
         let timeouts = TimeoutConfig::builder()
@@ -165,27 +192,25 @@ impl Clients {
     /// Its calls carry the access token, not a signature, so no
     /// credentials are involved.
     pub fn sso(&self, region: &str) -> aws_sdk_sso::Client {
-        let mut b = aws_sdk_sso::config::Builder::from(&self.base)
-            .region(Region::new(region.to_string()))
-            .timeout_config(self.timeouts.clone())
-            .retry_config(self.retry.clone())
-            .retry_partition(partition_for("sso", "portal"));
-        for i in &self.interceptors {
-            b.push_interceptor(i.clone());
-        }
-        aws_sdk_sso::Client::from_conf(b.build())
+        client!(
+            aws_sdk_sso,
+            self,
+            region: region.to_string(),
+            retry: self.retry,
+            partition: ("sso", "portal"),
+            creds: None
+        )
     }
 
     pub fn organizations(&self) -> aws_sdk_organizations::Client {
-        let mut b = aws_sdk_organizations::config::Builder::from(&self.base)
-            .region(Region::new(self.home_region.clone()))
-            .timeout_config(self.timeouts.clone())
-            .retry_config(self.org_retry.clone())
-            .retry_partition(partition_for("organizations", "base"));
-        for i in &self.interceptors {
-            b.push_interceptor(i.clone());
-        }
-        aws_sdk_organizations::Client::from_conf(b.build())
+        client!(
+            aws_sdk_organizations,
+            self,
+            region: self.home_region.clone(),
+            retry: self.org_retry,
+            partition: ("organizations", "base"),
+            creds: None
+        )
     }
 
     /// Cost Explorer of the caller's account. Its endpoint is global, in
@@ -197,15 +222,14 @@ impl Clients {
         } else {
             "us-east-1"
         };
-        let mut b = aws_sdk_costexplorer::config::Builder::from(&self.base)
-            .region(Region::new(region))
-            .timeout_config(self.timeouts.clone())
-            .retry_config(self.org_retry.clone())
-            .retry_partition(partition_for("ce", "base"));
-        for i in &self.interceptors {
-            b.push_interceptor(i.clone());
-        }
-        aws_sdk_costexplorer::Client::from_conf(b.build())
+        client!(
+            aws_sdk_costexplorer,
+            self,
+            region: region,
+            retry: self.org_retry,
+            partition: ("ce", "base"),
+            creds: None
+        )
     }
 
     /// IAM of one account. IAM is global: its one endpoint is signed for
@@ -226,20 +250,14 @@ impl Clients {
         } else {
             "us-east-1"
         };
-        let mut b = aws_sdk_iam::config::Builder::from(&self.base)
-            .region(Region::new(region))
-            .timeout_config(self.timeouts.clone())
-            .retry_config(self.elb_retry.clone())
-            .retry_partition(partition_for("iam", account_id));
-        if let Some(c) = creds {
-            b = b
-                .credentials_provider(c)
-                .identity_cache(IdentityCache::no_cache());
-        }
-        for i in &self.interceptors {
-            b.push_interceptor(i.clone());
-        }
-        aws_sdk_iam::Client::from_conf(b.build())
+        client!(
+            aws_sdk_iam,
+            self,
+            region: region,
+            retry: self.elb_retry,
+            partition: ("iam", account_id),
+            creds: creds
+        )
     }
 
     /// EC2 in one account-region. `creds` is `None` for the caller's own
@@ -250,22 +268,14 @@ impl Clients {
         region: &str,
         creds: Option<SharedCredentialsProvider>,
     ) -> aws_sdk_ec2::Client {
-        let mut b = aws_sdk_ec2::config::Builder::from(&self.base)
-            .region(Region::new(region.to_string()))
-            .timeout_config(self.timeouts.clone())
-            .retry_config(self.retry.clone())
-            .retry_partition(partition_for("ec2", account_id));
-        if let Some(c) = creds {
-            // The role session caches and renews on its own schedule; a
-            // second cache in front of it would hide the renewal margin.
-            b = b
-                .credentials_provider(c)
-                .identity_cache(IdentityCache::no_cache());
-        }
-        for i in &self.interceptors {
-            b.push_interceptor(i.clone());
-        }
-        aws_sdk_ec2::Client::from_conf(b.build())
+        client!(
+            aws_sdk_ec2,
+            self,
+            region: region.to_string(),
+            retry: self.retry,
+            partition: ("ec2", account_id),
+            creds: creds
+        )
     }
 
     /// Elastic Load Balancing v2 in one account-region, as [`Clients::ec2`]
@@ -277,20 +287,14 @@ impl Clients {
         region: &str,
         creds: Option<SharedCredentialsProvider>,
     ) -> aws_sdk_elasticloadbalancingv2::Client {
-        let mut b = aws_sdk_elasticloadbalancingv2::config::Builder::from(&self.base)
-            .region(Region::new(region.to_string()))
-            .timeout_config(self.timeouts.clone())
-            .retry_config(self.elb_retry.clone())
-            .retry_partition(partition_for("elasticloadbalancing", account_id));
-        if let Some(c) = creds {
-            b = b
-                .credentials_provider(c)
-                .identity_cache(IdentityCache::no_cache());
-        }
-        for i in &self.interceptors {
-            b.push_interceptor(i.clone());
-        }
-        aws_sdk_elasticloadbalancingv2::Client::from_conf(b.build())
+        client!(
+            aws_sdk_elasticloadbalancingv2,
+            self,
+            region: region.to_string(),
+            retry: self.elb_retry,
+            partition: ("elasticloadbalancing", account_id),
+            creds: creds
+        )
     }
 }
 
@@ -304,20 +308,14 @@ impl Clients {
         region: &str,
         creds: Option<SharedCredentialsProvider>,
     ) -> aws_sdk_resourcegroupstagging::Client {
-        let mut b = aws_sdk_resourcegroupstagging::config::Builder::from(&self.base)
-            .region(Region::new(region.to_string()))
-            .timeout_config(self.timeouts.clone())
-            .retry_config(self.retry.clone())
-            .retry_partition(partition_for("tagging", account_id));
-        if let Some(c) = creds {
-            b = b
-                .credentials_provider(c)
-                .identity_cache(IdentityCache::no_cache());
-        }
-        for i in &self.interceptors {
-            b.push_interceptor(i.clone());
-        }
-        aws_sdk_resourcegroupstagging::Client::from_conf(b.build())
+        client!(
+            aws_sdk_resourcegroupstagging,
+            self,
+            region: region.to_string(),
+            retry: self.retry,
+            partition: ("tagging", account_id),
+            creds: creds
+        )
     }
 }
 

@@ -351,6 +351,7 @@ mod tests {
     //! moto test in `tests/integration/cost.rs` covers the wire).
 
     use super::*;
+    use crate::recorded::{block_on, recorded};
     use aws_sdk_costexplorer::types::{Group, MetricValue};
 
     fn m(s: &str) -> Month {
@@ -487,32 +488,6 @@ mod tests {
         )];
         let f = convert(&mixed, None, m("2026-11")).unwrap_err();
         assert!(f.message.unwrap().contains("EUR, USD"));
-    }
-
-    /// A fetch that serves `pages` in order and records the tokens asked.
-    fn recorded(
-        pages: Vec<GetCostAndUsageOutput>,
-        asked: &std::sync::Mutex<Vec<Option<String>>>,
-    ) -> impl FnMut(Option<String>) -> std::future::Ready<Result<GetCostAndUsageOutput, Failure>> + '_
-    {
-        let mut pages = pages.into_iter();
-        move |token| {
-            asked.lock().unwrap().push(token);
-            std::future::ready(pages.next().ok_or_else(|| {
-                Failure::new(
-                    CoverageStatus::Error,
-                    "NoMorePages",
-                    "asked past the last page",
-                )
-            }))
-        }
-    }
-
-    fn block_on<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(f)
     }
 
     #[test]

@@ -726,6 +726,8 @@ fn now_rfc3339() -> String {
 }
 
 #[cfg(test)]
+mod recorded;
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -155,6 +155,7 @@ mod tests {
     //! test in `tests/integration/tagging.rs` covers the wire).
 
     use super::*;
+    use crate::recorded::{block_on, recorded};
     use tagging::types::{ResourceTagMapping, Tag};
 
     const ACCT: &str = "111111111111";
@@ -175,32 +176,6 @@ mod tests {
             .set_resource_tag_mapping_list(Some(mappings))
             .set_pagination_token(token.map(str::to_string))
             .build()
-    }
-
-    /// A fetch that serves `pages` in order and records the tokens asked.
-    fn recorded(
-        pages: Vec<GetResourcesOutput>,
-        asked: &std::sync::Mutex<Vec<Option<String>>>,
-    ) -> impl FnMut(Option<String>) -> std::future::Ready<Result<GetResourcesOutput, Failure>> + '_
-    {
-        let mut pages = pages.into_iter();
-        move |token| {
-            asked.lock().unwrap().push(token);
-            std::future::ready(pages.next().ok_or_else(|| {
-                Failure::new(
-                    CoverageStatus::Error,
-                    "NoMorePages",
-                    "asked past the last page",
-                )
-            }))
-        }
-    }
-
-    fn block_on<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(f)
     }
 
     #[test]

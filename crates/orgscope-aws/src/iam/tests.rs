@@ -14,6 +14,7 @@ use orgscope_core::model::{Api, Edge, Rel, Resource, Value, kinds};
 
 use super::convert::{self, PolicyArn, decode_document, id_of};
 use super::*;
+use crate::recorded::{block_on, recorded_results as recorded};
 
 type Page = GetAccountAuthorizationDetailsOutput;
 
@@ -474,31 +475,6 @@ fn a_malformed_inline_document_is_kept_as_text_not_dropped() {
         odd.text("inline_policies"),
         Some(r#"{"broken":"{not json"}"#)
     );
-}
-
-/// Serves `pages` in order and records the markers asked.
-fn recorded<'a>(
-    pages: Vec<Result<Page, Failure>>,
-    asked: &'a Mutex<Vec<Option<String>>>,
-) -> impl FnMut(Option<String>) -> std::future::Ready<Result<Page, Failure>> + 'a {
-    let mut pages = pages.into_iter();
-    move |marker| {
-        asked.lock().unwrap().push(marker);
-        std::future::ready(pages.next().unwrap_or_else(|| {
-            Err(Failure::new(
-                CoverageStatus::Error,
-                "NoMorePages",
-                "asked past the last page",
-            ))
-        }))
-    }
-}
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(f)
 }
 
 #[test]
