@@ -13,7 +13,7 @@ use super::command::Command;
 use super::state::Scope;
 use super::state::{PaneId, PaneView};
 use super::theme;
-use crate::access::{AccessMap, Cell, Row};
+use crate::access::{AccessMap, Cell, FINDINGS, Row};
 use crate::model::Estate;
 
 /// What the matrix view shows: the map, and the accounts of the scope
@@ -46,13 +46,6 @@ impl Matrix {
         }
     }
 }
-
-/// The flags that make a cell a finding (see `diagram::access`).
-const FINDINGS: [&str; 3] = [
-    "admin-trusted-from-other-account",
-    "external-without-external-id",
-    "public-trust",
-];
 
 /// The filter that shows a cell's roles in the table.
 pub fn cell_filter(row: &Row, cell: &Cell) -> String {

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::demo::{DEFAULT_ACCOUNTS, demo_estate};
-use crate::diagram::{EdgeKind, to_drawio, to_svg};
+use crate::diagram::{EdgeKind, NodeKind, to_drawio, to_svg};
 use crate::query::{self, Context};
 
 fn id_of(e: &Estate, name: &str) -> String {
