@@ -452,15 +452,21 @@ pub fn regional_apis() -> impl Iterator<Item = &'static str> + Clone {
 }
 
 /// The read calls of the global kinds, once each (the IAM kinds share
-/// one): the account-wide coverage cells of a collected account.
+/// one): the account-wide coverage cells of a collected account. Listed
+/// once per process: coverage rules ask it of every cell of an estate.
 pub fn global_apis() -> impl Iterator<Item = &'static str> + Clone {
-    let mut seen: Vec<&'static str> = Vec::new();
-    for k in Kind::all().filter(|k| k.def().scope == Scope::Global) {
-        if !seen.contains(&k.def().api) {
-            seen.push(k.def().api);
+    static APIS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    APIS.get_or_init(|| {
+        let mut seen: Vec<&'static str> = Vec::new();
+        for k in Kind::all().filter(|k| k.def().scope == Scope::Global) {
+            if !seen.contains(&k.def().api) {
+                seen.push(k.def().api);
+            }
         }
-    }
-    seen.into_iter()
+        seen
+    })
+    .iter()
+    .copied()
 }
 
 /// A set of kinds as bits (the registry is capped at 128 kinds).
