@@ -126,8 +126,35 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
     out
 }
 
+/// One service's collectors of a region (`$module`: its `apis`,
+/// `describe_region` and `describe_one`, over the client
+/// `ctx.clients.$client(…)`) as their own worker task, boxed so a region
+/// lists its services in one `Vec`. Decoding describe responses is most
+/// of a run's CPU time: polled inside the account's task, every region's
+/// decoding would share one worker thread; a task per region and service
+/// spreads it over all of them.
+macro_rules! regional {
+    ($ctx:expr, $session:expr, $creds:expr, $id:expr, $region:expr, $page_size:expr,
+     $client:ident, $module:ident) => {{
+        let client = $ctx.clients.$client($id, $region, $creds.clone());
+        let session = $session.cloned();
+        let (id, region, page_size) = ($id.to_string(), $region.to_string(), $page_size);
+        let work = async move {
+            let (id, region) = (id.as_str(), region.as_str());
+            describe_renewing(
+                session.as_deref(),
+                || $module::describe_region(&client, id, region, page_size),
+                |api| $module::describe_one(&client, id, region, page_size, api),
+            )
+            .await
+        };
+        futures::FutureExt::boxed(service(on_worker(work), $module::apis()))
+    }};
+}
+
 /// Every region of the account (listed first when the run asks for every
-/// enabled one), EC2 and ELBv2 as a task each per region, into `out`.
+/// enabled one), each service (EC2, ELBv2, the Tagging API, …) as a task
+/// of its own per region, into `out`.
 async fn describe_regions(
     ctx: &Ctx<'_>,
     id: &str,
@@ -157,57 +184,21 @@ async fn describe_regions(
     let page_size = ctx.opts.page_size;
     let mut results: Vec<(String, PerApi)> = stream::iter(regions)
         .map(|region| {
-            let ec2_client = ctx.clients.ec2(id, &region, creds.clone());
-            let elb_client = ctx.clients.elbv2(id, &region, creds.clone());
-            let tag_client = ctx.clients.tagging(id, &region, creds.clone());
-            let (ec2_session, elb_session, tag_session) =
-                (session.cloned(), session.cloned(), session.cloned());
-            let (ec2_at, elb_at, tag_at) = (
-                (id.to_string(), region.clone()),
-                (id.to_string(), region.clone()),
-                (id.to_string(), region.clone()),
-            );
+            // Every service of the region at once, each its own task: a
+            // slow or denied service never holds up another's cells.
+            let services: Vec<futures::future::BoxFuture<'static, PerApi>> = vec![
+                regional!(ctx, session, creds, id, &region, page_size, ec2, ec2),
+                regional!(ctx, session, creds, id, &region, page_size, elbv2, elbv2),
+                regional!(
+                    ctx, session, creds, id, &region, page_size, tagging, tagging
+                ),
+            ];
             async move {
-                // Decoding describe responses is most of a run's CPU time.
-                // Polled inside the caller's task, every account's decoding
-                // would share one worker thread; a task per region and
-                // service spreads it over all of them.
-                let ec2_work = async move {
-                    let (id, region) = (ec2_at.0.as_str(), ec2_at.1.as_str());
-                    describe_renewing(
-                        ec2_session.as_deref(),
-                        || ec2::describe_region(&ec2_client, id, region, page_size),
-                        |api| ec2::describe_one(&ec2_client, id, region, page_size, api),
-                    )
+                let per_api = futures::future::join_all(services)
                     .await
-                };
-                let elb_work = async move {
-                    let (id, region) = (elb_at.0.as_str(), elb_at.1.as_str());
-                    describe_renewing(
-                        elb_session.as_deref(),
-                        || elbv2::describe_region(&elb_client, id, region, page_size),
-                        |api| elbv2::describe_one(&elb_client, id, region, page_size, api),
-                    )
-                    .await
-                };
-                // The Tagging API beside them: its own task, so a slow or
-                // denied GetResources never holds up EC2's cells.
-                let tag_work = async move {
-                    let (id, region) = (tag_at.0.as_str(), tag_at.1.as_str());
-                    describe_renewing(
-                        tag_session.as_deref(),
-                        || tagging::describe_region(&tag_client, id, region, page_size),
-                        |api| tagging::describe_one(&tag_client, id, region, page_size, api),
-                    )
-                    .await
-                };
-                let (mut per_api, elb, tagged) = futures::join!(
-                    service(on_worker(ec2_work), ec2::apis()),
-                    service(on_worker(elb_work), elbv2::apis()),
-                    service(on_worker(tag_work), tagging::apis()),
-                );
-                per_api.extend(elb);
-                per_api.extend(tagged);
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 (region, per_api)
             }
         })

@@ -35,10 +35,18 @@ pub enum Rel {
     Uses,
     /// An IAM user to the groups it belongs to.
     InGroup,
+    /// A read replica (a DB instance or cluster) to its source, which may
+    /// be in another region or account.
+    ReplicaOf,
+    /// A DB instance to the Aurora cluster it is a member of.
+    InCluster,
+    /// A function or cluster to the IAM role it runs as (a Lambda's
+    /// execution role, an EKS cluster's service role).
+    RunsAs,
 }
 
 impl Rel {
-    pub const ALL: [Rel; 10] = [
+    pub const ALL: [Rel; 13] = [
         Rel::InVpc,
         Rel::InSubnet,
         Rel::MemberOf,
@@ -49,6 +57,9 @@ impl Rel {
         Rel::Serves,
         Rel::Uses,
         Rel::InGroup,
+        Rel::ReplicaOf,
+        Rel::InCluster,
+        Rel::RunsAs,
     ];
 
     /// The file name (`in_vpc`).
@@ -64,6 +75,9 @@ impl Rel {
             Rel::Serves => "serves",
             Rel::Uses => "uses",
             Rel::InGroup => "in_group",
+            Rel::ReplicaOf => "replica_of",
+            Rel::InCluster => "in_cluster",
+            Rel::RunsAs => "runs_as",
         }
     }
 
@@ -80,6 +94,9 @@ impl Rel {
             Rel::Serves => "serves",
             Rel::Uses => "policy",
             Rel::InGroup => "group",
+            Rel::ReplicaOf => "replica-of",
+            Rel::InCluster => "cluster",
+            Rel::RunsAs => "role",
         }
     }
 
@@ -96,6 +113,9 @@ impl Rel {
             Rel::Serves => &["associated-with"],
             Rel::Uses => &["uses", "attached-policy"],
             Rel::InGroup => &["in-group"],
+            Rel::ReplicaOf => &["source", "replicates"],
+            Rel::InCluster => &["in-cluster", "db-cluster"],
+            Rel::RunsAs => &["runs-as", "execution-role"],
         }
     }
 
@@ -112,6 +132,9 @@ impl Rel {
             Rel::Serves => "serves",
             Rel::Uses => "uses",
             Rel::InGroup => "in group",
+            Rel::ReplicaOf => "replica of",
+            Rel::InCluster => "in cluster",
+            Rel::RunsAs => "runs as",
         }
     }
 
@@ -128,6 +151,9 @@ impl Rel {
             Rel::Serves => "served by",
             Rel::Uses => "used by",
             Rel::InGroup => "has member",
+            Rel::ReplicaOf => "replicated by",
+            Rel::InCluster => "has member",
+            Rel::RunsAs => "assumed by",
         }
     }
 
