@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-step() { printf '\n==> %s\n' "$*" >&2; }
+# Each step says how far into the run it starts, so a slow CI run shows
+# which step grew (the build, when a new SDK crate lands).
+step() { printf '\n==> %s (%d s in)\n' "$*" "$SECONDS" >&2; }
 
 step "system packages"
 scripts/setup-system.sh

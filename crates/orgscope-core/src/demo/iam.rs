@@ -33,13 +33,23 @@
 //! - in the management account, the user `legacy-deployer` in the
 //!   `deployers` group, its access key created in 2024 and unused for
 //!   months, and `alice` in `sandbox-alice` with a fresh key.
+//!
+//! Tags, as the teams' infrastructure code sets them: a workload
+//! account's roles and policies carry its app's `app`, `env`, `owner` and
+//! `cost-center`; the platform's (`security-audit`, `auditor`,
+//! `pipeline-runner`, …) the platform team's; the sandbox's only its
+//! owner. What nobody owns carries none, which tag compliance shows
+//! beside the access review: the role AWS Organizations creates,
+//! `legacy-admin`, `data-migration-2025` and `legacy-deployer`.
 
 use serde_json::{Value as Json, json};
 
 use crate::model::{Edge, Rel, Resource, kinds};
 
 use super::network::VENDOR_ACCOUNT_ID;
+use super::resources::{cost_center_of, owner_of};
 use super::{ENVS, MANAGEMENT_ACCOUNT_ID, Plan, ROLE_NAME, Role, app_name, hash_upper};
+use crate::model::Tags;
 
 const GLOBAL: &str = "global";
 const CREATED: &str = "2024-03-11T10:24:00Z";
@@ -47,6 +57,46 @@ const RECENT: &str = "2026-11-19T16:02:11Z";
 
 /// Push the IAM resources of one (active, readable) account.
 pub(super) fn account_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) {
+    let start = out.len();
+    push_iam(plan, plans, out);
+    for r in &mut out[start..] {
+        r.tags = tags_of(plan, r.name.as_deref().unwrap_or_default());
+    }
+}
+
+/// Unowned: what AWS Organizations made, and what the review is about.
+const UNOWNED: [&str; 4] = [
+    ROLE_NAME,
+    "legacy-admin",
+    "data-migration-2025",
+    "legacy-deployer",
+];
+
+/// The tags the owning team's infrastructure code put on `name`.
+fn tags_of(plan: &Plan, name: &str) -> Tags {
+    let mut t = Tags::new();
+    if UNOWNED.contains(&name) {
+        return t;
+    }
+    let mut team = |app: &str, env: &str| {
+        t.insert("app".to_string(), app.to_string());
+        t.insert("env".to_string(), env.to_string());
+        t.insert("owner".to_string(), owner_of(app));
+        t.insert("cost-center".to_string(), cost_center_of(app));
+    };
+    match plan.role {
+        // The platform's role in every account, deployed by a StackSet.
+        _ if name == "security-audit" => team("platform", "shared"),
+        Role::Workload { app, env } => team(&app_name(app), ENVS[env]),
+        Role::Sandbox => {
+            t.insert("owner".to_string(), "alice@example.com".to_string());
+        }
+        _ => team("platform", "shared"),
+    }
+    t
+}
+
+fn push_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) {
     let find = |role: Role| plans.iter().find(|p| p.role == role);
     let acct = plan.id.as_str();
     if plan.role != Role::Management {
