@@ -3,12 +3,12 @@
 # with cfn-lint (pinned in scripts/requirements-lint.txt, installed into the
 # project venv .venv), and the reader policy with a read-only check: every
 # action must be a List/Describe/Get call of a service orgscope reads
-# (EC2, Elastic Load Balancing, the Resource Groups Tagging API, IAM,
+# (EC2, Elastic Load Balancing, RDS, the Resource Groups Tagging API, IAM,
 # Organizations, STS, Cost Explorer — the last in the caller's policy
 # only, with `--cost`) or sts:AssumeRole, so the policy can never grant a
 # change. IAM is held tighter still: exactly the three reads the collector
 # makes, none of the other Get calls (a credential report, SSH keys, login
-# profiles). Both documents must also grant the same inventory reads
+# profiles). RDS likewise: exactly its two describes. Both documents must also grant the same inventory reads
 # (every action but the Organizations and STS ones, which only the caller
 # needs): a call added to one and forgotten in the other would fail in
 # member accounts only. Exit status is non-zero on any finding.
@@ -37,10 +37,11 @@ import json, re, sys
 read_only = re.compile(
     r"^(ec2|elasticloadbalancing|tag|organizations|sts|ce):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$"
     r"|^iam:(GetAccountAuthorizationDetails|ListAccessKeys|GetAccessKeyLastUsed)$"
+    r"|^rds:(DescribeDBInstances|DescribeDBClusters)$"
 )
 # Inventory reads, made in every collected account with the role the
 # StackSet creates.
-inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam):")
+inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam|rds):")
 bad = []
 stackset_path, policies = sys.argv[1], sys.argv[2:]
 # The template's YAML uses CloudFormation tags (!Ref, !If) a plain YAML

@@ -10,6 +10,7 @@ mod engine;
 mod faults;
 mod iam;
 mod identity_center;
+mod rds;
 mod robustness;
 mod security;
 mod streaming;

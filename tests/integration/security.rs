@@ -220,6 +220,8 @@ async fn a_full_run_uses_only_the_reader_policy() {
         "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeTargetHealth",
+        "rds:DescribeDBInstances",
+        "rds:DescribeDBClusters",
         "iam:GetAccountAuthorizationDetails",
         "iam:ListAccessKeys",
         "iam:GetAccessKeyLastUsed",

@@ -319,6 +319,27 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// RDS in one account-region, as [`Clients::ec2`] (same credentials
+    /// rule), in its own retry partition: RDS throttles its describes per
+    /// account-region apart from EC2's.
+    pub fn rds(
+        &self,
+        account_id: &str,
+        region: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_rds::Client {
+        client!(
+            aws_sdk_rds,
+            self,
+            region: region.to_string(),
+            retry: self.retry,
+            partition: ("rds", account_id),
+            creds: creds
+        )
+    }
+}
+
 /// Twice the attempts, except that one attempt (no retry, as asked) stays
 /// one.
 fn patient(max_attempts: u32) -> u32 {

@@ -53,6 +53,7 @@ pub mod iam;
 pub mod mfa;
 pub mod org;
 pub mod profiles;
+pub mod rds;
 mod scope;
 pub mod sign_in;
 pub mod sso;

@@ -243,7 +243,7 @@ mod tests {
             page(
                 vec![
                     mapping(
-                        Some("arn:aws:rds:eu-west-1:111111111111:db:orders"),
+                        Some("arn:aws:elasticache:eu-west-1:111111111111:cluster:orders"),
                         &[("owner", "team-a"), ("env", "prod"), ("Name", "orders db")],
                     ),
                     // Modelled by the instance kind: its collector has it.
@@ -257,6 +257,11 @@ mod tests {
                         ),
                         &[],
                     ),
+                    // Modelled by the db_instance kind (`rds`).
+                    mapping(
+                        Some("arn:aws:rds:eu-west-1:111111111111:db:orders"),
+                        &[("owner", "team-a")],
+                    ),
                     mapping(None, &[("owner", "nobody")]),
                 ],
                 Some("t"),
@@ -265,7 +270,10 @@ mod tests {
                 vec![
                     mapping(Some("arn:aws:s3:::shop-artifacts"), &[("env", "")]),
                     // Listed again on a later page: once.
-                    mapping(Some("arn:aws:rds:eu-west-1:111111111111:db:orders"), &[]),
+                    mapping(
+                        Some("arn:aws:elasticache:eu-west-1:111111111111:cluster:orders"),
+                        &[],
+                    ),
                     mapping(Some("garbage"), &[("owner", "x")]),
                 ],
                 None,
@@ -289,9 +297,9 @@ mod tests {
             summary,
             [
                 (
-                    "arn:aws:rds:eu-west-1:111111111111:db:orders",
-                    Some("rds"),
-                    Some("db"),
+                    "arn:aws:elasticache:eu-west-1:111111111111:cluster:orders",
+                    Some("elasticache"),
+                    Some("cluster"),
                     Some("orders db")
                 ),
                 (

@@ -16,6 +16,7 @@
 
 mod balancers;
 mod costs;
+mod databases;
 mod iam;
 mod network;
 
@@ -150,6 +151,7 @@ pub fn demo_estate(accounts: usize) -> Estate {
         resources::account_resources(plan, &org, &mut estate.resources);
         iam::account_iam(plan, &plans, &mut estate.resources);
         tagged::account_tagged(plan, &mut estate.resources);
+        databases::account_databases(plan, &plans, &mut estate.resources);
     }
     // Cost Explorer's view, with the story the module tells.
     estate.costs = Some(costs::demo_costs(&plans));

@@ -136,6 +136,27 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
             "payments/eu-west-1/payments-web",
             vec![("health_check_path", Some("/healthz"), Some("/"))],
         ),
+        // The database drift (`demo::databases`), the example:
+        // test runs Postgres 16 single-AZ and publicly accessible, and
+        // lost its owner; its replicas (the DR one, and analytics' in
+        // another account) follow its version.
+        (
+            "analytics/us-east-1/analytics-payments-replica",
+            vec![("engine_version", Some("15.7"), Some("16.3"))],
+        ),
+        (
+            "payments/eu-west-1/payments-db",
+            vec![
+                ("engine_version", Some("15.7"), Some("16.3")),
+                ("multi_az", Some("true"), Some("false")),
+                ("publicly_accessible", Some("false"), Some("true")),
+                ("tag:owner", Some("payments-team@example.com"), None),
+            ],
+        ),
+        (
+            "payments/us-east-1/payments-dr-db",
+            vec![("engine_version", Some("15.7"), Some("16.3"))],
+        ),
         // The IAM drift (`demo::iam`): the test deploy role also trusts
         // the sandbox account, and its policy grants every S3 action
         // where prod's grants one — the accounts' own names masked, so
@@ -197,9 +218,10 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     let t = rep.totals();
     assert_eq!(
         (t.only_left, t.only_right, t.changed, t.not_collected),
-        // Thirteen EC2 and load balancing changes, two IAM, two ownerless
-        // queues (demo/tagged.rs); one IAM role only in prod.
-        (5, 0, 17, n)
+        // Thirteen EC2 and load balancing changes, three databases, two
+        // IAM, two ownerless queues (demo/tagged.rs); one IAM role only in
+        // prod.
+        (5, 0, 20, n)
     );
     assert!(t.same > 500);
     assert!(rep.has_differences());

@@ -364,7 +364,9 @@ mod tests {
             "arn:aws:ec2:eu-west-1:111111111111:snapshot/snap-1",
             "arn:aws:ec2:eu-west-1:111111111111:network-interface/eni-1",
             "arn:aws:sqs:eu-west-1:111111111111:orders",
-            "arn:aws:rds:eu-west-1:111111111111:db:x",
+            // RDS DB instances and clusters are modelled (`db_instance`,
+            // `db_cluster`); their snapshots are not.
+            "arn:aws:rds:eu-west-1:111111111111:snapshot:rds:x-2026-01-01",
             // A classic load balancer is not an ELBv2 one.
             "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/legacy-web",
             "arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener-rule/app/web/1/2/3",

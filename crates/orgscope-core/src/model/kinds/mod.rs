@@ -10,6 +10,8 @@
 
 use super::kind::{Kind, KindDef};
 
+mod db_cluster;
+mod db_instance;
 mod egress_only_internet_gateway;
 mod elastic_ip;
 mod iam_group;
@@ -66,6 +68,8 @@ registry! {
     LOAD_BALANCER = load_balancer,
     LISTENER = listener,
     TARGET_GROUP = target_group,
+    DB_INSTANCE = db_instance,
+    DB_CLUSTER = db_cluster,
     IAM_ROLE = iam_role,
     IAM_USER = iam_user,
     IAM_GROUP = iam_group,
