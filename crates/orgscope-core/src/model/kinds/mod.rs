@@ -11,6 +11,7 @@
 use super::kind::{Kind, KindDef};
 
 mod egress_only_internet_gateway;
+mod eks_cluster;
 mod elastic_ip;
 mod iam_group;
 mod iam_policy;
@@ -18,6 +19,7 @@ mod iam_role;
 mod iam_user;
 mod instance;
 mod internet_gateway;
+mod lambda_function;
 mod listener;
 mod load_balancer;
 mod nat_gateway;
@@ -66,6 +68,8 @@ registry! {
     LOAD_BALANCER = load_balancer,
     LISTENER = listener,
     TARGET_GROUP = target_group,
+    LAMBDA_FUNCTION = lambda_function,
+    EKS_CLUSTER = eks_cluster,
     IAM_ROLE = iam_role,
     IAM_USER = iam_user,
     IAM_GROUP = iam_group,
