@@ -72,3 +72,94 @@ pub(super) static DEF: KindDef = KindDef {
     },
     counted: None,
 };
+
+/// The kind on the demo estate, through the generic layers only.
+#[cfg(test)]
+mod tests {
+    use crate::demo::{DEFAULT_ACCOUNTS, demo_estate};
+    use crate::diff::{DiffOptions, EntryStatus, diff};
+    use crate::model::arn::{Arn, modelled_kind};
+    use crate::model::{Rel, kinds};
+    use crate::query::{self, Context};
+
+    fn rows(ctx: &Context, q: &str) -> Vec<usize> {
+        query::filter(ctx, &query::parse(q).expect("query parses"), None)
+    }
+
+    #[test]
+    fn fields_and_relations_filter_and_every_edge_lands_in_the_estate() {
+        let e = demo_estate(DEFAULT_ACCOUNTS);
+        let ctx = Context::new(&e);
+        let all = rows(&ctx, "type:eks_cluster");
+        // payments, identity and billing: prod, test and (but billing) dev.
+        assert_eq!(all.len(), 3 + 3 + 2);
+        assert_eq!(
+            rows(&ctx, "type:k8s state:ACTIVE private-endpoint:true"),
+            all
+        );
+        let public = rows(&ctx, "type:eks endpoint-public-access:true");
+        assert_eq!(public.len(), 1);
+        let open = &e.resources[public[0]];
+        assert_eq!(open.name.as_deref(), Some("payments-test-eks"));
+        assert_eq!(rows(&ctx, "type:eks public-cidrs:0.0.0.0/0"), public);
+        assert_eq!(rows(&ctx, "type:eks version:1.29"), public);
+        assert_eq!(rows(&ctx, "type:kubernetes role:*-eks-cluster"), all);
+        assert_eq!(rows(&ctx, "type:eks subnet:*-private-* sg:*-app"), all);
+        for &i in &all {
+            let c = &e.resources[i];
+            for edge in &c.relations {
+                assert!(ctx.resolve(c, edge).is_some(), "{} {edge:?}", c.id);
+            }
+            assert_eq!(c.edges(Rel::InSubnet).count(), 3);
+        }
+        let arn = open.arn();
+        assert_eq!(
+            arn,
+            format!(
+                "arn:aws:eks:eu-west-1:{}:cluster/payments-test-eks",
+                open.account_id
+            )
+        );
+        assert_eq!(
+            Arn::parse(&arn).and_then(|a| modelled_kind(&a)),
+            Some(kinds::EKS_CLUSTER)
+        );
+    }
+
+    #[test]
+    fn prod_vs_test_reports_the_version_and_the_open_endpoint() {
+        let e = demo_estate(DEFAULT_ACCOUNTS);
+        let ctx = Context::new(&e);
+        let rep = diff(
+            &e,
+            &rows(&ctx, "ou:Prod type:eks"),
+            &e,
+            &rows(&ctx, "ou:Test type:eks"),
+            &DiffOptions::default(),
+        );
+        let changed: Vec<_> = rep
+            .entries
+            .iter()
+            .filter(|x| x.status != EntryStatus::NotCollected)
+            .collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed[0].key, "payments/eu-west-1/payments-eks");
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = changed[0]
+            .changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.left.as_deref(), c.right.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("version", Some("1.30"), Some("1.29")),
+                ("endpoint_public_access", Some("false"), Some("true")),
+                (
+                    "public_access_cidrs",
+                    Some("203.0.113.0/24"),
+                    Some("0.0.0.0/0")
+                ),
+            ]
+        );
+    }
+}

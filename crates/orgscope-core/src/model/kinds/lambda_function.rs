@@ -73,3 +73,126 @@ pub(super) static DEF: KindDef = KindDef {
     },
     counted: None,
 };
+
+/// The kind on the demo estate, through the generic layers only.
+#[cfg(test)]
+mod tests {
+    use crate::demo::{DEFAULT_ACCOUNTS, demo_estate};
+    use crate::diff::{DiffOptions, EntryStatus, diff};
+    use crate::model::arn::{Arn, modelled_kind};
+    use crate::model::{Rel, kinds};
+    use crate::query::{self, Context};
+
+    fn rows(ctx: &Context, q: &str) -> Vec<usize> {
+        query::filter(ctx, &query::parse(q).expect("query parses"), None)
+    }
+
+    #[test]
+    fn fields_and_relations_filter_and_every_edge_lands_in_the_estate() {
+        let e = demo_estate(DEFAULT_ACCOUNTS);
+        let ctx = Context::new(&e);
+        let all = rows(&ctx, "type:lambda_function");
+        // Three per readable workload account (19 of the 20).
+        assert_eq!(all.len(), 3 * 19);
+        assert_eq!(
+            rows(&ctx, "type:function state:Active package-type:Zip"),
+            all
+        );
+        // The drifted twin's api is the one function on Python 3.9.
+        let old = rows(&ctx, "type:lambda runtime:python3.9");
+        assert_eq!(old.len(), 1);
+        assert_eq!(
+            e.resources[old[0]].name.as_deref(),
+            Some("payments-test-api")
+        );
+        assert_eq!(
+            rows(&ctx, "type:lambda memory:512 name:*-worker").len(),
+            1,
+            "payments-test-worker has half the memory"
+        );
+        assert_eq!(
+            rows(&ctx, "type:lambda arch:x86_64").len(),
+            rows(&ctx, "type:lambda name:*-dr-failover").len()
+        );
+        assert_eq!(rows(&ctx, "type:lambda subnet:*-private-*"), all);
+        assert_eq!(rows(&ctx, "type:lambda sg:*-app"), all);
+        assert_eq!(rows(&ctx, "type:lambda role:*-lambda"), all);
+        assert_eq!(rows(&ctx, "type:lambda -has:owner").len(), 1);
+        for &i in &all {
+            let f = &e.resources[i];
+            assert_eq!(f.edges(Rel::InSubnet).count(), 3);
+            for edge in &f.relations {
+                let far = ctx.resolve(f, edge).map(|x| &e.resources[x]);
+                let far = far.unwrap_or_else(|| panic!("{} {edge:?} is in the estate", f.id));
+                if edge.rel == Rel::RunsAs {
+                    assert_eq!(far.kind, kinds::IAM_ROLE);
+                    assert!(
+                        far.text("trust_policy")
+                            .unwrap_or_default()
+                            .contains("lambda.amazonaws.com")
+                    );
+                }
+            }
+        }
+        // The Tagging API would list the functions too: they are this
+        // kind's, never `tagged_resource`s.
+        let f = &e.resources[all[0]];
+        let arn = f.arn();
+        assert_eq!(
+            arn,
+            format!(
+                "arn:aws:lambda:{}:{}:function:{}",
+                f.region, f.account_id, f.id
+            )
+        );
+        assert_eq!(
+            Arn::parse(&arn).and_then(|a| modelled_kind(&a)),
+            Some(kinds::LAMBDA_FUNCTION)
+        );
+    }
+
+    #[test]
+    fn prod_vs_test_reports_the_runtime_the_memory_and_the_lost_owner() {
+        let e = demo_estate(DEFAULT_ACCOUNTS);
+        let ctx = Context::new(&e);
+        let rep = diff(
+            &e,
+            &rows(&ctx, "ou:Prod type:lambda"),
+            &e,
+            &rows(&ctx, "ou:Test type:lambda"),
+            &DiffOptions::default(),
+        );
+        let changed: Vec<_> = rep
+            .entries
+            .iter()
+            .filter(|x| x.status != EntryStatus::NotCollected)
+            .collect();
+        let summary: Vec<(&str, Vec<(&str, Option<&str>, Option<&str>)>)> = changed
+            .iter()
+            .map(|x| {
+                let c = x
+                    .changes
+                    .iter()
+                    .map(|c| (c.field.as_str(), c.left.as_deref(), c.right.as_deref()))
+                    .collect();
+                (x.key.as_str(), c)
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "payments/eu-west-1/payments-api",
+                    vec![("runtime", Some("python3.12"), Some("python3.9"))]
+                ),
+                (
+                    "payments/eu-west-1/payments-worker",
+                    vec![
+                        ("memory", Some("1024"), Some("512")),
+                        ("tag:owner", Some("payments-team@example.com"), None)
+                    ]
+                ),
+            ]
+        );
+    }
+}
