@@ -37,10 +37,11 @@ import json, re, sys
 read_only = re.compile(
     r"^(ec2|elasticloadbalancing|tag|organizations|sts|ce):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$"
     r"|^iam:(GetAccountAuthorizationDetails|ListAccessKeys|GetAccessKeyLastUsed)$"
+    r"|^lambda:(ListFunctions|ListTags)$|^eks:(ListClusters|DescribeCluster)$"
 )
 # Inventory reads, made in every collected account with the role the
 # StackSet creates.
-inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam):")
+inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam|lambda|eks):")
 bad = []
 stackset_path, policies = sys.argv[1], sys.argv[2:]
 # The template's YAML uses CloudFormation tags (!Ref, !If) a plain YAML

@@ -621,3 +621,43 @@ fn a_denied_lambda_is_one_denied_cell_per_region_and_eks_and_ec2_are_collected()
         assert_eq!(of_kind(&e, MANAGEMENT_ACCOUNT, kinds::LAMBDA_FUNCTION).len(), 2);
     });
 }
+
+/// One function (outside any VPC) and one cluster in `account`, each
+/// running as a role seeded there: what another test needs so that the
+/// per-function and per-cluster reads are made.
+pub(crate) async fn seed_function_and_cluster(conf: &SdkConfig, account: &str) {
+    let iam = seed::iam_client(conf, account).await;
+    let role = iam
+        .create_role()
+        .role_name("fn-exec")
+        .assume_role_policy_document(TRUST_LAMBDA)
+        .send()
+        .await
+        .expect("create_role");
+    let role_arn = role.role().map(|r| r.arn()).expect("role arn").to_string();
+    let creds = creds_of(conf, account).await;
+    let mut lambda = aws_sdk_lambda::config::Builder::from(conf);
+    let mut eks = aws_sdk_eks::config::Builder::from(conf);
+    if let Some(c) = creds {
+        lambda = lambda.credentials_provider(c.clone());
+        eks = eks.credentials_provider(c);
+    }
+    aws_sdk_lambda::Client::from_conf(lambda.build())
+        .create_function()
+        .function_name("probe")
+        .runtime(Runtime::Python312)
+        .role(&role_arn)
+        .handler("app.handler")
+        .code(FunctionCode::builder().zip_file(CODE.into()).build())
+        .send()
+        .await
+        .expect("create_function");
+    aws_sdk_eks::Client::from_conf(eks.build())
+        .create_cluster()
+        .name("probe")
+        .role_arn(&role_arn)
+        .resources_vpc_config(VpcConfigRequest::builder().build())
+        .send()
+        .await
+        .expect("create_cluster");
+}
