@@ -38,10 +38,11 @@ read_only = re.compile(
     r"^(ec2|elasticloadbalancing|tag|organizations|sts|ce):(Describe|List|Get)[A-Za-z]*$|^sts:AssumeRole$"
     r"|^iam:(GetAccountAuthorizationDetails|ListAccessKeys|GetAccessKeyLastUsed)$"
     r"|^rds:(DescribeDBInstances|DescribeDBClusters)$"
+    r"|^lambda:(ListFunctions|ListTags)$|^eks:(ListClusters|DescribeCluster)$"
 )
 # Inventory reads, made in every collected account with the role the
 # StackSet creates.
-inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam|rds):")
+inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam|rds|lambda|eks):")
 bad = []
 stackset_path, policies = sys.argv[1], sys.argv[2:]
 # The template's YAML uses CloudFormation tags (!Ref, !If) a plain YAML

@@ -4,6 +4,7 @@
 mod cli_engine;
 mod collect;
 mod collect_cli;
+mod compute;
 mod cost;
 mod diagram;
 mod engine;

@@ -172,6 +172,9 @@ async fn a_full_run_uses_only_the_reader_policy() {
         .send()
         .await
         .expect("create_access_key");
+    // A function and a cluster in a member, so the per-function and
+    // per-cluster reads (`ListTags`, `DescribeCluster`) are made too.
+    crate::compute::seed_function_and_cluster(&conf, &members[0]).await;
     // With costs, so Cost Explorer's one call is checked against the
     // policy too (moto answers it with an empty result).
     let mut opts = options(base_config(&proxy).await, Mfa::default());
@@ -226,6 +229,10 @@ async fn a_full_run_uses_only_the_reader_policy() {
         "iam:ListAccessKeys",
         "iam:GetAccessKeyLastUsed",
         "tag:GetResources",
+        "lambda:ListFunctions",
+        "lambda:ListTags",
+        "eks:ListClusters",
+        "eks:DescribeCluster",
     ] {
         assert!(
             proxy.seen_signed_by("sts:AssumeRole", action) > 0,

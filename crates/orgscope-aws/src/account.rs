@@ -26,7 +26,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use super::auth::{Clients, RoleSession};
 use super::classify::Failure;
 use super::sso::SsoAccess;
-use super::{Access, CollectOptions, Regions, ec2, elbv2, iam, rds, tagging};
+use super::{Access, CollectOptions, Regions, ec2, eks, elbv2, iam, lambda, rds, tagging};
 use orgscope_core::model::{Account, Api, CellKey, Coverage, CoverageStatus, Place, Resource};
 
 /// What one service's collectors found in a region: one result per API.
@@ -190,6 +190,8 @@ async fn describe_regions(
                 regional!(ctx, session, creds, id, &region, page_size, ec2, ec2),
                 regional!(ctx, session, creds, id, &region, page_size, elbv2, elbv2),
                 regional!(ctx, session, creds, id, &region, page_size, rds, rds),
+                regional!(ctx, session, creds, id, &region, page_size, lambda, lambda),
+                regional!(ctx, session, creds, id, &region, page_size, eks, eks),
                 regional!(
                     ctx, session, creds, id, &region, page_size, tagging, tagging
                 ),
@@ -448,11 +450,14 @@ mod tests {
 
     #[test]
     fn every_regional_api_of_the_registry_is_described_in_each_region() {
-        // The cells a region gets, in order: EC2's, ELBv2's, RDS's, then
-        // the Tagging API's, which is registry order of the regional kinds.
+        // The cells a region gets, in order: EC2's, ELBv2's, RDS's,
+        // Lambda's, EKS's, then the Tagging API's, which is registry order
+        // of the regional kinds.
         let dispatched: Vec<&str> = ec2::apis()
             .chain(elbv2::apis())
             .chain(rds::apis())
+            .chain(lambda::apis())
+            .chain(eks::apis())
             .chain(tagging::apis())
             .collect();
         let registered: Vec<&str> = orgscope_core::model::regional_apis().collect();

@@ -338,6 +338,42 @@ impl Clients {
             creds: creds
         )
     }
+
+    /// Lambda in one account-region, as [`Clients::ec2`] (same credentials
+    /// rule), in its own retry partition: its control-plane rate limit is
+    /// per account and low, and its throttling must not spend EC2's retries.
+    pub fn lambda(
+        &self,
+        account_id: &str,
+        region: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_lambda::Client {
+        client!(
+            aws_sdk_lambda,
+            self,
+            region: region.to_string(),
+            retry: self.retry,
+            partition: ("lambda", account_id),
+            creds: creds
+        )
+    }
+
+    /// EKS in one account-region, as [`Clients::lambda`].
+    pub fn eks(
+        &self,
+        account_id: &str,
+        region: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_eks::Client {
+        client!(
+            aws_sdk_eks,
+            self,
+            region: region.to_string(),
+            retry: self.retry,
+            partition: ("eks", account_id),
+            creds: creds
+        )
+    }
 }
 
 /// Twice the attempts, except that one attempt (no retry, as asked) stays

@@ -1,9 +1,10 @@
 //! File descriptors for the fan-out. Every call in flight holds a socket,
 //! and a run's first wave is the product of accounts at once, regions per
-//! account and calls per region: 32 × 4 × 40 ≈ 5,100 at the defaults since
-//! the wiring kinds (15 EC2 describes, up to 24 ELBv2 calls and one
-//! `GetResources` per region), and a few more per account for IAM, which
-//! is global. A desktop shell's soft limit is far lower (1,024 on most
+//! account and calls per region: 32 × 4 × 48 ≈ 6,100 at the defaults since
+//! the compute kinds (15 EC2 describes, up to 24 ELBv2 calls, one
+//! `GetResources`, and four Lambda `ListTags` and four EKS
+//! `DescribeCluster` calls per region), and a few more per account for
+//! IAM, which is global. A desktop shell's soft limit is far lower (1,024 on most
 //! Linux desktops, 256 on macOS), and past it `connect` fails with
 //! `EMFILE`: cells would fail as dispatch errors that no permission or
 //! retry fixes.
@@ -15,7 +16,7 @@
 //! says so, rather than failing cells. The arithmetic is a pure function
 //! ([`accounts_at_once`]) so it is tested without touching the process.
 
-use super::{ec2, elbv2, iam, tagging};
+use super::{ec2, eks, elbv2, iam, lambda, tagging};
 
 /// Descriptors kept for everything that is not a describe call: the
 /// runtime, the log, Organizations and STS calls, the app's own files.
@@ -29,10 +30,15 @@ pub const CEILING: u64 = 10_240;
 /// Calls one account-region has in flight at most: every EC2 describe at
 /// once, and ELBv2's three kinds of per-resource calls (tags, listeners,
 /// target health), each [`elbv2::PER_RESOURCE_AT_ONCE`] at a time, which
-/// is more than its two listings in flight beside them, and the Tagging
-/// API's one paged call.
+/// is more than its two listings in flight beside them, the Tagging
+/// API's one paged call, and Lambda's and EKS's per-resource reads
+/// (`ListTags`, `DescribeCluster`), which follow their one listing.
 pub fn calls_per_region() -> usize {
-    ec2::apis().count() + 3 * elbv2::PER_RESOURCE_AT_ONCE + tagging::apis().count()
+    ec2::apis().count()
+        + 3 * elbv2::PER_RESOURCE_AT_ONCE
+        + tagging::apis().count()
+        + lambda::TAG_CALLS_AT_ONCE
+        + eks::DESCRIBE_CALLS_AT_ONCE
 }
 
 /// Calls one account has in flight beside its regions': IAM's, which

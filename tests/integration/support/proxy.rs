@@ -55,7 +55,7 @@ pub use rules::{Classified, Expiry, Fault, MOTO_BASE_ACCOUNT, Match, Rate, Rule,
 pub use sso::{PortalAccount, SsoPortal};
 use wire::{
     Read, Request, Response, canned_response, credential_scope, error_response, parse_form,
-    read_request, write_response, xml_text,
+    read_request, rest_op, write_response, xml_text,
 };
 
 #[derive(Debug)]
@@ -531,6 +531,7 @@ fn classify(shared: &Shared, req: &Request, form: &HashMap<String, String>) -> C
     } else {
         form.get("Action")
             .cloned()
+            .or_else(|| rest_op(&service, &req.method, &req.target).map(str::to_string))
             .unwrap_or_else(|| "Unknown".to_string())
     };
     let action = format!("{service}:{op}");

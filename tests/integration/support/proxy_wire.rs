@@ -1,6 +1,8 @@
 //! The fault proxy's wire format: HTTP/1.1 requests read with `httparse`
 //! and responses written back by hand, AWS errors shaped per protocol (EC2
-//! `<Response><Errors>`, query `<ErrorResponse>`, JSON `__type`), and the
+//! `<Response><Errors>`, query `<ErrorResponse>`, JSON `__type`, REST-JSON
+//! `x-amzn-errortype`), the operation of a REST call read from its path,
+//! and the
 //! small parsers that classify a request: the SigV4 credential scope, form
 //! bodies and the `AccessKeyId` of an STS answer.
 
@@ -168,6 +170,12 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
             "application/x-amz-json-1.1",
             serde_json::json!({ "__type": code, "Message": message }).to_string(),
         ),
+        // REST-JSON: the code in `x-amzn-errortype` (below) and `__type`,
+        // the message lower-case, as Lambda and EKS write them.
+        "lambda" | "eks" => (
+            "application/json",
+            serde_json::json!({ "__type": code, "message": message }).to_string(),
+        ),
         _ => (
             "text/xml",
             format!(
@@ -182,7 +190,7 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
         ("content-type".to_string(), content_type.as_bytes().to_vec()),
         ("x-amzn-requestid".to_string(), id.into_bytes()),
     ];
-    if matches!(service, "organizations" | "ce" | "tag") {
+    if matches!(service, "organizations" | "ce" | "tag" | "lambda" | "eks") {
         headers.push(("x-amzn-errortype".to_string(), code.as_bytes().to_vec()));
     }
     Response {
@@ -203,6 +211,7 @@ pub(super) fn canned_response(service: &str, status: u16, body: &str) -> Respons
     let content_type = match service {
         "ec2" => "text/xml;charset=UTF-8",
         "organizations" | "ce" | "tag" => "application/x-amz-json-1.1",
+        "lambda" | "eks" => "application/json",
         _ => "text/xml",
     };
     Response {
@@ -332,5 +341,20 @@ mod unit {
         assert_eq!(ty(&r).as_deref(), Some("text/xml;charset=UTF-8"));
         let j = canned_response("organizations", 200, "{}");
         assert_eq!(ty(&j).as_deref(), Some("application/x-amz-json-1.1"));
+    }
+}
+
+/// The operation a REST call names by its method and path, for the
+/// services whose requests carry no `Action` or target header (Lambda,
+/// EKS): what rules and counts call `lambda:ListFunctions`.
+pub(super) fn rest_op(service: &str, method: &str, target: &str) -> Option<&'static str> {
+    let path = target.split('?').next().unwrap_or(target);
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match (service, method, parts.as_slice()) {
+        ("lambda", "GET", [_, "functions"]) => Some("ListFunctions"),
+        ("lambda", "GET", [_, "tags", ..]) => Some("ListTags"),
+        ("eks", "GET", ["clusters"]) => Some("ListClusters"),
+        ("eks", "GET", ["clusters", _]) => Some("DescribeCluster"),
+        _ => None,
     }
 }

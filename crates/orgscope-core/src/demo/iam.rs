@@ -21,6 +21,9 @@
 //!   `s3:PutObject`, and the role also trusts `sandbox-alice`;
 //! - an app role per workload account for its EC2 and ECS tasks (service
 //!   trust, an inline policy on the app's own bucket);
+//! - `{account}-lambda`, the execution role of the account's Lambda
+//!   functions, and `{account}-eks-cluster`, the service role of its EKS
+//!   cluster where the app has one ([`super::compute`] points at them);
 //! - `legacy-admin` in the first app's prod account (`payments-prod`):
 //!   AdministratorAccess, trusted by `sandbox-alice`, unused since
 //!   February 2025 — the finding the access diagram draws red, and a
@@ -177,6 +180,33 @@ fn push_iam(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) {
                     )]),
                 ),
             );
+            // The roles the app's functions and cluster run as.
+            out.push(
+                role(
+                    plan,
+                    &format!("{name}-lambda"),
+                    trust_services(&["lambda.amazonaws.com"]),
+                )
+                .with_edge(
+                    Edge::new(
+                        Rel::Uses,
+                        kinds::IAM_POLICY,
+                        "policy/service-role/AWSLambdaVPCAccessExecutionRole",
+                    )
+                    .named("AWSLambdaVPCAccessExecutionRole")
+                    .in_account("aws"),
+                ),
+            );
+            if super::compute::has_eks(app) {
+                out.push(
+                    role(
+                        plan,
+                        &format!("{name}-eks-cluster"),
+                        trust_services(&["eks.amazonaws.com"]),
+                    )
+                    .with_edge(aws_policy("AmazonEKSClusterPolicy")),
+                );
+            }
         }
         Role::SecurityAudit => {
             out.push(

@@ -15,6 +15,7 @@
 //! real twins would be equal.
 
 mod balancers;
+mod compute;
 mod costs;
 mod databases;
 mod iam;
@@ -152,6 +153,7 @@ pub fn demo_estate(accounts: usize) -> Estate {
         iam::account_iam(plan, &plans, &mut estate.resources);
         tagged::account_tagged(plan, &mut estate.resources);
         databases::account_databases(plan, &plans, &mut estate.resources);
+        compute::account_compute(plan, &mut estate.resources);
     }
     // Cost Explorer's view, with the story the module tells.
     estate.costs = Some(costs::demo_costs(&plans));

@@ -831,6 +831,11 @@ fn ids_are_unique_and_look_like_aws() {
                 );
                 continue;
             }
+            // A function or a cluster is named by its id, as AWS names it.
+            kinds::LAMBDA_FUNCTION | kinds::EKS_CLUSTER => {
+                assert_eq!(Some(r.id.as_str()), r.name.as_deref());
+                continue;
+            }
             // A tagged resource's id is its ARN, in its account and
             // region, of a service no other kind models.
             kinds::TAGGED_RESOURCE => {
@@ -990,8 +995,11 @@ fn addresses_nest_and_references_resolve() {
             ("vgw route", 1),
             ("blackhole route", 1),
             ("denied vpc", 2),
-            // Roles and the management user's group use AWS's policies.
-            ("aws managed policy", 76),
+            // Roles and the management user's group use AWS's policies:
+            // 76, then a Lambda execution role in each of the 19 readable
+            // workload accounts and an EKS service role in the 8 with a
+            // cluster (demo/compute.rs), one AWS policy each.
+            ("aws managed policy", 76 + 19 + 8),
         ])
     );
     for r in &e.resources {
@@ -1123,8 +1131,15 @@ fn addresses_nest_and_references_resolve() {
         if r.tags.get("app").map(String::as_str) == Some("sandbox") {
             continue;
         }
-        // Queues, topics and log groups are named by their ARN.
-        if r.kind == kinds::TAGGED_RESOURCE {
+        // Queues, topics and log groups are named by their ARN,
+        // functions and clusters by themselves: no `Name` tag.
+        if [
+            kinds::TAGGED_RESOURCE,
+            kinds::LAMBDA_FUNCTION,
+            kinds::EKS_CLUSTER,
+        ]
+        .contains(&r.kind)
+        {
             continue;
         }
         // EC2 names a resource by its `Name` tag; the other services
@@ -1186,9 +1201,16 @@ fn every_kind_is_in_the_demo_with_its_fields_set() {
             {
                 continue;
             }
-            // Every ARN the demo lists is readable: no tagged resource
-            // needs a note.
-            if kind == kinds::TAGGED_RESOURCE && f.name == "note" {
+            // Every ARN the demo lists is readable: no tagged resource,
+            // function or cluster needs a note.
+            if [
+                kinds::TAGGED_RESOURCE,
+                kinds::LAMBDA_FUNCTION,
+                kinds::EKS_CLUSTER,
+            ]
+            .contains(&kind)
+                && f.name == "note"
+            {
                 continue;
             }
             // Every demo cluster has members, so its subnets are known.

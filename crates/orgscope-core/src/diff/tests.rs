@@ -157,6 +157,32 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
             "payments/us-east-1/payments-dr-db",
             vec![("engine_version", Some("15.7"), Some("16.3"))],
         ),
+        // The compute drift (`demo::compute`): an old runtime, half the
+        // memory and a lost owner on the functions, an older Kubernetes
+        // with its API open to the internet on the cluster.
+        (
+            "payments/eu-west-1/payments-api",
+            vec![("runtime", Some("python3.12"), Some("python3.9"))],
+        ),
+        (
+            "payments/eu-west-1/payments-worker",
+            vec![
+                ("memory", Some("1024"), Some("512")),
+                ("tag:owner", Some("payments-team@example.com"), None),
+            ],
+        ),
+        (
+            "payments/eu-west-1/payments-eks",
+            vec![
+                ("version", Some("1.30"), Some("1.29")),
+                ("endpoint_public_access", Some("false"), Some("true")),
+                (
+                    "public_access_cidrs",
+                    Some("203.0.113.0/24"),
+                    Some("0.0.0.0/0"),
+                ),
+            ],
+        ),
         // The IAM drift (`demo::iam`): the test deploy role also trusts
         // the sandbox account, and its policy grants every S3 action
         // where prod's grants one — the accounts' own names masked, so
@@ -219,9 +245,9 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     assert_eq!(
         (t.only_left, t.only_right, t.changed, t.not_collected),
         // Thirteen EC2 and load balancing changes, three databases, two
-        // IAM, two ownerless queues (demo/tagged.rs); one IAM role only in
-        // prod.
-        (5, 0, 20, n)
+        // IAM, two ownerless queues (demo/tagged.rs), two Lambda functions
+        // and an EKS cluster (demo/compute.rs); one IAM role only in prod.
+        (5, 0, 23, n)
     );
     assert!(t.same > 500);
     assert!(rep.has_differences());

@@ -13,6 +13,7 @@ use super::kind::{Kind, KindDef};
 mod db_cluster;
 mod db_instance;
 mod egress_only_internet_gateway;
+mod eks_cluster;
 mod elastic_ip;
 mod iam_group;
 mod iam_policy;
@@ -20,6 +21,7 @@ mod iam_role;
 mod iam_user;
 mod instance;
 mod internet_gateway;
+mod lambda_function;
 mod listener;
 mod load_balancer;
 mod nat_gateway;
@@ -70,6 +72,8 @@ registry! {
     TARGET_GROUP = target_group,
     DB_INSTANCE = db_instance,
     DB_CLUSTER = db_cluster,
+    LAMBDA_FUNCTION = lambda_function,
+    EKS_CLUSTER = eks_cluster,
     IAM_ROLE = iam_role,
     IAM_USER = iam_user,
     IAM_GROUP = iam_group,
