@@ -369,8 +369,13 @@ fn is_expired<T>(r: &Result<T, Failure>) -> bool {
 
 /// Describe a region with one service's collectors (`all`); calls refused
 /// because the role session expired are redone one by one (`one`, by API
-/// name), each round with the session dropped and assumed again (three
-/// rounds at most), keeping every answer that had succeeded.
+/// name), each round with the session dropped and assumed again, keeping
+/// every answer that had succeeded. It gives up after three rounds in a
+/// row that redo nothing: a fixed number of rounds was not enough once a
+/// region ran six services at once, all spending the same fresh session
+/// (the fault tests expire it after a few requests), and a round that
+/// makes progress is never the one to give up on. Each round either
+/// settles a call or counts towards the three, so it ends.
 async fn describe_renewing<All, One>(
     session: Option<&RoleSession>,
     all: impl FnOnce() -> All,
@@ -385,17 +390,18 @@ where
     let Some(session) = session else {
         return per_api;
     };
-    for _ in 0..3 {
-        if !per_api.iter().any(|(_, r)| is_expired(r)) {
-            break;
-        }
+    let mut stalled = 0;
+    while stalled < 3 && per_api.iter().any(|(_, r)| is_expired(r)) {
         session.expired(generation).await;
         generation = session.generation();
+        let mut settled = false;
         for (api, r) in per_api.iter_mut() {
             if is_expired(r) {
                 *r = one(api).await;
+                settled |= !is_expired(r);
             }
         }
+        stalled = if settled { 0 } else { stalled + 1 };
     }
     per_api
 }
@@ -575,19 +581,7 @@ mod tests {
 
     #[tokio::test]
     async fn expired_calls_are_redone_after_renewal_and_the_rest_kept() {
-        let opts = crate::CollectOptions::default();
-        let conf = aws_sdk_sts::Config::builder()
-            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
-            .region(aws_sdk_sts::config::Region::new("us-east-1"))
-            .build();
-        // Never called: `expired` only drops the cache and bumps the
-        // generation, and nothing here asks for credentials.
-        let session = RoleSession::new(
-            aws_sdk_sts::Client::from_conf(conf),
-            "arn:aws:iam::111111111111:role/r".into(),
-            "s".into(),
-            &opts,
-        );
+        let session = session();
         let redone = std::sync::Mutex::new(Vec::new());
         let log = &redone;
         let per_api = describe_renewing(
@@ -620,5 +614,72 @@ mod tests {
         let redone = redone.into_inner().unwrap_or_default();
         assert_eq!(redone, ["a:Two", "a:Three", "a:Three"]);
         assert_eq!(session.generation(), 2, "renewed once per round");
+    }
+
+    /// A session whose STS is never called: `expired` only drops the
+    /// cache and bumps the generation, and nothing here asks for
+    /// credentials.
+    fn session() -> Arc<RoleSession> {
+        let conf = aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .region(aws_sdk_sts::config::Region::new("us-east-1"))
+            .build();
+        RoleSession::new(
+            aws_sdk_sts::Client::from_conf(conf),
+            "arn:aws:iam::111111111111:role/r".into(),
+            "s".into(),
+            &crate::CollectOptions::default(),
+        )
+    }
+
+    /// Call `k` of `apis` is refused `k` more times before it answers,
+    /// or forever when `k` is past `answers`: what a session shared by
+    /// many services at once (each spending the renewed session) can
+    /// look like.
+    async fn renew_until(apis: &[&'static str], answers: usize) -> (PerApi, u64) {
+        let session = session();
+        let tries = std::sync::Mutex::new(Vec::<&'static str>::new());
+        let tries = &tries;
+        let per_api = describe_renewing(
+            Some(session.as_ref()),
+            || async { apis.iter().map(|a| (*a, expired())).collect() },
+            |api| async move {
+                let k = apis.iter().position(|a| *a == api).unwrap_or(usize::MAX);
+                let n = tries
+                    .lock()
+                    .map(|mut t| {
+                        t.push(api);
+                        t.iter().filter(|a| **a == api).count()
+                    })
+                    .unwrap_or(0);
+                if k < answers && n > k {
+                    Ok(Vec::new())
+                } else {
+                    expired()
+                }
+            },
+        )
+        .await;
+        (per_api, session.generation())
+    }
+
+    #[tokio::test]
+    async fn renewal_goes_on_while_each_round_settles_a_call() {
+        // Six calls settling one per round: a fixed three rounds would
+        // have left three refused.
+        let apis = ["a:1", "a:2", "a:3", "a:4", "a:5", "a:6"];
+        let (per_api, renewals) = renew_until(&apis, apis.len()).await;
+        assert!(per_api.iter().all(|(_, r)| r.is_ok()), "{per_api:?}");
+        assert_eq!(renewals, 6);
+    }
+
+    #[tokio::test]
+    async fn renewal_gives_up_after_three_rounds_that_settle_nothing() {
+        // The first call answers on its first redo; the second never.
+        let (per_api, renewals) = renew_until(&["a:1", "a:2"], 1).await;
+        assert!(per_api[0].1.is_ok());
+        assert!(is_expired(&per_api[1].1), "{per_api:?}");
+        // One round that settled a:1, then three that settled nothing.
+        assert_eq!(renewals, 4);
     }
 }
