@@ -10,6 +10,7 @@
 
 use super::kind::{Kind, KindDef};
 
+mod dynamodb_table;
 mod egress_only_internet_gateway;
 mod elastic_ip;
 mod iam_group;
@@ -22,6 +23,7 @@ mod listener;
 mod load_balancer;
 mod nat_gateway;
 mod route_table;
+mod s3_bucket;
 mod security_group;
 mod subnet;
 mod tagged_resource;
@@ -66,6 +68,8 @@ registry! {
     LOAD_BALANCER = load_balancer,
     LISTENER = listener,
     TARGET_GROUP = target_group,
+    S3_BUCKET = s3_bucket,
+    DYNAMODB_TABLE = dynamodb_table,
     IAM_ROLE = iam_role,
     IAM_USER = iam_user,
     IAM_GROUP = iam_group,
