@@ -12,6 +12,7 @@ mod iam;
 mod identity_center;
 mod robustness;
 mod security;
+mod storage;
 mod streaming;
 mod support;
 mod tagging;
