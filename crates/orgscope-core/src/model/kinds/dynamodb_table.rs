@@ -164,7 +164,9 @@ mod tests {
             .iter()
             .filter(|x| x.status != EntryStatus::NotCollected)
             .collect();
-        let summary: Vec<(&str, EntryStatus, Vec<(&str, Option<&str>, Option<&str>)>)> = changed
+        /// (field, left, right)
+        type Change<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+        let summary: Vec<(&str, EntryStatus, Vec<Change>)> = changed
             .iter()
             .map(|x| {
                 (
