@@ -8,7 +8,10 @@
 # only, with `--cost`) or sts:AssumeRole, so the policy can never grant a
 # change. IAM is held tighter still: exactly the three reads the collector
 # makes, none of the other Get calls (a credential report, SSH keys, login
-# profiles). RDS likewise: exactly its two describes. Both documents must also grant the same inventory reads
+# profiles). RDS, Lambda and EKS likewise: exactly the reads the
+# collector makes. S3 and DynamoDB too: exactly the settings reads the
+# collector makes, never an object's or an item's (s3:GetObject,
+# dynamodb:GetItem are Get calls as well). Both documents must also grant the same inventory reads
 # (every action but the Organizations and STS ones, which only the caller
 # needs): a call added to one and forgotten in the other would fail in
 # member accounts only. Exit status is non-zero on any finding.
@@ -39,10 +42,13 @@ read_only = re.compile(
     r"|^iam:(GetAccountAuthorizationDetails|ListAccessKeys|GetAccessKeyLastUsed)$"
     r"|^rds:(DescribeDBInstances|DescribeDBClusters)$"
     r"|^lambda:(ListFunctions|ListTags)$|^eks:(ListClusters|DescribeCluster)$"
+    r"|^s3:(ListAllMyBuckets|GetBucketLocation|GetBucketVersioning|GetEncryptionConfiguration"
+    r"|GetBucketPublicAccessBlock|GetBucketPolicy|GetBucketTagging)$"
+    r"|^dynamodb:(ListTables|DescribeTable|ListTagsOfResource)$"
 )
 # Inventory reads, made in every collected account with the role the
 # StackSet creates.
-inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam|rds|lambda|eks):")
+inventory = re.compile(r"^(ec2|elasticloadbalancing|tag|iam|rds|lambda|eks|s3|dynamodb):")
 bad = []
 stackset_path, policies = sys.argv[1], sys.argv[2:]
 # The template's YAML uses CloudFormation tags (!Ref, !If) a plain YAML

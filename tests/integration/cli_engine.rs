@@ -74,11 +74,13 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     );
     assert_eq!(o.status.code(), Some(4));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    // The IAM role only prod has (legacy-admin) besides the EC2 ones.
-    assert_eq!(v["totals"]["only_left"], 5);
-    // 13 staged in EC2 and ELB, two queues that lost their owner, and the
-    // test deploy role's trust and policy.
-    assert_eq!(v["totals"]["changed"], 17);
+    // The IAM role only prod has (legacy-admin) and the sessions table's
+    // DR replica besides the EC2 ones.
+    assert_eq!(v["totals"]["only_left"], 6);
+    // 13 staged in EC2 and ELB, two queues that lost their owner, the
+    // test deploy role's trust and policy, the unversioned bucket and the
+    // provisioned table.
+    assert_eq!(v["totals"]["changed"], 19);
     let changed: Vec<_> = v["entries"]
         .as_array()
         .expect("entries")

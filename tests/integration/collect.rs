@@ -437,11 +437,15 @@ async fn whole_org_is_collected_as_seeded_with_read_actions_only() {
     }
     assert!(!estate.is_partial());
     // 10 active accounts x 3 regions x one call per collected regional
-    // kind, + 10 x IAM's two global cells (entities, access keys) + 9
-    // AssumeRole + 1 suspended.
+    // kind, + 10 x IAM's two global cells (entities, access keys) and
+    // S3's one (the bucket listing) + 9 AssumeRole + 1 suspended.
     let apis = orgscope::model::regional_apis().count();
     let iam = orgscope::collect::iam::apis().count();
-    assert_eq!(estate.coverage.len(), 10 * 3 * apis + 10 * iam + 9 + 1);
+    let s3 = orgscope::collect::s3::apis().count();
+    assert_eq!(
+        estate.coverage.len(),
+        10 * 3 * apis + 10 * (iam + s3) + 9 + 1
+    );
 
     // Read-only, the management account with base credentials, and the
     // suspended account never assumed into.

@@ -14,6 +14,7 @@ mod identity_center;
 mod rds;
 mod robustness;
 mod security;
+mod storage;
 mod streaming;
 mod support;
 mod tagging;

@@ -175,6 +175,9 @@ async fn a_full_run_uses_only_the_reader_policy() {
     // A function and a cluster in a member, so the per-function and
     // per-cluster reads (`ListTags`, `DescribeCluster`) are made too.
     crate::compute::seed_function_and_cluster(&conf, &members[0]).await;
+    // Buckets (one with every setting) and tables, so every per-bucket
+    // and per-table read is made too.
+    crate::storage::seed_storage(&conf, &members[0], &members[1]).await;
     // With costs, so Cost Explorer's one call is checked against the
     // policy too (moto answers it with an empty result).
     let mut opts = options(base_config(&proxy).await, Mfa::default());
@@ -233,6 +236,16 @@ async fn a_full_run_uses_only_the_reader_policy() {
         "lambda:ListTags",
         "eks:ListClusters",
         "eks:DescribeCluster",
+        "s3:ListAllMyBuckets",
+        "s3:GetBucketLocation",
+        "s3:GetBucketVersioning",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetBucketPolicy",
+        "s3:GetBucketTagging",
+        "dynamodb:ListTables",
+        "dynamodb:DescribeTable",
+        "dynamodb:ListTagsOfResource",
     ] {
         assert!(
             proxy.seen_signed_by("sts:AssumeRole", action) > 0,

@@ -11,7 +11,9 @@
 //! IAM is global: one task per account, started with the regions' work
 //! and independent of it (a denied IAM is its cells, never the EC2 of the
 //! account; a failed `DescribeRegions` never loses the IAM), with global
-//! cells for its entities and its users' access keys (`iam/`).
+//! cells for its entities and its users' access keys (`iam/`). S3 is a
+//! task of its own the same way: one `ListBuckets` per account (one global
+//! cell), each bucket then read in its own region (`s3`).
 //!
 //! When a region answers `AuthFailure`, one `DescribeRegions` with
 //! `AllRegions` tells a region the account has not enabled
@@ -26,7 +28,9 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use super::auth::{Clients, RoleSession};
 use super::classify::Failure;
 use super::sso::SsoAccess;
-use super::{Access, CollectOptions, Regions, ec2, eks, elbv2, iam, lambda, rds, tagging};
+use super::{
+    Access, CollectOptions, Regions, dynamodb, ec2, eks, elbv2, iam, lambda, rds, s3, tagging,
+};
 use orgscope_core::model::{Account, Api, CellKey, Coverage, CoverageStatus, Place, Resource};
 
 /// What one service's collectors found in a region: one result per API.
@@ -109,11 +113,44 @@ pub(super) async fn collect_account(ctx: &Ctx<'_>, account: &Account) -> Outcome
         let (account, page_size) = (id.to_string(), ctx.opts.page_size);
         async move { collect_iam(session.as_deref(), &client, &account, page_size).await }
     };
-    let (iam, ()) = futures::join!(
+    // S3 lists every bucket of the account at once: one task too, each
+    // bucket then read in its own region.
+    let s3_work = {
+        let clients = ctx.clients.clone();
+        let (session, creds) = (session.clone(), creds.clone());
+        let (account, page_size) = (id.to_string(), ctx.opts.page_size);
+        async move {
+            let home = clients.s3(&account, &clients.home_region, creds.clone());
+            let client_in = |region: &str| clients.s3(&account, region, creds.clone());
+            let list = || s3::list_account(&home, client_in, &account, page_size);
+            describe_renewing(session.as_deref(), list, |api| {
+                let listed = list();
+                async move {
+                    listed
+                        .await
+                        .into_iter()
+                        .find(|(a, _)| *a == api)
+                        .map_or_else(
+                            || {
+                                Err(Failure::new(
+                                    CoverageStatus::Error,
+                                    "UnknownApi",
+                                    format!("orgscope does not collect {api}"),
+                                ))
+                            },
+                            |(_, r)| r,
+                        )
+                }
+            })
+            .await
+        }
+    };
+    let (iam, s3, ()) = futures::join!(
         service(on_worker(iam_work), iam::apis()),
+        service(on_worker(s3_work), s3::apis()),
         describe_regions(ctx, id, session.as_ref(), creds, &mut out),
     );
-    for (api, r) in iam {
+    for (api, r) in iam.into_iter().chain(s3) {
         let key = CellKey::new(id, Place::Global, api);
         match r {
             Ok(resources) => {
@@ -192,6 +229,9 @@ async fn describe_regions(
                 regional!(ctx, session, creds, id, &region, page_size, rds, rds),
                 regional!(ctx, session, creds, id, &region, page_size, lambda, lambda),
                 regional!(ctx, session, creds, id, &region, page_size, eks, eks),
+                regional!(
+                    ctx, session, creds, id, &region, page_size, dynamodb, dynamodb
+                ),
                 regional!(
                     ctx, session, creds, id, &region, page_size, tagging, tagging
                 ),
@@ -457,13 +497,15 @@ mod tests {
     #[test]
     fn every_regional_api_of_the_registry_is_described_in_each_region() {
         // The cells a region gets, in order: EC2's, ELBv2's, RDS's,
-        // Lambda's, EKS's, then the Tagging API's, which is registry order
-        // of the regional kinds.
+        // Lambda's, EKS's, DynamoDB's, then the Tagging API's, which is
+        // registry order of the regional kinds. S3's is the account's
+        // (`s3::apis`, a listed kind).
         let dispatched: Vec<&str> = ec2::apis()
             .chain(elbv2::apis())
             .chain(rds::apis())
             .chain(lambda::apis())
             .chain(eks::apis())
+            .chain(dynamodb::apis())
             .chain(tagging::apis())
             .collect();
         let registered: Vec<&str> = orgscope_core::model::regional_apis().collect();

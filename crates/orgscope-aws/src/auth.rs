@@ -320,6 +320,46 @@ impl Clients {
 }
 
 impl Clients {
+    /// S3 of one account, its calls sent to `region`: the listing from the
+    /// home region, each bucket's reads to the bucket's own region (S3
+    /// answers a bucket's calls elsewhere with a redirect). The SDK's own
+    /// addressing: an endpoint from `AWS_ENDPOINT_URL` that is an IP
+    /// address (an emulator on loopback) is addressed by path by the
+    /// endpoint rules themselves. Its own retry partition per account.
+    pub fn s3(
+        &self,
+        account_id: &str,
+        region: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_s3::Client {
+        client!(
+            aws_sdk_s3,
+            self,
+            region: region.to_string(),
+            retry: self.retry,
+            partition: ("s3", account_id),
+            creds: creds
+        )
+    }
+
+    /// DynamoDB in one account-region, as [`Clients::ec2`] (same
+    /// credentials rule), in its own retry partition.
+    pub fn dynamodb(
+        &self,
+        account_id: &str,
+        region: &str,
+        creds: Option<SharedCredentialsProvider>,
+    ) -> aws_sdk_dynamodb::Client {
+        client!(
+            aws_sdk_dynamodb,
+            self,
+            region: region.to_string(),
+            retry: self.retry,
+            partition: ("dynamodb", account_id),
+            creds: creds
+        )
+    }
+
     /// RDS in one account-region, as [`Clients::ec2`] (same credentials
     /// rule), in its own retry partition: RDS throttles its describes per
     /// account-region apart from EC2's.

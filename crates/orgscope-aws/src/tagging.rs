@@ -268,7 +268,12 @@ mod tests {
             ),
             page(
                 vec![
+                    // A bucket is its own kind now: dropped as the EC2 ones.
                     mapping(Some("arn:aws:s3:::shop-artifacts"), &[("env", "")]),
+                    mapping(
+                        Some("arn:aws:sns:eu-west-1:111111111111:shop-alerts"),
+                        &[("env", "")],
+                    ),
                     // Listed again on a later page: once.
                     mapping(
                         Some("arn:aws:elasticache:eu-west-1:111111111111:cluster:orders"),
@@ -303,9 +308,9 @@ mod tests {
                     Some("orders db")
                 ),
                 (
-                    "arn:aws:s3:::shop-artifacts",
-                    Some("s3"),
-                    Some("bucket"),
+                    "arn:aws:sns:eu-west-1:111111111111:shop-alerts",
+                    Some("sns"),
+                    Some("topic"),
                     None
                 ),
                 ("garbage", None, None, None),

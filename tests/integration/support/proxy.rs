@@ -528,6 +528,8 @@ fn classify(shared: &Shared, req: &Request, form: &HashMap<String, String>) -> C
             service = "organizations".to_string();
         }
         target.rsplit('.').next().unwrap_or(target).to_string()
+    } else if service == "s3" {
+        wire::s3_operation(&req.method, &req.target)
     } else {
         form.get("Action")
             .cloned()

@@ -176,6 +176,20 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
             "application/json",
             serde_json::json!({ "__type": code, "message": message }).to_string(),
         ),
+        // JSON 1.0: DynamoDB names the error's shape the same way.
+        "dynamodb" => (
+            "application/x-amz-json-1.0",
+            serde_json::json!({ "__type": code, "message": message }).to_string(),
+        ),
+        // REST-XML: a bare `<Error>`.
+        "s3" => (
+            "application/xml",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message><RequestId>{id}</RequestId></Error>",
+                xml_escape(code),
+                xml_escape(message)
+            ),
+        ),
         _ => (
             "text/xml",
             format!(
@@ -190,7 +204,10 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
         ("content-type".to_string(), content_type.as_bytes().to_vec()),
         ("x-amzn-requestid".to_string(), id.into_bytes()),
     ];
-    if matches!(service, "organizations" | "ce" | "tag" | "lambda" | "eks") {
+    if matches!(
+        service,
+        "organizations" | "ce" | "tag" | "lambda" | "eks" | "dynamodb"
+    ) {
         headers.push(("x-amzn-errortype".to_string(), code.as_bytes().to_vec()));
     }
     Response {
@@ -212,6 +229,8 @@ pub(super) fn canned_response(service: &str, status: u16, body: &str) -> Respons
         "ec2" => "text/xml;charset=UTF-8",
         "organizations" | "ce" | "tag" => "application/x-amz-json-1.1",
         "lambda" | "eks" => "application/json",
+        "dynamodb" => "application/x-amz-json-1.0",
+        "s3" => "application/xml",
         _ => "text/xml",
     };
     Response {
@@ -221,6 +240,29 @@ pub(super) fn canned_response(service: &str, status: u16, body: &str) -> Respons
             ("x-amzn-requestid".to_string(), id.into_bytes()),
         ],
         body: Bytes::from(body.to_string()),
+    }
+}
+
+/// The IAM action of an S3 REST request (there is no `Action=`): the
+/// listing at `/`, else the sub-resource its query names.
+pub(super) fn s3_operation(method: &str, target: &str) -> String {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let sub = query
+        .split('&')
+        .map(|kv| kv.split('=').next().unwrap_or(""))
+        .find_map(|k| match k {
+            "versioning" => Some("GetBucketVersioning"),
+            "encryption" => Some("GetEncryptionConfiguration"),
+            "publicAccessBlock" => Some("GetBucketPublicAccessBlock"),
+            "policy" => Some("GetBucketPolicy"),
+            "tagging" => Some("GetBucketTagging"),
+            "location" => Some("GetBucketLocation"),
+            _ => None,
+        });
+    match (method, sub) {
+        ("GET", Some(op)) => op.to_string(),
+        ("GET", None) if path == "/" => "ListAllMyBuckets".to_string(),
+        _ => format!("{method}{path}"),
     }
 }
 

@@ -95,6 +95,17 @@ fn decide(estate: &Estate) -> Vec<(usize, Update)> {
             out.push((i, f.finish()));
         }
     }
+    // Who each bucket's policy shares it with (`access::bucket`).
+    for (i, r) in res.iter().enumerate() {
+        if r.kind == kinds::S3_BUCKET {
+            let def = r.kind.def();
+            let update = super::bucket::facts(r, &org)
+                .into_iter()
+                .filter_map(|(name, v)| def.field_index(name).map(|slot| (slot, v)))
+                .collect();
+            out.push((i, update));
+        }
+    }
     for (i, r) in res.iter().enumerate() {
         if r.kind == kinds::IAM_ROLE {
             let management = estate

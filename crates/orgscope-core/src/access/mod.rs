@@ -14,6 +14,7 @@
 //! `unwrap` on a document — every malformed one is a [`PolicyError`] with a
 //! message a person reads, shown as the resource's `note`.
 
+pub mod bucket;
 mod canonical;
 mod derive;
 mod matrix;

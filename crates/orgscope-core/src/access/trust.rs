@@ -147,7 +147,7 @@ pub struct Guards {
 }
 
 impl Guards {
-    fn of(s: &Statement) -> Guards {
+    pub(crate) fn of(s: &Statement) -> Guards {
         let mut g = Guards::default();
         for c in &s.conditions {
             let key = c.key.to_ascii_lowercase();
@@ -175,7 +175,7 @@ impl Guards {
     }
 
     /// The names in brackets after an entry (`ExternalId, MFA`).
-    fn names(&self) -> Vec<&'static str> {
+    pub(crate) fn names(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
         for (on, name) in [
             (self.external_id, "ExternalId"),
@@ -349,7 +349,29 @@ fn denies(denied: &Who, allowed: &Who) -> bool {
 /// Classify the trust policy of a role in account `own` against `org`.
 /// Entries are sorted and unique.
 pub fn classify(policy: &Policy, own: &str, org: &Org) -> Vec<TrustEntry> {
-    let assume: Vec<&Statement> = policy.statements.iter().filter(|s| assumes(s)).collect();
+    classify_by(policy, own, org, assumes, assumes)
+}
+
+/// The principals `policy` lets in, classified as for a trust policy, for
+/// any resource policy: `allows` picks the `Allow` statements that grant
+/// what matters, `denies_all` the `Deny` statements that take all of it
+/// away (a bucket policy denying only `s3:DeleteBucket` to everyone does
+/// not unshare the bucket).
+pub(crate) fn classify_by(
+    policy: &Policy,
+    own: &str,
+    org: &Org,
+    allows: impl Fn(&Statement) -> bool,
+    denies_all: impl Fn(&Statement) -> bool,
+) -> Vec<TrustEntry> {
+    let assume: Vec<&Statement> = policy
+        .statements
+        .iter()
+        .filter(|s| match s.effect {
+            Effect::Allow => allows(s),
+            Effect::Deny => denies_all(s),
+        })
+        .collect();
     // Unconditional denies: principal sets, negated or not.
     let denials: Vec<(bool, Vec<Who>)> = assume
         .iter()

@@ -23,6 +23,7 @@ mod network;
 
 pub use network::VENDOR_ACCOUNT_ID;
 mod resources;
+mod storage;
 mod tagged;
 
 use std::collections::HashSet;
@@ -154,6 +155,7 @@ pub fn demo_estate(accounts: usize) -> Estate {
         tagged::account_tagged(plan, &mut estate.resources);
         databases::account_databases(plan, &plans, &mut estate.resources);
         compute::account_compute(plan, &mut estate.resources);
+        storage::account_storage(plan, &plans, &mut estate.resources);
     }
     // Cost Explorer's view, with the story the module tells.
     estate.costs = Some(costs::demo_costs(&plans));
@@ -331,7 +333,7 @@ fn account(plan: &Plan, parent_id: String, ou_path: Vec<String>) -> Account {
 }
 
 /// The cells a real run leaves: AssumeRole (members only), the account's
-/// global reads (IAM), then every regional API in every region. A refused AssumeRole or a suspended account leaves
+/// global reads (IAM, the S3 listing), then every regional API in every region. A refused AssumeRole or a suspended account leaves
 /// every cell of the account with that status, as nothing could be asked.
 fn coverage(plan: &Plan) -> Vec<Coverage> {
     let (status, code, message) = if plan.denied {
@@ -361,7 +363,7 @@ fn coverage(plan: &Plan) -> Vec<Coverage> {
     if plan.role != Role::Management {
         cells.push(cell(Place::Global, Api::ASSUME_ROLE));
     }
-    for api in crate::model::global_apis() {
+    for api in crate::model::account_apis() {
         cells.push(cell(Place::Global, Api::from(api)));
     }
     for region in REGIONS {

@@ -38,6 +38,9 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
             "payments/eu-west-1/payments-worker-4:/dev/sdf",
             "payments/eu-west-1/payments-worker-4:/dev/xvda",
             "payments/eu-west-1/security-audit-payments-peering",
+            // The sessions table's DR replica, which the drifted test
+            // twin's table lacks (`demo::storage`).
+            "payments/us-east-1/payments-sessions",
             // The administrator role only prod has (`demo::iam`).
             "payments/global/legacy-admin",
         ]
@@ -183,6 +186,24 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
                 ),
             ],
         ),
+        // The storage drift (`demo::storage`): the test artifacts bucket
+        // unversioned and open, the sessions table provisioned, single
+        // region and without an owner.
+        (
+            "payments/eu-west-1/payments-artifacts",
+            vec![
+                ("versioning", Some("Enabled"), Some("Off")),
+                ("public_access_block", Some("true"), Some("false")),
+            ],
+        ),
+        (
+            "payments/eu-west-1/payments-sessions",
+            vec![
+                ("billing_mode", Some("PAY_PER_REQUEST"), Some("PROVISIONED")),
+                ("replicas", Some("us-east-1"), Some("")),
+                ("tag:owner", Some("payments-team@example.com"), None),
+            ],
+        ),
         // The IAM drift (`demo::iam`): the test deploy role also trusts
         // the sandbox account, and its policy grants every S3 action
         // where prod's grants one — the accounts' own names masked, so
@@ -245,9 +266,11 @@ fn prod_vs_test_finds_exactly_the_staged_drift() {
     assert_eq!(
         (t.only_left, t.only_right, t.changed, t.not_collected),
         // Thirteen EC2 and load balancing changes, three databases, two
-        // IAM, two ownerless queues (demo/tagged.rs), two Lambda functions
-        // and an EKS cluster (demo/compute.rs); one IAM role only in prod.
-        (5, 0, 23, n)
+        // Lambda functions and an EKS cluster (demo/compute.rs), a bucket
+        // and a table (demo/storage.rs), two IAM, two ownerless queues
+        // (demo/tagged.rs); one IAM role and one table replica only in
+        // prod.
+        (6, 0, 25, n)
     );
     assert!(t.same > 500);
     assert!(rep.has_differences());

@@ -309,12 +309,23 @@ impl Api {
         })
     }
 
+    /// Whether this is the account-wide listing of a kind whose resources
+    /// live in regions ([`Scope::Listed`](super::Scope::Listed): S3's
+    /// `ListAllMyBuckets`). Its cell is global, but it speaks for that
+    /// kind in every region of the account, and for nothing else.
+    pub fn is_listed_kind(&self) -> bool {
+        super::kind::listed_apis().any(|a| a == self.as_str())
+    }
+
     /// Whether the cell says something about `region` of its account: a
-    /// global kind's read covers only `global`, Cost Explorer nothing, any
-    /// other global cell (AssumeRole, DescribeRegions) every region.
+    /// global kind's read covers only `global`, a listed kind's every
+    /// region but `global`, Cost Explorer nothing, any other global cell
+    /// (AssumeRole, DescribeRegions) every region.
     pub fn covers(&self, place: &Place, region: &str) -> bool {
         if self.is_cost() {
             false
+        } else if self.is_listed_kind() {
+            !is_global(region)
         } else if self.is_global_kind() {
             is_global(region)
         } else {

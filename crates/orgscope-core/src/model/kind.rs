@@ -160,12 +160,20 @@ impl FieldDef {
     }
 }
 
-/// Regional resources live in one region; global ones (IAM, S3 listings,
-/// Route 53) in the account, with region `global`.
+/// Regional resources live in one region, listed per region; global ones
+/// (IAM, Route 53) in the account, with region `global`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Regional,
     Global,
+    /// Listed once per account by a global call, yet each resource lives
+    /// in its own region (S3: `ListBuckets` returns every bucket of the
+    /// account, each with its region). One account-wide coverage cell,
+    /// which says whether the kind was read in *every* region of the
+    /// account (never the `global` place the IAM kinds live in): a failed
+    /// listing leaves the account's buckets unknown everywhere, and only
+    /// them — the EC2 of the same regions stays collected.
+    Listed,
 }
 
 /// How the diff pairs two resources of a kind by default. Every name is
@@ -467,6 +475,30 @@ pub fn global_apis() -> impl Iterator<Item = &'static str> + Clone {
     })
     .iter()
     .copied()
+}
+
+/// The read calls of the [`Scope::Listed`] kinds, once each: account-wide
+/// cells that say whether those kinds were read in every region.
+pub fn listed_apis() -> impl Iterator<Item = &'static str> + Clone {
+    static APIS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    APIS.get_or_init(|| {
+        let mut seen: Vec<&'static str> = Vec::new();
+        for k in Kind::all().filter(|k| k.def().scope == Scope::Listed) {
+            if !seen.contains(&k.def().api) {
+                seen.push(k.def().api);
+            }
+        }
+        seen
+    })
+    .iter()
+    .copied()
+}
+
+/// Every account-wide read of the kinds, in registry order: the global
+/// kinds' ([`global_apis`]) then the listed ones' ([`listed_apis`]) — the
+/// `global` cells of a collected account besides AssumeRole.
+pub fn account_apis() -> impl Iterator<Item = &'static str> + Clone {
+    global_apis().chain(listed_apis())
 }
 
 /// A set of kinds as bits (the registry is capped at 128 kinds).

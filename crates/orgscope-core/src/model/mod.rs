@@ -38,7 +38,7 @@ pub use account::{Account, AccountStatus};
 pub use coverage::{Api, CellKey, Coverage, CoverageStatus, GLOBAL, Place, is_global};
 pub use kind::{
     Compare, Counted, Draw, FieldDef, KeyDef, Kind, KindDef, KindSet, RelationDef, Scope,
-    ValueType, global_apis, regional_apis,
+    ValueType, account_apis, global_apis, listed_apis, regional_apis,
 };
 pub use relation::{Edge, EdgeAttrs, Rel};
 pub use resource::Resource;

@@ -353,7 +353,9 @@ fn arn_follows_the_kind_template() {
     // A tagged resource's id is its ARN, which its template gives back.
     let queue = "arn:aws:sqs:eu-west-1:111111111111:orders";
     assert_eq!(arn(kinds::TAGGED_RESOURCE, queue), queue);
-    for kind in Kind::all().filter(|k| *k != kinds::TAGGED_RESOURCE) {
+    // A bucket's ARN names neither its account nor its region.
+    assert_eq!(arn(kinds::S3_BUCKET, "logs"), "arn:aws:s3:::logs");
+    for kind in Kind::all().filter(|k| ![kinds::TAGGED_RESOURCE, kinds::S3_BUCKET].contains(k)) {
         let a = arn(kind, "x-1");
         assert!(!a.contains('{'), "{kind}: {a}");
         assert!(

@@ -133,7 +133,8 @@ fn completion_offers_the_declared_values_of_iam_fields() {
         offered("flags:key"),
         vec!["key-older-90d", "key-unused-90d"]
     );
-    assert_eq!(offered("flags:pub"), vec!["public-trust"]);
+    // A bucket's flags are offered beside a role's.
+    assert_eq!(offered("flags:pub"), vec!["public-policy", "public-trust"]);
     // A value with a ':' is inserted quoted, and the quoted term parses.
     let c = completions("trust:account:too", 17, &catalog);
     assert_eq!(c[0].insert, "\"account:tooling\"");

@@ -440,3 +440,50 @@ fn completion_offers_descriptor_fields_relations_and_kinds() {
         ["vpc", "volume", "vpc_endpoint", "vpc_peering_connection"]
     );
 }
+
+/// A filter word means one field in each kind (`Catalog::build`): a
+/// kind's alias that is another kind's field name reads each kind's own
+/// field (`service:`), but a word that is only an alias, in two kinds of
+/// fields named differently, reaches the first kind's field alone — a
+/// filter on the other kind would silently match nothing. Nor may a field
+/// answer to a relation's filter name, which the parser takes first.
+#[test]
+fn every_field_word_means_one_field_in_each_kind() {
+    use std::collections::BTreeMap;
+    let norm = |w: &str| w.to_ascii_lowercase().replace('-', "_");
+    let names: Vec<String> = Kind::all()
+        .flat_map(|k| k.def().fields.iter().map(|f| norm(f.name)))
+        .collect();
+    let relations: Vec<String> = Rel::ALL
+        .iter()
+        .flat_map(|r| std::iter::once(r.filter_name()).chain(r.filter_aliases().iter().copied()))
+        .map(norm)
+        .collect();
+    let mut alias_of: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+    let mut clashes = Vec::new();
+    for k in Kind::all() {
+        for f in k.def().fields {
+            for w in [f.name, f.key].iter().chain(f.aliases) {
+                let (kind, w) = (k.def().name, norm(w));
+                // A file key may be a relation's name (a bucket's
+                // `policy`): the field is reached by its own name.
+                if relations.contains(&w) && w != norm(f.key) {
+                    clashes.push(format!("{kind}.{}: {w} is a relation's filter", f.name));
+                }
+                if names.contains(&w) {
+                    continue;
+                }
+                match alias_of.get(&w) {
+                    Some(&(other, name)) if name != f.name => {
+                        clashes.push(format!("{w}: {other}.{name} and {kind}.{}", f.name));
+                    }
+                    Some(_) => {}
+                    None => {
+                        alias_of.insert(w, (kind, f.name));
+                    }
+                }
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "{clashes:#?}");
+}

@@ -478,7 +478,7 @@ fn tag_catalog_and_completions() {
     assert_eq!(c.first().map(|c| c.insert.as_str()), Some("owner"));
     let c = completions("type:s", 6, &cat);
     let labels: Vec<_> = c.iter().map(|c| c.label.as_str()).collect();
-    assert_eq!(labels, ["subnet", "security_group"]);
+    assert_eq!(labels, ["subnet", "security_group", "s3_bucket"]);
     let c = completions("reg", 3, &cat);
     assert!(c.iter().any(|c| c.insert == "region:"));
     // A key with a space is inserted quoted.

@@ -66,7 +66,7 @@ pub(super) static DEF: KindDef = KindDef {
         // The writer instance's identifier.
         FieldDef::text("writer", "Writer"),
         FieldDef::text("status", "Status").column().facet(),
-        FieldDef::text("endpoint", "Endpoint").aliases(&["address", "dns"]),
+        FieldDef::text("endpoint", "Endpoint").aliases(&["address"]),
         FieldDef::text("reader_endpoint", "Reader endpoint"),
         FieldDef::text("port", "Port").typed(ValueType::Number),
         FieldDef::text("backup_retention", "Backup days")

@@ -75,10 +75,10 @@ pub(super) static DEF: KindDef = KindDef {
         // GiB; Aurora members report 1 (the cluster's volume grows apart).
         FieldDef::text("allocated_storage", "Storage GiB")
             .typed(ValueType::Number)
-            .aliases(&["storage", "size"]),
+            .aliases(&["storage"]),
         // `available`, `backing-up`, `stopped`, `modifying` …
         FieldDef::text("status", "Status").column().facet(),
-        FieldDef::text("endpoint", "Endpoint").aliases(&["address", "dns"]),
+        FieldDef::text("endpoint", "Endpoint").aliases(&["address"]),
         FieldDef::text("port", "Port").typed(ValueType::Number),
         FieldDef::text("az", "AZ")
             .key("availability_zone")

@@ -12,6 +12,7 @@ use super::kind::{Kind, KindDef};
 
 mod db_cluster;
 mod db_instance;
+mod dynamodb_table;
 mod egress_only_internet_gateway;
 mod eks_cluster;
 mod elastic_ip;
@@ -26,6 +27,7 @@ mod listener;
 mod load_balancer;
 mod nat_gateway;
 mod route_table;
+mod s3_bucket;
 mod security_group;
 mod subnet;
 mod tagged_resource;
@@ -74,6 +76,8 @@ registry! {
     DB_CLUSTER = db_cluster,
     LAMBDA_FUNCTION = lambda_function,
     EKS_CLUSTER = eks_cluster,
+    S3_BUCKET = s3_bucket,
+    DYNAMODB_TABLE = dynamodb_table,
     IAM_ROLE = iam_role,
     IAM_USER = iam_user,
     IAM_GROUP = iam_group,
