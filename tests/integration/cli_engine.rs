@@ -78,9 +78,11 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     // DR replica besides the EC2 ones.
     assert_eq!(v["totals"]["only_left"], 6);
     // 13 staged in EC2 and ELB, two queues that lost their owner, the
-    // test deploy role's trust and policy, the unversioned bucket and the
-    // provisioned table.
-    assert_eq!(v["totals"]["changed"], 19);
+    // test deploy role's trust and policy, three databases (the drifted
+    // payments-test-db and the two replicas that follow its version), two
+    // functions and a cluster, the unversioned bucket and the provisioned
+    // table.
+    assert_eq!(v["totals"]["changed"], 25);
     let changed: Vec<_> = v["entries"]
         .as_array()
         .expect("entries")
@@ -96,6 +98,10 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     );
     // The IAM drift: trust compared by the normalised account name, so
     // only the sandbox is new; the policy statement by statement.
+    assert!(changed.iter().any(|e| e["type"] == "db_instance"
+        && e["left"]["account"] == "payments-prod"
+        && e["changes"][0]["field"] == "engine_version"
+        && e["changes"][0]["right"] == "16.3"));
     assert!(changed.iter().any(|e| e["type"] == "iam_role"
         && e["changes"][0]["field"] == "trust"
         && e["changes"][0]["right"] == "account:sandbox-alice"));

@@ -351,9 +351,9 @@ fn instances_and_clusters_of_two_accounts_with_their_relations() {
             db.text("endpoint")
                 .is_some_and(|a| a.starts_with("shop-db."))
         );
-        assert_eq!(to(db, Rel::InVpc), [net.vpc.clone()]);
-        assert_eq!(to(db, Rel::InSubnet), [net.subnets[0].clone()]);
-        assert_eq!(to(db, Rel::MemberOf), [net.sg.clone()]);
+        assert_eq!(to(db, Rel::InVpc), [net.vpc.as_str()]);
+        assert_eq!(to(db, Rel::InSubnet), [net.subnets[0].as_str()]);
+        assert_eq!(to(db, Rel::MemberOf), [net.sg.as_str()]);
         assert_eq!(db.tags.get("owner").map(String::as_str), Some("team-shop"));
         let ops = find(&e, MANAGEMENT_ACCOUNT, "ops-db");
         assert_eq!(ops.get("publicly_accessible"), Some(&Value::from(true)));
@@ -377,11 +377,11 @@ fn instances_and_clusters_of_two_accounts_with_their_relations() {
         assert_eq!(cluster.text("engine_mode"), Some("provisioned"));
         assert_eq!(cluster.get("storage_encrypted"), Some(&Value::from(true)));
         assert_eq!(cluster.text("note"), None);
-        assert_eq!(to(cluster, Rel::InVpc), [net.vpc.clone()]);
+        assert_eq!(to(cluster, Rel::InVpc), [net.vpc.as_str()]);
         let mut subnets = net.subnets.to_vec();
         subnets.sort();
         assert_eq!(to(cluster, Rel::InSubnet), subnets);
-        assert_eq!(to(cluster, Rel::MemberOf), [net.sg.clone()]);
+        assert_eq!(to(cluster, Rel::MemberOf), [net.sg.as_str()]);
         for m in ["shop-aurora-1", "shop-aurora-2"] {
             let r = find(&e, &member, m);
             assert_eq!(resolved(r, Rel::InCluster), [here("shop-aurora")], "{m}");
