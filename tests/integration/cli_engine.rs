@@ -76,9 +76,10 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     // The IAM role only prod has (legacy-admin) besides the EC2 ones.
     assert_eq!(v["totals"]["only_left"], 5);
-    // 13 staged in EC2 and ELB, two queues that lost their owner, and the
-    // test deploy role's trust and policy.
-    assert_eq!(v["totals"]["changed"], 17);
+    // 13 staged in EC2 and ELB, two queues that lost their owner, the
+    // test deploy role's trust and policy, and two Lambda functions and
+    // an EKS cluster (demo/compute.rs).
+    assert_eq!(v["totals"]["changed"], 20);
     let changed: Vec<_> = v["entries"]
         .as_array()
         .expect("entries")
@@ -97,6 +98,9 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     assert!(changed.iter().any(|e| e["type"] == "iam_role"
         && e["changes"][0]["field"] == "trust"
         && e["changes"][0]["right"] == "account:sandbox-alice"));
+    assert!(changed.iter().any(|e| e["type"] == "eks_cluster"
+        && e["changes"][0]["field"] == "version"
+        && e["changes"][0]["right"] == "1.29"));
     assert!(changed.iter().any(|e| e["type"] == "iam_policy"
         && e["changes"][0]["right"] == "Allow s3:* on arn:aws:s3:::payments-test-artifacts/*"));
     // The Elastic IP kind's drift, reported by the generic diff.
