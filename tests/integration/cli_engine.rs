@@ -105,6 +105,9 @@ fn diff_prod_vs_test_reports_drift_and_exits_4() {
     assert!(changed.iter().any(|e| e["type"] == "iam_role"
         && e["changes"][0]["field"] == "trust"
         && e["changes"][0]["right"] == "account:sandbox-alice"));
+    assert!(changed.iter().any(|e| e["type"] == "eks_cluster"
+        && e["changes"][0]["field"] == "version"
+        && e["changes"][0]["right"] == "1.29"));
     assert!(changed.iter().any(|e| e["type"] == "iam_policy"
         && e["changes"][0]["right"] == "Allow s3:* on arn:aws:s3:::payments-test-artifacts/*"));
     // The Elastic IP kind's drift, reported by the generic diff.

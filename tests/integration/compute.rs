@@ -37,6 +37,8 @@ use crate::support::moto::{self, MANAGEMENT_ACCOUNT, Moto};
 use crate::support::proxy::{Fault, FaultProxy, Match, Rule, Rules};
 use crate::support::{runtime, seed};
 
+mod recorded;
+
 const REGION: &str = moto::REGION;
 /// A second region for the fault test: one denied cell in each.
 const OTHER_REGION: &str = "eu-west-1";
@@ -242,7 +244,7 @@ async fn seeded_org(moto: &Moto) -> Vec<Seeded> {
     ]
 }
 
-fn options(base: SdkConfig, regions: &[&str]) -> CollectOptions {
+pub(super) fn options(base: SdkConfig, regions: &[&str]) -> CollectOptions {
     CollectOptions {
         regions: Regions::List(regions.iter().map(|r| r.to_string()).collect()),
         // One cluster per ListClusters page: moto honours `maxResults`.
@@ -256,14 +258,18 @@ fn options(base: SdkConfig, regions: &[&str]) -> CollectOptions {
     }
 }
 
-async fn run(opts: CollectOptions) -> Estate {
+pub(super) async fn run(opts: CollectOptions) -> Estate {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     collect::collect(opts, tx, CancellationToken::new())
         .await
         .expect("collect")
 }
 
-fn of_kind<'e>(e: &'e Estate, account: &str, kind: orgscope::model::Kind) -> Vec<&'e Resource> {
+pub(super) fn of_kind<'e>(
+    e: &'e Estate,
+    account: &str,
+    kind: orgscope::model::Kind,
+) -> Vec<&'e Resource> {
     e.resources
         .iter()
         .filter(|r| r.account_id == account && r.kind == kind)
@@ -448,111 +454,7 @@ fn functions_and_clusters_of_two_accounts_are_collected_as_seeded() {
     });
 }
 
-/// A real answer's shape, two pages of it: the second function runs as a
-/// role of another account, which moto's Lambda cannot hold.
-fn list_functions_page(account: &str, name: &str, role: &str, marker: Option<&str>) -> String {
-    serde_json::json!({
-        "Functions": [{
-            "FunctionName": name,
-            "FunctionArn": format!("arn:aws:lambda:{REGION}:{account}:function:{name}"),
-            "Runtime": "python3.12",
-            "Role": role,
-            "Handler": "app.handler",
-            "CodeSize": 1024,
-            "Timeout": 10,
-            "MemorySize": 256,
-            "LastModified": "2026-10-01T08:30:15.123+0000",
-            "PackageType": "Zip",
-            "Architectures": ["x86_64"],
-            "State": "Active"
-        }],
-        "NextMarker": marker
-    })
-    .to_string()
-}
-
-#[test]
-fn a_recorded_two_page_listing_is_followed_and_a_cross_account_role_kept() {
-    let rt = runtime();
-    rt.block_on(async {
-        let moto = Moto::start();
-        let conf = moto.sdk_config().await;
-        seed::empty_org(&conf).await;
-        let acct = MANAGEMENT_ACCOUNT;
-        let page1 = list_functions_page(
-            acct,
-            "first",
-            &format!("arn:aws:iam::{acct}:role/first-exec"),
-            Some("m1"),
-        );
-        let page2 = list_functions_page(
-            acct,
-            "second",
-            "arn:aws:iam::210987654321:role/shared/central-exec",
-            None,
-        );
-        let answer = |action: &str, body: &str| {
-            Rule::new(
-                Match::any().action(action).account(acct),
-                Fault::respond(body),
-            )
-            .limit(1)
-        };
-        let rules = Rules::none()
-            .with(answer("lambda:ListFunctions", &page1))
-            .with(answer("lambda:ListFunctions", &page2))
-            .with(
-                Rule::new(
-                    Match::any().action("lambda:ListTags").account(acct),
-                    Fault::respond(r#"{"Tags":{"owner":"team-central"}}"#),
-                )
-                .limit(2),
-            );
-        let proxy = FaultProxy::start(&moto.endpoint(), rules)
-            .await
-            .expect("proxy");
-        let e = run(options(proxied(&proxy).await, &[REGION])).await;
-        assert!(
-            !e.is_partial(),
-            "{:?}",
-            e.failed_cells().collect::<Vec<_>>()
-        );
-        assert_eq!(
-            proxy.seen_for(acct, "lambda:ListFunctions"),
-            2,
-            "both pages"
-        );
-        assert_eq!(
-            proxy.seen_for(acct, "lambda:ListTags"),
-            2,
-            "one per function"
-        );
-        let functions = of_kind(&e, acct, kinds::LAMBDA_FUNCTION);
-        let ids: Vec<&str> = functions.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["first", "second"]);
-        let second = functions[1];
-        assert_eq!(second.text("last_modified"), Some("2026-10-01T08:30:15Z"));
-        assert_eq!(
-            second.tags.get("owner").map(String::as_str),
-            Some("team-central")
-        );
-        let edge = second.edges(Rel::RunsAs).next().expect("runs as");
-        assert_eq!(
-            (
-                edge.to.as_str(),
-                edge.account_id.as_deref(),
-                edge.name.as_deref()
-            ),
-            (
-                "role/shared/central-exec",
-                Some("210987654321"),
-                Some("central-exec")
-            )
-        );
-    });
-}
-
-async fn proxied(proxy: &FaultProxy) -> SdkConfig {
+pub(super) async fn proxied(proxy: &FaultProxy) -> SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(proxy.endpoint())
         .region(aws_config::Region::new(REGION))

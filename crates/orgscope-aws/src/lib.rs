@@ -1,10 +1,10 @@
 //! Collection: sign in once, crawl the Organizations tree, assume a role
-//! into each member account and describe the EC2 and Elastic Load
-//! Balancing inventory of every chosen region and the account's IAM
+//! into each member account and describe the EC2, Elastic Load
+//! Balancing, Lambda and EKS inventory of every chosen region and the account's IAM
 //! (global), producing a
 //! [`model::Estate`] in which every (account, region, api) cell has exactly
 //! one coverage status. AWS SDK types never leave this module: submodules
-//! convert them (`ec2`, `elbv2`, `iam`, `org`) and classify their errors
+//! convert them (`ec2`, `elbv2`, `lambda`, `eks`, `iam`, `org`) and classify their errors
 //! (`classify`) at the boundary.
 //!
 //! The pipeline: the walk of the organization (`org`) hands out each page

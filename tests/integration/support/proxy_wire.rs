@@ -328,9 +328,45 @@ pub(super) fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The operation a REST call names by its method and path, for the
+/// services whose requests carry no `Action` or target header (Lambda,
+/// EKS): what rules and counts call `lambda:ListFunctions`.
+pub(super) fn rest_op(service: &str, method: &str, target: &str) -> Option<&'static str> {
+    let path = target.split('?').next().unwrap_or(target);
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match (service, method, parts.as_slice()) {
+        ("lambda", "GET", [_, "functions"]) => Some("ListFunctions"),
+        ("lambda", "GET", [_, "tags", ..]) => Some("ListTags"),
+        ("eks", "GET", ["clusters"]) => Some("ListClusters"),
+        ("eks", "GET", ["clusters", _]) => Some("DescribeCluster"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod unit {
     use super::*;
+
+    #[test]
+    fn rest_calls_are_named_by_their_path() {
+        let op = |s, m, t| rest_op(s, m, t);
+        let tags = "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af";
+        assert_eq!(
+            op("lambda", "GET", "/2015-03-31/functions/?MaxItems=50"),
+            Some("ListFunctions")
+        );
+        assert_eq!(op("lambda", "GET", tags), Some("ListTags"));
+        assert_eq!(
+            op("eks", "GET", "/clusters?maxResults=100"),
+            Some("ListClusters")
+        );
+        assert_eq!(
+            op("eks", "GET", "/clusters/shop-eks"),
+            Some("DescribeCluster")
+        );
+        assert_eq!(op("eks", "POST", "/clusters"), None);
+        assert_eq!(op("ec2", "GET", "/clusters"), None);
+    }
 
     #[test]
     fn credential_scope_gives_key_region_service() {
@@ -383,20 +419,5 @@ mod unit {
         assert_eq!(ty(&r).as_deref(), Some("text/xml;charset=UTF-8"));
         let j = canned_response("organizations", 200, "{}");
         assert_eq!(ty(&j).as_deref(), Some("application/x-amz-json-1.1"));
-    }
-}
-
-/// The operation a REST call names by its method and path, for the
-/// services whose requests carry no `Action` or target header (Lambda,
-/// EKS): what rules and counts call `lambda:ListFunctions`.
-pub(super) fn rest_op(service: &str, method: &str, target: &str) -> Option<&'static str> {
-    let path = target.split('?').next().unwrap_or(target);
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-    match (service, method, parts.as_slice()) {
-        ("lambda", "GET", [_, "functions"]) => Some("ListFunctions"),
-        ("lambda", "GET", [_, "tags", ..]) => Some("ListTags"),
-        ("eks", "GET", ["clusters"]) => Some("ListClusters"),
-        ("eks", "GET", ["clusters", _]) => Some("DescribeCluster"),
-        _ => None,
     }
 }

@@ -167,7 +167,9 @@ mod tests {
             .iter()
             .filter(|x| x.status != EntryStatus::NotCollected)
             .collect();
-        let summary: Vec<(&str, Vec<(&str, Option<&str>, Option<&str>)>)> = changed
+        /// A changed field: name, prod's value, test's.
+        type Change<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+        let summary: Vec<(&str, Vec<Change>)> = changed
             .iter()
             .map(|x| {
                 let c = x
