@@ -64,7 +64,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::layout::{self, Block, MUTED, PAD, TEXT};
 use super::{Color, EdgeKind, Label, Node, NodeKind, Rect, Scene, Style};
-use crate::model::{Draw, Estate, Kind, Rel, Resource, Value, kinds};
+use crate::model::{Draw, Estate, GLOBAL, Kind, Rel, Resource, Value, kinds};
 
 mod boxes;
 mod plan;
@@ -310,6 +310,13 @@ pub fn network_scene(estate: &Estate, resource_indices: &[usize], opts: &Network
         let Some(r) = estate.resources.get(i) else {
             continue;
         };
+        // An account-wide resource the picture does not draw (an IAM
+        // role) shows its account's frame, never a "Region global" box:
+        // there is no such region.
+        if r.region == GLOBAL && matches!(draws[r.kind.index()], Draw::Hidden) {
+            tree.entry(r.account_id.as_str()).or_default();
+            continue;
+        }
         let region = tree
             .entry(r.account_id.as_str())
             .or_default()

@@ -73,6 +73,24 @@ fn parent_of<'s>(s: &'s Scene, id: &str) -> &'s str {
 }
 
 #[test]
+fn account_wide_resources_show_their_account_and_no_global_region() {
+    let role = Resource::new(kinds::IAM_ROLE, ACCT, "global", "role/r");
+    let e = estate(vec![vpc("vpc-1"), role.clone()]);
+    let s = scene(&e, &NetworkOptions::default());
+    assert!(s.find(&format!("{ACCT}/{REGION}")).is_some());
+    assert!(s.find(&format!("{ACCT}/global")).is_none());
+    // A role alone still frames its account.
+    let e = estate(vec![role]);
+    let s = scene(&e, &NetworkOptions::default());
+    assert!(s.find(&format!("{ACCT}/global")).is_none());
+    assert!(
+        s.nodes.iter().any(|n| n.id.contains(ACCT)),
+        "{:?}",
+        s.nodes.iter().map(|n| &n.id).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn nodes_sit_in_their_subnet_else_their_vpc_else_their_region() {
     let e = estate(vec![
         vpc("vpc-1"),
