@@ -17,18 +17,13 @@ use std::collections::HashSet;
 
 use aws_sdk_dynamodb as ddb;
 use aws_smithy_types::date_time::Format;
+use ddb::operation::list_tags_of_resource::ListTagsOfResourceOutput;
 use ddb::types::TableDescription;
 use futures::{StreamExt, stream};
 
 use super::classify::{Failure, classify};
-use orgscope_core::model::{CoverageStatus, Resource, Tags, Value, kinds};
-
-/// What the collector lists in one account-region.
-type Listed = Result<Vec<Resource>, Failure>;
-
-/// Pages of one account-region at most: 100,000 tables at the largest
-/// page size, a hundred times the default quota.
-pub const MAX_PAGES: usize = 1000;
+use super::paging::{self, Listed, each_api, unknown_api};
+use orgscope_core::model::{Resource, Tags, Value, kinds};
 
 /// Tables described at once in one account-region.
 pub const DETAIL_CONCURRENCY: usize = 4;
@@ -50,14 +45,10 @@ pub async fn describe_region(
     region: &str,
     page_size: i32,
 ) -> Vec<(&'static str, Listed)> {
-    let mut out = Vec::new();
-    for api in apis() {
-        out.push((
-            api,
-            describe_one(client, account_id, region, page_size, api).await,
-        ));
-    }
-    out
+    each_api(apis(), |api| {
+        describe_one(client, account_id, region, page_size, api)
+    })
+    .await
 }
 
 /// One of [`apis`] in one account-region, e.g. to redo a call that failed.
@@ -69,11 +60,7 @@ pub async fn describe_one(
     api: &str,
 ) -> Listed {
     if !apis().any(|a| a == api) {
-        return Err(Failure::new(
-            CoverageStatus::Error,
-            "UnknownApi",
-            format!("orgscope does not collect {api}"),
-        ));
+        return Err(unknown_api(api));
     }
     let limit = clamp_page_size(page_size);
     let names = table_names(|start| async move {
@@ -115,75 +102,48 @@ pub async fn describe_one(
 }
 
 /// Every table name, following `LastEvaluatedTableName` to the end (an
-/// empty or absent one ends it). A name seen twice as the page's last, or
-/// more than [`MAX_PAGES`] pages, fails the cell.
-async fn table_names<F, Fut>(mut fetch: F) -> Result<Vec<String>, Failure>
+/// empty or absent one ends it), each name once; `fetch` answers a page's
+/// names and its last evaluated name.
+async fn table_names<F, Fut>(fetch: F) -> Result<Vec<String>, Failure>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<(Vec<String>, Option<String>), Failure>>,
 {
-    let mut out = Vec::new();
-    let mut start: Option<String> = None;
-    let mut seen = HashSet::new();
-    for _ in 0..MAX_PAGES {
-        let (names, last) = fetch(start.take()).await?;
-        out.extend(names);
-        match last.filter(|l| !l.is_empty()) {
-            None => {
-                let mut unique = HashSet::new();
-                out.retain(|n| unique.insert(n.clone()));
-                return Ok(out);
-            }
-            Some(l) if !seen.insert(l.clone()) => {
-                return Err(Failure::new(
-                    CoverageStatus::Error,
-                    "RepeatedPageToken",
-                    format!("ListTables returned LastEvaluatedTableName {l:?} twice"),
-                ));
-            }
-            Some(l) => start = Some(l),
-        }
-    }
-    Err(Failure::new(
-        CoverageStatus::Error,
-        "TooManyPages",
-        format!("ListTables was still paging after {MAX_PAGES} pages"),
-    ))
+    let pages = paging::pages(
+        "ListTables",
+        |p: &(Vec<String>, Option<String>)| p.1.as_deref(),
+        fetch,
+    )
+    .await?;
+    let mut unique = HashSet::new();
+    Ok(pages
+        .into_iter()
+        .flat_map(|(names, _)| names)
+        .filter(|n| unique.insert(n.clone()))
+        .collect())
 }
 
 /// The tags of a table, every page of them.
 async fn tags_of(client: &ddb::Client, arn: &str) -> Result<Tags, Failure> {
-    let mut tags = Tags::new();
-    let mut token: Option<String> = None;
-    let mut seen = HashSet::new();
-    for _ in 0..MAX_PAGES {
-        let out = client
-            .list_tags_of_resource()
-            .resource_arn(arn)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| classify(&e))?;
-        for t in out.tags() {
-            tags.insert(t.key().to_string(), t.value().to_string());
-        }
-        match out.next_token().filter(|t| !t.is_empty()) {
-            None => return Ok(tags),
-            Some(t) if !seen.insert(t.to_string()) => {
-                return Err(Failure::new(
-                    CoverageStatus::Error,
-                    "RepeatedPageToken",
-                    format!("ListTagsOfResource returned the token {t:?} twice"),
-                ));
-            }
-            Some(t) => token = Some(t.to_string()),
-        }
-    }
-    Err(Failure::new(
-        CoverageStatus::Error,
-        "TooManyPages",
-        format!("ListTagsOfResource was still paging after {MAX_PAGES} pages"),
-    ))
+    let pages = paging::pages(
+        "ListTagsOfResource",
+        |p: &ListTagsOfResourceOutput| p.next_token(),
+        |token| async move {
+            client
+                .list_tags_of_resource()
+                .resource_arn(arn)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| classify(&e))
+        },
+    )
+    .await?;
+    Ok(pages
+        .iter()
+        .flat_map(|p| p.tags())
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
 }
 
 /// `DescribeTable: AccessDeniedException (…)`: a failed read for the note.
@@ -292,6 +252,7 @@ mod tests {
         BillingMode, BillingModeSummary, ReplicaDescription, SseDescription, SseStatus, SseType,
         StreamSpecification, StreamViewType, TableStatus,
     };
+    use orgscope_core::model::CoverageStatus;
 
     const ACCT: &str = "111111111111";
     const REGION: &str = "eu-west-1";

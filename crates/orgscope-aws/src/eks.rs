@@ -18,11 +18,9 @@ use eks::types::Cluster;
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::classify::{Failure, classify};
-use super::lambda::{pages, runs_as};
-use orgscope_core::model::{CoverageStatus, Edge, Rel, Resource, Tags, kinds};
-
-/// What the collector lists in one account-region.
-type Listed = Result<Vec<Resource>, Failure>;
+use super::lambda::runs_as;
+use super::paging::{Listed, each_api, pages, unknown_api};
+use orgscope_core::model::{Edge, Rel, Resource, Tags, kinds};
 
 /// `DescribeCluster` calls in flight per account-region.
 pub const DESCRIBE_CALLS_AT_ONCE: usize = 4;
@@ -45,14 +43,10 @@ pub async fn describe_region(
     region: &str,
     page_size: i32,
 ) -> Vec<(&'static str, Listed)> {
-    let mut out = Vec::new();
-    for api in apis() {
-        out.push((
-            api,
-            describe_one(client, account_id, region, page_size, api).await,
-        ));
-    }
-    out
+    each_api(apis(), |api| {
+        describe_one(client, account_id, region, page_size, api)
+    })
+    .await
 }
 
 /// One of [`apis`] in one account-region, e.g. to redo a call that failed.
@@ -64,11 +58,7 @@ pub async fn describe_one(
     api: &str,
 ) -> Listed {
     if !apis().any(|a| a == api) {
-        return Err(Failure::new(
-            CoverageStatus::Error,
-            "UnknownApi",
-            format!("orgscope does not collect {api}"),
-        ));
+        return Err(unknown_api(api));
     }
     let per_page = clamp_page_size(page_size);
     let all = pages(

@@ -12,9 +12,8 @@
 //! compliance and the diff already say out loud. A function deleted
 //! between the two calls (`ResourceNotFoundException`) is simply gone.
 //!
-//! Also here, shared with the EKS collector (`eks.rs`): the paging loop
-//! ([`pages`]) and the `RunsAs` edge to an IAM role read from its ARN
-//! ([`runs_as`]).
+//! Also here, shared with the EKS collector (`eks.rs`): the `RunsAs` edge
+//! to an IAM role read from its ARN ([`runs_as`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,15 +23,9 @@ use lambda::operation::list_functions::ListFunctionsOutput;
 use lambda::types::FunctionConfiguration;
 
 use super::classify::{Failure, classify};
+use super::paging::{Listed, each_api, pages, unknown_api};
 use orgscope_core::model::arn::Arn;
-use orgscope_core::model::{CoverageStatus, Edge, GLOBAL, Rel, Resource, Tags, kinds};
-
-/// What the collector lists in one account-region.
-type Listed = Result<Vec<Resource>, Failure>;
-
-/// Pages of one account-region at most: 50,000 functions at the largest
-/// page size, far beyond Lambda's per-region quotas in practice.
-pub const MAX_PAGES: usize = 1000;
+use orgscope_core::model::{Edge, GLOBAL, Rel, Resource, Tags, kinds};
 
 /// `ListTags` calls in flight per account-region: Lambda's control plane
 /// allows about 15 requests per second per account for these reads, and
@@ -57,14 +50,10 @@ pub async fn describe_region(
     region: &str,
     page_size: i32,
 ) -> Vec<(&'static str, Listed)> {
-    let mut out = Vec::new();
-    for api in apis() {
-        out.push((
-            api,
-            describe_one(client, account_id, region, page_size, api).await,
-        ));
-    }
-    out
+    each_api(apis(), |api| {
+        describe_one(client, account_id, region, page_size, api)
+    })
+    .await
 }
 
 /// One of [`apis`] in one account-region, e.g. to redo a call that failed.
@@ -76,11 +65,7 @@ pub async fn describe_one(
     api: &str,
 ) -> Listed {
     if !apis().any(|a| a == api) {
-        return Err(Failure::new(
-            CoverageStatus::Error,
-            "UnknownApi",
-            format!("orgscope does not collect {api}"),
-        ));
+        return Err(unknown_api(api));
     }
     let per_page = clamp_page_size(page_size);
     let all = pages(
@@ -112,49 +97,6 @@ pub async fn describe_one(
     })
     .await?;
     Ok(convert(account_id, region, &functions, tags))
-}
-
-/// Every page of a listing that names its next page with a token (a
-/// `Marker`, a `nextToken`), followed to the end: an absent or empty
-/// token ends it. A token seen twice, or more than [`MAX_PAGES`] pages,
-/// fails the cell rather than looping: an emulator or a proxy that
-/// repeats itself must not hang a run.
-pub(crate) async fn pages<T, N, F, Fut>(
-    call: &str,
-    next: N,
-    mut fetch: F,
-) -> Result<Vec<T>, Failure>
-where
-    N: Fn(&T) -> Option<&str>,
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<T, Failure>>,
-{
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
-        if out.len() >= MAX_PAGES {
-            return Err(Failure::new(
-                CoverageStatus::Error,
-                "TooManyPages",
-                format!("{call} was still paging after {MAX_PAGES} pages"),
-            ));
-        }
-        let page = fetch(token.take()).await?;
-        let following = next(&page).filter(|t| !t.is_empty()).map(str::to_string);
-        out.push(page);
-        match following {
-            None => return Ok(out),
-            Some(t) if !seen.insert(t.clone()) => {
-                return Err(Failure::new(
-                    CoverageStatus::Error,
-                    "RepeatedPageToken",
-                    format!("{call} returned the page token {t:?} twice"),
-                ));
-            }
-            Some(t) => token = Some(t),
-        }
-    }
 }
 
 /// What `ListTags` said of one function.

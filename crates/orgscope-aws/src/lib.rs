@@ -55,6 +55,7 @@ pub mod iam;
 pub mod lambda;
 pub mod mfa;
 pub mod org;
+mod paging;
 pub mod profiles;
 pub mod rds;
 pub mod s3;

@@ -27,14 +27,11 @@ use futures::{StreamExt, stream};
 use s3::operation::list_buckets::ListBucketsOutput;
 
 use super::classify::{Failure, classify};
-use orgscope_core::model::{CoverageStatus, GLOBAL, Resource, Tags, Value, kinds};
+use super::paging;
+use orgscope_core::model::{GLOBAL, Resource, Tags, Value, kinds};
 
 /// What the collector lists in one account.
 type Listed = Result<Vec<Resource>, Failure>;
-
-/// Pages of one account at most: ten million buckets at the largest page
-/// size, far beyond any account's quota.
-pub const MAX_PAGES: usize = 1000;
 
 /// Buckets whose details are read at once in one account.
 pub const DETAIL_CONCURRENCY: usize = 8;
@@ -93,42 +90,18 @@ pub async fn list_account(
     vec![(api, Ok(out))]
 }
 
-/// Every page, following `ContinuationToken` to the end (an empty or
-/// absent token ends it).
-async fn pages<F, Fut>(mut fetch: F) -> Result<Vec<ListBucketsOutput>, Failure>
+/// Every page, following `ContinuationToken` to the end.
+async fn pages<F, Fut>(fetch: F) -> Result<Vec<ListBucketsOutput>, Failure>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<ListBucketsOutput, Failure>>,
 {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
-        if out.len() >= MAX_PAGES {
-            return Err(Failure::new(
-                CoverageStatus::Error,
-                "TooManyPages",
-                format!("ListBuckets was still paging after {MAX_PAGES} pages"),
-            ));
-        }
-        let page = fetch(token.take()).await?;
-        let next = page
-            .continuation_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        out.push(page);
-        match next {
-            None => return Ok(out),
-            Some(t) if !seen.insert(t.clone()) => {
-                return Err(Failure::new(
-                    CoverageStatus::Error,
-                    "RepeatedPageToken",
-                    format!("ListBuckets returned the continuation token {t:?} twice"),
-                ));
-            }
-            Some(t) => token = Some(t),
-        }
-    }
+    paging::pages(
+        "ListBuckets",
+        |p: &ListBucketsOutput| p.continuation_token(),
+        fetch,
+    )
+    .await
 }
 
 /// One listed bucket, before its details.
@@ -372,6 +345,7 @@ mod tests {
 
     use super::*;
     use crate::recorded::{block_on, recorded};
+    use orgscope_core::model::CoverageStatus;
     use s3::types::Bucket;
 
     const ACCT: &str = "111111111111";

@@ -6,10 +6,8 @@
 //! list them with the same tags). One coverage cell, `tag:GetResources`,
 //! per account-region; SDK types stop in this file.
 //!
-//! Paging follows `PaginationToken` until it comes back empty. A token
-//! seen twice, or more than [`MAX_PAGES`] pages, fails the cell rather
-//! than looping: an emulator or a proxy that repeats itself must not hang
-//! a run.
+//! Paging follows `PaginationToken` until it comes back empty, with the
+//! guards of `paging::pages`.
 
 use std::collections::HashSet;
 
@@ -17,15 +15,9 @@ use aws_sdk_resourcegroupstagging as tagging;
 use tagging::operation::get_resources::GetResourcesOutput;
 
 use super::classify::{Failure, classify};
+use super::paging::{self, Listed, each_api, unknown_api};
 use orgscope_core::model::arn::{self, Tagged};
-use orgscope_core::model::{CoverageStatus, Resource, Tags, kinds};
-
-/// What the collector lists in one account-region.
-type Listed = Result<Vec<Resource>, Failure>;
-
-/// Pages of one account-region at most: 100,000 resources at the largest
-/// page size, far beyond a real account-region.
-pub const MAX_PAGES: usize = 1000;
+use orgscope_core::model::{Resource, Tags, kinds};
 
 /// The API collected per account-region, as named in coverage cells.
 pub fn apis() -> impl Iterator<Item = &'static str> {
@@ -45,14 +37,10 @@ pub async fn describe_region(
     region: &str,
     page_size: i32,
 ) -> Vec<(&'static str, Listed)> {
-    let mut out = Vec::new();
-    for api in apis() {
-        out.push((
-            api,
-            describe_one(client, account_id, region, page_size, api).await,
-        ));
-    }
-    out
+    each_api(apis(), |api| {
+        describe_one(client, account_id, region, page_size, api)
+    })
+    .await
 }
 
 /// One of [`apis`] in one account-region, e.g. to redo a call that failed.
@@ -64,11 +52,7 @@ pub async fn describe_one(
     api: &str,
 ) -> Listed {
     if !apis().any(|a| a == api) {
-        return Err(Failure::new(
-            CoverageStatus::Error,
-            "UnknownApi",
-            format!("orgscope does not collect {api}"),
-        ));
+        return Err(unknown_api(api));
     }
     let per_page = clamp_page_size(page_size);
     let all = pages(|token| async move {
@@ -84,42 +68,18 @@ pub async fn describe_one(
     Ok(convert(account_id, region, &all))
 }
 
-/// Every page, following `PaginationToken` to the end (an empty or absent
-/// token ends it).
-async fn pages<F, Fut>(mut fetch: F) -> Result<Vec<GetResourcesOutput>, Failure>
+/// Every page, following `PaginationToken` to the end.
+async fn pages<F, Fut>(fetch: F) -> Result<Vec<GetResourcesOutput>, Failure>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<GetResourcesOutput, Failure>>,
 {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
-        if out.len() >= MAX_PAGES {
-            return Err(Failure::new(
-                CoverageStatus::Error,
-                "TooManyPages",
-                format!("GetResources was still paging after {MAX_PAGES} pages"),
-            ));
-        }
-        let page = fetch(token.take()).await?;
-        let next = page
-            .pagination_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        out.push(page);
-        match next {
-            None => return Ok(out),
-            Some(t) if !seen.insert(t.clone()) => {
-                return Err(Failure::new(
-                    CoverageStatus::Error,
-                    "RepeatedPageToken",
-                    format!("GetResources returned the page token {t:?} twice"),
-                ));
-            }
-            Some(t) => token = Some(t),
-        }
-    }
+    paging::pages(
+        "GetResources",
+        |p: &GetResourcesOutput| p.pagination_token(),
+        fetch,
+    )
+    .await
 }
 
 /// The tagged resources of `pages`, each ARN once (in the order listed),
@@ -156,6 +116,7 @@ mod tests {
 
     use super::*;
     use crate::recorded::{block_on, recorded};
+    use orgscope_core::model::CoverageStatus;
     use tagging::types::{ResourceTagMapping, Tag};
 
     const ACCT: &str = "111111111111";

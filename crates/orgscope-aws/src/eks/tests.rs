@@ -5,6 +5,7 @@
 use super::*;
 use crate::recorded::{block_on, recorded};
 use eks::types::{ClusterStatus, VpcConfigResponse};
+use orgscope_core::model::CoverageStatus;
 use orgscope_core::model::{GLOBAL, Value};
 
 const ACCT: &str = "111111111111";

@@ -3,8 +3,10 @@
 //! covers the wire; moto ignores `MaxItems`, so paging is tested here).
 
 use super::*;
+use crate::paging::MAX_PAGES;
 use crate::recorded::{block_on, recorded};
 use lambda::types::{Architecture, PackageType, Runtime, State, VpcConfigResponse};
+use orgscope_core::model::CoverageStatus;
 
 const ACCT: &str = "111111111111";
 const REGION: &str = "eu-west-1";

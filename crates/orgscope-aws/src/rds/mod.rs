@@ -14,17 +14,16 @@
 //! with a note saying why its subnets are unknown — a cell never fails for
 //! a call it did not make.
 //!
-//! Paging follows `Marker` until it comes back empty; a marker seen twice,
-//! or more than [`MAX_PAGES`] pages, fails the cell rather than looping.
-
-use std::collections::HashSet;
+//! Paging follows `Marker` until it comes back empty, with the guards of
+//! `paging::pages`.
 
 use aws_sdk_rds as rds;
 use rds::operation::describe_db_clusters::DescribeDbClustersOutput;
 use rds::operation::describe_db_instances::DescribeDbInstancesOutput;
 
 use super::classify::{Failure, classify};
-use orgscope_core::model::{CoverageStatus, Resource, kinds};
+use super::paging;
+use orgscope_core::model::{Resource, kinds};
 
 mod convert;
 #[cfg(test)]
@@ -88,11 +87,7 @@ pub async fn describe_one(
         );
         Ok(at.clusters(&clusters?, instances.as_deref()))
     } else {
-        Err(Failure::new(
-            CoverageStatus::Error,
-            "UnknownApi",
-            format!("orgscope does not collect {api}"),
-        ))
+        Err(paging::unknown_api(api))
     }
 }
 
@@ -100,7 +95,7 @@ async fn list_instances(
     client: &rds::Client,
     per_page: i32,
 ) -> Result<Vec<DescribeDbInstancesOutput>, Failure> {
-    pages("DescribeDBInstances", Page::marker, |marker| async move {
+    paging::pages("DescribeDBInstances", Page::marker, |marker| async move {
         client
             .describe_db_instances()
             .max_records(per_page)
@@ -116,7 +111,7 @@ async fn list_clusters(
     client: &rds::Client,
     per_page: i32,
 ) -> Result<Vec<DescribeDbClustersOutput>, Failure> {
-    pages("DescribeDBClusters", Page::marker, |marker| async move {
+    paging::pages("DescribeDBClusters", Page::marker, |marker| async move {
         client
             .describe_db_clusters()
             .max_records(per_page)
@@ -142,44 +137,5 @@ impl Page for DescribeDbInstancesOutput {
 impl Page for DescribeDbClustersOutput {
     fn marker(&self) -> Option<&str> {
         DescribeDbClustersOutput::marker(self)
-    }
-}
-
-/// Every page of the call `what`, following `Marker` to the end (an
-/// empty or absent marker ends it).
-async fn pages<T, F, Fut>(
-    what: &str,
-    marker: fn(&T) -> Option<&str>,
-    mut fetch: F,
-) -> Result<Vec<T>, Failure>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<T, Failure>>,
-{
-    let mut out = Vec::new();
-    let mut next: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
-        if out.len() >= MAX_PAGES {
-            return Err(Failure::new(
-                CoverageStatus::Error,
-                "TooManyPages",
-                format!("{what} was still paging after {MAX_PAGES} pages"),
-            ));
-        }
-        let page = fetch(next.take()).await?;
-        let m = marker(&page).filter(|m| !m.is_empty()).map(str::to_string);
-        out.push(page);
-        match m {
-            None => return Ok(out),
-            Some(m) if !seen.insert(m.clone()) => {
-                return Err(Failure::new(
-                    CoverageStatus::Error,
-                    "RepeatedPageToken",
-                    format!("{what} returned the marker {m:?} twice"),
-                ));
-            }
-            Some(m) => next = Some(m),
-        }
     }
 }

@@ -5,7 +5,9 @@
 
 use super::convert::Where;
 use super::*;
+use crate::paging::pages;
 use crate::recorded::{block_on, recorded, recorded_results};
+use orgscope_core::model::CoverageStatus;
 use orgscope_core::model::{Edge, Rel, Value};
 use rds::types::{
     AvailabilityZone, DbCluster, DbClusterMember, DbInstance, DbSubnetGroup, Endpoint, Subnet, Tag,
