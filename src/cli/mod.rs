@@ -49,7 +49,7 @@ pub mod exit {
     name = "orgscope",
     version,
     about = "Explore an AWS Organizations estate: org tree, cross-account network and compute inventory, tag filters, prod-vs-test diff and diagrams",
-    long_about = "orgscope signs in once, walks the AWS Organizations tree, assumes a read-only role into each member account and collects its inventory across accounts and regions: instances, VPCs, subnets, security groups, volumes, Elastic IPs, gateways, route tables, endpoints, peerings, Transit Gateways and load balancers, and every other tagged resource the Resource Groups Tagging API lists (for tag filters and tag compliance).\n\nWith no subcommand it opens the desktop app. Every subcommand runs headless, for scripts and CI."
+    long_about = "orgscope signs in once, walks the AWS Organizations tree, assumes a read-only role into each member account and collects its inventory across accounts and regions: IAM roles, users, groups and policies, instances, VPCs, subnets, security groups, volumes, Elastic IPs, gateways, route tables, endpoints, peerings, Transit Gateways, load balancers, RDS databases and Aurora clusters, Lambda functions, EKS clusters, S3 buckets and DynamoDB tables, and every other tagged resource the Resource Groups Tagging API lists (for tag filters and tag compliance).\n\nWith no subcommand it opens the desktop app. Every subcommand runs headless, for scripts and CI."
 )]
 pub struct Cli {
     /// Open the desktop app on the built-in demo estate (no AWS account needed).
@@ -132,7 +132,8 @@ Every kind of resource counts. Account-regions that were not collected are named
 
 Exit codes: 0 no differences, 4 differences found, 1 error, 2 usage.")]
     Diff(diff::DiffArgs),
-    /// Draw the org tree, the network topology or the connectivity as SVG, PNG or draw.io.
+    /// Draw the org tree, the network topology, the connectivity or who can get into which account,
+    /// as SVG, PNG or draw.io.
     #[command(after_help = "Examples:
   orgscope diagram estate.json --kind org --color-by env --out org.svg
   orgscope diagram estate.json --kind network --filter 'app=payments' --out network.png --scale 2
