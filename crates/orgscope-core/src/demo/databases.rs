@@ -5,9 +5,10 @@
 //! Prod and test keep a cross-region read replica (an Aurora secondary
 //! cluster for the Aurora apps) in the app's disaster-recovery region and
 //! VPC, in that VPC's `default` group (the DR copy has no `db` tier of
-//! its own). The analytics accounts read the payments database of their
-//! environment through a replica of their own: a `replica_of` edge into
-//! another account and region, which is what RDS names with an ARN.
+//! its own): a `replica_of` edge into another region, which RDS names
+//! with an ARN. No replica crosses accounts: RDS cannot make one (an app
+//! that reads another account's data gets a snapshot or a pipeline, not a
+//! replica).
 //!
 //! Built as the collector builds them: ids are the identifiers (the
 //! ARN's last part), the subnet is the subnet group's subnet in the
@@ -26,15 +27,10 @@
 use crate::model::{Edge, Rel, Resource, kinds};
 
 use super::resources::{Stack, stacks};
-use super::{APP_NAMES, ENVS, Plan, REGIONS, Role, app_name, ec2_id, hash64};
+use super::{APP_NAMES, Plan, Role, ec2_id, hash64};
 
 /// The apps (by base name) whose database is an Aurora cluster.
 const AURORA: [&str; 3] = ["orders", "identity", "checkout"];
-
-/// The app that reads another app's database across accounts, and the
-/// app it reads (both by base name, in the same naming cycle).
-const READER: &str = "analytics";
-const READ_FROM: &str = "payments";
 
 /// Postgres versions: prod's, and the one a drifted twin upgraded to.
 const POSTGRES: &str = "15.7";
@@ -43,7 +39,7 @@ const AURORA_POSTGRES: &str = "15.4";
 
 /// Push the databases of one (active, readable) account: only workload
 /// accounts have any.
-pub(super) fn account_databases(plan: &Plan, plans: &[Plan], out: &mut Vec<Resource>) {
+pub(super) fn account_databases(plan: &Plan, out: &mut Vec<Resource>) {
     let Role::Workload { app, env } = plan.role else {
         return;
     };
@@ -58,9 +54,6 @@ pub(super) fn account_databases(plan: &Plan, plans: &[Plan], out: &mut Vec<Resou
         aurora(primary, dr, out);
     } else {
         postgres(primary, dr, out);
-    }
-    if base == READER && env < 2 {
-        cross_account_replica(primary, app, env, plans, out);
     }
 }
 
@@ -307,56 +300,4 @@ fn cluster(
         )));
     }
     out
-}
-
-/// The analytics account's replica of its environment's payments
-/// database, in the analytics VPC; none when the estate is too small to
-/// have that payments account.
-fn cross_account_replica(
-    s: &Stack<'_>,
-    app: usize,
-    env: usize,
-    plans: &[Plan],
-    out: &mut Vec<Resource>,
-) {
-    let cycle = app - app % APP_NAMES.len();
-    let Some(from_app) = APP_NAMES
-        .iter()
-        .position(|n| *n == READ_FROM)
-        .map(|i| cycle + i)
-    else {
-        return;
-    };
-    let from_name = format!("{}-{}", app_name(from_app), ENVS[env]);
-    let Some(from) = plans.iter().find(|p| p.name == from_name && !p.denied) else {
-        return;
-    };
-    let source_id = format!("{from_name}-db");
-    let source_region = REGIONS[from_app % 2];
-    // The source's own version: a drifted payments-test runs 16.
-    let version = if env == 1 && from_app.is_multiple_of(8) {
-        POSTGRES_DRIFTED
-    } else {
-        POSTGRES
-    };
-    let db = Db {
-        stack: s,
-        id: format!("{}-{READ_FROM}-replica", s.prefix),
-        engine: "postgres",
-        version,
-        class: "db.r6g.large",
-        multi_az: false,
-        public: false,
-    };
-    let mut edge = Edge::new(Rel::ReplicaOf, kinds::DB_INSTANCE, source_id.clone())
-        .in_account(from.id.clone())
-        .named(source_id);
-    if source_region != s.region {
-        edge = edge.in_region(source_region);
-    }
-    out.push(
-        db.instance(2, false, "db")
-            .with_edge(edge)
-            .with("backup_retention", 0_i64),
-    );
 }

@@ -153,7 +153,7 @@ pub fn demo_estate(accounts: usize) -> Estate {
         resources::account_resources(plan, &org, &mut estate.resources);
         iam::account_iam(plan, &plans, &mut estate.resources);
         tagged::account_tagged(plan, &mut estate.resources);
-        databases::account_databases(plan, &plans, &mut estate.resources);
+        databases::account_databases(plan, &mut estate.resources);
         compute::account_compute(plan, &mut estate.resources);
         storage::account_storage(plan, &plans, &mut estate.resources);
     }

@@ -175,23 +175,19 @@ mod tests {
     }
 
     #[test]
-    fn replicas_reach_their_source_across_regions_and_accounts() {
+    fn replicas_reach_their_source_in_another_region() {
         let e = demo_estate(DEFAULT_ACCOUNTS);
         let ctx = Context::new(&e);
         let replicas = rows(&ctx, "type:db replica-of:*");
-        // Prod's and test's DR replica for each Postgres app, and the two
-        // analytics ones.
+        // Prod's and test's DR replica for each Postgres app.
         assert!(replicas.len() >= 4, "{replicas:?}");
-        let mut accounts_crossed = 0;
         for &i in &replicas {
             let r = &e.resources[i];
             let edge = r.edges(Rel::ReplicaOf).next().expect("a source");
-            // Every source is elsewhere: another region, or another
-            // account (and region) for analytics.
-            assert!(
-                edge.region.is_some() || edge.account_id.is_some(),
-                "{edge:?}"
-            );
+            // Every source is in another region of the same account:
+            // RDS makes no replica across accounts.
+            assert!(edge.region.is_some(), "{edge:?}");
+            assert_eq!(edge.account_id, None, "{edge:?}");
             let source = ctx
                 .resolve(r, edge)
                 .map(|s| &e.resources[s])
@@ -199,18 +195,15 @@ mod tests {
             assert_eq!(source.kind, kinds::DB_INSTANCE);
             assert_eq!(Some(source.id.as_str()), edge.name.as_deref());
             assert_eq!(source.get("engine_version"), r.get("engine_version"));
-            if source.account_id != r.account_id {
-                accounts_crossed += 1;
-                assert!(r.id.starts_with("analytics-"), "{}", r.id);
-                assert!(source.id.starts_with("payments-"), "{}", source.id);
-            }
+            assert_eq!(source.account_id, r.account_id);
+            assert_ne!(source.region, r.region);
         }
-        assert_eq!(accounts_crossed, 2, "analytics-prod and -test");
-        let analytics = rows(
-            &ctx,
-            "type:db account:analytics-prod replica-of:payments-prod-db",
+        let payments = rows(&ctx, "type:db replica-of:payments-prod-db");
+        assert_eq!(payments.len(), 1);
+        assert_eq!(
+            e.resources[payments[0]].name.as_deref(),
+            Some("payments-prod-dr-db")
         );
-        assert_eq!(analytics.len(), 1);
     }
 
     #[test]
@@ -275,10 +268,6 @@ mod tests {
         assert_eq!(
             changed,
             [
-                (
-                    "analytics/us-east-1/analytics-payments-replica",
-                    vec![c("engine_version", "15.7", "16.3")]
-                ),
                 (
                     "payments/eu-west-1/payments-db",
                     vec![
