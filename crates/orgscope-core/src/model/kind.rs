@@ -393,11 +393,14 @@ impl Kind {
     }
 
     /// The label inside a sentence (`19 elastic IPs`, `3 VPCs`): the first
-    /// letter lowered unless the first word is an acronym.
+    /// letter lowered unless the first word is an acronym or a name that
+    /// says so by its capitals (`S3 buckets`, `DB instances`, `DynamoDB
+    /// tables`): a word without a lower-case letter, or with two capitals.
     pub fn label_in_text(self) -> String {
         let label = self.label();
         let first = label.split(' ').next().unwrap_or(label);
-        let acronym = first.chars().filter(char::is_ascii_uppercase).count() > 1;
+        let acronym = !first.chars().any(|c| c.is_ascii_lowercase())
+            || first.chars().filter(char::is_ascii_uppercase).count() > 1;
         let mut chars = label.chars();
         match chars.next() {
             Some(c) if !acronym => c.to_lowercase().chain(chars).collect(),

@@ -509,6 +509,9 @@ fn labels_read_in_the_singular_and_inside_a_sentence() {
     assert_eq!(kinds::ELASTIC_IP.label_in_text(), "elastic IPs");
     assert_eq!(kinds::VPC.label_in_text(), "VPCs");
     assert_eq!(kinds::INSTANCE.label_in_text(), "instances");
+    assert_eq!(kinds::S3_BUCKET.label_in_text(), "S3 buckets");
+    assert_eq!(kinds::DB_INSTANCE.label_in_text(), "DB instances");
+    assert_eq!(kinds::DYNAMODB_TABLE.label_in_text(), "DynamoDB tables");
 }
 
 /// IAM's global cells say whether an account's IAM was read and nothing
