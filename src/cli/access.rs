@@ -122,6 +122,7 @@ mod tests {
         let mut e = Estate::new(
             "2026-06-01T00:00:00Z".into(),
             Source {
+                aggregator: None,
                 kind: SourceKind::Demo,
                 profile: None,
                 label: "cli test".into(),

@@ -113,6 +113,7 @@ pub fn on_event(app: &mut OrgscopeApp, ev: CollectEvent) {
             if !partial {
                 let profile = app.settings.connection.profile.clone();
                 let source = Source {
+                    aggregator: None,
                     kind: SourceKind::Live,
                     profile: profile.clone(),
                     label: format!(

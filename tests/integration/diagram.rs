@@ -115,6 +115,7 @@ fn empty_estate() -> Estate {
     let mut e = Estate::new(
         "2026-11-27T12:00:00Z".into(),
         Source {
+            aggregator: None,
             kind: SourceKind::Demo,
             profile: None,
             label: "test estate".into(),
@@ -755,6 +756,7 @@ fn small_estate() -> Estate {
         status: CoverageStatus::Denied,
         code: Some("UnauthorizedOperation".into()),
         message: None,
+        source: None,
     });
     e
 }

@@ -704,6 +704,7 @@ fn source(opts: &CollectOptions) -> model::Source {
         label.push_str(&format!(", IAM Identity Center permission set {set}"));
     }
     model::Source {
+        aggregator: None,
         kind: model::SourceKind::Live,
         profile: opts.profile.clone(),
         label,

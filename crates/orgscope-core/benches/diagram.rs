@@ -12,6 +12,7 @@ fn estate() -> Estate {
     let mut e = Estate::new(
         "2026-11-27T12:00:00Z".into(),
         Source {
+            aggregator: None,
             kind: SourceKind::Demo,
             profile: None,
             label: "bench".into(),

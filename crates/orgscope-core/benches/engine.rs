@@ -120,6 +120,7 @@ fn iam_estate(accounts: usize) -> Estate {
     let mut e = Estate::new(
         "2026-06-01T00:00:00Z".into(),
         Source {
+            aggregator: None,
             kind: SourceKind::Demo,
             profile: None,
             label: "access bench".into(),

@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod compliance;
+pub mod config_item;
 pub mod cost;
 pub mod demo;
 pub mod diagram;

@@ -293,6 +293,7 @@ mod tests {
         Estate::new(
             "2026-01-01T00:00:00Z".into(),
             Source {
+                aggregator: None,
                 kind: SourceKind::Demo,
                 profile: None,
                 label: "t".into(),

@@ -111,6 +111,7 @@ fn empty_estate() -> Estate {
     Estate::new(
         String::new(),
         orgscope::model::Source {
+            aggregator: None,
             kind: orgscope::model::SourceKind::Live,
             profile: None,
             label: String::new(),

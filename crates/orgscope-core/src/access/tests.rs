@@ -43,6 +43,7 @@ pub(crate) fn estate(resources: Vec<Resource>) -> Estate {
     let mut e = Estate::new(
         "2026-06-01T12:00:00Z".into(),
         Source {
+            aggregator: None,
             kind: SourceKind::Demo,
             profile: None,
             label: "access test".into(),

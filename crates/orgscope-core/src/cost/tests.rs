@@ -52,6 +52,7 @@ fn estate() -> Estate {
     let mut e = Estate::new(
         "2026-11-20T00:00:00Z".into(),
         Source {
+            aggregator: None,
             kind: SourceKind::Demo,
             profile: None,
             label: "t".into(),

@@ -124,6 +124,7 @@ pub fn demo_estate(accounts: usize) -> Estate {
     let accounts = accounts.max(MIN_ACCOUNTS);
     let plans = plan_accounts(accounts);
     let source = Source {
+        aggregator: None,
         kind: SourceKind::Demo,
         profile: None,
         label: format!("demo estate ({accounts} accounts)"),

@@ -407,6 +407,7 @@ pub(super) fn mini(resources: Vec<Resource>) -> Estate {
         status: CoverageStatus::Ok,
         code: None,
         message: None,
+        source: None,
     }];
     e
 }

@@ -43,7 +43,17 @@ pub struct Coverage {
     /// The AWS error code, e.g. `AccessDenied`.
     pub code: Option<String>,
     pub message: Option<String>,
+    /// Where the cell's outcome came from, when not from orgscope's own
+    /// calls in that account: [`CONFIG_SOURCE`] for a cell an AWS Config
+    /// aggregator answered (its sources' status, then its query). `None`
+    /// is a live read. Written only when set, so live snapshots do not
+    /// change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
+
+/// [`Coverage::source`] of a cell answered by an AWS Config aggregator.
+pub const CONFIG_SOURCE: &str = "config-aggregator";
 
 impl Coverage {
     /// The cell `key` with its outcome.
@@ -60,7 +70,14 @@ impl Coverage {
             status,
             code,
             message,
+            source: None,
         }
+    }
+
+    /// The same cell, said to come from `source` (see [`Coverage::source`]).
+    pub fn from_source(mut self, source: &str) -> Coverage {
+        self.source = Some(source.to_string());
+        self
     }
 
     /// Which cell this is (a copy, for maps and sets of cells).
@@ -83,6 +100,15 @@ pub enum CoverageStatus {
     Throttled,
     Timeout,
     Error,
+    /// Read from an AWS Config aggregator whose source for this account
+    /// and region has not reported recently (`OUTDATED`): what it holds is
+    /// kept, each resource with its capture time, but may no longer be
+    /// there, so the diff calls the cell's kind not collected.
+    Outdated,
+    /// The source does not record this kind (an AWS Config aggregator
+    /// asked for a kind Config has no type for): not collected, and never
+    /// read as absent.
+    NotRecorded,
 }
 
 impl CoverageStatus {
@@ -95,6 +121,8 @@ impl CoverageStatus {
             CoverageStatus::Throttled => "throttled",
             CoverageStatus::Timeout => "timeout",
             CoverageStatus::Error => "error",
+            CoverageStatus::Outdated => "outdated",
+            CoverageStatus::NotRecorded => "not_recorded",
         }
     }
 
@@ -276,6 +304,15 @@ impl Api {
     /// (`iam:GetAccountAuthorizationDetails`): a role reviewer may be
     /// refused them without losing the roles.
     pub const LIST_ACCESS_KEYS: Api = Api::from_static("iam:ListAccessKeys");
+    /// An AWS Config aggregator's view of its sources (one per account and
+    /// region): a source that failed or is outdated is a cell of this call
+    /// with the aggregator's own code and message.
+    pub const AGGREGATOR_SOURCES_STATUS: Api =
+        Api::from_static("config:DescribeConfigurationAggregatorSourcesStatus");
+    /// An AWS Config aggregator's advanced query, by which every kind is
+    /// read from it.
+    pub const SELECT_AGGREGATE_RESOURCE_CONFIG: Api =
+        Api::from_static("config:SelectAggregateResourceConfig");
 
     pub const fn from_static(name: &'static str) -> Api {
         Api(Cow::Borrowed(name))

@@ -35,13 +35,15 @@ mod value;
 pub mod wiring;
 
 pub use account::{Account, AccountStatus};
-pub use coverage::{Api, CellKey, Coverage, CoverageStatus, GLOBAL, Place, is_global};
+pub use coverage::{
+    Api, CONFIG_SOURCE, CellKey, Coverage, CoverageStatus, GLOBAL, Place, is_global,
+};
 pub use kind::{
     Compare, Counted, Draw, FieldDef, KeyDef, Kind, KindDef, KindSet, RelationDef, Scope,
     ValueType, account_apis, global_apis, listed_apis, regional_apis,
 };
 pub use relation::{Edge, EdgeAttrs, Rel};
-pub use resource::Resource;
+pub use resource::{CAPTURED_AT, Resource};
 pub use value::{RulePeer, SgRule, Value};
 
 /// Value of the `format` field of every estate file.
@@ -93,13 +95,34 @@ pub struct Source {
     pub profile: Option<String>,
     /// Free-form description, e.g. "demo estate (25 accounts)".
     pub label: String,
+    /// The AWS Config aggregator read, for [`SourceKind::ConfigAggregator`]
+    /// (and a mixed estate, which is one refreshed in part live). Written
+    /// only when set, so other snapshots do not change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aggregator: Option<Aggregator>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
+    /// Crawled: a role assumed in each account, its APIs described.
     Live,
     Demo,
+    /// Read from an AWS Config aggregator (`SelectAggregateResourceConfig`)
+    /// in one account, with no role in the others. Each resource carries
+    /// its capture time ([`Resource::captured_at`]); coverage cells that
+    /// came from the aggregator say so ([`Coverage::source`]).
+    ConfigAggregator,
+}
+
+/// Which AWS Config aggregator an estate was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Aggregator {
+    pub name: String,
+    /// The region the aggregator lives in (it aggregates every region).
+    pub region: String,
+    /// The account holding it (a delegated administrator, or management).
+    pub account_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -39,6 +39,13 @@ pub struct Resource {
     /// One value per field of `kind.def().fields`, in that order.
     pub fields: Vec<Value>,
     pub relations: Vec<Edge>,
+    /// When this resource's data was captured, RFC 3339 UTC, when it
+    /// differs from the estate's `collected_at`: an AWS Config aggregator's
+    /// `configurationItemCaptureTime`, which may be hours or days older
+    /// than the run that read it. `None` for a live read, whose data is as
+    /// old as the run. Written as `captured_at` only when set, so live
+    /// snapshots do not change.
+    pub captured_at: Option<String>,
 }
 
 impl Resource {
@@ -58,6 +65,7 @@ impl Resource {
             tags: Tags::new(),
             fields: vec![Value::Null; kind.def().fields.len()],
             relations: Vec::new(),
+            captured_at: None,
         }
     }
 
@@ -169,6 +177,9 @@ impl Serialize for Resource {
         if !self.relations.is_empty() {
             m.serialize_entry("relations", &self.relations)?;
         }
+        if let Some(at) = &self.captured_at {
+            m.serialize_entry(CAPTURED_AT, at)?;
+        }
         m.end()
     }
 }
@@ -233,6 +244,7 @@ impl<'de> Visitor<'de> for ResourceVisitor {
         let mut tags = None;
         let mut fields: Vec<Value> = Vec::new();
         let mut relations: Vec<Edge> = Vec::new();
+        let mut captured_at = None;
         // Both versions write `type` before any field, so fields are read
         // straight into their typed values; a hand-edited file (or a
         // `serde_json::Value`, whose keys are sorted) that puts one first
@@ -251,6 +263,7 @@ impl<'de> Visitor<'de> for ResourceVisitor {
                 "name" => name = Some(map.next_value()?),
                 "tags" => tags = Some(map.next_value()?),
                 "relations" => relations.extend(map.next_value::<Vec<Edge>>()?),
+                CAPTURED_AT => captured_at = map.next_value()?,
                 other => match kind {
                     None => early.push((other.to_string(), map.next_value()?)),
                     Some(k) => match slot(k, other)? {
@@ -282,9 +295,14 @@ impl<'de> Visitor<'de> for ResourceVisitor {
             tags: tags.ok_or_else(|| de::Error::missing_field("tags"))?,
             fields,
             relations,
+            captured_at,
         })
     }
 }
+
+/// The file key of [`Resource::captured_at`]. No kind has a field of that
+/// key (`model::tests` holds every descriptor to it).
+pub const CAPTURED_AT: &str = "captured_at";
 
 /// Where a key of a resource of `kind` goes.
 enum Slot {

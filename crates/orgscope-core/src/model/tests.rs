@@ -524,6 +524,7 @@ fn global_cells_cover_what_they_read() {
         user_id: "u".into(),
     };
     let source = Source {
+        aggregator: None,
         kind: SourceKind::Demo,
         profile: None,
         label: "t".into(),

@@ -26,6 +26,7 @@ fn estate() -> Estate {
     let mut e = Estate::new(
         "2026-01-01T00:00:00Z".into(),
         Source {
+            aggregator: None,
             kind: SourceKind::Demo,
             profile: None,
             label: "test".into(),

@@ -50,6 +50,7 @@ fn empty() -> Estate {
     let mut e = Estate::new(
         "2026-11-27T12:00:00Z".into(),
         Source {
+            aggregator: None,
             kind: SourceKind::Demo,
             profile: None,
             label: "test".into(),

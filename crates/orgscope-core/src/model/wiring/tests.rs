@@ -24,6 +24,7 @@ fn estate(resources: Vec<Resource>, failed: &[&str]) -> Estate {
     let mut e = Estate::new(
         "2024-01-01T00:00:00Z".into(),
         Source {
+            aggregator: None,
             kind: SourceKind::Demo,
             profile: None,
             label: "wiring test".into(),
