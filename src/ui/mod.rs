@@ -35,7 +35,7 @@ mod welcome_ui;
 mod workers;
 
 pub use app::OrgscopeApp;
-pub use state::{Origin, Settings, ThemeChoice};
+pub use state::{Origin, Settings, SourceMode, ThemeChoice};
 
 /// What the app shows first.
 #[derive(Debug, Clone)]

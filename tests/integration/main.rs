@@ -21,6 +21,7 @@ mod tagging;
 mod ui;
 mod ui_access;
 mod ui_compliance;
+mod ui_config;
 mod ui_live;
 mod ui_sign_in;
 mod wiring_diff;
