@@ -14,6 +14,7 @@ use super::theme;
 use crate::cost::Change;
 use crate::model::freshness::{Freshness, age};
 use crate::model::{Account, CellKey, OrgUnit};
+use time::format_description::well_known::Rfc3339;
 
 pub struct TreeCtx<'a> {
     pub loaded: &'a Loaded,
@@ -309,17 +310,26 @@ fn issues_ui(ui: &mut egui::Ui, issues: &[(CellKey, crate::model::CoverageStatus
     }
 }
 
-/// An account read from an AWS Config aggregator carries the age of its
-/// oldest capture, so stale accounts stand out in the tree; in a mixed
-/// estate, one refreshed live says so.
+/// An account read from an AWS Config aggregator carries how long ago the
+/// aggregator last heard from it, amber past a day, so stale accounts
+/// stand out in the tree; in a mixed estate, one refreshed live says so.
 fn freshness_chip_ui(ui: &mut egui::Ui, f: &Freshness) {
     let now = time::OffsetDateTime::now_utc();
     if f.is_from_config() {
-        let text = match f.oldest.as_deref().and_then(|o| age(o, now)) {
-            Some(a) => format!("Config · {a}"),
-            None => "Config".to_string(),
+        let as_of = f.as_of.as_deref().and_then(|t| {
+            let at = time::OffsetDateTime::parse(t, &Rfc3339).ok()?;
+            Some((age(t, now)?, now - at > time::Duration::DAY))
+        });
+        let (text, stale) = match as_of {
+            Some((a, stale)) => (format!("Config · {a}"), stale),
+            None => ("Config".to_string(), false),
         };
-        theme::chip(ui, &text, theme::muted(ui.visuals())).on_hover_text(freshness_text(f));
+        let color = if stale {
+            ui.visuals().warn_fg_color
+        } else {
+            theme::muted(ui.visuals())
+        };
+        theme::chip(ui, &text, color).on_hover_text(freshness_text(f));
     } else if f.live > 0 {
         theme::chip(ui, "live", theme::muted(ui.visuals()))
             .on_hover_text("Read live from the account's APIs in this run");
@@ -329,16 +339,24 @@ fn freshness_chip_ui(ui: &mut egui::Ui, f: &Freshness) {
 /// Where an account's data came from and how old it is, in words.
 fn freshness_text(f: &Freshness) -> String {
     let now = time::OffsetDateTime::now_utc();
-    let mut text = match (&f.oldest, &f.newest) {
+    let mut text = match &f.as_of {
+        Some(t) => format!(
+            "The aggregator last heard from this account at {t} ({} ago). ",
+            age(t, now).unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    text += &match (&f.oldest, &f.newest) {
         (Some(o), Some(n)) if o == n => format!(
-            "From the AWS Config aggregator, captured {o} ({} ago)",
+            "Its resources were captured by AWS Config at {o} ({} ago)",
             age(o, now).unwrap_or_default()
         ),
         (Some(o), Some(n)) => format!(
-            "From the AWS Config aggregator, captured between {o} ({} ago) and {n}",
+            "Its resources were captured by AWS Config between {o} ({} ago) and {n}: a \
+             capture is a configuration change, so an old one is not stale data",
             age(o, now).unwrap_or_default()
         ),
-        _ => "From the AWS Config aggregator (no resources recorded)".to_string(),
+        _ => "No resources recorded by AWS Config".to_string(),
     };
     if f.live > 0 {
         text.push_str(&format!("; {} resources read live", f.live));

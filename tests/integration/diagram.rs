@@ -215,6 +215,7 @@ fn seeded_estate(seed: u64) -> Estate {
                 code: (i % 9 == 0).then(|| "UnauthorizedOperation".to_string()),
                 message: None,
                 source: None,
+                as_of: None,
             });
         }
         if i % 4 != 0 {
@@ -758,6 +759,7 @@ fn small_estate() -> Estate {
         code: Some("UnauthorizedOperation".into()),
         message: None,
         source: None,
+        as_of: None,
     });
     e
 }

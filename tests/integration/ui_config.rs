@@ -80,6 +80,7 @@ fn config_estate(live: &str) -> Estate {
     for c in &mut e.coverage {
         if c.account_id != live_id {
             c.source = Some(CONFIG_SOURCE.to_string());
+            c.as_of = Some("2026-01-03T00:00:00Z".to_string());
         }
     }
     e.source.kind = orgscope::model::SourceKind::ConfigAggregator;
@@ -99,7 +100,7 @@ fn accounts_say_where_their_data_came_from_and_resources_when_captured() {
     h.run();
     h.get_by_label("Expand Test").click();
     h.run();
-    // Captured on 2 Jan 2026: months old whenever this runs. Chips are
+    // Last heard from on 3 Jan 2026: months old whenever this runs. Chips are
     // labels; read every node's label or value, whichever egui set.
     let text = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
         n.label().or_else(|| n.value()).unwrap_or_default()

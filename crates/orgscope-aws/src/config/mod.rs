@@ -110,6 +110,8 @@ struct SourceState {
     status: CoverageStatus,
     code: Option<String>,
     message: Option<String>,
+    /// The source's `LastUpdateTime`: how current its data is.
+    as_of: Option<String>,
 }
 
 impl SourceState {
@@ -118,6 +120,7 @@ impl SourceState {
             status: CoverageStatus::Ok,
             code: None,
             message: None,
+            as_of: None,
         }
     }
 }
@@ -165,6 +168,7 @@ impl Sources {
                     "the aggregator has no source for account {account} in {region}: add it \
                      to the aggregator, or refresh this account live"
                 )),
+                as_of: None,
             })
     }
 
@@ -508,13 +512,15 @@ fn cells(
         by_api.entry(k.def().api).or_default().push(k);
     }
     let cell = |place: Place, api: Api, state: SourceState| {
-        Coverage::new(
+        let mut c = Coverage::new(
             CellKey::new(account, place, api),
             state.status,
             state.code,
             state.message,
         )
-        .from_source(CONFIG_SOURCE)
+        .from_source(CONFIG_SOURCE);
+        c.as_of = state.as_of;
+        c
     };
     let outcome = |kinds: &[Kind], region: &str, source: SourceState| -> SourceState {
         let types: Vec<&'static str> = kinds
@@ -530,6 +536,7 @@ fn cells(
                     status: f.status,
                     code: f.code.clone(),
                     message: f.message.clone(),
+                    as_of: source.as_of,
                 };
             }
             if not_done.contains(&(*t, region.to_string())) {
@@ -537,6 +544,7 @@ fn cells(
                     status: CoverageStatus::Error,
                     code: Some(crate::CANCELLED_CODE.to_string()),
                     message: Some("collection was cancelled before this was read".to_string()),
+                    as_of: source.as_of,
                 };
             }
         }
@@ -579,6 +587,7 @@ fn cells(
                  them"
                     .to_string(),
             ),
+            as_of: None,
         },
     ));
     out
@@ -594,6 +603,7 @@ fn not_recorded(kinds: &[Kind]) -> SourceState {
             "AWS Config does not record {}: refresh the account live to read them",
             labels.join(", ")
         )),
+        as_of: None,
     }
 }
 
@@ -655,19 +665,26 @@ fn source_status(s: &aws_sdk_config::types::AggregatedSourceStatus) -> Option<So
         Some(T::Organization) => None,
         _ => s.source_id().filter(|a| !a.is_empty()).map(str::to_string),
     };
-    let since = s
+    let as_of = s
         .last_update_time()
-        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
+    let since = as_of
+        .as_deref()
         .map(|t| format!(" (last updated {t})"))
         .unwrap_or_default();
     let state = match s.last_update_status() {
-        Some(U::Succeeded) => SourceState::ok(),
+        Some(U::Succeeded) => SourceState {
+            as_of,
+            ..SourceState::ok()
+        },
         Some(U::Outdated) => SourceState {
             status: CoverageStatus::Outdated,
             code: Some("OUTDATED".to_string()),
             message: Some(format!(
-                "the aggregator's data for this source is outdated{since}: what it holds is                  shown, but may be old; refresh the account live for current data"
+                "the aggregator's data for this source is outdated{since}: what it holds is \
+                 shown, but may be old; refresh the account live for current data"
             )),
+            as_of,
         },
         other => {
             let code = s
@@ -682,6 +699,7 @@ fn source_status(s: &aws_sdk_config::types::AggregatedSourceStatus) -> Option<So
                     "the aggregator's source failed{since}: {}",
                     s.last_error_message().unwrap_or("no message given")
                 )),
+                as_of,
             }
         }
     };

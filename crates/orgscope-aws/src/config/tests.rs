@@ -32,6 +32,7 @@ fn failed_state(code: &str) -> SourceState {
         status: CoverageStatus::Error,
         code: Some(code.to_string()),
         message: Some("the aggregator's source failed: AccessDenied".to_string()),
+        as_of: None,
     }
 }
 
@@ -115,6 +116,7 @@ fn a_failing_or_outdated_source_and_a_failed_query_mark_their_cells() {
         status: CoverageStatus::Outdated,
         code: Some("OUTDATED".to_string()),
         message: Some("outdated".to_string()),
+        as_of: Some("2026-12-01T00:00:00Z".to_string()),
     };
     let s = Sources::new(vec![
         status(Some(A), "eu-west-1", failed_state("AccessDenied")),
@@ -141,6 +143,8 @@ fn a_failing_or_outdated_source_and_a_failed_query_mark_their_cells() {
         assert_eq!(eu.status, CoverageStatus::Error, "{k}");
         assert_eq!(eu.code.as_deref(), Some("AccessDenied"));
         let us = cell(&cells, "us-east-1", k.def().api);
+        // How current the cell is travels with it, failed or not.
+        assert_eq!(us.as_of.as_deref(), Some("2026-12-01T00:00:00Z"));
         if k == model::kinds::INSTANCE {
             assert_eq!(us.status, CoverageStatus::Throttled);
         } else {
@@ -255,7 +259,8 @@ fn sdk_statuses_become_states_with_the_aggregators_words() {
         .build();
     let s = source_status(&ok).expect("a region");
     assert_eq!(s.account.as_deref(), Some(A));
-    assert_eq!(s.state, SourceState::ok());
+    assert_eq!(s.state.status, CoverageStatus::Ok);
+    assert_eq!(s.state.as_of.as_deref(), Some("2025-11-24T16:00:00Z"));
 
     let org = AggregatedSourceStatus::builder()
         .source_id("o-exampleorgid")

@@ -408,6 +408,7 @@ pub(super) fn mini(resources: Vec<Resource>) -> Estate {
         code: None,
         message: None,
         source: None,
+        as_of: None,
     }];
     e
 }

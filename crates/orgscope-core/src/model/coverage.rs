@@ -50,6 +50,13 @@ pub struct Coverage {
     /// change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// When the source last had this account-region's data, RFC 3339 UTC,
+    /// when that is not the run's time: an aggregator's last update from
+    /// its source (`LastUpdateTime`). A resource's own capture time says
+    /// when its configuration last changed, which for a resource nobody
+    /// touched is long ago; this says how current the whole cell is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
 }
 
 /// [`Coverage::source`] of a cell answered by an AWS Config aggregator.
@@ -71,6 +78,7 @@ impl Coverage {
             code,
             message,
             source: None,
+            as_of: None,
         }
     }
 

@@ -26,6 +26,11 @@ pub struct Freshness {
     /// Whether any of the account's cells came from the aggregator: an
     /// account with no resources still says where its "nothing" came from.
     pub config_cells: bool,
+    /// The oldest of its cells' [`as_of`](super::Coverage::as_of): how
+    /// current the aggregator's copy of the account is. A resource's
+    /// capture time is when its configuration last changed, so an old one
+    /// is not stale data; this is.
+    pub as_of: Option<String>,
 }
 
 impl Freshness {
@@ -56,7 +61,13 @@ pub fn freshness(estate: &Estate) -> HashMap<&str, Freshness> {
     }
     for c in &estate.coverage {
         if c.source.as_deref() == Some(CONFIG_SOURCE) {
-            out.entry(c.account_id.as_str()).or_default().config_cells = true;
+            let f = out.entry(c.account_id.as_str()).or_default();
+            f.config_cells = true;
+            if let Some(at) = &c.as_of
+                && f.as_of.as_deref().is_none_or(|o| at.as_str() < o)
+            {
+                f.as_of = Some(at.clone());
+            }
         }
     }
     out
@@ -107,14 +118,21 @@ mod tests {
             at("v3", "A", Some("2026-12-03T00:00:00Z")),
             at("v4", "B", None),
         ];
-        e.coverage = vec![
-            Coverage::new(
-                CellKey::new("C", "eu-west-1", Api::of(kinds::VPC)),
+        let cell = |acct: &str, region: &str, as_of: &str| {
+            let mut c = Coverage::new(
+                CellKey::new(acct, region, Api::of(kinds::VPC)),
                 CoverageStatus::Ok,
                 None,
                 None,
             )
-            .from_source(CONFIG_SOURCE),
+            .from_source(CONFIG_SOURCE);
+            c.as_of = Some(as_of.to_string());
+            c
+        };
+        e.coverage = vec![
+            cell("C", "eu-west-1", "2026-12-07T11:00:00Z"),
+            cell("A", "eu-west-1", "2026-12-07T09:00:00Z"),
+            cell("A", "us-east-1", "2026-12-05T09:00:00Z"),
         ];
         e
     }
@@ -128,6 +146,8 @@ mod tests {
         assert_eq!(a.oldest.as_deref(), Some("2026-12-01T10:00:00Z"));
         assert_eq!(a.newest.as_deref(), Some("2026-12-06T09:30:00Z"));
         assert!(a.is_from_config());
+        // The least current region decides how current the account is.
+        assert_eq!(a.as_of.as_deref(), Some("2026-12-05T09:00:00Z"));
         // Refreshed live in mixed mode: no capture times, no Config cells.
         assert_eq!((f["B"].from_config, f["B"].live), (0, 1));
         assert!(!f["B"].is_from_config());
