@@ -214,6 +214,7 @@ fn seeded_estate(seed: u64) -> Estate {
                 },
                 code: (i % 9 == 0).then(|| "UnauthorizedOperation".to_string()),
                 message: None,
+                source: None,
             });
         }
         if i % 4 != 0 {
