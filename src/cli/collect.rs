@@ -91,10 +91,41 @@ pub struct CollectArgs {
     #[arg(long, value_name = "KEY", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub cost_tag: Option<String>,
 
+    /// Where to read the estate: `crawl` assumes a role in every account;
+    /// `config-aggregator` reads an AWS Config aggregator in the signed-in
+    /// account (--aggregator), with no role in the others.
+    #[arg(long, value_enum, default_value = "crawl")]
+    pub source: SourceArg,
+
+    /// The AWS Config aggregator to read (with --source config-aggregator).
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_if_eq("source", "config-aggregator")
+    )]
+    pub aggregator: Option<String>,
+
+    /// The region the aggregator lives in (default: the profile's region).
+    #[arg(long, value_name = "REGION", requires = "aggregator")]
+    pub aggregator_region: Option<String>,
+
+    /// With --source config-aggregator: crawl this account live (id or
+    /// name) through --role-name instead of reading it from the
+    /// aggregator. Repeatable.
+    #[arg(long = "refresh", value_name = "ACCOUNT", requires = "aggregator")]
+    pub refresh: Vec<String>,
+
     /// MaxResults of EC2 describe calls (5-1000); for tests.
     #[arg(long, hide = true, default_value_t = 1000,
           value_parser = clap::value_parser!(i32).range(5..=1000))]
     pub page_size: i32,
+}
+
+/// `--source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceArg {
+    Crawl,
+    ConfigAggregator,
 }
 
 /// `--regions`, parsed once into the form `collect` takes.
@@ -168,10 +199,27 @@ pub fn run(args: &CollectArgs, rt: &tokio::runtime::Handle) -> anyhow::Result<Ou
             serial: None,
             prompt: Some(collect::mfa::tty_prompt()),
         },
+        source: match (args.source, &args.aggregator) {
+            (SourceArg::ConfigAggregator, Some(name)) => {
+                let mut agg = collect::config::AggregatorOptions::new(name.clone());
+                agg.region = args.aggregator_region.clone();
+                agg.refresh = args.refresh.clone();
+                collect::Source::ConfigAggregator(agg)
+            }
+            (SourceArg::ConfigAggregator, None) => {
+                anyhow::bail!("--source config-aggregator needs --aggregator NAME")
+            }
+            (SourceArg::Crawl, Some(_)) => {
+                anyhow::bail!("--aggregator is read only with --source config-aggregator")
+            }
+            (SourceArg::Crawl, None) => collect::Source::Crawl,
+        },
         ..CollectOptions::default()
     };
+    let crawls = matches!(opts.source, collect::Source::Crawl) || !args.refresh.is_empty();
     // `-q` (or a RUST_LOG above warn) silences warnings, this one included.
-    if opts.access == collect::Access::AssumeRole
+    if crawls
+        && opts.access == collect::Access::AssumeRole
         && opts.role_name == DEFAULT_ROLE_NAME
         && tracing::enabled!(tracing::Level::WARN)
     {

@@ -81,6 +81,14 @@ pub fn details_ui(
                     );
                     row(ui, "Account", account);
                     row(ui, "Region", r.region.clone());
+                    // Read from an aggregator, a resource is as old as
+                    // Config's last capture of it, not the run.
+                    if let Some(at) = &r.captured_at {
+                        let ago = crate::model::freshness::age(at, time::OffsetDateTime::now_utc())
+                            .map(|a| format!(" ({a} ago)"))
+                            .unwrap_or_default();
+                        row(ui, "Captured", format!("{at}{ago} by AWS Config"));
+                    }
                     for (f, v) in r.kind.def().fields.iter().zip(&r.fields) {
                         row(ui, f.label, field_text(v));
                     }

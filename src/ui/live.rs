@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::app::OrgscopeApp;
 use super::command::WorkerEvent;
 use super::logic::{install_estate, log};
-use super::state::{AccessMode, CollectProgress, Connection, Loaded, LogLevel, Origin};
+use super::state::{AccessMode, CollectProgress, Connection, Loaded, LogLevel, Origin, SourceMode};
 use super::workers::Outbox;
 use crate::collect::mfa::MfaRequest;
 use crate::collect::{self, CollectEvent, CollectOptions, Regions};
@@ -48,6 +48,15 @@ pub fn options(conn: &Connection, hooks: &collect::Hooks) -> CollectOptions {
         external_id: (!conn.external_id.trim().is_empty())
             .then(|| conn.external_id.trim().to_string()),
         cost: conn.cost.then(collect::cost::CostOptions::default),
+        source: match conn.source {
+            SourceMode::Crawl => collect::Source::Crawl,
+            SourceMode::ConfigAggregator => {
+                let mut agg = collect::config::AggregatorOptions::new(conn.aggregator.trim());
+                agg.region =
+                    Some(conn.aggregator_region.trim().to_string()).filter(|r| !r.is_empty());
+                collect::Source::ConfigAggregator(agg)
+            }
+        },
         hooks: hooks.clone(),
         ..Default::default()
     }
@@ -65,9 +74,12 @@ pub fn start(app: &mut OrgscopeApp, mut opts: CollectOptions, kind: RunKind) {
         return;
     }
     // A partial run keeps the loaded estate's costs: asking Cost Explorer
-    // again would be billed and its answer dropped.
+    // again would be billed and its answer dropped. It crawls the chosen
+    // accounts live whatever the form's source: on an estate read from an
+    // aggregator, that is mixed mode (each cell says where it came from).
     if kind == RunKind::Partial {
         opts.cost = None;
+        opts.source = collect::Source::Crawl;
     }
     let token = CancellationToken::new();
     let out: Outbox = app.outbox();
@@ -111,15 +123,26 @@ pub fn on_event(app: &mut OrgscopeApp, ev: CollectEvent) {
         CollectEvent::Identity(caller) => {
             app.status = format!("Signed in as {}", caller.arn);
             if !partial {
-                let profile = app.settings.connection.profile.clone();
-                let source = Source {
-                    aggregator: None,
-                    kind: SourceKind::Live,
-                    profile: profile.clone(),
-                    label: format!(
-                        "live ({})",
-                        profile.as_deref().unwrap_or("default credentials")
-                    ),
+                let conn = &app.settings.connection;
+                let profile = conn.profile.clone();
+                // What the run will say of itself when it ends; until then
+                // the header must not call an aggregator's estate live.
+                let source = match conn.source {
+                    SourceMode::Crawl => Source {
+                        aggregator: None,
+                        kind: SourceKind::Live,
+                        profile: profile.clone(),
+                        label: format!(
+                            "live ({})",
+                            profile.as_deref().unwrap_or("default credentials")
+                        ),
+                    },
+                    SourceMode::ConfigAggregator => Source {
+                        aggregator: None,
+                        kind: SourceKind::ConfigAggregator,
+                        profile: profile.clone(),
+                        label: format!("AWS Config aggregator {}", conn.aggregator.trim()),
+                    },
                 };
                 let estate = Estate::new(String::new(), source, caller);
                 install_estate(app, Arc::new(estate), Origin::Live { profile });

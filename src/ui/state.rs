@@ -45,6 +45,9 @@ pub struct AccountHealth {
     pub resources: usize,
     /// Cells that are not `ok`, as (cell, status, code/message).
     pub issues: Vec<(CellKey, CoverageStatus, String)>,
+    /// Where its data came from (an AWS Config aggregator or a live read)
+    /// and how old it is.
+    pub freshness: crate::model::freshness::Freshness,
 }
 
 self_cell::self_cell!(
@@ -104,6 +107,9 @@ impl Loaded {
                 .or_default()
                 .issues
                 .push((c.key(), c.status, detail));
+        }
+        for (id, f) in crate::model::freshness::freshness(&estate) {
+            health.entry(id.to_string()).or_default().freshness = f;
         }
         let account_pos = estate
             .accounts
@@ -414,6 +420,22 @@ pub struct Connection {
     pub external_id: String,
     /// Read costs from Cost Explorer too (billed per request).
     pub cost: bool,
+    /// Crawl every account, or read an AWS Config aggregator.
+    pub source: SourceMode,
+    /// The aggregator's name and region (empty: the profile's region).
+    pub aggregator: String,
+    pub aggregator_region: String,
+}
+
+/// Where the connection form reads the estate from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SourceMode {
+    /// A role (or permission set) in every account.
+    #[default]
+    Crawl,
+    /// An AWS Config aggregator in the signed-in account; refreshing an
+    /// account then crawls it live (mixed mode).
+    ConfigAggregator,
 }
 
 impl Default for Connection {
@@ -430,6 +452,9 @@ impl Default for Connection {
                 .collect(),
             external_id: String::new(),
             cost: false,
+            source: SourceMode::Crawl,
+            aggregator: String::new(),
+            aggregator_region: String::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::cost_ui::{account_cost_ui, cost_cell_ui};
 use super::state::{Loaded, Scope};
 use super::theme;
 use crate::cost::Change;
+use crate::model::freshness::{Freshness, age};
 use crate::model::{Account, CellKey, OrgUnit};
 
 pub struct TreeCtx<'a> {
@@ -208,7 +209,8 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
             egui::Checkbox::new(&mut checked, text),
         );
         let cost = t.loaded.cost.as_ref();
-        let resp = resp.on_hover_ui(|ui| account_tooltip_ui(ui, a, issues, cost));
+        let fresh = health.map(|h| &h.freshness);
+        let resp = resp.on_hover_ui(|ui| account_tooltip_ui(ui, a, issues, cost, fresh));
         resp.context_menu(|ui| {
             if ui.button("Copy account ID").clicked() {
                 t.commands.push(Command::Copy(a.id.clone()));
@@ -233,6 +235,9 @@ fn account_ui(t: &mut TreeCtx, ui: &mut egui::Ui, a: &Account, inherited: bool) 
                 theme::muted(ui.visuals()),
             );
         }
+        if let Some(h) = health {
+            freshness_chip_ui(ui, &h.freshness);
+        }
         let worst = issues.iter().map(|i| i.1).max();
         let label = worst.map(|s| s.as_str().replace('_', " "));
         let resp = ui
@@ -252,6 +257,7 @@ fn account_tooltip_ui(
     a: &Account,
     issues: &[(CellKey, crate::model::CoverageStatus, String)],
     cost: Option<&CostView>,
+    fresh: Option<&Freshness>,
 ) {
     ui.label(RichText::new(&a.name).strong());
     egui::Grid::new("acct-tip").num_columns(2).show(ui, |ui| {
@@ -277,6 +283,11 @@ fn account_tooltip_ui(
             ui.label(v);
             ui.end_row();
         }
+        if let Some(f) = fresh.filter(|f| f.is_from_config()) {
+            ui.label("Data");
+            ui.label(freshness_text(f));
+            ui.end_row();
+        }
     });
     if let Some(view) = cost {
         ui.separator();
@@ -296,4 +307,41 @@ fn issues_ui(ui: &mut egui::Ui, issues: &[(CellKey, crate::model::CoverageStatus
     if issues.len() > 20 {
         ui.label(format!("…and {} more", issues.len() - 20));
     }
+}
+
+/// An account read from an AWS Config aggregator carries the age of its
+/// oldest capture, so stale accounts stand out in the tree; in a mixed
+/// estate, one refreshed live says so.
+fn freshness_chip_ui(ui: &mut egui::Ui, f: &Freshness) {
+    let now = time::OffsetDateTime::now_utc();
+    if f.is_from_config() {
+        let text = match f.oldest.as_deref().and_then(|o| age(o, now)) {
+            Some(a) => format!("Config · {a}"),
+            None => "Config".to_string(),
+        };
+        theme::chip(ui, &text, theme::muted(ui.visuals())).on_hover_text(freshness_text(f));
+    } else if f.live > 0 {
+        theme::chip(ui, "live", theme::muted(ui.visuals()))
+            .on_hover_text("Read live from the account's APIs in this run");
+    }
+}
+
+/// Where an account's data came from and how old it is, in words.
+fn freshness_text(f: &Freshness) -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let mut text = match (&f.oldest, &f.newest) {
+        (Some(o), Some(n)) if o == n => format!(
+            "From the AWS Config aggregator, captured {o} ({} ago)",
+            age(o, now).unwrap_or_default()
+        ),
+        (Some(o), Some(n)) => format!(
+            "From the AWS Config aggregator, captured between {o} ({} ago) and {n}",
+            age(o, now).unwrap_or_default()
+        ),
+        _ => "From the AWS Config aggregator (no resources recorded)".to_string(),
+    };
+    if f.live > 0 {
+        text.push_str(&format!("; {} resources read live", f.live));
+    }
+    text
 }

@@ -8,7 +8,7 @@ use egui::{RichText, TextEdit};
 
 use super::command::Command;
 use super::sign_in::{PermissionSets, SignInProblem};
-use super::state::{AccessMode, Connection, Settings};
+use super::state::{AccessMode, Connection, Settings, SourceMode};
 use super::theme;
 use crate::collect::sign_in::NextStep;
 
@@ -148,7 +148,45 @@ fn connect_ui(
                 .response
                 .labelled_by(label.id);
             ui.end_row();
-            ui.label("Access");
+            ui.label("Read from");
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut c.source, SourceMode::Crawl, "Every account (crawl)")
+                    .on_hover_text("Enter each account and read its APIs: current data, a role in every account");
+                ui.radio_value(
+                    &mut c.source,
+                    SourceMode::ConfigAggregator,
+                    "An AWS Config aggregator",
+                )
+                .on_hover_text(
+                    "Read the organization's Config aggregator from the signed-in account: no role in \
+                     the members, fast at thousands of accounts, data as old as Config's last capture. \
+                     Refreshing an account then reads it live (mixed).",
+                );
+            });
+            ui.end_row();
+            if c.source == SourceMode::ConfigAggregator {
+                let label = ui.label("Aggregator");
+                ui.add(
+                    TextEdit::singleline(&mut c.aggregator)
+                        .hint_text("e.g. org-aggregator")
+                        .desired_width(260.0),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label("Aggregator region");
+                ui.add(
+                    TextEdit::singleline(&mut c.aggregator_region)
+                        .hint_text("the profile's region")
+                        .desired_width(260.0),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
+            }
+            ui.label(if c.source == SourceMode::Crawl {
+                "Access"
+            } else {
+                "Live refresh"
+            });
             ui.horizontal(|ui| {
                 ui.radio_value(
                     &mut c.access,
@@ -234,6 +272,8 @@ fn connect_ui(
     ui.add_space(6.0);
     let missing = if !c.all_regions && c.regions.is_empty() {
         Some("Choose at least one region")
+    } else if c.source == SourceMode::ConfigAggregator && c.aggregator.trim().is_empty() {
+        Some("Enter the aggregator's name")
     } else if c.access == AccessMode::PermissionSet && c.permission_set.trim().is_empty() {
         Some("Choose a permission set")
     } else if sign_in.busy {

@@ -232,6 +232,21 @@ impl Clients {
         )
     }
 
+    /// AWS Config of the caller's account in the aggregator's region, with
+    /// the base credentials: an aggregator is read from the one account
+    /// that holds it. Its query rate is low and shared by everyone who
+    /// queries the aggregator, so it gets Organizations' patient retries.
+    pub fn config(&self, region: &str) -> aws_sdk_config::Client {
+        client!(
+            aws_sdk_config,
+            self,
+            region: region.to_string(),
+            retry: self.org_retry,
+            partition: ("config", "base"),
+            creds: None
+        )
+    }
+
     /// IAM of one account. IAM is global: its one endpoint is signed for
     /// us-east-1 (the partition's own region in China and GovCloud),
     /// whatever the home region, and an endpoint set in the base config

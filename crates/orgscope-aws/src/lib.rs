@@ -45,6 +45,7 @@ use orgscope_core::model::{self, Api, CellKey, Coverage, CoverageStatus, Estate,
 mod account;
 pub mod auth;
 pub mod classify;
+pub mod config;
 pub mod cost;
 pub mod dynamodb;
 pub mod ec2;
@@ -93,6 +94,16 @@ pub enum Access {
     /// This IAM Identity Center permission set, through the sign-in of the
     /// run's (SSO) profile: `sso:GetRoleCredentials` per account.
     PermissionSet(String),
+}
+
+/// Where a run reads the estate from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Source {
+    /// A role (or permission set) in every account, its APIs described.
+    #[default]
+    Crawl,
+    /// An AWS Config aggregator in the caller's account ([`config`]).
+    ConfigAggregator(config::AggregatorOptions),
 }
 
 /// Test and embedding hooks. Application code leaves these empty: the base
@@ -156,6 +167,8 @@ pub struct CollectOptions {
     pub mfa: mfa::Mfa,
     /// Read costs from Cost Explorer too (billed per request, so opt-in).
     pub cost: Option<cost::CostOptions>,
+    /// Crawl, or read an AWS Config aggregator.
+    pub source: Source,
     pub hooks: Hooks,
 }
 
@@ -187,6 +200,7 @@ impl Default for CollectOptions {
             initial_backoff: Duration::from_secs(1),
             mfa: mfa::Mfa::default(),
             cost: None,
+            source: Source::Crawl,
             hooks: Hooks::default(),
         }
     }
@@ -269,6 +283,10 @@ pub enum CollectError {
     UnknownAccount(String),
     #[error("invalid options: {0}")]
     InvalidOptions(String),
+    /// The aggregator cannot be read at all (no such name in that region,
+    /// no permission): the message says what to check.
+    #[error(transparent)]
+    Aggregator(Box<config::AggregatorError>),
     #[error(transparent)]
     Mfa(#[from] mfa::MfaError),
     #[error("cancelled before the caller identity was known")]
@@ -328,6 +346,21 @@ pub async fn collect(
     emit(CollectEvent::Identity(caller.clone()));
 
     let mut estate = Estate::new(started, source(&opts), caller.clone());
+    if let Source::ConfigAggregator(agg) = &opts.source {
+        let mut estate =
+            config::collect(&opts, agg, &clients, &caller, estate, &emit, &cancel).await?;
+        if !agg.refresh.is_empty() && !cancel.is_cancelled() {
+            let ctx = account::Ctx {
+                clients: &clients,
+                sso: sso.as_ref(),
+                opts: &opts,
+                caller_account: &caller.account_id,
+                session_name: auth::session_name(&caller.arn),
+            };
+            refresh_live(&ctx, &mut estate, &agg.refresh, &emit, &cancel).await?;
+        }
+        return Ok(finish(estate, &opts, &clients, &caller, &emit, &cancel).await);
+    }
     estate.role_name = Some(match &opts.access {
         Access::AssumeRole => opts.role_name.clone(),
         Access::PermissionSet(set) => set.clone(),
@@ -545,13 +578,26 @@ pub async fn collect(
         };
         estate.accounts.push(account);
     }
+    Ok(finish(estate, &opts, &clients, &caller, &emit, &cancel).await)
+}
+
+/// What every source ends with: costs when asked, the canonical order,
+/// then the facts derived over the whole estate.
+async fn finish(
+    mut estate: Estate,
+    opts: &CollectOptions,
+    clients: &auth::Clients,
+    caller: &model::CallerIdentity,
+    emit: &(dyn Fn(CollectEvent) + Sync),
+    cancel: &CancellationToken,
+) -> Estate {
     // Costs last: one cell of their own, never failing the run.
     if let Some(cost_opts) = &opts.cost
         && !cancel.is_cancelled()
     {
         tokio::select! {
             _ = cancel.cancelled() => {}
-            out = cost::collect(&clients, &caller.account_id, cost_opts) => {
+            out = cost::collect(clients, &caller.account_id, cost_opts) => {
                 emit(CollectEvent::Warning(out.summary));
                 estate.coverage.push(out.cell);
                 estate.costs = out.costs;
@@ -564,7 +610,64 @@ pub async fn collect(
     // cell in place (what was not collected stays unknown).
     orgscope_core::model::wiring::derive(&mut estate);
     orgscope_core::access::derive(&mut estate);
-    Ok(estate)
+    estate
+}
+
+/// Mixed mode: crawl the accounts named (ids or names) live, through the
+/// run's role, and put what the crawl read in place of what the
+/// aggregator held for them — resources and cells alike, so each cell
+/// says where it came from. A name that is no account of the estate
+/// fails the run, as `--account` does.
+async fn refresh_live(
+    ctx: &account::Ctx<'_>,
+    estate: &mut Estate,
+    names: &[String],
+    emit: &(dyn Fn(CollectEvent) + Sync),
+    cancel: &CancellationToken,
+) -> Result<(), CollectError> {
+    let mut chosen: Vec<model::Account> = Vec::new();
+    for n in names {
+        match estate.accounts.iter().find(|a| a.id == *n || a.name == *n) {
+            Some(a) => chosen.push(a.clone()),
+            None => return Err(CollectError::UnknownAccount(n.clone())),
+        }
+    }
+    chosen.dedup_by(|a, b| a.id == b.id);
+    // Boxed as `Send` up front, as in `config::collect`.
+    let futures: Vec<futures::future::BoxFuture<'_, (String, account::Outcome)>> = chosen
+        .into_iter()
+        .map(|a| {
+            futures::FutureExt::boxed(async move {
+                emit(CollectEvent::AccountStarted {
+                    account_id: a.id.clone(),
+                });
+                let out = account::collect_account(ctx, &a).await;
+                (a.id, out)
+            })
+        })
+        .collect();
+    let mut runs = futures::stream::iter(futures).buffer_unordered(ctx.opts.concurrency.max(1));
+    loop {
+        let next = tokio::select! {
+            _ = cancel.cancelled() => None,
+            n = runs.next() => n,
+        };
+        let Some((id, out)) = next else { break };
+        // The account's Organizations cells stay: only what it holds is
+        // read again.
+        estate.resources.retain(|r| r.account_id != id);
+        estate
+            .coverage
+            .retain(|c| c.account_id != id || c.source.is_none());
+        emit(CollectEvent::AccountFinished {
+            account_id: id.clone(),
+            resources: out.resources.clone(),
+            coverage: out.coverage.clone(),
+        });
+        estate.resources.extend(out.resources);
+        estate.coverage.extend(out.coverage);
+    }
+    Ok(())
 }
 
 /// The profile's IAM Identity Center portal, signed in. The profile is the
@@ -677,6 +780,30 @@ fn validate(opts: &CollectOptions) -> Result<(), CollectError> {
             )));
         }
     }
+    if let Source::ConfigAggregator(agg) = &opts.source {
+        // Config's own pattern for the name, `[\w\-]+`, 1 to 256: it is
+        // sent in every query, so it is checked before any call.
+        if agg.name.is_empty()
+            || agg.name.len() > 256
+            || !agg
+                .name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(CollectError::InvalidOptions(format!(
+                "{:?} is not an aggregator name (letters, digits, _ and -)",
+                agg.name
+            )));
+        }
+        if let Some(r) = agg.region.as_ref().filter(|r| !valid_region_name(r)) {
+            return Err(CollectError::InvalidOptions(format!(
+                "{r:?} is not a region name (expected e.g. eu-west-1)"
+            )));
+        }
+        if agg.concurrency == 0 {
+            return bad("concurrency must be at least 1");
+        }
+    }
     if let Some(d) = opts.session_duration
         && !(900..=43_200).contains(&d.as_secs())
     {
@@ -752,5 +879,18 @@ mod tests {
         assert!(with(|o| o.regions = Regions::List(vec!["us-gov-west-1".into()])).is_ok());
         assert!(with(|o| o.session_duration = Some(Duration::from_secs(60))).is_err());
         assert!(with(|o| o.role_name = " ".into()).is_err());
+        let agg = |name: &str, region: Option<&str>| {
+            let mut a = config::AggregatorOptions::new(name);
+            a.region = region.map(str::to_string);
+            validate(&CollectOptions {
+                source: Source::ConfigAggregator(a),
+                ..CollectOptions::default()
+            })
+        };
+        assert!(agg("org-aggregator_1", Some("eu-west-1")).is_ok());
+        assert!(agg("", None).is_err());
+        // Sent inside every query: nothing but Config's own characters.
+        assert!(agg("x' OR '1'='1", None).is_err());
+        assert!(agg("ok", Some("eu-west-1'")).is_err());
     }
 }

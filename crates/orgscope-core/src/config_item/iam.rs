@@ -3,3 +3,7 @@
 use super::Mapper;
 
 pub(super) const MAPPERS: &[Mapper] = &[];
+
+/// Fields of these kinds the crawl reads and Config's items do not hold:
+/// (kind, field), left null.
+pub(super) const NOT_RECORDED: &[(&str, &str)] = &[];

@@ -149,6 +149,17 @@ pub fn not_recorded() -> Vec<Kind> {
         .collect()
 }
 
+/// The fields the crawl reads that Config's items do not hold, as
+/// `(kind, field)`: a Config estate leaves them null, and the run's
+/// summary names them.
+pub fn fields_not_recorded() -> impl Iterator<Item = (&'static str, &'static str)> {
+    ec2::NOT_RECORDED
+        .iter()
+        .chain(services::NOT_RECORDED)
+        .chain(iam::NOT_RECORDED)
+        .copied()
+}
+
 /// What one item becomes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mapped {

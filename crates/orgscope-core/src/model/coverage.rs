@@ -128,8 +128,16 @@ impl CoverageStatus {
 
     /// `ok` and `suspended` are complete outcomes; everything else means the
     /// estate is partial (what is missing is unknown, not absent).
+    ///
+    /// `not_recorded` is complete too: the source did all it can, and a
+    /// Config estate would otherwise be partial on every run. The diff
+    /// still calls such a kind not collected (only `ok` is read as
+    /// collected there).
     pub fn is_complete(self) -> bool {
-        matches!(self, CoverageStatus::Ok | CoverageStatus::Suspended)
+        matches!(
+            self,
+            CoverageStatus::Ok | CoverageStatus::Suspended | CoverageStatus::NotRecorded
+        )
     }
 }
 

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 mod account;
 pub mod arn;
 mod coverage;
+pub mod freshness;
 mod kind;
 pub mod kinds;
 mod relation;
