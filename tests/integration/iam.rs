@@ -83,7 +83,7 @@ struct SeededRole {
 
 /// What was seeded in one account.
 #[derive(Debug, Default)]
-struct SeededIam {
+pub(crate) struct SeededIam {
     /// By name.
     roles: BTreeMap<String, SeededRole>,
     /// Name → id.
@@ -132,7 +132,7 @@ async fn create_role(
 /// policy attached to a role and a group, inline policies on a role, a
 /// group and a user, an AWS-managed attachment, and alice (in the group,
 /// with a key she has used) beside bob (no key).
-async fn seed_member(
+pub(crate) async fn seed_member(
     conf: &SdkConfig,
     member: &str,
     tooling: &str,

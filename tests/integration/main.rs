@@ -5,6 +5,7 @@ mod cli_engine;
 mod collect;
 mod collect_cli;
 mod compute;
+mod config_source;
 mod cost;
 mod diagram;
 mod engine;

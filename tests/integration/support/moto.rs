@@ -153,12 +153,29 @@ impl Drop for Moto {
     }
 }
 
-/// `$ORGSCOPE_VENV/bin/moto_server`, else the project's `.venv`.
-fn moto_binary() -> PathBuf {
-    let venv = std::env::var_os("ORGSCOPE_VENV")
+/// `$ORGSCOPE_VENV`, else the project's `.venv`.
+fn venv() -> PathBuf {
+    std::env::var_os("ORGSCOPE_VENV")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv"));
-    let bin = venv.join("bin").join("moto_server");
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv"))
+}
+
+/// The venv's python, which has boto3 (moto's dependency): what the
+/// tests' own Python helpers (`support/config_export.py`) run with.
+pub fn venv_python() -> PathBuf {
+    let bin = venv().join("bin").join("python");
+    if !bin.is_file() {
+        panic!(
+            "python not found at {}: run scripts/setup-moto.sh (or set ORGSCOPE_VENV)",
+            bin.display()
+        );
+    }
+    bin
+}
+
+/// `$ORGSCOPE_VENV/bin/moto_server`, else the project's `.venv`'s.
+fn moto_binary() -> PathBuf {
+    let bin = venv().join("bin").join("moto_server");
     if !bin.is_file() {
         panic!(
             "moto_server not found at {}: run scripts/setup-moto.sh (or set ORGSCOPE_VENV to a virtualenv with moto[server] installed)",

@@ -7,7 +7,10 @@
 //! response (a shape the emulator cannot produce), delay, hang or drop a
 //! request, expire session credentials after a number of requests or a
 //! time, and add a fixed latency to everything (the collection benchmark
-//! reuses it through `examples/faultproxy.rs`).
+//! reuses it through `examples/faultproxy.rs`). For the services moto does
+//! not have, it plays the service itself once a test sets it: the IAM
+//! Identity Center portal (`proxy_sso.rs`) and an AWS Config aggregator
+//! (`proxy_config.rs`), the latter after the rules, so they apply to it.
 //!
 //! A request is classified once: the service and region come from the SigV4
 //! credential scope, the action from the form body (`Action=`) or the
@@ -27,6 +30,8 @@
 // each use a different part of its API.
 #![allow(dead_code)]
 
+#[path = "proxy_config.rs"]
+mod config;
 #[path = "proxy_rules.rs"]
 mod rules;
 #[path = "proxy_sso.rs"]
@@ -49,6 +54,9 @@ use hyper_util::rt::TokioExecutor;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
+// The bench's fault proxy (examples/faultproxy.rs) plays no aggregator.
+#[allow(unused_imports)]
+pub use config::{ConfigAggregator, SourceStatus};
 pub use rules::{Classified, Expiry, Fault, MOTO_BASE_ACCOUNT, Match, Rate, Rule, Rules};
 // The bench's fault proxy (examples/faultproxy.rs) plays no portal.
 #[allow(unused_imports)]
@@ -90,6 +98,8 @@ struct Shared {
     counters: Mutex<Counters>,
     /// The IAM Identity Center portal the proxy plays, once a test sets it.
     sso: Mutex<Option<Arc<SsoPortal>>>,
+    /// The AWS Config aggregator the proxy plays, once a test sets it.
+    config: Mutex<Option<Arc<ConfigAggregator>>>,
     client: Client<HttpConnector, Full<Bytes>>,
     shutdown: watch::Receiver<bool>,
 }
@@ -143,6 +153,7 @@ impl FaultProxy {
             sessions: Mutex::new(HashMap::new()),
             counters: Mutex::new(Counters::default()),
             sso: Mutex::new(None),
+            config: Mutex::new(None),
             client: Client::builder(TokioExecutor::new()).build_http(),
             shutdown,
         });
@@ -178,6 +189,12 @@ impl FaultProxy {
     /// Play an IAM Identity Center portal (see `proxy_sso.rs`).
     pub fn set_sso_portal(&self, portal: SsoPortal) {
         *lock(&self.shared.sso) = Some(Arc::new(portal));
+    }
+
+    /// Play an AWS Config aggregator (see `proxy_config.rs`): every call
+    /// to service `config` is answered from it, after the rules.
+    pub fn set_config_aggregator(&self, aggregator: ConfigAggregator) {
+        *lock(&self.shared.config) = Some(Arc::new(aggregator));
     }
 
     /// Replace the rules (rule counters start again from zero).
@@ -370,6 +387,12 @@ async fn handle(shared: &Shared, req: Request) -> Outcome {
             }
         }
     }
+    let aggregator = lock(&shared.config).clone();
+    if let Some(aggregator) = aggregator
+        && config::is_config_call(&c.service)
+    {
+        return Outcome::Respond(config::answer(&aggregator, &c.action, &req));
+    }
     match forward(shared, &req).await {
         Ok(resp) => {
             if resp.status == 200 {
@@ -435,6 +458,8 @@ fn throttle_error(service: &str) -> (u16, &'static str) {
     match service {
         "ec2" => (503, "RequestLimitExceeded"),
         "organizations" => (400, "TooManyRequestsException"),
+        // AWS Config's JSON 1.1 throttling error.
+        "config" => (400, "ThrottlingException"),
         _ => (400, "Throttling"),
     }
 }

@@ -170,6 +170,11 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
             "application/x-amz-json-1.1",
             serde_json::json!({ "__type": code, "Message": message }).to_string(),
         ),
+        // AWS Config (JSON 1.1) writes the message lower-case.
+        "config" => (
+            "application/x-amz-json-1.1",
+            serde_json::json!({ "__type": code, "message": message }).to_string(),
+        ),
         // REST-JSON: the code in `x-amzn-errortype` (below) and `__type`,
         // the message lower-case, as Lambda and EKS write them.
         "lambda" | "eks" => (
@@ -206,7 +211,7 @@ pub(super) fn error_response(service: &str, status: u16, code: &str, message: &s
     ];
     if matches!(
         service,
-        "organizations" | "ce" | "tag" | "lambda" | "eks" | "dynamodb"
+        "organizations" | "ce" | "tag" | "config" | "lambda" | "eks" | "dynamodb"
     ) {
         headers.push(("x-amzn-errortype".to_string(), code.as_bytes().to_vec()));
     }
@@ -227,7 +232,7 @@ pub(super) fn canned_response(service: &str, status: u16, body: &str) -> Respons
     );
     let content_type = match service {
         "ec2" => "text/xml;charset=UTF-8",
-        "organizations" | "ce" | "tag" => "application/x-amz-json-1.1",
+        "organizations" | "ce" | "tag" | "config" => "application/x-amz-json-1.1",
         "lambda" | "eks" => "application/json",
         "dynamodb" => "application/x-amz-json-1.0",
         "s3" => "application/xml",
