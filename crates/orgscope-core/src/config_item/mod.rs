@@ -36,6 +36,9 @@ use serde_json::Value as Json;
 
 use crate::model::{Kind, Resource, Tags};
 
+pub use complete::Completion;
+
+mod complete;
 mod ec2;
 mod iam;
 pub mod read;

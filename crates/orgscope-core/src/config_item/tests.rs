@@ -200,3 +200,63 @@ fn embedded_objects_read_from_an_object_or_its_text() {
     assert!(r.text_or_value("wrongInside").is_err());
     assert!(r.text_or_value("n").is_err());
 }
+
+#[test]
+fn a_clusters_network_comes_from_a_members_item_and_a_users_groups_get_their_paths() {
+    use crate::model::{Edge, Rel, Resource, Value, kinds};
+    let member: Json = serde_json::json!({
+        "accountId": "111111111111", "awsRegion": "eu-west-1",
+        "resourceType": "AWS::RDS::DBInstance", "resourceId": "db-ABC",
+        "configuration": {
+            "dBInstanceIdentifier": "shop-1", "dBClusterIdentifier": "shop",
+            "dBSubnetGroup": {"vpcId": "vpc-1", "subnets": [
+                {"subnetIdentifier": "subnet-b"}, {"subnetIdentifier": "subnet-a"}
+            ]}
+        }
+    });
+    let mut completion = Completion::default();
+    completion.note(&ConfigItem::from_json(&member).unwrap());
+
+    let mut cluster = Resource::new(kinds::DB_CLUSTER, "111111111111", "eu-west-1", "shop");
+    cluster.set("note", complete::CLUSTER_NETWORK_UNKNOWN);
+    cluster
+        .relations
+        .push(Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, "sg-1"));
+    // Another account's cluster of the same name learns nothing from it.
+    let mut other = cluster.clone();
+    other.account_id = "222222222222".into();
+    let mut group = Resource::new(
+        kinds::IAM_GROUP,
+        "111111111111",
+        "global",
+        "group/people/ops",
+    );
+    group.name = Some("ops".into());
+    let mut user = Resource::new(kinds::IAM_USER, "111111111111", "global", "user/alice");
+    user.relations
+        .push(Edge::new(Rel::InGroup, kinds::IAM_GROUP, "group/ops").named("ops"));
+    user.relations
+        .push(Edge::new(Rel::InGroup, kinds::IAM_GROUP, "group/gone").named("gone"));
+
+    let mut all = vec![cluster, other, group, user];
+    completion.apply(&mut all);
+    let ids: Vec<(Rel, &str)> = all[0]
+        .relations
+        .iter()
+        .map(|e| (e.rel, e.to.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (Rel::InVpc, "vpc-1"),
+            (Rel::InSubnet, "subnet-a"),
+            (Rel::InSubnet, "subnet-b"),
+            (Rel::MemberOf, "sg-1")
+        ]
+    );
+    assert_eq!(all[0].get("note"), Some(&Value::Null));
+    assert_eq!(all[1].text("note"), Some(complete::CLUSTER_NETWORK_UNKNOWN));
+    let groups: Vec<&str> = all[3].relations.iter().map(|e| e.to.as_str()).collect();
+    // A name no group item has keeps what the mapper gave it.
+    assert_eq!(groups, ["group/people/ops", "group/gone"]);
+}
