@@ -31,6 +31,7 @@ mod kind;
 pub mod kinds;
 mod relation;
 mod resource;
+mod rules;
 mod value;
 pub mod wiring;
 
@@ -44,6 +45,7 @@ pub use kind::{
 };
 pub use relation::{Edge, EdgeAttrs, Rel};
 pub use resource::{CAPTURED_AT, Resource};
+pub use rules::{Permission, PermissionPeer, normalize_rules};
 pub use value::{RulePeer, SgRule, Value};
 
 /// Value of the `format` field of every estate file.
