@@ -240,7 +240,11 @@ impl ConfigItem {
                         resource_type: s("resourceType"),
                         resource_id: s("resourceId"),
                         resource_name: s("resourceName"),
+                        // `relationshipName` in the advanced query and
+                        // the API; `name` in snapshot files and rule
+                        // events (the developer guide's examples).
                         name: s("relationshipName")
+                            .or_else(|| s("name"))
                             .ok_or_else(|| malformed("relationships", "has one without a name"))?,
                     })
                 })
