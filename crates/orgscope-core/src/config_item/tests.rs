@@ -51,6 +51,12 @@ fn configuration_as_text_and_tags_as_an_object_read_the_same() {
     let a = ConfigItem::from_json(&v).unwrap();
     let b = ConfigItem::parse(INSTANCE).unwrap();
     assert_eq!(a, b);
+    // Snapshot files and rule events name a relationship `name`.
+    let mut v: Json = serde_json::from_str(INSTANCE).unwrap();
+    v["relationships"] =
+        serde_json::json!([{"resourceId": "subnet-1", "name": "Is contained in Subnet"}]);
+    let c = ConfigItem::from_json(&v).unwrap();
+    assert_eq!(c.relationships[0].name, "Is contained in Subnet");
 }
 
 #[test]
@@ -105,6 +111,25 @@ fn accessors_tell_absent_from_malformed() {
     assert_eq!(r.objects("nested").unwrap().len(), 1);
     assert!(r.objects("n").is_err());
     assert_eq!(r.text("empty").unwrap(), None);
+    let mut v: Json = serde_json::from_str(INSTANCE).unwrap();
+    v["configuration"] = serde_json::json!({
+        "plain": "in-use", "boxed": {"value": "in-use"}, "other": {"code": 1}, "n": 3
+    });
+    let item = ConfigItem::from_json(&v).unwrap();
+    let r = Reader::new(&item);
+    assert_eq!(
+        r.text_in("plain", "value").unwrap().as_deref(),
+        Some("in-use")
+    );
+    assert_eq!(
+        r.text_in("boxed", "value").unwrap().as_deref(),
+        Some("in-use")
+    );
+    assert_eq!(r.text_in("absent", "value").unwrap(), None);
+    assert_eq!(r.text_in("other", "value").unwrap(), None);
+    let e = r.text_in("other", "code").unwrap_err();
+    assert!(e.to_string().contains("other.code"), "{e}");
+    assert!(r.text_in("n", "value").is_err());
     assert!(r.required("empty").is_err());
     assert!(r.text("n").is_err());
 }
