@@ -577,6 +577,87 @@ fn count(e: &Estate, kind: Kind) -> usize {
     e.resources.iter().filter(|r| r.kind == kind).count()
 }
 
+/// Mixed mode: the member named by `refresh` is crawled live and replaces
+/// what the aggregator held of it. The aggregator here lost the member's
+/// VPCs, so they can only have come from the live read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refreshed_account_is_read_live_and_says_so() {
+    let (moto, member, accounts, items) = small_estate().await;
+    let kept: Vec<Json> = items
+        .into_iter()
+        .filter(|i| !(i["accountId"] == member.as_str() && i["resourceType"] == "AWS::EC2::VPC"))
+        .collect();
+    let proxy = FaultProxy::start(&moto.endpoint(), Rules::none())
+        .await
+        .expect("proxy");
+    proxy.set_config_aggregator(ConfigAggregator::new(
+        AGGREGATOR,
+        all_succeeded(&accounts, &[HOME, FAR]),
+        kept,
+    ));
+    let conf = through(&proxy).await;
+    let only_config = run(options(conf.clone(), &[HOME, FAR], aggregator()))
+        .await
+        .expect("the aggregator alone");
+    let vpcs = |e: &Estate| {
+        e.resources
+            .iter()
+            .filter(|r| r.kind == kinds::VPC && r.account_id == member)
+            .count()
+    };
+    assert_eq!(vpcs(&only_config), 0, "the aggregator lost them");
+
+    let mut agg = AggregatorOptions::new(AGGREGATOR);
+    agg.region = Some(moto::REGION.to_string());
+    agg.refresh = vec![member.clone()];
+    let mixed = run(options(conf, &[HOME, FAR], Source::ConfigAggregator(agg)))
+        .await
+        .expect("mixed");
+    assert!(vpcs(&mixed) > 0, "the live read found the member's VPCs");
+    for r in &mixed.resources {
+        assert_eq!(
+            r.captured_at.is_none(),
+            r.account_id == member,
+            "{} {} {}: live resources have no capture time, the aggregator's do",
+            r.account_id,
+            r.kind,
+            r.id
+        );
+    }
+    // Each cell says where it came from: the member's from its own APIs
+    // (entered with AssumeRole), the rest from the aggregator.
+    assert!(mixed.coverage.iter().any(|c| c.account_id == member
+        && c.api == Api::ASSUME_ROLE
+        && c.status == CoverageStatus::Ok));
+    for c in mixed
+        .coverage
+        .iter()
+        .filter(|c| !c.api.as_str().starts_with("organizations:"))
+    {
+        let live = c.account_id == member;
+        assert_eq!(
+            c.source.is_none(),
+            live,
+            "{} {} {}: {:?}",
+            c.account_id,
+            c.region,
+            c.api,
+            c.source
+        );
+    }
+    assert_eq!(
+        mixed.source.kind,
+        orgscope::model::SourceKind::ConfigAggregator
+    );
+    // A name that is no account fails the run, as --account does.
+    let mut agg = AggregatorOptions::new(AGGREGATOR);
+    agg.region = Some(moto::REGION.to_string());
+    agg.refresh = vec!["no-such-account".to_string()];
+    let conf = through(&proxy).await;
+    let e = run(options(conf, &[HOME, FAR], Source::ConfigAggregator(agg))).await;
+    assert!(e.is_err_and(|e| e.contains("no-such-account")));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttled_queries_still_give_the_whole_estate() {
     let (moto, _, accounts, items) = small_estate().await;
