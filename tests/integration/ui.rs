@@ -15,8 +15,8 @@ use orgscope::demo::demo_estate;
 use orgscope::ui::{OrgscopeApp, Origin, Settings, Start, ThemeChoice};
 
 /// The app with default settings, as `build` configures it before the
-/// first frame.
-fn harness<'a>(
+/// first frame (also `ui_config`'s).
+pub(crate) fn harness<'a>(
     rt: &tokio::runtime::Runtime,
     build: impl FnOnce(OrgscopeApp) -> OrgscopeApp + 'a,
 ) -> Harness<'a, OrgscopeApp> {

@@ -5,32 +5,13 @@
 //! time in its details. The run itself is `config_source`'s.
 
 use crate::support::runtime;
+use crate::ui::harness;
 
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use orgscope::demo::demo_estate;
 use orgscope::model::{CONFIG_SOURCE, Estate};
-use orgscope::ui::{OrgscopeApp, Origin, Settings};
-
-fn harness<'a>(
-    rt: &tokio::runtime::Runtime,
-    build: impl FnOnce(OrgscopeApp) -> OrgscopeApp + 'a,
-) -> Harness<'a, OrgscopeApp> {
-    let handle = rt.handle().clone();
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            build(OrgscopeApp::with_settings(
-                &cc.egui_ctx,
-                Settings::default(),
-                handle,
-            ))
-        });
-    h.run();
-    h
-}
+use orgscope::ui::Origin;
 
 #[test]
 fn the_connect_form_reads_from_an_aggregator_by_name() {
