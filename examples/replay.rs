@@ -11,7 +11,23 @@
 //! The account of a request is the account its access key was handed out
 //! for (by moto while recording, by this responder while replaying); any
 //! other key is the caller's base key, i.e. the management account.
-//! Region and service come from the SigV4 credential scope.
+//! Region and service come from the SigV4 credential scope. Signatures,
+//! dates and session tokens, which differ with every session, are never
+//! part of the key.
+//!
+//! The action and parameters depend on the protocol:
+//! - JSON 1.0/1.1 (DynamoDB, the Tagging API, Organizations): the
+//!   `X-Amz-Target` header and the body, its keys sorted;
+//! - query (EC2, ELBv2, IAM, RDS, STS): the `Action` and every other form
+//!   parameter of the body and query string, sorted, minus [`VOLATILE`];
+//! - REST (Lambda, EKS, S3): method, host, path, the sorted query
+//!   parameters (S3's `?versioning`-style sub-resources are keys without
+//!   values) and a hash of the body when there is one. The host is kept
+//!   because a virtual-hosted S3 request names its bucket there; with an
+//!   IP endpoint, as in the benchmark, the SDKs and botocore address
+//!   buckets path-style (`/BUCKET?versioning`), the host is the
+//!   responder's own and the bucket is in the path. Counters name a REST
+//!   call by method and path with its ids left out ([`rest_label`]).
 //!
 //! The HTTP/1.1 server side is a small hand-written loop over `httparse`
 //! rather than hyper's server: enabling hyper's `server` feature would
@@ -30,6 +46,7 @@
 //! [--connections 64] [--seconds 5]` to measure the responder's own capacity.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -336,10 +353,9 @@ fn credential_scope(req: &Request) -> Option<(String, String, String)> {
     Some((key, region, service))
 }
 
-/// Action and canonical parameters: JSON-protocol calls (`X-Amz-Target`)
-/// by their sorted JSON body, query-protocol calls by their sorted form
-/// parameters minus [`VOLATILE`] ones.
-fn action_and_params(req: &Request) -> (String, String, BTreeMap<String, String>) {
+/// Action and canonical parameters (see the module docs for each
+/// protocol), and the form parameters of a query-protocol call.
+fn action_and_params(req: &Request, service: &str) -> (String, String, BTreeMap<String, String>) {
     if let Some(target) = req.header("x-amz-target") {
         let action = target.rsplit('.').next().unwrap_or(target).to_string();
         let canonical = serde_json::from_slice::<serde_json::Value>(&req.body)
@@ -347,24 +363,90 @@ fn action_and_params(req: &Request) -> (String, String, BTreeMap<String, String>
             .unwrap_or_else(|_| String::from_utf8_lossy(&req.body).into_owned());
         return (action, canonical, BTreeMap::new());
     }
+    let (path, query) = req.target.split_once('?').unwrap_or((&req.target, ""));
+    // Only a form body holds parameters: a REST body (JSON, XML) is data.
+    let form_body = req
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    let body = if form_body {
+        std::str::from_utf8(&req.body).unwrap_or("")
+    } else {
+        ""
+    };
     let mut form = BTreeMap::new();
-    let query = req.target.split_once('?').map(|(_, q)| q).unwrap_or("");
     for pair in query
         .split('&')
-        .chain(std::str::from_utf8(&req.body).unwrap_or("").split('&'))
+        .chain(body.split('&'))
         .filter(|p| !p.is_empty())
     {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         form.insert(percent_decode(k), percent_decode(v));
     }
-    let action = form.get("Action").cloned().unwrap_or_default();
-    let canonical = form
+    if let Some(action) = form.get("Action").cloned() {
+        let canonical = form
+            .iter()
+            .filter(|(k, _)| !VOLATILE.contains(&k.as_str()))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        return (action, canonical, form);
+    }
+    // REST: the resource is the method, host and path; the query is sorted.
+    let sorted = form
         .iter()
-        .filter(|(k, _)| !VOLATILE.contains(&k.as_str()))
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("&");
-    (action, canonical, form)
+    let host = req.header("host").unwrap_or("").to_ascii_lowercase();
+    let mut canonical = format!("{} {host}{path}?{sorted}", req.method);
+    if !req.body.is_empty() {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        req.body.hash(&mut h);
+        canonical.push_str(&format!("#{:016x}", h.finish()));
+    }
+    let action = rest_label(service, &req.method, path, &form);
+    (action, canonical, BTreeMap::new())
+}
+
+/// A REST call's name in the counters: its method and path with the
+/// resource ids left out, so that every bucket's or function's call of
+/// one kind counts together: `GET /2017-03-31/tags/{}`, `GET
+/// /clusters/{}`, and for S3 (whose first segment is the bucket)
+/// `GET /{}?versioning`, its sub-resources being the query keys without
+/// a value.
+fn rest_label(service: &str, method: &str, path: &str, query: &BTreeMap<String, String>) -> String {
+    let is_date = |seg: &str| {
+        seg.len() == 10
+            && seg.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    };
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let mut out = Vec::with_capacity(segments.len());
+    for (i, seg) in segments.iter().enumerate() {
+        // Kept: API words (a service's first segment, the one after an
+        // API version date) and dates; S3's segments are all names.
+        let keep = seg.is_empty()
+            || (service != "s3" && (i == 0 || is_date(seg) || is_date(segments[i - 1])));
+        out.push(if keep { *seg } else { "{}" });
+    }
+    let mut label = format!("{method} /{}", out.join("/"));
+    if service == "s3" {
+        let sub: Vec<&str> = query
+            .iter()
+            .filter(|(_, v)| v.is_empty())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        if !sub.is_empty() {
+            label.push('?');
+            label.push_str(&sub.join("&"));
+        }
+    }
+    label
 }
 
 fn canonical_json(v: &serde_json::Value) -> String {
@@ -416,7 +498,7 @@ async fn answer(state: &State, req: &Request) -> Recorded {
     let Some((key, region, service)) = credential_scope(req) else {
         return plain(400, "replay: request is not SigV4-signed");
     };
-    let (action, params, form) = action_and_params(req);
+    let (action, params, form) = action_and_params(req, &service);
     let at = state
         .counters
         .since

@@ -30,11 +30,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VENV = ROOT / ".venv"
-# The kinds every peer collects per account-region: orgscope's collectors,
-# in registry order (one collector and one coverage cell each). The EC2
-# ones are one describe call (or paged call) each; the load balancer ones
-# are the list of load balancers, their tags (20 a call) and each one's
-# listeners, then the target groups and each one's target health.
+sys.path.insert(0, str(HERE))
+from arns import is_tagged_resource  # noqa: E402  (next to this file)
+
+# The kinds every peer collects per account-region: orgscope's regional
+# collectors, in registry order (one coverage cell each). The EC2 ones are
+# one describe call (or paged call) each; the load balancer ones are the
+# list of load balancers, their tags (20 a call) and each one's listeners,
+# then the target groups and each one's target health; then RDS's two
+# describes, Lambda (functions, and each one's tags), EKS (clusters, and
+# each one's describe), DynamoDB (tables, and each one's describe and tags)
+# and the Tagging API's GetResources (the ARNs no other kind covers).
 EC2_TYPES = [
     "instance",
     "vpc",
@@ -52,47 +58,104 @@ EC2_TYPES = [
     "transit_gateway_attachment",
     "transit_gateway_route_table",
 ]
-TYPES = EC2_TYPES + ["load_balancer", "listener", "target_group"]
+REGIONAL_TYPES = EC2_TYPES + [
+    "load_balancer",
+    "listener",
+    "target_group",
+    "db_instance",
+    "db_cluster",
+    "lambda_function",
+    "eks_cluster",
+    "dynamodb_table",
+    "tagged_resource",
+]
+# The kinds collected once per account (IAM and S3 are global), by two
+# account-wide tasks: IAM's (GetAccountAuthorizationDetails, then each
+# user's access keys) and S3's (ListBuckets, then each bucket's settings).
+GLOBAL_TYPES = ["iam_role", "iam_user", "iam_group", "iam_policy", "s3_bucket"]
+GLOBAL_TASKS = 2
+TYPES = REGIONAL_TYPES + GLOBAL_TYPES
+
+
+def _iam_counts(d):
+    return {
+        "iam_role": len(d["RoleDetailList"]),
+        "iam_user": len(d["UserDetailList"]),
+        "iam_group": len(d["GroupDetailList"]),
+        "iam_policy": len(d["Policies"]),
+    }
+
+
 # The CLI loop's files, by name up to the first dot (`listeners.3.json` is
-# the fourth load balancer's): the kind and its items, or no kind for the
-# answers that count nothing (tags, target health).
+# the fourth load balancer's): what each counts, per kind. The answers in
+# CLI_UNCOUNTED count nothing (tags, target health, access keys, a bucket's
+# settings, a cluster's or table's describe); any other name is an error.
 CLI_FILES = {
-    "instances": ("instance", lambda d: [i for r in d["Reservations"] for i in r["Instances"]]),
-    "vpcs": ("vpc", lambda d: d["Vpcs"]),
-    "subnets": ("subnet", lambda d: d["Subnets"]),
-    "security-groups": ("security_group", lambda d: d["SecurityGroups"]),
-    "volumes": ("volume", lambda d: d["Volumes"]),
-    "addresses": ("elastic_ip", lambda d: d["Addresses"]),
-    "internet-gateways": ("internet_gateway", lambda d: d["InternetGateways"]),
-    "egress-only-internet-gateways": ("egress_only_internet_gateway", lambda d: d["EgressOnlyInternetGateways"]),
-    "nat-gateways": ("nat_gateway", lambda d: d["NatGateways"]),
-    "route-tables": ("route_table", lambda d: d["RouteTables"]),
-    "vpc-endpoints": ("vpc_endpoint", lambda d: d["VpcEndpoints"]),
-    "vpc-peering-connections": ("vpc_peering_connection", lambda d: d["VpcPeeringConnections"]),
-    "transit-gateways": ("transit_gateway", lambda d: d["TransitGateways"]),
-    "transit-gateway-attachments": ("transit_gateway_attachment", lambda d: d["TransitGatewayAttachments"]),
-    "transit-gateway-route-tables": ("transit_gateway_route_table", lambda d: d["TransitGatewayRouteTables"]),
-    "load-balancers": ("load_balancer", lambda d: d["LoadBalancers"]),
-    "listeners": ("listener", lambda d: d["Listeners"]),
-    "target-groups": ("target_group", lambda d: d["TargetGroups"]),
-    "tags": (None, None),
-    "target-health": (None, None),
+    "instances": lambda d: {"instance": sum(len(r["Instances"]) for r in d["Reservations"])},
+    "vpcs": lambda d: {"vpc": len(d["Vpcs"])},
+    "subnets": lambda d: {"subnet": len(d["Subnets"])},
+    "security-groups": lambda d: {"security_group": len(d["SecurityGroups"])},
+    "volumes": lambda d: {"volume": len(d["Volumes"])},
+    "addresses": lambda d: {"elastic_ip": len(d["Addresses"])},
+    "internet-gateways": lambda d: {"internet_gateway": len(d["InternetGateways"])},
+    "egress-only-internet-gateways": lambda d: {"egress_only_internet_gateway": len(d["EgressOnlyInternetGateways"])},
+    "nat-gateways": lambda d: {"nat_gateway": len(d["NatGateways"])},
+    "route-tables": lambda d: {"route_table": len(d["RouteTables"])},
+    "vpc-endpoints": lambda d: {"vpc_endpoint": len(d["VpcEndpoints"])},
+    "vpc-peering-connections": lambda d: {"vpc_peering_connection": len(d["VpcPeeringConnections"])},
+    "transit-gateways": lambda d: {"transit_gateway": len(d["TransitGateways"])},
+    "transit-gateway-attachments": lambda d: {"transit_gateway_attachment": len(d["TransitGatewayAttachments"])},
+    "transit-gateway-route-tables": lambda d: {"transit_gateway_route_table": len(d["TransitGatewayRouteTables"])},
+    "load-balancers": lambda d: {"load_balancer": len(d["LoadBalancers"])},
+    "listeners": lambda d: {"listener": len(d["Listeners"])},
+    "target-groups": lambda d: {"target_group": len(d["TargetGroups"])},
+    "db-instances": lambda d: {"db_instance": len(d["DBInstances"])},
+    "db-clusters": lambda d: {"db_cluster": len(d["DBClusters"])},
+    "functions": lambda d: {"lambda_function": len(d["Functions"])},
+    "eks-clusters": lambda d: {"eks_cluster": len(d["clusters"])},
+    "tables": lambda d: {"dynamodb_table": len(d["TableNames"])},
+    "tagged-resources": lambda d: {
+        "tagged_resource": sum(1 for m in d["ResourceTagMappingList"] if is_tagged_resource(m["ResourceARN"]))
+    },
+    "iam-details": _iam_counts,
+    "buckets": lambda d: {"s3_bucket": len(d["Buckets"])},
 }
-# Calls the CLI loop makes in every account-region whatever it holds: one
-# per EC2 kind, DescribeLoadBalancers and DescribeTargetGroups.
-CLI_FIXED_CALLS = len(EC2_TYPES) + 2
+CLI_UNCOUNTED = {
+    "tags",
+    "target-health",
+    "function-tags",
+    "eks-cluster",
+    "table",
+    "table-tags",
+    "access-keys",
+    "key-last-used",
+    "bucket-location",
+    "bucket-versioning",
+    "bucket-encryption",
+    "public-access-block",
+    "bucket-policy",
+    "bucket-tagging",
+}
 # Kinds moto creates none of by itself: the seeded count is the whole count
 # (zero for those seed.py does not make). The others also hold moto's
 # default VPC, subnets, security group, route table and gateway (and the
 # unseeded management account's), so a peer finds at least the seeded.
 EXACT = set(TYPES) - {"vpc", "subnet", "security_group", "internet_gateway", "route_table"}
-# Rounds of calls in a region that wait for an earlier answer: listeners,
-# tags and target health need the load balancers and target groups first.
-DEPENDENT_ROUNDS = 1
+# What moto makes by itself in every member account, on top of the seed,
+# for an exact kind: organizations:CreateAccount creates the account's
+# OrganizationAccountAccessRole.
+MOTO_PER_MEMBER = {"iam_role": 1}
+# Rounds of calls that wait for an earlier answer after an account's first
+# call, on its longest path: S3's ListBuckets, then a bucket's
+# GetBucketLocation, then its settings (and likewise IAM's details, a
+# user's ListAccessKeys, a key's GetAccessKeyLastUsed; DynamoDB's
+# ListTables, DescribeTable, ListTagsOfResource).
+DEPENDENT_ROUNDS = 2
 # Levels of the seeded OU tree the crawl lists (root, Workloads/Sandbox,
 # Prod/Test): each level is one round trip (a parent's
 # ListOrganizationalUnitsForParent and ListAccountsForParent can go
-# together) that no amount of concurrency removes.
+# together) that no amount of concurrency removes: the Prod and Test
+# accounts are listed only at the third.
 OU_LEVELS = 3
 
 STARTED: list = []
@@ -210,13 +273,16 @@ def counts_orgscope(out_dir):
 
 
 def counts_cli(out_dir):
+    """Counts from the CLI loop's saved answers: OUTDIR/ACCOUNT/REGION/*.json,
+    with the account's global answers under REGION `global`."""
     accounts = {}
     for f in sorted(out_dir.glob("*/*/*.json")):
-        kind, items = CLI_FILES[f.name.split(".")[0]]
+        name = f.name.split(".")[0]
         acc = accounts.setdefault(f.parent.parent.name, {})
-        if kind is None:
+        if name in CLI_UNCOUNTED:
             continue
-        acc[kind] = acc.get(kind, 0) + len(items(json.loads(f.read_text())))
+        for kind, n in CLI_FILES[name](json.loads(f.read_text())).items():
+            acc[kind] = acc.get(kind, 0) + n
     return accounts, []
 
 
@@ -233,15 +299,17 @@ def totals(accounts):
     return t
 
 
-def seeded_mismatch(found, created):
+def seeded_mismatch(found, seeded):
     """How totals found by a full peer disagree with what seed.py created
     (empty when they agree), so a kind no peer collects cannot pass the
     peer-against-peer comparison unnoticed."""
+    created, members = seeded["created"], seeded["accounts"]
     bad = []
     for k in TYPES:
-        want, got = created.get(k, 0), found.get(k, 0)
+        want, got = created.get(k, 0) + MOTO_PER_MEMBER.get(k, 0) * members, found.get(k, 0)
         if (got != want) if k in EXACT else (got < want):
-            bad.append(f"  {k}: seeded {want}{'' if k in EXACT else ' (+ moto defaults)'}, found {got}")
+            extra = " (+ moto's own per account)" if k in MOTO_PER_MEMBER else ""
+            bad.append(f"  {k}: seeded {want}{extra if k in EXACT else ' (+ moto defaults)'}, found {got}")
     return bad
 
 
@@ -259,6 +327,7 @@ def main():
         help="comma-separated regions (default: 4)",
     )
     p.add_argument("--instances", type=int, default=20, help="instances per account-region")
+    p.add_argument("--functions", type=int, default=2, help="Lambda functions per account-region")
     p.add_argument("--latency-ms", type=int, default=100, help="replayed per-request latency")
     p.add_argument("--runs", type=int, default=3, help="measured runs per peer (default 3)")
     p.add_argument("--cli-runs", type=int, help="measured runs of the AWS CLI loop (default: --runs)")
@@ -332,6 +401,8 @@ def main():
             ",".join(regions),
             "--instances",
             str(a.instances),
+            "--functions",
+            str(a.functions),
         ],
         check=True,
         stdout=subprocess.PIPE,
@@ -392,8 +463,9 @@ def main():
         if peer == "orgscope":
             # Recording goes through to moto, which answers ~150 requests/s:
             # at orgscope's default 32 accounts x 4 regions x 18 calls, the
-            # queue outlived the operation timeout (14 cells timed out). The
-            # requests are the same at any concurrency, so record at 4.
+            # queue outlived the operation timeout (14 cells timed out), and
+            # there are 24 regional calls now. The requests are the same at
+            # any concurrency, so record at 4.
             record = ["--concurrency", "4"] if label == "record" else []
             return (
                 [orgscope_bin, "collect", "--regions", ",".join(regions), "--out", str(out_dir / "estate.json")]
@@ -449,7 +521,7 @@ def main():
         if want is None:
             if partial:
                 sys.exit("--cli-accounts needs a full peer (orgscope or botocove) listed before cli")
-            bad = seeded_mismatch(m["totals"], seeded["created"])
+            bad = seeded_mismatch(m["totals"], seeded)
             if bad:
                 sys.exit(f"{peer} ({label}) did not find what was seeded:\n" + "\n".join(bad))
             reference["counts"], reference["by"] = got, peer
@@ -482,7 +554,7 @@ def main():
             if i < (cli_runs if peer == "cli" else a.runs):
                 results[peer].append(run_peer(peer, f"run{i + 1}"))
 
-    report = summarize(a, regions, results, len(reference["counts"]), seeded)
+    report = summarize(a, regions, results, len(reference["counts"]))
     if capacity:
         report += "\n\nResponder capacity at 0 ms latency: " + "; ".join(
             f"{tool} {r['rps']:.0f} requests/s ({r['detail']})" for tool, r in capacity.items()
@@ -527,36 +599,32 @@ def measure_capacity(base, replay_bin, port):
     return out
 
 
-def per_resource_calls(seeded):
-    """The CLI loop's calls made per seeded load balancer (listeners) and
-    target group (target health), and its tag calls (20 load balancers
-    each, per member account-region: seed.py gives each the same)."""
-    created = seeded["created"]
-    lbs, groups = created.get("load_balancer", 0), created.get("target_group", 0)
-    member_regions = seeded["accounts"] * len(seeded["regions"])
-    per_region = -(-lbs // member_regions) if member_regions else 0
-    tags = member_regions * -(-per_region // 20)
-    return lbs + groups + tags
+def data_calls(by_action):
+    """Calls of a run other than signing in and listing the organization
+    (sts, organizations): the inventory calls, which every peer makes
+    alike per account, region and resource."""
+    return sum(n for action, n in by_action.items() if action.split(":", 1)[0] not in ("sts", "organizations"))
 
 
-def summarize(a, regions, results, n_accounts, seeded):
+def summarize(a, regions, results, n_accounts):
     med = {
         peer: {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss_mb", "calls", "misses")}
         for peer, runs in results.items()
         if runs
     }
     scaled_note = None
-    if a.cli_accounts and med.get("cli"):
+    full_peer = next((p for p in ("orgscope", "botocove") if results.get(p)), None)
+    if a.cli_accounts and med.get("cli") and full_peer:
         # The loop is sequential: time grows with its calls. Scale the slice
-        # to the calls the full loop makes (one AssumeRole per member, the
-        # fixed describes of every account-region, and per seeded load
-        # balancer and target group its listeners and target health, plus
-        # the tags of each region's load balancers) on top of the listing
-        # it already did.
+        # to the calls the full loop makes: its listing, one AssumeRole per
+        # member, and the inventory calls, which are the calls a full peer
+        # made on the whole estate (the same per account, region and
+        # resource: the paged answers page alike, and the per-resource
+        # calls follow what was seeded).
         m = med["cli"]
         by = results["cli"][0]["by_action"]
         listing = by.get("sts:GetCallerIdentity", 0) + by.get("organizations:ListAccounts", 0)
-        full = listing + (n_accounts - 1) + n_accounts * len(regions) * CLI_FIXED_CALLS + per_resource_calls(seeded)
+        full = listing + (n_accounts - 1) + data_calls(results[full_peer][0]["by_action"])
         factor = full / m["calls"]
         scaled_note = (
             f"AWS CLI loop: timed on {results['cli'][0]['accounts']} of {n_accounts} accounts "
@@ -587,9 +655,11 @@ def summarize(a, regions, results, n_accounts, seeded):
         lines += ["", scaled_note]
     if base:
         lat = a.latency_ms / 1000
-        # orgscope runs every kind's collector of a region at once.
-        apis = len(TYPES)
-        concurrency = a.account_concurrency * min(a.region_concurrency, len(regions)) * apis
+        # orgscope runs every kind's collector of a region at once, and an
+        # account's two global tasks (IAM, S3) beside its regions.
+        apis = len(REGIONAL_TYPES)
+        at_once = min(a.region_concurrency, len(regions))
+        concurrency = a.account_concurrency * (at_once * apis + GLOBAL_TASKS)
         # identity, DescribeOrganization, ListRoots, the OU levels, then one
         # account's AssumeRole, its first describe page and the calls that
         # wait for it (a load balancer's listeners, a group's health).
@@ -600,7 +670,7 @@ def summarize(a, regions, results, n_accounts, seeded):
             "",
             f"Floor: {chain} sequential round trips x {a.latency_ms} ms + ({base['calls']:.0f} - {chain}) calls x "
             f"{a.latency_ms} ms / {concurrency} in flight "
-            f"({a.account_concurrency} accounts x {min(a.region_concurrency, len(regions))} regions x {apis} APIs) "
+            f"({a.account_concurrency} accounts x ({at_once} regions x {apis} APIs + {GLOBAL_TASKS} global tasks)) "
             f"= {floor:.2f} s; orgscope = {base['wall'] / floor:.2f}× the floor "
             f"(peak in-flight requests observed: {peak:.0f}).",
         ]
