@@ -277,8 +277,14 @@ fn header_ui(b: &mut PanesBehavior, ui: &mut egui::Ui, id: PaneId, p: &Inventory
             );
         });
     });
+    // An estate read from an aggregator says so: its data is Config's,
+    // not the run's, whatever file it was saved to.
+    let via = match &estate.source.aggregator {
+        Some(a) => format!(" · from AWS Config aggregator {} ({})", a.name, a.region),
+        None => String::new(),
+    };
     let source = format!(
-        "{} · caller {} · collected {}",
+        "{}{via} · caller {} · collected {}",
         b.loaded.origin.label(),
         estate.caller.account_id,
         estate.collected_at

@@ -232,7 +232,12 @@ fn connect_ui(
             }
             ui.label("Regions");
             ui.vertical(|ui| {
-                ui.checkbox(&mut c.all_regions, "All regions enabled in each account");
+                let all = if c.source == SourceMode::Crawl {
+                    "All regions enabled in each account"
+                } else {
+                    "All regions the aggregator has sources in"
+                };
+                ui.checkbox(&mut c.all_regions, all);
                 ui.add_enabled_ui(!c.all_regions, |ui| {
                     egui::Grid::new("regions").num_columns(4).show(ui, |ui| {
                         for (i, r) in KNOWN_REGIONS.iter().enumerate() {

@@ -13,7 +13,7 @@
 //! between the two calls (`ResourceNotFoundException`) is simply gone.
 //!
 //! Also here, shared with the EKS collector (`eks.rs`): the `RunsAs` edge
-//! to an IAM role read from its ARN ([`runs_as`]).
+//! to an IAM role read from its ARN ([`runs_as`], `orgscope_core`'s).
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,8 +24,9 @@ use lambda::types::FunctionConfiguration;
 
 use super::classify::{Failure, classify};
 use super::paging::{Listed, each_api, pages, unknown_api};
-use orgscope_core::model::arn::Arn;
-use orgscope_core::model::{Edge, GLOBAL, Rel, Resource, Tags, kinds};
+use orgscope_core::model::aws;
+pub(crate) use orgscope_core::model::aws::runs_as;
+use orgscope_core::model::{Edge, Rel, Resource, Tags, kinds};
 
 /// `ListTags` calls in flight per account-region: Lambda's control plane
 /// allows about 15 requests per second per account for these reads, and
@@ -235,41 +236,11 @@ fn convert(
     out
 }
 
-/// The `RunsAs` edge to the IAM role `arn` names: the `iam_role` id is the
-/// ARN's resource part (`role/PATH/NAME`), the role global, in its own
-/// account when that is not `account_id`'s. `None` when `arn` is not a
-/// role's ARN.
-pub(crate) fn runs_as(account_id: &str, arn: &str) -> Option<Edge> {
-    let a = Arn::parse(arn)?;
-    if a.service != "iam" || a.resource_type != Some("role") || a.account.is_empty() {
-        return None;
-    }
-    let name = a.id.rsplit('/').next().filter(|n| !n.is_empty())?;
-    let mut e = Edge::new(Rel::RunsAs, kinds::IAM_ROLE, a.resource)
-        .named(name)
-        .in_region(GLOBAL);
-    if a.account != account_id {
-        e = e.in_account(a.account);
-    }
-    Some(e)
-}
-
-/// Lambda writes `LastModified` as `2024-05-01T12:00:00.000+0000`: stored
-/// in RFC 3339 UTC like every other time, or as written when it is not in
-/// that shape (still the time Lambda gave).
+/// Lambda's `LastModified` in RFC 3339 UTC (`orgscope_core`'s reading,
+/// shared with the AWS Config reader), or as written when it is not in
+/// Lambda's shape (still the time Lambda gave).
 fn lambda_time(s: &str) -> String {
-    use time::format_description::well_known::Rfc3339;
-    use time::macros::format_description;
-    let shape = format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond][offset_hour sign:mandatory][offset_minute]"
-    );
-    time::OffsetDateTime::parse(s, shape)
-        .ok()
-        .and_then(|t| {
-            let t = t.to_offset(time::UtcOffset::UTC);
-            t.replace_nanosecond(0).ok()?.format(&Rfc3339).ok()
-        })
-        .unwrap_or_else(|| s.to_string())
+    aws::lambda_time(s).unwrap_or_else(|| s.to_string())
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@
 //! ARN template rebuilds the real ARN. Group membership names groups
 //! without their path, so a user's edge finds its group's id among the
 //! groups of the same answer.
+//!
+//! The ids, policy ARNs and document decoding are
+//! `orgscope_core::model::aws`'s, shared with the AWS Config reader.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,12 +27,8 @@ use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthori
 use aws_sdk_iam::types as sdk;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
+use orgscope_core::model::aws::{PolicyArn, decode_document, iam_id as id_of};
 use orgscope_core::model::{Edge, Kind, Place, Rel, Resource, Tags, kinds};
-
-/// The owner IAM names in the ARN of an AWS-managed policy
-/// (`arn:aws:iam::aws:policy/ReadOnlyAccess`), kept as the far end's
-/// account of an edge to one.
-pub(super) const AWS_OWNER: &str = "aws";
 
 /// Every role, user, group and customer-managed policy of `pages`, in that
 /// order. Users' `access_keys` stay null: they come from other calls
@@ -285,87 +284,6 @@ impl At<'_> {
             })
             .collect()
     }
-}
-
-/// The parts of a managed policy's ARN orgscope keeps:
-/// `arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME`, where ACCOUNT is `aws`
-/// for AWS-managed policies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct PolicyArn<'a> {
-    pub account: &'a str,
-    /// Path without its leading `/`, and name.
-    pub id: &'a str,
-}
-
-impl<'a> PolicyArn<'a> {
-    pub fn parse(arn: &'a str) -> Option<PolicyArn<'a>> {
-        let mut parts = arn.splitn(6, ':');
-        let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return None;
-        };
-        let id = resource.strip_prefix("policy/")?;
-        let account_ok = account == AWS_OWNER
-            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
-        let well_formed = !partition.is_empty()
-            && account_ok
-            && !id.is_empty()
-            && !id.ends_with('/')
-            && !id.starts_with('/');
-        well_formed.then_some(PolicyArn { account, id })
-    }
-}
-
-/// The ARN's resource part, the kinds' id: the kind's word, then the path
-/// (leading `/` dropped) and name — `role/service-role/ci-deploy`. The
-/// word keeps a role, a user and a group of one name (IAM allows it)
-/// distinct resources of their account.
-pub(super) fn id_of(kind: Kind, path: Option<&str>, name: &str) -> String {
-    let word = match kind {
-        kinds::IAM_ROLE => "role",
-        kinds::IAM_USER => "user",
-        kinds::IAM_GROUP => "group",
-        _ => "policy",
-    };
-    let path = path.unwrap_or("/");
-    format!("{word}/{}{name}", path.strip_prefix('/').unwrap_or(path))
-}
-
-/// A policy document as JSON text: URL-decoded when IAM encoded it (as
-/// AWS does), as is when it already reads as JSON (as moto sends trust
-/// policies) or does not decode (kept for `access::derive` to note).
-pub(super) fn decode_document(raw: &str) -> String {
-    if raw.trim_start().starts_with('{') {
-        return raw.to_string();
-    }
-    percent_decode(raw).unwrap_or_else(|| raw.to_string())
-}
-
-/// RFC 3986 percent-decoding (`%7B` → `{`). `+` is a plus sign here, not a
-/// space: IAM encodes spaces as `%20`. `None` when a `%` is not followed by
-/// two hex digits or the bytes are not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// RFC 3339, as every time field of the model.

@@ -12,9 +12,10 @@ use aws_sdk_iam::types::{
 use aws_smithy_types::DateTime;
 use orgscope_core::model::{Api, Edge, Rel, Resource, Value, kinds};
 
-use super::convert::{self, PolicyArn, decode_document, id_of};
+use super::convert;
 use super::*;
 use crate::recorded::{block_on, recorded_results as recorded};
+use orgscope_core::model::aws::{PolicyArn, decode_document, iam_id as id_of};
 
 type Page = GetAccountAuthorizationDetailsOutput;
 

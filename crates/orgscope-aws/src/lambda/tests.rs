@@ -7,6 +7,7 @@ use crate::paging::MAX_PAGES;
 use crate::recorded::{block_on, recorded};
 use lambda::types::{Architecture, PackageType, Runtime, State, VpcConfigResponse};
 use orgscope_core::model::CoverageStatus;
+use orgscope_core::model::GLOBAL;
 
 const ACCT: &str = "111111111111";
 const REGION: &str = "eu-west-1";

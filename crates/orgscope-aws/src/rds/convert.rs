@@ -16,7 +16,7 @@ use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 
 use super::Failure;
-use orgscope_core::model::arn::Arn;
+use orgscope_core::model::aws;
 use orgscope_core::model::{Edge, Kind, Rel, Resource, Tags, kinds};
 
 /// The account-region being converted.
@@ -211,37 +211,19 @@ impl Where<'_> {
         r
     }
 
-    /// The `replica_of` edge to `source`: an identifier in this region
-    /// and account, or an ARN anywhere (its type says instance or
-    /// cluster). Named by the identifier, so a source that is gone or out
-    /// of scope still shows by its name; a text that is neither is kept
-    /// as it is, logged.
+    /// The `replica_of` edge to `source` (`orgscope_core`'s reading,
+    /// shared with the AWS Config reader); an ARN that is not RDS's is
+    /// kept as it is, logged.
     fn source(&self, source: &str, kind: Kind) -> Edge {
-        if !source.starts_with("arn:") {
-            return Edge::new(Rel::ReplicaOf, kind, source).named(source);
-        }
-        let parsed = Arn::parse(source).filter(|a| a.service == "rds" && !a.region.is_empty());
-        let Some(arn) = parsed else {
+        let (edge, readable) = aws::replica_source(self.account_id, self.region, source, kind);
+        if !readable {
             tracing::warn!(
                 "{} {}: a replication source {source:?} is not an RDS ARN; kept as it is",
                 self.account_id,
                 self.region
             );
-            return Edge::new(Rel::ReplicaOf, kind, source).named(source);
-        };
-        let kind = match arn.resource_type {
-            Some("db") => kinds::DB_INSTANCE,
-            Some("cluster") => kinds::DB_CLUSTER,
-            _ => kind,
-        };
-        let mut e = Edge::new(Rel::ReplicaOf, kind, arn.id).named(arn.id);
-        if !arn.account.is_empty() && arn.account != self.account_id {
-            e = e.in_account(arn.account);
         }
-        if arn.region != self.region {
-            e = e.in_region(arn.region);
-        }
-        e
+        edge
     }
 }
 

@@ -43,6 +43,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A reader of `root`, a JSON value the caller holds (an object
+    /// [`Reader::embedded`] read out of a text), errors naming `item`.
+    pub fn over(item: &'a ConfigItem, root: &'a Json) -> Reader<'a> {
+        Reader { item, root }
+    }
+
     /// The value at a dotted path of keys (`placement.availabilityZone`),
     /// `None` when any step is absent or `null`.
     pub fn get(&self, path: &str) -> Option<&'a Json> {
@@ -81,6 +87,36 @@ impl<'a> Reader<'a> {
                 })
                 .collect(),
             Some(_) => Err(self.malformed(path, "is not a list")),
+        }
+    }
+
+    /// The object at `path` as an owned value, whether the item holds it
+    /// as an object or as JSON text of one: configuration history and
+    /// snapshot files write each `supplementaryConfiguration` entry (an S3
+    /// bucket's versioning, policy, ...) as text. `None` when absent;
+    /// empty text is absent too. Read it with [`Reader::over`].
+    pub fn embedded(&self, path: &str) -> Result<Option<Json>, ItemError> {
+        match self.get(path) {
+            None => Ok(None),
+            Some(v @ Json::Object(_)) => Ok(Some(v.clone())),
+            Some(Json::String(s)) if s.is_empty() => Ok(None),
+            Some(Json::String(s)) => match serde_json::from_str::<Json>(s) {
+                Ok(v @ Json::Object(_)) => Ok(Some(v)),
+                Ok(Json::Null) => Ok(None),
+                _ => Err(self.malformed(path, "is text that is not a JSON object")),
+            },
+            Some(_) => Err(self.malformed(path, "is not an object")),
+        }
+    }
+
+    /// Text at `path` written either bare or wrapped as `{"value": text}`:
+    /// Config serialises some of the SDK's enums (a Lambda function's
+    /// `state`) as an object holding the text, and the schema lists such
+    /// keys as `path.value`.
+    pub fn text_or_value(&self, path: &str) -> Result<Option<String>, ItemError> {
+        match self.get(path) {
+            Some(Json::Object(_)) => self.text(&format!("{path}.value")),
+            _ => self.text(path),
         }
     }
 

@@ -159,3 +159,44 @@ fn every_mapper_has_its_own_type_and_kind() {
         assert!(resource_type_of(k).is_none());
     }
 }
+
+#[test]
+fn embedded_objects_read_from_an_object_or_its_text() {
+    let mut v: Json = serde_json::from_str(INSTANCE).unwrap();
+    v["supplementaryConfiguration"] = serde_json::json!({
+        "asObject": {"status": "Enabled"},
+        "asText": "{\"status\":\"Suspended\"}",
+        "nullText": "null",
+        "empty": "",
+        "notJson": "{status",
+        "aList": "[1]",
+        "number": 3
+    });
+    v["configuration"] = serde_json::json!({
+        "bare": "Active", "wrapped": {"value": "Pending"}, "wrongInside": {"value": 1}, "n": 2
+    });
+    let item = ConfigItem::from_json(&v).unwrap();
+    let s = Reader::supplementary(&item);
+    let status = |key: &str| {
+        let o = s.embedded(key).unwrap().unwrap();
+        Reader::over(&item, &o).text("status").unwrap()
+    };
+    assert_eq!(status("asObject").as_deref(), Some("Enabled"));
+    assert_eq!(status("asText").as_deref(), Some("Suspended"));
+    assert_eq!(s.embedded("nullText").unwrap(), None);
+    assert_eq!(s.embedded("empty").unwrap(), None);
+    assert_eq!(s.embedded("absent").unwrap(), None);
+    for bad in ["notJson", "aList", "number"] {
+        let e = s.embedded(bad).unwrap_err();
+        assert!(e.to_string().contains(bad), "{e}");
+    }
+    let r = Reader::new(&item);
+    assert_eq!(r.text_or_value("bare").unwrap().as_deref(), Some("Active"));
+    assert_eq!(
+        r.text_or_value("wrapped").unwrap().as_deref(),
+        Some("Pending")
+    );
+    assert_eq!(r.text_or_value("absent").unwrap(), None);
+    assert!(r.text_or_value("wrongInside").is_err());
+    assert!(r.text_or_value("n").is_err());
+}

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 mod account;
 pub mod arn;
+pub mod aws;
 mod coverage;
 pub mod freshness;
 mod kind;
