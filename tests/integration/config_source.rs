@@ -27,7 +27,7 @@ use aws_config::SdkConfig;
 use aws_sdk_elasticloadbalancingv2::types::LoadBalancerSchemeEnum;
 use orgscope::collect::config::AggregatorOptions;
 use orgscope::collect::{self, CollectOptions, Hooks, Regions, Source};
-use orgscope::model::{CONFIG_SOURCE, CoverageStatus, Estate, Kind, Resource, Value};
+use orgscope::model::{CONFIG_SOURCE, CoverageStatus, Estate, Kind, Resource, Value, kinds};
 use orgscope_core::config_item;
 use serde_json::Value as Json;
 use tokio_util::sync::CancellationToken;
@@ -201,6 +201,52 @@ fn comparable(e: &Estate, unrecorded: &BTreeMap<Kind, BTreeSet<&str>>) -> BTreeM
         .collect()
 }
 
+/// Fields the crawl cannot read from moto 5.2.5, whose answers there are
+/// not AWS's, while the exporter writes them as AWS Config does: the two
+/// sides cannot agree against moto, so these are compared only when the
+/// crawl has a value. Each names why; none is a gap of Config's.
+const MOTO_GAPS: &[(&str, &str, &str)] = &[
+    (
+        "s3_bucket",
+        "versioning",
+        "moto answers GetBucketVersioning with the root GetBucketVersioningResponse, which the \
+         SDK refuses (storage.rs); the crawl keeps it unknown",
+    ),
+    (
+        "s3_bucket",
+        "note",
+        "the crawl's note names that refused read",
+    ),
+    (
+        "iam_policy",
+        "policy_id",
+        "moto's GetAccountAuthorizationDetails leaves PolicyId out",
+    ),
+    (
+        "eks_cluster",
+        "endpoint_public_access",
+        "moto's DescribeCluster leaves endpointPublicAccess out, which the SDK reads as false",
+    ),
+    (
+        "eks_cluster",
+        "endpoint_private_access",
+        "moto's DescribeCluster leaves endpointPrivateAccess out, which the SDK reads as false",
+    ),
+];
+
+/// Whether `field` of `r` is one the two sources cannot agree on here: a
+/// moto gap with nothing crawled, or the last use of the role the test
+/// itself assumes between the two reads.
+fn volatile(r: &Resource, field: &str) -> bool {
+    let gap = MOTO_GAPS
+        .iter()
+        .any(|(k, f, _)| *k == r.kind.as_str() && *f == field);
+    let harness_role = r.kind == kinds::IAM_ROLE
+        && r.id == format!("role/{}", orgscope::collect::DEFAULT_ROLE_NAME)
+        && field == "last_used";
+    gap || harness_role
+}
+
 /// Every difference between the two sources, one line each:
 /// `kind account region id field: crawl … config …`.
 fn differences(crawl: &Estate, config: &Estate) -> Vec<String> {
@@ -221,6 +267,10 @@ fn differences(crawl: &Estate, config: &Estate) -> Vec<String> {
             out.push(format!("{at} tags: crawl {:?} config {:?}", r.tags, s.tags));
         }
         for (i, def) in r.kind.def().fields.iter().enumerate() {
+            let unread = r.fields[i] == Value::Null || def.name == "note";
+            if volatile(r, def.name) && (unread || def.name == "last_used") {
+                continue;
+            }
             if r.fields[i] != s.fields[i] {
                 out.push(format!(
                     "{at} {}: crawl {:?} config {:?}",

@@ -234,11 +234,18 @@ fn describe_into(r: &mut Resource, t: &TableDescription, region: &str) {
     };
     r.set("encryption", encryption);
     r.set("kms_key", key);
-    r.set(
-        "created",
-        t.creation_date_time()
-            .and_then(|d| d.fmt(Format::DateTime).ok()),
-    );
+    r.set("created", t.creation_date_time().and_then(to_millisecond));
+}
+
+/// A DynamoDB time in the crawl's form, to the millisecond DynamoDB keeps:
+/// it sends epoch seconds as a JSON number (`1765131651.849`), which the
+/// SDK reads as a float into `.848999`; AWS Config writes the same moment
+/// as `.849`, and the two sources must agree on it.
+fn to_millisecond(d: &aws_smithy_types::DateTime) -> Option<String> {
+    let ms = (d.as_nanos() + 500_000).div_euclid(1_000_000);
+    aws_smithy_types::DateTime::from_millis(i64::try_from(ms).ok()?)
+        .fmt(Format::DateTime)
+        .ok()
 }
 
 #[cfg(test)]
@@ -358,6 +365,12 @@ mod tests {
         assert_eq!(r.get("deletion_protection"), Some(&Value::Bool(true)));
         assert_eq!(r.text("encryption"), Some("KMS"));
         assert_eq!(r.text("created"), Some("2023-11-14T22:13:20Z"));
+        // A float's error is rounded away, to DynamoDB's milliseconds.
+        let d = aws_smithy_types::DateTime::from_nanos(1_765_131_651_848_999_000).unwrap();
+        assert_eq!(
+            to_millisecond(&d).as_deref(),
+            Some("2025-12-07T18:20:51.849Z")
+        );
         assert_eq!(r.tags.get("env").map(String::as_str), Some("prod"));
         assert_eq!(r.name.as_deref(), Some("sessions"));
         assert_eq!(r.text("note"), None);

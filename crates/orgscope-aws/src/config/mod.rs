@@ -213,6 +213,8 @@ struct QueryRows {
     pages: usize,
     /// Items that could not be read or mapped, with why.
     skipped: Vec<String>,
+    /// What the items said of other resources (a member's subnet group).
+    completion: config_item::Completion,
 }
 
 /// Read the estate from the aggregator into `estate` (its caller and
@@ -390,22 +392,29 @@ pub(crate) async fn collect(
     let mut skipped: Vec<String> = Vec::new();
     let mut outside: BTreeSet<String> = BTreeSet::new();
     let mut pages = 0;
+    let mut all: Vec<Resource> = Vec::new();
+    let mut completion = config_item::Completion::default();
     for q in done.iter_mut() {
         match &mut q.result {
             Ok(rows) => {
                 pages += rows.pages;
                 skipped.append(&mut rows.skipped);
-                for r in rows.resources.drain(..) {
-                    if in_scope.contains(r.account_id.as_str()) {
-                        by_account.entry(r.account_id.clone()).or_default().push(r);
-                    } else if in_org && opts.ous.is_empty() && opts.accounts.is_empty() {
-                        outside.insert(r.account_id.clone());
-                    }
-                }
+                all.append(&mut rows.resources);
+                completion.extend(std::mem::take(&mut rows.completion));
             }
             Err(f) => {
                 failed.insert((q.resource_type, q.region.clone()), f.clone());
             }
+        }
+    }
+    // What one item could not say alone (a cluster's subnets, a user's
+    // groups' paths), from the others.
+    completion.apply(&mut all);
+    for r in all {
+        if in_scope.contains(r.account_id.as_str()) {
+            by_account.entry(r.account_id.clone()).or_default().push(r);
+        } else if in_org && opts.ous.is_empty() && opts.accounts.is_empty() {
+            outside.insert(r.account_id.clone());
         }
     }
     let not_done: HashSet<(&'static str, String)> = if cancelled {
@@ -767,7 +776,11 @@ where
         let (rows, next) = fetch(token.take()).await?;
         out.pages += 1;
         for row in &rows {
-            match ConfigItem::parse(row).and_then(|item| config_item::to_resource(&item)) {
+            let mapped = ConfigItem::parse(row).and_then(|item| {
+                out.completion.note(&item);
+                config_item::to_resource(&item)
+            });
+            match mapped {
                 Ok(Mapped::Resource(r)) => out.resources.push(*r),
                 Ok(Mapped::Deleted) => {}
                 Ok(Mapped::Unmapped) => out.skipped.push(format!(

@@ -6,7 +6,7 @@
 use aws_sdk_ec2::types as sdk;
 
 use super::{Collector, Listed, Where, drain, id_of, opt};
-use orgscope_core::model::{Edge, Rel, Resource, RulePeer, SgRule, kinds};
+use orgscope_core::model::{self, Edge, Permission, PermissionPeer, Rel, Resource, SgRule, kinds};
 
 pub(super) const COLLECTOR: Collector = Collector {
     kind: kinds::SECURITY_GROUP,
@@ -46,62 +46,51 @@ fn security_group(at: &Where<'_>, g: &sdk::SecurityGroup) -> Option<Resource> {
 }
 
 /// One rule per (protocol, ports, peer), sorted and deduplicated, so two
-/// groups with the same effect compare equal whatever way AWS grouped them.
+/// groups with the same effect compare equal whatever way AWS grouped them:
+/// the core's [`model::normalize_rules`], which an AWS Config item's
+/// permissions go through too, of the SDK's permissions.
 pub fn normalize_rules(perms: &[sdk::IpPermission], owner: &str) -> Vec<SgRule> {
-    let mut rules = Vec::new();
-    for p in perms {
-        let protocol = protocol_name(p.ip_protocol().unwrap_or("-1"));
-        let (from_port, to_port) = if protocol == "all" {
-            (None, None)
-        } else {
-            (p.from_port(), p.to_port())
-        };
-        let mut push = |peer: RulePeer, description: Option<&str>| {
-            rules.push(SgRule {
-                protocol: protocol.clone(),
-                from_port,
-                to_port,
-                peer,
-                description: opt(description),
-            });
-        };
-        for r in p.ip_ranges() {
-            if let Some(c) = r.cidr_ip() {
-                push(RulePeer::Cidr(c.to_string()), r.description());
-            }
-        }
-        for r in p.ipv6_ranges() {
-            if let Some(c) = r.cidr_ipv6() {
-                push(RulePeer::Ipv6Cidr(c.to_string()), r.description());
-            }
-        }
-        for g in p.user_id_group_pairs() {
-            let Some(id) = g.group_id() else { continue };
-            let peer = match g.user_id() {
-                Some(user) if user != owner => format!("{user}/{id}"),
-                _ => id.to_string(),
-            };
-            push(RulePeer::SecurityGroup(peer), g.description());
-        }
-        for l in p.prefix_list_ids() {
-            if let Some(id) = l.prefix_list_id() {
-                push(RulePeer::PrefixList(id.to_string()), l.description());
-            }
-        }
-    }
-    rules.sort();
-    rules.dedup();
-    rules
+    let perms: Vec<Permission> = perms.iter().map(permission).collect();
+    model::normalize_rules(&perms, owner)
 }
 
-fn protocol_name(p: &str) -> String {
-    match p.to_ascii_lowercase().as_str() {
-        "-1" | "all" => "all".to_string(),
-        "6" | "tcp" => "tcp".to_string(),
-        "17" | "udp" => "udp".to_string(),
-        "1" | "icmp" => "icmp".to_string(),
-        "58" | "icmpv6" => "icmpv6".to_string(),
-        other => other.to_string(),
+/// An SDK permission as the core reads one. A peer without its id or
+/// range names nothing and is left out.
+fn permission(p: &sdk::IpPermission) -> Permission {
+    let described = |peer, d: Option<&str>| (peer, d.map(str::to_string));
+    let mut peers = Vec::new();
+    peers.extend(p.ip_ranges().iter().filter_map(|r| {
+        Some(described(
+            PermissionPeer::Cidr(r.cidr_ip()?.to_string()),
+            r.description(),
+        ))
+    }));
+    peers.extend(p.ipv6_ranges().iter().filter_map(|r| {
+        Some(described(
+            PermissionPeer::Ipv6Cidr(r.cidr_ipv6()?.to_string()),
+            r.description(),
+        ))
+    }));
+    peers.extend(p.user_id_group_pairs().iter().filter_map(|g| {
+        Some(described(
+            PermissionPeer::Group {
+                user_id: g.user_id().map(str::to_string),
+                group_id: g.group_id()?.to_string(),
+            },
+            g.description(),
+        ))
+    }));
+    peers.extend(p.prefix_list_ids().iter().filter_map(|l| {
+        Some(described(
+            PermissionPeer::PrefixList(l.prefix_list_id()?.to_string()),
+            l.description(),
+        ))
+    }));
+    Permission {
+        protocol: p.ip_protocol().map(str::to_string),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        peers,
     }
 }
 

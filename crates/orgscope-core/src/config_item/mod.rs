@@ -24,7 +24,9 @@
 //! table per group of services (`ec2`, `services`, `iam`). A kind without
 //! a mapper is one Config does not record, or orgscope does not read from
 //! it yet: [`not_recorded`] names them, so a run's summary says so and its
-//! coverage marks them not collected, never silently empty. Each mapper
+//! coverage marks them not collected, never silently empty. A field of a
+//! mapped kind that Config's items do not carry is null, and named by
+//! [`fields_not_recorded`]. Each mapper
 //! reads its fields through [`read`]'s accessors, which tell a missing key
 //! (a field the item does not carry: `Null`, as a live read that AWS left
 //! out) from a key of the wrong type (an error naming the item and the
@@ -36,6 +38,9 @@ use serde_json::Value as Json;
 
 use crate::model::{Kind, Resource, Tags};
 
+pub use complete::Completion;
+
+mod complete;
 mod ec2;
 mod iam;
 pub mod read;
@@ -149,9 +154,11 @@ pub fn not_recorded() -> Vec<Kind> {
         .collect()
 }
 
-/// The fields the crawl reads that Config's items do not hold, as
-/// `(kind, field)`: a Config estate leaves them null, and the run's
-/// summary names them.
+/// The `(kind, field)` pairs of kinds that *are* read from Config whose
+/// field Config's items do not carry (a Transit Gateway's `state`): null in
+/// every resource a mapper makes, where the crawl has a value. The
+/// differential test leaves them out of its comparison, and a run's
+/// summary can name them.
 pub fn fields_not_recorded() -> impl Iterator<Item = (&'static str, &'static str)> {
     ec2::NOT_RECORDED
         .iter()
@@ -251,7 +258,11 @@ impl ConfigItem {
                         resource_type: s("resourceType"),
                         resource_id: s("resourceId"),
                         resource_name: s("resourceName"),
+                        // `relationshipName` in the advanced query and
+                        // the API; `name` in snapshot files and rule
+                        // events (the developer guide's examples).
                         name: s("relationshipName")
+                            .or_else(|| s("name"))
                             .ok_or_else(|| malformed("relationships", "has one without a name"))?,
                     })
                 })

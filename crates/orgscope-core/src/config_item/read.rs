@@ -129,6 +129,18 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Text at `path`, or at `path.key` when `path` holds an object. AWS
+    /// Config writes some of the SDK's enums as text in one item and as an
+    /// object in another (a volume's `"state": "in-use"` in older items,
+    /// `"state": {"value": "in-use"}` — its schema's `state.value` — in
+    /// newer ones; a peering's `status` as `{"code": …}`).
+    pub fn text_in(&self, path: &str, key: &str) -> Result<Option<String>, ItemError> {
+        match self.get(path) {
+            Some(Json::Object(_)) => self.text(&format!("{path}.{key}")),
+            _ => self.text(path),
+        }
+    }
+
     /// A whole number at `path`, as a JSON number or its text.
     pub fn number(&self, path: &str) -> Result<Option<i64>, ItemError> {
         match self.get(path) {

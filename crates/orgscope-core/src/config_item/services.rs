@@ -20,7 +20,7 @@
 //! balancer's `internet`, a bucket's `shared_with`) are not set here: the
 //! derivations run over the whole estate afterwards, as after a crawl.
 
-use super::read::{self, Reader};
+use super::read::Reader;
 use super::{ConfigItem, ItemError, Mapper};
 use crate::model::arn::Arn;
 use crate::model::aws::{lambda_time, replica_source, runs_as};
@@ -423,7 +423,7 @@ fn db_cluster(item: &ConfigItem) -> Result<Resource, ItemError> {
         if members.is_empty() {
             "subnets and VPC unknown: the cluster has no member instances"
         } else {
-            "subnets and VPC unknown: AWS Config's item of a cluster names only its subnet group"
+            super::complete::CLUSTER_NETWORK_UNKNOWN
         },
     );
     r.relations.extend(rds_groups(&c)?);
@@ -439,16 +439,18 @@ fn db_cluster(item: &ConfigItem) -> Result<Resource, ItemError> {
 /// (`…T12:00:00.000+0000`), RFC 3339 or epoch milliseconds, to the second
 /// as the crawl keeps it.
 fn last_modified(c: &Reader<'_>) -> Result<Option<String>, ItemError> {
-    let whole_seconds = |t: String| match t.find('.') {
-        Some(dot) => format!("{}Z", &t[..dot]),
-        None => t,
-    };
     match c.get("lastModified") {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => lambda_time(s)
-            .or_else(|| read::time(s).map(whole_seconds))
-            .map(Some)
-            .ok_or_else(|| c.malformed("lastModified", "is not a time")),
-        _ => Ok(c.time("lastModified")?.map(whole_seconds)),
+        // Lambda's own shape to the second, else as written: the crawl's
+        // `lambda_time` exactly.
+        Some(serde_json::Value::String(s)) if !s.is_empty() => {
+            Ok(Some(lambda_time(s).unwrap_or_else(|| s.clone())))
+        }
+        // Epoch milliseconds: to the second, as `lambda_time` reads
+        // Lambda's own shape.
+        _ => Ok(c.time("lastModified")?.map(|t| match t.find('.') {
+            Some(dot) => format!("{}Z", &t[..dot]),
+            None => t,
+        })),
     }
 }
 

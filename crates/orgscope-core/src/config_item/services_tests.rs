@@ -693,7 +693,8 @@ fn odd_lambda_functions_say_what_is_missing() {
     let r = map(&v).unwrap();
     assert!(r.relations.is_empty(), "{:?}", r.relations);
     assert_eq!(r.text("state"), Some("Pending"));
-    assert_eq!(r.text("last_modified"), Some("2024-05-01T12:00:00Z"));
+    // Not Lambda's own shape: kept as written, as the crawl keeps it.
+    assert_eq!(r.text("last_modified"), Some("2024-05-01T12:00:00.417Z"));
     assert_eq!(r.text("note"), Some("listed without an execution role"));
     let mut v = lambda_item();
     v["configuration"]["role"] = json!("arn:aws:iam::123456789012:user/deployer");
@@ -716,7 +717,7 @@ fn odd_lambda_functions_say_what_is_missing() {
     assert_eq!(r.edges(Rel::RunsAs).count(), 0);
     for (key, bad) in [
         ("memorySize", json!("lots")),
-        ("lastModified", json!("last Tuesday")),
+        ("lastModified", json!(true)),
         ("architectures", json!("arm64")),
         ("state", json!({"value": 3})),
     ] {

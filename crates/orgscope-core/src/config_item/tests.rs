@@ -51,6 +51,12 @@ fn configuration_as_text_and_tags_as_an_object_read_the_same() {
     let a = ConfigItem::from_json(&v).unwrap();
     let b = ConfigItem::parse(INSTANCE).unwrap();
     assert_eq!(a, b);
+    // Snapshot files and rule events name a relationship `name`.
+    let mut v: Json = serde_json::from_str(INSTANCE).unwrap();
+    v["relationships"] =
+        serde_json::json!([{"resourceId": "subnet-1", "name": "Is contained in Subnet"}]);
+    let c = ConfigItem::from_json(&v).unwrap();
+    assert_eq!(c.relationships[0].name, "Is contained in Subnet");
 }
 
 #[test]
@@ -105,6 +111,25 @@ fn accessors_tell_absent_from_malformed() {
     assert_eq!(r.objects("nested").unwrap().len(), 1);
     assert!(r.objects("n").is_err());
     assert_eq!(r.text("empty").unwrap(), None);
+    let mut v: Json = serde_json::from_str(INSTANCE).unwrap();
+    v["configuration"] = serde_json::json!({
+        "plain": "in-use", "boxed": {"value": "in-use"}, "other": {"code": 1}, "n": 3
+    });
+    let item = ConfigItem::from_json(&v).unwrap();
+    let r = Reader::new(&item);
+    assert_eq!(
+        r.text_in("plain", "value").unwrap().as_deref(),
+        Some("in-use")
+    );
+    assert_eq!(
+        r.text_in("boxed", "value").unwrap().as_deref(),
+        Some("in-use")
+    );
+    assert_eq!(r.text_in("absent", "value").unwrap(), None);
+    assert_eq!(r.text_in("other", "value").unwrap(), None);
+    let e = r.text_in("other", "code").unwrap_err();
+    assert!(e.to_string().contains("other.code"), "{e}");
+    assert!(r.text_in("n", "value").is_err());
     assert!(r.required("empty").is_err());
     assert!(r.text("n").is_err());
 }
@@ -199,4 +224,64 @@ fn embedded_objects_read_from_an_object_or_its_text() {
     assert_eq!(r.text_or_value("absent").unwrap(), None);
     assert!(r.text_or_value("wrongInside").is_err());
     assert!(r.text_or_value("n").is_err());
+}
+
+#[test]
+fn a_clusters_network_comes_from_a_members_item_and_a_users_groups_get_their_paths() {
+    use crate::model::{Edge, Rel, Resource, Value, kinds};
+    let member: Json = serde_json::json!({
+        "accountId": "111111111111", "awsRegion": "eu-west-1",
+        "resourceType": "AWS::RDS::DBInstance", "resourceId": "db-ABC",
+        "configuration": {
+            "dBInstanceIdentifier": "shop-1", "dBClusterIdentifier": "shop",
+            "dBSubnetGroup": {"vpcId": "vpc-1", "subnets": [
+                {"subnetIdentifier": "subnet-b"}, {"subnetIdentifier": "subnet-a"}
+            ]}
+        }
+    });
+    let mut completion = Completion::default();
+    completion.note(&ConfigItem::from_json(&member).unwrap());
+
+    let mut cluster = Resource::new(kinds::DB_CLUSTER, "111111111111", "eu-west-1", "shop");
+    cluster.set("note", complete::CLUSTER_NETWORK_UNKNOWN);
+    cluster
+        .relations
+        .push(Edge::new(Rel::MemberOf, kinds::SECURITY_GROUP, "sg-1"));
+    // Another account's cluster of the same name learns nothing from it.
+    let mut other = cluster.clone();
+    other.account_id = "222222222222".into();
+    let mut group = Resource::new(
+        kinds::IAM_GROUP,
+        "111111111111",
+        "global",
+        "group/people/ops",
+    );
+    group.name = Some("ops".into());
+    let mut user = Resource::new(kinds::IAM_USER, "111111111111", "global", "user/alice");
+    user.relations
+        .push(Edge::new(Rel::InGroup, kinds::IAM_GROUP, "group/ops").named("ops"));
+    user.relations
+        .push(Edge::new(Rel::InGroup, kinds::IAM_GROUP, "group/gone").named("gone"));
+
+    let mut all = vec![cluster, other, group, user];
+    completion.apply(&mut all);
+    let ids: Vec<(Rel, &str)> = all[0]
+        .relations
+        .iter()
+        .map(|e| (e.rel, e.to.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (Rel::InVpc, "vpc-1"),
+            (Rel::InSubnet, "subnet-a"),
+            (Rel::InSubnet, "subnet-b"),
+            (Rel::MemberOf, "sg-1")
+        ]
+    );
+    assert_eq!(all[0].get("note"), Some(&Value::Null));
+    assert_eq!(all[1].text("note"), Some(complete::CLUSTER_NETWORK_UNKNOWN));
+    let groups: Vec<&str> = all[3].relations.iter().map(|e| e.to.as_str()).collect();
+    // A name no group item has keeps what the mapper gave it.
+    assert_eq!(groups, ["group/people/ops", "group/gone"]);
 }

@@ -33,6 +33,7 @@ mod kind;
 pub mod kinds;
 mod relation;
 mod resource;
+mod rules;
 mod value;
 pub mod wiring;
 
@@ -46,6 +47,7 @@ pub use kind::{
 };
 pub use relation::{Edge, EdgeAttrs, Rel};
 pub use resource::{CAPTURED_AT, Resource};
+pub use rules::{Permission, PermissionPeer, normalize_rules};
 pub use value::{RulePeer, SgRule, Value};
 
 /// Value of the `format` field of every estate file.
