@@ -304,6 +304,14 @@ def main():
     log(f"wrote {work / 'table.md'} and results.json")
 
 
+def own_timings(err):
+    """orgscope's -v lines on where its time went: the collection, and the
+    snapshot's serialization and write (which the requests do not show)."""
+    keep = ("collected ", "snapshot of ")
+    return [line.split(": ", 1)[-1].strip() for line in err.splitlines()
+            if "INFO" in line and any(k in line for k in keep)] or ["none logged"]
+
+
 def summarize(a, regions, runs, generated):
     """The table as printed (and recorded in docs/performance.md)."""
     med = lambda k: statistics.median(r[k] for r in runs)  # noqa: E731
@@ -328,6 +336,8 @@ def summarize(a, regions, runs, generated):
         f"Generated but not queried by this orgscope (no mapper for their Config type): "
         f"{', '.join(last['not_read']) or 'none'}.",
         f"Coverage cells: {dict(sorted(last['cells'].items()))}.",
+        "",
+        "orgscope's own timings (last run, `-v`): " + "; ".join(own_timings(last["err_tail"])) + ".",
         "",
         "Requests per operation (last run): calls, first–last request in seconds after the first",
         "",
