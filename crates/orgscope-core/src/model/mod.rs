@@ -20,7 +20,7 @@
 //! 2 added kinds as data and `relations` on each resource; version 1 files
 //! are migrated as they are read (see `resource.rs`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,7 @@ pub mod kinds;
 mod relation;
 mod resource;
 mod rules;
+mod tags;
 mod value;
 pub mod wiring;
 
@@ -48,6 +49,7 @@ pub use kind::{
 pub use relation::{Edge, EdgeAttrs, Rel};
 pub use resource::{CAPTURED_AT, Resource};
 pub use rules::{Permission, PermissionPeer, normalize_rules};
+pub use tags::Tags;
 pub use value::{RulePeer, SgRule, Value};
 
 /// Value of the `format` field of every estate file.
@@ -55,10 +57,6 @@ pub const FORMAT: &str = "orgscope-estate";
 /// The estate file version this build writes and the newest it reads.
 /// Version 1 (five EC2 kinds, references as fields) is read and migrated.
 pub const VERSION: u32 = 2;
-
-/// Tags as AWS has them: keys are case-sensitive, values may be empty.
-/// A `BTreeMap` keeps the file and every listing deterministic.
-pub type Tags = BTreeMap<String, String>;
 
 /// A whole estate, as collected (or generated for the demo).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
