@@ -41,6 +41,14 @@ pub struct OrgscopeApp {
     pub(crate) profiles: Vec<String>,
     /// Passed to every live collection (tests point it at an emulator).
     pub(crate) collect_hooks: crate::collect::Hooks,
+    /// Estates of at least this many resources have panes' rows derived
+    /// on a worker ([`super::derive::ASYNC_ROWS_AT`]; tests lower it).
+    pub(crate) rows_async_at: usize,
+    /// The last rows job ticket handed out (unique for the app's life).
+    pub(crate) rows_tickets: u64,
+    /// Rows jobs dispatched whose result has not come back yet (current or
+    /// superseded).
+    pub(crate) rows_jobs: usize,
     /// Collected data arrived since the tree and panes were last updated.
     pub(crate) live_dirty: bool,
     pub(crate) last_live_refresh: Option<std::time::Instant>,
@@ -111,6 +119,9 @@ impl OrgscopeApp {
             pending: Vec::new(),
             profiles: Vec::new(),
             collect_hooks: Default::default(),
+            rows_async_at: super::derive::ASYNC_ROWS_AT,
+            rows_tickets: 0,
+            rows_jobs: 0,
             live_dirty: false,
             last_live_refresh: None,
             mfa: None,
@@ -184,6 +195,19 @@ impl OrgscopeApp {
             }
             Err(_) => false,
         }
+    }
+
+    /// Derive panes' rows on a worker from `resources` resources up (for
+    /// tests and the benchmark: the default is
+    /// [`super::derive::ASYNC_ROWS_AT`]).
+    pub fn set_rows_off_thread_from(&mut self, resources: usize) {
+        self.rows_async_at = resources;
+    }
+
+    /// Whether a rows job is still running on a worker (one whose rows
+    /// will be shown, or one a later keystroke superseded).
+    pub fn rows_jobs_running(&self) -> bool {
+        self.rows_jobs > 0
     }
 
     /// Rows currently shown by each inventory pane, in layout order.

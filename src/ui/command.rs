@@ -194,6 +194,16 @@ pub enum WorkerEvent {
         profile: String,
         result: Result<(), String>,
     },
+    /// A pane's rows, derived on a worker (large estates): applied only if
+    /// `ticket` is still the pane's newest request.
+    Rows {
+        pane: super::state::PaneId,
+        ticket: u64,
+        rows: Vec<usize>,
+        per_type: Vec<usize>,
+        /// From the request to the rows, for the log.
+        millis: f64,
+    },
     /// A live run needs an MFA code; answer through `reply`.
     MfaRequest {
         request: crate::collect::mfa::MfaRequest,

@@ -131,6 +131,13 @@ fn handle_event(app: &mut OrgscopeApp, e: WorkerEvent) {
             app.status = format!("{what} cancelled");
         }
         WorkerEvent::Profiles(p) => app.profiles = p,
+        WorkerEvent::Rows {
+            pane,
+            ticket,
+            rows,
+            per_type,
+            millis,
+        } => super::derive::rows_arrived(app, pane, ticket, rows, per_type, millis),
         WorkerEvent::Collect(ev) => super::live::on_event(app, *ev),
         WorkerEvent::CollectDone(result) => super::live::on_done(app, result),
         WorkerEvent::PermissionSets { profile, result } => {

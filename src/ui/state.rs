@@ -3,10 +3,10 @@
 //! that survive restarts, and the log. Only `logic` mutates it; the drawing
 //! code reads it and emits [`super::command::Command`]s.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -61,10 +61,73 @@ self_cell::self_cell!(
     }
 );
 
+/// What queries need, built once per estate on first use: the query index,
+/// the tag catalog and the sort ranks. Shared (`Arc`) with the worker that
+/// derives a large pane's rows off the UI thread, so both read the same
+/// index instead of building it twice.
+pub struct Indexes {
+    estate: Arc<Estate>,
+    index: OnceLock<QueryIndex>,
+    catalog: OnceLock<crate::query::TagCatalog>,
+    sort_ranks: Mutex<HashMap<Column, Arc<Vec<u32>>>>,
+}
+
+impl Indexes {
+    fn new(estate: Arc<Estate>) -> Indexes {
+        Indexes {
+            estate,
+            index: OnceLock::new(),
+            catalog: OnceLock::new(),
+            sort_ranks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The query index over the estate (built on first use).
+    pub fn query(&self) -> &QueryContext<'_> {
+        self.index
+            .get_or_init(|| QueryIndex::new(self.estate.clone(), |e| QueryContext::new(e)))
+            .borrow_dependent()
+    }
+
+    /// Tag keys and values of the whole estate, for filter completion
+    /// (built on first use: one pass over every resource).
+    pub fn tag_catalog(&self) -> &crate::query::TagCatalog {
+        self.catalog.get_or_init(|| {
+            let all: Vec<usize> = (0..self.estate.resources.len()).collect();
+            crate::query::tag_catalog(self.query(), &all)
+        })
+    }
+
+    /// Every resource's rank when the whole estate is sorted by `col`
+    /// (equal keys share a rank), so sorting a pane's rows is a sort of
+    /// integers, not of strings, on each keystroke. Two threads asking
+    /// for a new column at once may both build it; the ranks are equal.
+    pub fn sort_ranks(&self, col: &Column) -> Arc<Vec<u32>> {
+        // A panic while the lock was held cannot leave a half-made entry
+        // (entries are inserted whole), so a poisoned cache is still good.
+        let cached = self
+            .sort_ranks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(col)
+            .cloned();
+        if let Some(r) = cached {
+            return r;
+        }
+        let ranks = Arc::new(super::engine::sort_ranks(self.query(), col));
+        self.sort_ranks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(col.clone(), ranks.clone());
+        ranks
+    }
+}
+
 /// The estate plus lookups computed once when it is loaded. The query
-/// index, tag catalog and sort ranks are built on first use (or ahead of
-/// time by [`Loaded::warm`] on a worker), as a live collection folds in a
-/// new `Loaded` every few hundred milliseconds and most never need them.
+/// index, tag catalog and sort ranks ([`Indexes`]) are built on first use
+/// (or ahead of time by [`Loaded::warm`] on a worker), as a live
+/// collection folds in a new `Loaded` every few hundred milliseconds and
+/// most never need them.
 pub struct Loaded {
     pub estate: Arc<Estate>,
     pub origin: Origin,
@@ -75,9 +138,7 @@ pub struct Loaded {
     /// Costs for the tree's chosen month, when the estate has costs.
     pub cost: Option<super::cost::CostView>,
     pub dirty: bool,
-    index: OnceCell<QueryIndex>,
-    catalog: OnceCell<crate::query::TagCatalog>,
-    sort_ranks: RefCell<HashMap<Column, Arc<Vec<u32>>>>,
+    indexes: OnceCell<Arc<Indexes>>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -125,52 +186,40 @@ impl Loaded {
             account_pos,
             cost,
             dirty: false,
-            index: OnceCell::new(),
-            catalog: OnceCell::new(),
-            sort_ranks: RefCell::new(HashMap::new()),
+            indexes: OnceCell::new(),
         }
     }
 
-    /// The estate, for a live collection to change in place. The index,
-    /// catalog and ranks are dropped first: they describe the old contents,
-    /// and the index's `Arc` would make `Arc::make_mut` copy the whole
-    /// estate on the UI thread (at 100k resources, a stutter once per
-    /// fold). Panes rebuild them when the next fold marks them stale.
+    /// The estate, for a live collection to change in place. The indexes
+    /// are dropped first: they describe the old contents, and their `Arc`
+    /// would make `Arc::make_mut` copy the whole estate on the UI thread
+    /// (at 100k resources, a stutter once per fold). Panes rebuild them
+    /// when the next fold marks them stale. (A rows job still running on
+    /// a worker holds the old ones; a fold then copies once.)
     pub fn estate_mut(&mut self) -> &mut Estate {
-        self.index = OnceCell::new();
-        self.catalog = OnceCell::new();
-        self.sort_ranks.get_mut().clear();
+        self.indexes = OnceCell::new();
         Arc::make_mut(&mut self.estate)
+    }
+
+    /// The query index, catalog and sort ranks of this estate.
+    pub fn indexes(&self) -> &Arc<Indexes> {
+        self.indexes
+            .get_or_init(|| Arc::new(Indexes::new(self.estate.clone())))
     }
 
     /// The query index over the estate (built on first use).
     pub fn query(&self) -> &QueryContext<'_> {
-        self.index
-            .get_or_init(|| QueryIndex::new(self.estate.clone(), |e| QueryContext::new(e)))
-            .borrow_dependent()
+        self.indexes().query()
     }
 
-    /// Tag keys and values of the whole estate, for filter completion
-    /// (built on first use: one pass over every resource).
+    /// Tag keys and values of the whole estate, for filter completion.
     pub fn tag_catalog(&self) -> &crate::query::TagCatalog {
-        self.catalog.get_or_init(|| {
-            let all: Vec<usize> = (0..self.estate.resources.len()).collect();
-            crate::query::tag_catalog(self.query(), &all)
-        })
+        self.indexes().tag_catalog()
     }
 
-    /// Every resource's rank when the whole estate is sorted by `col`
-    /// (equal keys share a rank), so sorting a pane's rows is a sort of
-    /// integers, not of strings, on each keystroke.
+    /// Ranks of every resource sorted by `col` ([`Indexes::sort_ranks`]).
     pub fn sort_ranks(&self, col: &Column) -> Arc<Vec<u32>> {
-        if let Some(r) = self.sort_ranks.borrow().get(col) {
-            return r.clone();
-        }
-        let ranks = Arc::new(super::engine::sort_ranks(self.query(), col));
-        self.sort_ranks
-            .borrow_mut()
-            .insert(col.clone(), ranks.clone());
-        ranks
+        self.indexes().sort_ranks(col)
     }
 
     /// Build what the first frames would otherwise build on the UI thread.
@@ -315,6 +364,10 @@ pub struct InventoryDerived {
     pub error: Option<FilterError>,
     /// Set whenever something the rows depend on changed.
     pub stale: bool,
+    /// The ticket of the rows job running on a worker for this pane (large
+    /// estates only); the rows shown are the previous ones until it lands,
+    /// and only the newest ticket's rows are kept.
+    pub pending: Option<u64>,
     pub selected: Option<usize>,
     pub completions: Vec<Suggestion>,
     /// The filter text `completions` were made for: they depend on it and

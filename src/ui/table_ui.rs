@@ -59,6 +59,16 @@ pub fn table_ui(
             .rtype
             .map_or_else(|| "resources".to_string(), |t| t.label_in_text());
         ui.label(RichText::new(format!("{} {what}", theme::count(rows.len()))).strong());
+        if p.derived.pending.is_some() {
+            // A large estate's rows are being derived on a worker; the
+            // rows shown are the previous filter's until they land.
+            ui.add(egui::Spinner::new().size(12.0));
+            ui.label(
+                RichText::new("filtering…")
+                    .small()
+                    .color(theme::muted(ui.visuals())),
+            );
+        }
         if p.cfg.sort.is_none() {
             ui.label(
                 RichText::new("· click a column header to sort")
@@ -67,6 +77,19 @@ pub fn table_ui(
             );
         }
     });
+    if rows.is_empty() && p.derived.pending.is_some() {
+        ui.add_space(24.0);
+        ui.vertical_centered(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "Filtering {} resources…",
+                    theme::count(estate.resources.len())
+                ))
+                .color(theme::muted(ui.visuals())),
+            );
+        });
+        return;
+    }
     if rows.is_empty() {
         ui.add_space(24.0);
         ui.vertical_centered(|ui| {

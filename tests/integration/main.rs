@@ -23,6 +23,7 @@ mod ui;
 mod ui_access;
 mod ui_compliance;
 mod ui_config;
+mod ui_large;
 mod ui_live;
 mod ui_sign_in;
 mod wiring_diff;
