@@ -15,6 +15,7 @@ import argparse
 import atexit
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -353,6 +354,12 @@ def main():
     p.add_argument("--orgscope-bin", help="use this orgscope instead of building it")
     p.add_argument("--replay-bin", help="use this responder instead of building it")
     p.add_argument("--work", help="directory for outputs (default: target/collect-bench)")
+    p.add_argument(
+        "--keep",
+        action="store_true",
+        help="after the record phase, switch to replay and keep moto and the responder up "
+        "(no measured runs) until Ctrl-C; writes WORK/keep.env to run peers by hand, e.g. under a profiler",
+    )
     a = p.parse_args()
     regions = [r for r in a.regions.split(",") if r]
     peers = [x for x in a.peers.split(",") if x]
@@ -544,6 +551,9 @@ def main():
     for peer in peers:
         run_peer(peer, "record")
     recorded = json.loads(http(base + "/__replay/stats"))["recorded"]
+    if a.keep:
+        keep(a, work, env, base, recorded, command("orgscope", work / "by-hand", "run"))
+        return
     capacity = measure_capacity(base, replay_bin, replay_port) if "orgscope" in peers else {}
     log(f"recorded {recorded} distinct requests; replaying with {a.latency_ms} ms latency")
     http(base + f"/__replay/replay?latency_ms={a.latency_ms}", "POST")
@@ -565,6 +575,23 @@ def main():
     print(report)
     (work / "table.md").write_text(report + "\n")
     log(f"results in {work}")
+
+
+def keep(a, work, env, base, recorded, orgscope_cmd):
+    """Leave the recorded estate up for runs by hand (a profiler, a
+    debugger): replay at the chosen latency, the environment the driver
+    gives every peer in WORK/keep.env, then wait for Ctrl-C or SIGTERM,
+    which stop moto and the responder like any other exit."""
+    http(base + f"/__replay/replay?latency_ms={a.latency_ms}", "POST")
+    (work / "by-hand").mkdir(exist_ok=True)
+    env_file = work / "keep.env"
+    env_file.write_text("".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items()))
+    log(f"recorded {recorded} distinct requests; replaying with {a.latency_ms} ms latency at {base}")
+    log(f"by hand: . {env_file} && {shlex.join(orgscope_cmd)}")
+    log(f"between runs: curl -s -X POST {base}/__replay/reset; counters: curl -s {base}/__replay/stats")
+    log("Ctrl-C (or SIGTERM to this process) stops moto and the responder")
+    while True:
+        signal.pause()
 
 
 def measure_capacity(base, replay_bin, port):

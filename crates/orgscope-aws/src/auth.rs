@@ -22,9 +22,20 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
+use aws_smithy_runtime::client::defaults::default_http_client_plugin_v2;
 use aws_smithy_runtime::client::identity::IdentityCache;
 use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
+use aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
+use aws_smithy_runtime_api::client::runtime_plugin::RuntimePlugin;
+use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::region::Region;
@@ -153,7 +164,7 @@ impl Clients {
             .map(|r| r.to_string())
             .unwrap_or_else(|| FALLBACK_REGION.to_string());
         Clients {
-            base,
+            base: with_shared_http_client(base),
             interceptors: opts.hooks.interceptors.clone(),
             timeouts,
             retry,
@@ -428,6 +439,80 @@ impl Clients {
             partition: ("eks", account_id),
             creds: creds
         )
+    }
+}
+
+/// The base config with one HTTP client for every SDK client of the run,
+/// unless it already names one (a test's). Measured with callgrind on a
+/// 10-account × 4-region replay (`benches/collect`, `docs/performance.md`):
+/// a client built without one makes its own default client, and builds its
+/// rustls configuration (a root store that parses every system root
+/// certificate again, ~0.7 M instructions) twice: once to validate the
+/// client at construction, once more on its first request, with a
+/// connection pool of its own. A run builds seven clients per
+/// account-region (plus S3's per bucket region), each used for a handful
+/// of calls: that was a quarter of the run's instructions. This is the
+/// very client the SDK would have made (the default plugin of the
+/// config's behaviour version), made and validated once ([`Validated`]):
+/// its connector is cached per timeout settings, which every client of a
+/// run shares, and its pool keeps connections per endpoint, so the calls
+/// are the same.
+fn with_shared_http_client(base: SdkConfig) -> SdkConfig {
+    if base.http_client().is_some() {
+        return base;
+    }
+    let behavior = base
+        .behavior_version()
+        .unwrap_or_else(BehaviorVersion::latest);
+    let Some(plugin) = default_http_client_plugin_v2(behavior) else {
+        return base;
+    };
+    let empty = RuntimeComponentsBuilder::new("orgscope-shared-http-client");
+    let Some(http) = plugin.runtime_components(&empty).http_client() else {
+        return base;
+    };
+    // The default client's validation only loads the system's root
+    // certificates early and always succeeds; once is enough.
+    if let Err(e) = http.validate_base_client_config(&empty, &ConfigBag::base()) {
+        tracing::debug!("the shared HTTP client did not validate ({e}); each client makes its own");
+        return base;
+    }
+    base.into_builder().http_client(Validated(http)).build()
+}
+
+/// The run's shared HTTP client, validated once when it was made: every
+/// SDK client's construction validates its HTTP client, and the default
+/// one answers that by building a whole throwaway rustls connector.
+#[derive(Debug)]
+struct Validated(SharedHttpClient);
+
+impl HttpClient for Validated {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn validate_base_client_config(
+        &self,
+        _: &RuntimeComponentsBuilder,
+        _: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        Ok(())
+    }
+
+    fn validate_final_config(
+        &self,
+        components: &RuntimeComponents,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.validate_final_config(components, cfg)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
     }
 }
 
