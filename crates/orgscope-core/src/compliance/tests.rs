@@ -17,7 +17,7 @@ fn brute(e: &Estate, ids: &[&str], keys: &[&str]) -> (usize, Vec<usize>) {
         .collect();
     let missing = keys
         .iter()
-        .map(|k| of.iter().filter(|r| !r.tags.contains_key(*k)).count())
+        .map(|k| of.iter().filter(|r| !r.tags.contains_key(k)).count())
         .collect();
     (of.len(), missing)
 }
