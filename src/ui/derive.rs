@@ -64,8 +64,8 @@ pub fn refresh(app: &mut OrgscopeApp) {
                     });
                 } else {
                     let (rows, per_type) = job.run(loaded.indexes());
-                    p.derived.pending = None;
-                    set_rows(p, rows, per_type, estate.resources.len(), started);
+                    let millis = started.elapsed().as_secs_f64() * 1000.0;
+                    set_rows(p, rows, per_type, estate.resources.len(), millis);
                 }
             }
             Err(e) => {
@@ -229,14 +229,16 @@ impl RowsJob {
     }
 }
 
-/// New rows for a pane, from the frame or from a worker.
+/// New rows for a pane, from the frame or from a worker (`millis` from
+/// the request to now; `run.py` reads the log line).
 fn set_rows(
     p: &mut super::state::InventoryPane,
     rows: Vec<usize>,
     per_type: Vec<usize>,
     total: usize,
-    started: std::time::Instant,
+    millis: f64,
 ) {
+    p.derived.pending = None;
     p.derived.rows = rows;
     p.derived.per_type = per_type;
     p.derived.generation += 1;
@@ -244,7 +246,7 @@ fn set_rows(
         "pane rows: {} of {} in {:.2} ms",
         p.derived.rows.len(),
         total,
-        started.elapsed().as_secs_f64() * 1000.0
+        millis
     );
 }
 
@@ -260,20 +262,9 @@ pub fn rows_arrived(
 ) {
     app.rows_jobs = app.rows_jobs.saturating_sub(1);
     let total = app.loaded.as_ref().map_or(0, |l| l.estate.resources.len());
-    let Some(Pane::Inventory(p)) = app.settings.panes.get_mut(&pane) else {
-        return;
-    };
-    if p.derived.pending != Some(ticket) {
-        return;
+    if let Some(Pane::Inventory(p)) = app.settings.panes.get_mut(&pane)
+        && p.derived.pending == Some(ticket)
+    {
+        set_rows(p, rows, per_type, total, millis);
     }
-    p.derived.pending = None;
-    p.derived.rows = rows;
-    p.derived.per_type = per_type;
-    p.derived.generation += 1;
-    tracing::debug!(
-        "pane rows: {} of {} in {:.2} ms (on a worker)",
-        p.derived.rows.len(),
-        total,
-        millis
-    );
 }
