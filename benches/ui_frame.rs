@@ -99,6 +99,10 @@ fn keystrokes(
             spent
         })
     });
+    // The full filter, whether or not criterion ran this bench (a name
+    // filter skips it): it must narrow the rows, or nothing was measured.
+    h.state_mut().set_first_pane_filter(full);
+    h.step();
     settle(h);
     let shown = h.state().pane_row_counts().first().copied().unwrap_or(0);
     let total = h.state().estate().map_or(0, |e| e.resources.len());
