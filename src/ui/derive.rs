@@ -21,6 +21,7 @@ pub fn refresh(app: &mut OrgscopeApp) {
     let Some(loaded) = &app.loaded else { return };
     let estate = loaded.estate.clone();
     let off_thread = estate.resources.len() >= app.rows_async_at;
+    let outbox = app.outbox();
     for (&id, pane) in app.settings.panes.iter_mut() {
         let Pane::Inventory(p) = pane else { continue };
         if !p.derived.stale {
@@ -48,10 +49,7 @@ pub fn refresh(app: &mut OrgscopeApp) {
                     let ticket = app.rows_tickets;
                     p.derived.pending = Some(ticket);
                     let indexes = loaded.indexes().clone();
-                    let out = super::workers::Outbox {
-                        tx: app.tx.clone(),
-                        ctx: app.ctx.clone(),
-                    };
+                    let out = outbox.clone();
                     app.rt.spawn_blocking(move || {
                         let (rows, per_type) = job.run(&indexes);
                         out.send(WorkerEvent::Rows {
